@@ -1,0 +1,134 @@
+import { IConstruct, IValidation } from "constructs";
+
+/**
+ * Everything needed to report one bad input: what rule failed, where, which field, the value and the fix.
+ */
+export interface ValidationIssue {
+  /** Stable PascalCase code; tests and tooling match on it, so it never changes once released. */
+  readonly code: string;
+  /**
+   * Where the bad input lives: a construct path (`prod/eu-west-1/payments/orders`) or a spec path
+   * (`tenants[2].topics[0]`).
+   */
+  readonly scope: string;
+  /** The field that holds the bad value, relative to the scope (`partitions`, `spec.replicas`). */
+  readonly field: string;
+  /** The offending value, as given. */
+  readonly value: unknown;
+  /** What is wrong, in one sentence. */
+  readonly message: string;
+  /** What to do about it, in one sentence. */
+  readonly fix: string;
+}
+
+/** Render a value for an error message: short, single line, never a multi-kilobyte dump. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return "(not set)";
+  let text: string;
+  try {
+    text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** The full path of a field: `scope.field`, or the one that is set. */
+export function joinPath(scope: string, field: string): string {
+  if (!scope) return field;
+  if (!field) return scope;
+  return field.startsWith("[") ? `${scope}${field}` : `${scope}.${field}`;
+}
+
+/** One line per issue: `[Code] path: message (got value). Fix: fix` */
+export function formatIssue(issue: ValidationIssue): string {
+  return `[${issue.code}] ${joinPath(issue.scope, issue.field)}: ${issue.message} (got ${describeValue(issue.value)}). Fix: ${issue.fix}`;
+}
+
+/**
+ * A bad input detected by Floe. Carries one or more {@link ValidationIssue}s; `code`, `scope`, `field`,
+ * `value` and `fix` are those of the first issue, `issues` holds all of them (several failures of one value
+ * are reported together).
+ */
+export class ValidationError extends Error implements ValidationIssue {
+  /** Collect issues into one error, or return undefined when there are none. */
+  public static of(issues: readonly ValidationIssue[]): ValidationError | undefined {
+    return issues.length === 0 ? undefined : new ValidationError(issues);
+  }
+
+  /** Throw if any issue was collected. */
+  public static throwIfAny(issues: readonly ValidationIssue[]): void {
+    const error = ValidationError.of(issues);
+    if (error) throw error;
+  }
+
+  public readonly code: string;
+  public readonly scope: string;
+  public readonly field: string;
+  public readonly value: unknown;
+  public readonly fix: string;
+  public readonly issues: readonly ValidationIssue[];
+
+  constructor(issues: ValidationIssue | readonly ValidationIssue[]) {
+    const list: readonly ValidationIssue[] = Array.isArray(issues) ? issues : [issues as ValidationIssue];
+    if (list.length === 0) throw new RangeError("ValidationError needs at least one issue");
+    const first = list[0];
+    super(
+      list.length === 1
+        ? formatIssue(first)
+        : `${list.length} validation errors:\n${list.map((i) => `  - ${formatIssue(i)}`).join("\n")}`,
+    );
+    this.name = "ValidationError";
+    this.code = first.code;
+    this.scope = first.scope;
+    this.field = first.field;
+    this.value = first.value;
+    this.fix = first.fix;
+    this.issues = list;
+  }
+}
+
+/** Type guard that survives module duplication (two copies of floe-platform in one node_modules tree). */
+export function isValidationError(e: unknown): e is ValidationError {
+  return e instanceof ValidationError || (e instanceof Error && e.name === "ValidationError" && Array.isArray((e as ValidationError).issues));
+}
+
+const FLOE_VALIDATIONS = new WeakMap<IConstruct, Array<() => ValidationIssue[]>>();
+
+/**
+ * Register a validation that runs at synth (cross-construct invariants). It is registered with
+ * `node.addValidation`, so plain cdk8s `app.synth()` reports it too; Floe's renderer reads the structured
+ * issues through {@link collectIssues}.
+ */
+export function addFloeValidation(scope: IConstruct, check: () => ValidationIssue[]): void {
+  const list = FLOE_VALIDATIONS.get(scope) ?? [];
+  list.push(check);
+  FLOE_VALIDATIONS.set(scope, list);
+  const validation: IValidation = { validate: () => check().map(formatIssue) };
+  scope.node.addValidation(validation);
+}
+
+/**
+ * Run every validation in the tree under `root` once and return the issues, structured. Validations added
+ * by other libraries (plain strings) are reported with code `ConstructValidation`.
+ */
+export function collectIssues(root: IConstruct): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const c of root.node.findAll()) {
+    const floe = (FLOE_VALIDATIONS.get(c) ?? []).flatMap((check) => check());
+    issues.push(...floe);
+    const known = new Set(floe.map(formatIssue));
+    for (const message of c.node.validate()) {
+      if (known.has(message)) continue;
+      issues.push({
+        code: "ConstructValidation",
+        scope: c.node.path,
+        field: "",
+        value: undefined,
+        message,
+        fix: "see the construct's documentation",
+      });
+    }
+  }
+  return issues;
+}

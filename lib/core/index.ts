@@ -1,0 +1,6 @@
+export * from "./errors";
+export * from "./names";
+export * from "./labels";
+export * from "./units";
+export * from "./permissions";
+export * from "./versions";

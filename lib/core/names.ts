@@ -1,0 +1,207 @@
+import { createHash } from "crypto";
+import { ValidationIssue } from "./errors";
+
+/** Where a value sits, for the issues a rule reports. */
+export interface NameContext {
+  /** Construct path or spec path. */
+  readonly scope: string;
+  /** Field holding the value. */
+  readonly field: string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const TOPIC_CHARS = /^[a-zA-Z0-9._-]+$/;
+
+/** Maximum length of a DNS-1123 label (namespace, Service, pod hostname, label value). */
+export const DNS_LABEL_MAX = 63;
+/** Maximum length of a DNS-1123 subdomain (most object names). */
+export const DNS_SUBDOMAIN_MAX = 253;
+/** Maximum length of a Kafka topic name. */
+export const TOPIC_NAME_MAX = 249;
+
+/**
+ * DNS-1123 label: lower-case alphanumerics and `-`, starts and ends alphanumeric, at most `maxLength`
+ * (63 unless a caller reserves room for suffixes).
+ */
+export function checkDnsLabel(value: string, ctx: NameContext, maxLength = DNS_LABEL_MAX, why?: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (!DNS_LABEL.test(value)) {
+    issues.push({
+      code: "InvalidDnsLabel",
+      ...ctx,
+      value,
+      message: "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+      fix: `use a name like ${JSON.stringify(suggestDnsLabel(value) || "my-name")}`,
+    });
+  }
+  if (value.length > maxLength) {
+    issues.push({
+      code: "NameTooLong",
+      ...ctx,
+      value,
+      message: `is ${value.length} characters, the limit is ${maxLength}${why ? ` (${why})` : ""}`,
+      fix: `shorten it to at most ${maxLength} characters`,
+    });
+  }
+  return issues;
+}
+
+/** DNS-1123 subdomain: dot-separated labels, at most 253 characters (or `maxLength`). */
+export function checkDnsSubdomain(value: string, ctx: NameContext, maxLength = DNS_SUBDOMAIN_MAX): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (!DNS_SUBDOMAIN.test(value)) {
+    issues.push({
+      code: "InvalidDnsSubdomain",
+      ...ctx,
+      value,
+      message: "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', each part starting and ending with a letter or digit",
+      fix: `use a name like ${JSON.stringify(suggestDnsLabel(value) || "my-name")}`,
+    });
+  }
+  if (value.length > maxLength) {
+    issues.push({
+      code: "NameTooLong",
+      ...ctx,
+      value,
+      message: `is ${value.length} characters, the limit is ${maxLength}`,
+      fix: `shorten it to at most ${maxLength} characters`,
+    });
+  }
+  return issues;
+}
+
+/** Lower-case, replace illegal characters by '-', trim separators: a best-effort suggestion for messages. */
+export function suggestDnsLabel(value: string): string {
+  return value
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, DNS_LABEL_MAX)
+    .replace(/-+$/g, "");
+}
+
+/**
+ * Kafka topic name rules (the broker's own): characters `[a-zA-Z0-9._-]`, at most 249 characters, not `.`
+ * or `..`. Mixing `.` and `_` is legal but gets a warning issue (`TopicNameMixesPeriodAndUnderscore`), since
+ * Kafka maps both to `_` in metric names.
+ */
+export function checkTopicName(value: string, ctx: NameContext): { errors: ValidationIssue[]; warnings: ValidationIssue[] } {
+  const errors: ValidationIssue[] = [];
+  const warnings: ValidationIssue[] = [];
+  if (value.length === 0 || value === "." || value === ".." || !TOPIC_CHARS.test(value)) {
+    errors.push({
+      code: "InvalidTopicName",
+      ...ctx,
+      value,
+      message: "a Kafka topic name may only contain ASCII letters, digits, '.', '_' and '-', and may not be '.' or '..'",
+      fix: `use a name like ${JSON.stringify(value.replace(/[^a-zA-Z0-9._-]+/g, "-") || "orders")}`,
+    });
+  }
+  if (value.length > TOPIC_NAME_MAX) {
+    errors.push({
+      code: "TopicNameTooLong",
+      ...ctx,
+      value,
+      message: `is ${value.length} characters, Kafka allows at most ${TOPIC_NAME_MAX}`,
+      fix: `shorten the topic name to at most ${TOPIC_NAME_MAX} characters`,
+    });
+  }
+  if (value.includes(".") && value.includes("_")) {
+    warnings.push({
+      code: "TopicNameMixesPeriodAndUnderscore",
+      ...ctx,
+      value,
+      message: "mixes '.' and '_'; Kafka maps both to '_' in metric names, so it can collide with another topic",
+      fix: "use only one of '.' or '_' as separator",
+    });
+  }
+  return { errors, warnings };
+}
+
+/** The form under which Kafka considers two topic names colliding (metric names replace '.' by '_'). */
+export function topicCollisionKey(topicName: string): string {
+  return topicName.replace(/\./g, "_");
+}
+
+/** Short stable hash of a string (hex), used to keep derived names unique and deterministic. */
+export function shortHash(value: string, length = 8): string {
+  return createHash("sha256").update(value).digest("hex").slice(0, length);
+}
+
+/**
+ * Kubernetes object name for a Kafka topic: the topic name itself when it is a valid DNS-1123 subdomain,
+ * else a lower-cased, sanitised form with a hash of the real name (the real name goes to `spec.topicName`).
+ */
+export function topicResourceName(topicName: string): string {
+  if (DNS_SUBDOMAIN.test(topicName) && topicName.length <= DNS_SUBDOMAIN_MAX) return topicName;
+  const base = topicName
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, "-")
+    .replace(/\.{2,}/g, ".")
+    .replace(/-+/g, "-")
+    .replace(/(^[-.]+)|([-.]+$)/g, "")
+    .replace(/-\./g, ".")
+    .replace(/\.-/g, ".")
+    .slice(0, 200)
+    .replace(/[-.]+$/g, "");
+  return `${base || "topic"}-${shortHash(topicName)}`;
+}
+
+/**
+ * Names Strimzi derives from a Kafka cluster name, with the longest suffix for each. They are Services,
+ * pod hostnames or label values, so each must fit a DNS-1123 label (63).
+ */
+export const STRIMZI_CLUSTER_SUFFIXES: readonly string[] = [
+  "-kafka-bootstrap",
+  "-kafka-brokers",
+  "-entity-operator",
+  "-cruise-control",
+  "-kafka-exporter",
+];
+
+/** Room Floe reserves for node ids in pod names `<cluster>-<pool>-<id>` (ids below 10000). */
+export const STRIMZI_NODE_ID_DIGITS = 4;
+
+/**
+ * The Strimzi-generated names that must fit in 63 characters: `<cluster>-kafka-bootstrap` and friends,
+ * `<cluster>-<pool>-<nodeId>` pod names, `<cluster>-kafka-<listener>-bootstrap` Services of external
+ * listeners, and for route/ingress listeners the host prefix `<cluster>-kafka-<listener>-bootstrap-<namespace>`.
+ */
+export function checkStrimziGeneratedNames(
+  input: {
+    readonly cluster: string;
+    readonly namespace: string;
+    readonly pools: readonly string[];
+    readonly externalListeners: readonly { readonly name: string; readonly type: string }[];
+  },
+  ctx: NameContext,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const tooLong = (generated: string, what: string): void => {
+    if (generated.length <= DNS_LABEL_MAX) return;
+    issues.push({
+      code: "GeneratedNameTooLong",
+      ...ctx,
+      value: input.cluster,
+      message: `Strimzi would create ${what} ${JSON.stringify(generated)} (${generated.length} characters), over the ${DNS_LABEL_MAX}-character limit`,
+      fix: `shorten the cluster name by at least ${generated.length - DNS_LABEL_MAX} characters (or the pool/listener name)`,
+    });
+  };
+  const longestSuffix = STRIMZI_CLUSTER_SUFFIXES.reduce((a, b) => (b.length > a.length ? b : a));
+  tooLong(`${input.cluster}${longestSuffix}`, "the Service/label");
+  for (const pool of input.pools) {
+    tooLong(`${input.cluster}-${pool}-${"9".repeat(STRIMZI_NODE_ID_DIGITS)}`, `for pool ${JSON.stringify(pool)} the pod name`);
+  }
+  for (const listener of input.externalListeners) {
+    tooLong(`${input.cluster}-kafka-${listener.name}-bootstrap`, `for listener ${JSON.stringify(listener.name)} the Service`);
+    if (listener.type === "route") {
+      tooLong(
+        `${input.cluster}-kafka-${listener.name}-bootstrap-${input.namespace}`,
+        `for route listener ${JSON.stringify(listener.name)} the host prefix`,
+      );
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,160 @@
+import { StrimziListener, StrimziListenerConfiguration } from "./strimzi-types";
+
+/** How clients prove who they are on a listener (and how a KafkaUser authenticates). */
+export enum KafkaAuthenticationType {
+  /** SASL SCRAM-SHA-512; the User Operator creates a password Secret per KafkaUser. */
+  SCRAM_SHA_512 = "scram-sha-512",
+  /** Mutual TLS; the User Operator issues a client certificate per KafkaUser. */
+  TLS = "tls",
+  /** No authentication (development only). */
+  NONE = "none",
+}
+
+/**
+ * Listener authentication.
+ * @see https://strimzi.io/docs/operators/latest/configuring.html#type-KafkaListenerAuthenticationScramSha512-reference
+ */
+export class KafkaAuthentication {
+  /** SCRAM-SHA-512 (Floe's default). */
+  public static scramSha512(): KafkaAuthentication {
+    return new KafkaAuthentication(KafkaAuthenticationType.SCRAM_SHA_512);
+  }
+  /** Mutual TLS client certificates (requires a TLS listener). */
+  public static tls(): KafkaAuthentication {
+    return new KafkaAuthentication(KafkaAuthenticationType.TLS);
+  }
+  /** No authentication: anyone who reaches the port is `ANONYMOUS`. Refused in production. */
+  public static none(): KafkaAuthentication {
+    return new KafkaAuthentication(KafkaAuthenticationType.NONE);
+  }
+  private constructor(public readonly type: KafkaAuthenticationType) {}
+}
+
+/** Listener types Strimzi supports (`internal` or one of the external kinds). */
+export type KafkaListenerType = StrimziListener["type"];
+
+/** Options shared by every listener. */
+export interface KafkaListenerOptions {
+  /**
+   * Listener name: lower-case letters and digits, at most 11 characters (Strimzi's rule).
+   * @default "tls" for internal TLS, "plain" for internal plain, "external" for external listeners
+   */
+  readonly name?: string;
+  /**
+   * Port number; 9092 or above, not 9404 (metrics) or 9999 (JMX).
+   * @default 9093 for internal TLS, 9092 for internal plain, 9094 for external
+   */
+  readonly port?: number;
+  /**
+   * Authentication required on this listener.
+   * @default KafkaAuthentication.scramSha512()
+   */
+  readonly authentication?: KafkaAuthentication;
+}
+
+/** Options of an external listener. */
+export interface KafkaExternalListenerOptions extends KafkaListenerOptions {
+  /** How the listener is exposed outside the Kubernetes cluster. */
+  readonly type: Exclude<KafkaListenerType, "internal">;
+  /**
+   * Encrypt with TLS. Route and ingress listeners always use TLS.
+   * @default true
+   */
+  readonly tls?: boolean;
+  /**
+   * Public host name of the bootstrap address (required for `route`/`ingress`, optional otherwise).
+   * @default - none; `bootstrapAddress()` then cannot name an external address
+   */
+  readonly bootstrapHost?: string;
+  /**
+   * Host name template of the per-broker addresses for `route`/`ingress` (`{nodeId}` is replaced).
+   * @default - none (required by Strimzi for `ingress`)
+   */
+  readonly hostTemplate?: string;
+  /**
+   * Ingress or load balancer class.
+   * @default - the cluster's default class
+   */
+  readonly class?: string;
+}
+
+/**
+ * A Kafka listener: where clients connect, with TLS and authentication.
+ * @see https://strimzi.io/docs/operators/latest/configuring.html#type-GenericKafkaListener-reference
+ */
+export class KafkaListener {
+  /** Internal listener with TLS on 9093 and SCRAM-SHA-512 (Floe's default listener). */
+  public static internalTls(options: KafkaListenerOptions = {}): KafkaListener {
+    return new KafkaListener(
+      options.name ?? "tls",
+      options.port ?? 9093,
+      "internal",
+      true,
+      options.authentication ?? KafkaAuthentication.scramSha512(),
+    );
+  }
+
+  /** Internal listener without TLS on 9092 (development; refused in production without authentication). */
+  public static internalPlain(options: KafkaListenerOptions = {}): KafkaListener {
+    return new KafkaListener(
+      options.name ?? "plain",
+      options.port ?? 9092,
+      "internal",
+      false,
+      options.authentication ?? KafkaAuthentication.scramSha512(),
+    );
+  }
+
+  /** External listener (load balancer, node port, route, ingress or cluster-ip). */
+  public static external(options: KafkaExternalListenerOptions): KafkaListener {
+    const configuration: StrimziListenerConfiguration = {
+      ...(options.bootstrapHost ? { bootstrap: { host: options.bootstrapHost } } : {}),
+      ...(options.hostTemplate ? { hostTemplate: options.hostTemplate } : {}),
+      ...(options.class ? { class: options.class } : {}),
+    };
+    return new KafkaListener(
+      options.name ?? "external",
+      options.port ?? 9094,
+      options.type,
+      options.tls ?? true,
+      options.authentication ?? KafkaAuthentication.scramSha512(),
+      Object.keys(configuration).length > 0 ? configuration : undefined,
+      options.bootstrapHost,
+    );
+  }
+
+  private constructor(
+    /** Listener name. */
+    public readonly name: string,
+    /** Listener port. */
+    public readonly port: number,
+    /** Listener type. */
+    public readonly type: KafkaListenerType,
+    /** Whether the listener uses TLS. */
+    public readonly tls: boolean,
+    /** Authentication on this listener. */
+    public readonly authentication: KafkaAuthentication,
+    private readonly configuration?: StrimziListenerConfiguration,
+    /** Public bootstrap host, for external listeners that declare one. */
+    public readonly bootstrapHost?: string,
+  ) {}
+
+  /** Whether clients from outside the Kubernetes cluster connect through it. */
+  public get external(): boolean {
+    return this.type !== "internal" && this.type !== "cluster-ip";
+  }
+
+  /** The Strimzi listener entry. */
+  public toStrimzi(): StrimziListener {
+    return {
+      name: this.name,
+      port: this.port,
+      type: this.type,
+      tls: this.tls,
+      ...(this.authentication.type === KafkaAuthenticationType.NONE
+        ? {}
+        : { authentication: { type: this.authentication.type } }),
+      ...(this.configuration ? { configuration: this.configuration } : {}),
+    };
+  }
+}
