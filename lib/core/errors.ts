@@ -19,6 +19,16 @@ export interface ValidationIssue {
   readonly message: string;
   /** What to do about it, in one sentence. */
   readonly fix: string;
+  /**
+   * `warning` issues are reported but do not stop a synth.
+   * @default "error"
+   */
+  readonly severity?: "error" | "warning";
+}
+
+/** Whether an issue stops a synth. */
+export function isError(issue: ValidationIssue): boolean {
+  return issue.severity !== "warning";
 }
 
 /** Render a value for an error message: short, single line, never a multi-kilobyte dump. */
@@ -42,7 +52,7 @@ export function joinPath(scope: string, field: string): string {
 
 /** One line per issue: `[Code] path: message (got value). Fix: fix` */
 export function formatIssue(issue: ValidationIssue): string {
-  return `[${issue.code}] ${joinPath(issue.scope, issue.field)}: ${issue.message} (got ${describeValue(issue.value)}). Fix: ${issue.fix}`;
+  return `${issue.severity === "warning" ? "warning " : ""}[${issue.code}] ${joinPath(issue.scope, issue.field)}: ${issue.message} (got ${describeValue(issue.value)}). Fix: ${issue.fix}`;
 }
 
 /**
@@ -104,7 +114,7 @@ export function addFloeValidation(scope: IConstruct, check: () => ValidationIssu
   const list = FLOE_VALIDATIONS.get(scope) ?? [];
   list.push(check);
   FLOE_VALIDATIONS.set(scope, list);
-  const validation: IValidation = { validate: () => check().map(formatIssue) };
+  const validation: IValidation = { validate: () => check().filter(isError).map(formatIssue) };
   scope.node.addValidation(validation);
 }
 

@@ -111,6 +111,7 @@ export function checkTopicName(value: string, ctx: NameContext): { errors: Valid
   if (value.includes(".") && value.includes("_")) {
     warnings.push({
       code: "TopicNameMixesPeriodAndUnderscore",
+      severity: "warning",
       ...ctx,
       value,
       message: "mixes '.' and '_'; Kafka maps both to '_' in metric names, so it can collide with another topic",

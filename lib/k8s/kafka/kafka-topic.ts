@@ -183,7 +183,8 @@ export class KafkaTopic extends Construct implements IKafkaTopicResource {
       },
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
-    addFloeValidation(this, () => this.validateAgainstCluster());
+    const { warnings } = checkTopicName(props.topicName, { scope: this.node.path, field: "topicName" });
+    addFloeValidation(this, () => [...warnings, ...this.validateAgainstCluster()]);
   }
 
   public get aclName(): string {

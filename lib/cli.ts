@@ -1,0 +1,114 @@
+import { Command, CommanderError } from "commander";
+import { formatIssue, isValidationError } from "./core";
+import { synthesize, writeTree } from "./gitops/render";
+import { resolveCrdDir, SchemaRegistry, validateDirectory } from "./gitops/validate";
+import { loadPlatformSpec } from "./platform/spec";
+
+/** Where the CLI writes; tests pass their own. */
+export interface CliIo {
+  /** Normal output. */
+  readonly out: (text: string) => void;
+  /** Errors, warnings and progress. */
+  readonly err: (text: string) => void;
+}
+
+const processIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+/** Exit codes: 0 success, 1 invalid input or violations found. */
+export const EXIT_OK = 0;
+export const EXIT_INVALID = 1;
+
+function reportError(io: CliIo, command: string, e: unknown): number {
+  if (isValidationError(e)) {
+    io.err(`floe ${command}: ${e.issues.length} error(s)\n`);
+    for (const issue of e.issues) io.err(`  ${formatIssue(issue)}\n`);
+    return EXIT_INVALID;
+  }
+  throw e;
+}
+
+/**
+ * Run the CLI with `argv` (without the `node floe` prefix) and return the exit code.
+ */
+export async function run(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let code = EXIT_OK;
+  const program = new Command()
+    .name("floe")
+    .description("Floe: a stream-processing platform (Strimzi Kafka, Flink, Debezium) as code")
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program
+    .command("synth")
+    .description("render a platform spec to Kubernetes manifests under DIR/<environment>/<region>/")
+    .argument("<spec>", "platform spec (YAML)")
+    .option("-o, --out <dir>", "output root directory", "dist")
+    .action((specFile: string, options: { out: string }) => {
+      try {
+        const spec = loadPlatformSpec(specFile);
+        const tree = synthesize(spec);
+        for (const w of tree.warnings) io.err(`${formatIssue(w)}\n`);
+        const dir = writeTree(tree, options.out);
+        const objects = tree.files.reduce((n, f) => n + f.objects.length, 0);
+        io.out(`floe synth: wrote ${objects} objects in ${tree.files.length} files to ${dir}\n`);
+        for (const f of tree.files) io.out(`  ${f.path} (${f.objects.length} objects)\n`);
+      } catch (e) {
+        code = reportError(io, "synth", e);
+      }
+    });
+
+  program
+    .command("validate")
+    .description("validate rendered manifests against the core Kubernetes schemas and the operator CRDs")
+    .argument("<dir>", "directory of rendered manifests")
+    .option("--crds <dir>", "CRD directory (default: $FLOE_CRD_DIR, else .floe/crds)")
+    .action((dir: string, options: { crds?: string }) => {
+      try {
+        const crdDir = resolveCrdDir(options.crds);
+        const registry = SchemaRegistry.fromDirectory(crdDir);
+        const result = validateDirectory(registry, dir);
+        if (result.violations.length > 0) {
+          io.err(`floe validate: ${result.violations.length} violation(s) in ${dir}\n`);
+          for (const v of result.violations) {
+            io.err(`  ${v.file}: ${v.object}: ${v.path || "(object)"}: ${v.message}\n`);
+          }
+          code = EXIT_INVALID;
+          return;
+        }
+        if (result.objects === 0) {
+          io.err(`floe validate: no manifests found in ${dir}\n`);
+          code = EXIT_INVALID;
+          return;
+        }
+        io.out(`floe validate: ${result.objects} objects in ${result.files} files are valid (CRDs from ${crdDir})\n`);
+      } catch (e) {
+        code = reportError(io, "validate", e);
+      }
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT_OK : EXIT_INVALID;
+    }
+    throw e;
+  }
+  return code;
+}
+
+/** Entry point of `bin/floe`. */
+export function main(): void {
+  run(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`floe: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

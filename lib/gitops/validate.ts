@@ -1,0 +1,303 @@
+import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+import { existsSync, readdirSync, readFileSync, statSync } from "fs";
+import { join, relative, resolve } from "path";
+import { parseAllDocuments } from "yaml";
+import { checkDnsLabel, checkDnsSubdomain, ValidationError } from "../core";
+import * as apps from "kubernetes-models/apps/v1";
+import * as batch from "kubernetes-models/batch/v1";
+import * as networking from "kubernetes-models/networking.k8s.io/v1";
+import * as policy from "kubernetes-models/policy/v1";
+import * as rbac from "kubernetes-models/rbac.authorization.k8s.io/v1";
+import * as core from "kubernetes-models/v1";
+
+/** One schema violation of one object. */
+export interface Violation {
+  /** File the object came from (relative to the validated directory), or `-` for in-memory objects. */
+  readonly file: string;
+  /** `Kind/namespace/name` of the object. */
+  readonly object: string;
+  /** JSON path of the bad field (`spec.kafka.listeners[0].port`), empty for the object itself. */
+  readonly path: string;
+  /** What is wrong. */
+  readonly message: string;
+}
+
+/** A problem found at `path` of one object. */
+export interface SchemaProblem {
+  /** JSON path of the bad field. */
+  readonly path: string;
+  /** What is wrong. */
+  readonly message: string;
+}
+
+type JsonSchema = { [key: string]: unknown };
+
+interface CoreModel {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructors take kind-specific data
+  new (data: any): { validate(): void };
+}
+
+/** Core kinds Floe renders or may render, validated with `kubernetes-models`. */
+const CORE_MODELS: Readonly<Record<string, CoreModel>> = {
+  "v1/Namespace": core.Namespace,
+  "v1/ConfigMap": core.ConfigMap,
+  "v1/Secret": core.Secret,
+  "v1/ServiceAccount": core.ServiceAccount,
+  "v1/Service": core.Service,
+  "v1/ResourceQuota": core.ResourceQuota,
+  "v1/LimitRange": core.LimitRange,
+  "v1/PersistentVolumeClaim": core.PersistentVolumeClaim,
+  "apps/v1/Deployment": apps.Deployment,
+  "apps/v1/StatefulSet": apps.StatefulSet,
+  "batch/v1/Job": batch.Job,
+  "batch/v1/CronJob": batch.CronJob,
+  "networking.k8s.io/v1/NetworkPolicy": networking.NetworkPolicy,
+  "policy/v1/PodDisruptionBudget": policy.PodDisruptionBudget,
+  "rbac.authorization.k8s.io/v1/Role": rbac.Role,
+  "rbac.authorization.k8s.io/v1/RoleBinding": rbac.RoleBinding,
+  "rbac.authorization.k8s.io/v1/ClusterRole": rbac.ClusterRole,
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": rbac.ClusterRoleBinding,
+};
+
+/** Kinds that are cluster-scoped (they carry no namespace). */
+const CLUSTER_SCOPED = new Set(["v1/Namespace", "rbac.authorization.k8s.io/v1/ClusterRole", "rbac.authorization.k8s.io/v1/ClusterRoleBinding"]);
+
+/**
+ * Make a CRD's structural schema strict, as the API server's pruning is silent: every object schema that lists
+ * `properties` (and does not preserve unknown fields) refuses other fields; `x-kubernetes-int-or-string`
+ * becomes `integer | string`.
+ */
+export function strictSchema(schema: JsonSchema): JsonSchema {
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === "properties" && value && typeof value === "object") {
+      out.properties = Object.fromEntries(
+        Object.entries(value as Record<string, JsonSchema>).map(([k, v]) => [k, strictSchema(v)]),
+      );
+    } else if ((key === "items" || key === "additionalProperties" || key === "not") && value && typeof value === "object") {
+      out[key] = strictSchema(value as JsonSchema);
+    } else if ((key === "oneOf" || key === "anyOf" || key === "allOf") && Array.isArray(value)) {
+      out[key] = value.map((v) => strictSchema(v as JsonSchema));
+    } else {
+      out[key] = value;
+    }
+  }
+  if (out["x-kubernetes-int-or-string"] === true && out.type === undefined) {
+    out.anyOf = [{ type: "integer" }, { type: "string" }];
+  }
+  if (out.properties && out.additionalProperties === undefined && out["x-kubernetes-preserve-unknown-fields"] !== true) {
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+function jsonPath(instancePath: string, extra?: string): string {
+  const parts = instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  if (extra !== undefined) parts.push(extra);
+  return parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+function ajvProblems(errors: readonly ErrorObject[] | null | undefined): SchemaProblem[] {
+  return (errors ?? []).map((e) => {
+    if (e.keyword === "additionalProperties") {
+      const field = String((e.params as { additionalProperty: string }).additionalProperty);
+      return { path: jsonPath(e.instancePath, field), message: "unknown field (the API server would silently drop it)" };
+    }
+    if (e.keyword === "enum") {
+      return { path: jsonPath(e.instancePath), message: `${e.message}: ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}` };
+    }
+    if (e.keyword === "required") {
+      return { path: jsonPath(e.instancePath, String((e.params as { missingProperty: string }).missingProperty)), message: "is required" };
+    }
+    return { path: jsonPath(e.instancePath), message: e.message ?? e.keyword };
+  });
+}
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+function metadataProblems(obj: Record<string, unknown>, clusterScoped: boolean): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  const metadata = obj.metadata as Record<string, unknown> | undefined;
+  if (!metadata || typeof metadata !== "object") return [{ path: "metadata", message: "is required" }];
+  const name = metadata.name;
+  if (typeof name !== "string") problems.push({ path: "metadata.name", message: "is required" });
+  else {
+    const check = clusterScoped && obj.kind === "Namespace" ? checkDnsLabel : checkDnsSubdomain;
+    problems.push(...check(name, { scope: "", field: "metadata.name" }).map((i) => ({ path: "metadata.name", message: i.message })));
+  }
+  if (clusterScoped && metadata.namespace !== undefined) {
+    problems.push({ path: "metadata.namespace", message: "must not be set on a cluster-scoped object" });
+  }
+  if (!clusterScoped) {
+    if (typeof metadata.namespace !== "string") {
+      problems.push({ path: "metadata.namespace", message: "is required: Floe renders every namespaced object with its namespace" });
+    } else {
+      problems.push(
+        ...checkDnsLabel(metadata.namespace, { scope: "", field: "metadata.namespace" }).map((i) => ({
+          path: "metadata.namespace",
+          message: i.message,
+        })),
+      );
+    }
+  }
+  const labels = (metadata.labels ?? {}) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(labels)) {
+    if (!LABEL_KEY.test(k)) problems.push({ path: `metadata.labels.${k}`, message: "is not a valid label key" });
+    if (typeof v !== "string" || !LABEL_VALUE.test(v)) {
+      problems.push({ path: `metadata.labels.${k}`, message: "label values are strings of at most 63 letters, digits, '-', '_' or '.', alphanumeric at both ends" });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Schemas of the kinds Floe renders: the served versions of the CRDs found in a directory (compiled lazily,
+ * made strict), and `kubernetes-models` for core kinds.
+ */
+export class SchemaRegistry {
+  /** Load every CustomResourceDefinition in `dir` (recursively, `*.yaml`/`*.yml`). */
+  public static fromDirectory(dir: string): SchemaRegistry {
+    const root = resolve(dir);
+    if (!existsSync(root) || !statSync(root).isDirectory()) {
+      throw new ValidationError({
+        code: "CrdDirectoryNotFound",
+        scope: "crds",
+        field: "",
+        value: dir,
+        message: "the CRD directory does not exist",
+        fix: "pass --crds DIR, set FLOE_CRD_DIR, or run `npm run crds:fetch` to download the pinned CRDs into .floe/crds",
+      });
+    }
+    const registry = new SchemaRegistry();
+    for (const file of listYamlFiles(root)) {
+      for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
+        const crd = doc.toJS() as Record<string, any> | null;
+        if (!crd || crd.kind !== "CustomResourceDefinition") continue;
+        const group: string = crd.spec.group;
+        const kind: string = crd.spec.names.kind;
+        const scope: string = crd.spec.scope;
+        for (const v of crd.spec.versions as Array<Record<string, any>>) {
+          if (!v.served || !v.schema?.openAPIV3Schema) continue;
+          registry.crds.set(`${group}/${v.name}/${kind}`, { schema: v.schema.openAPIV3Schema, clusterScoped: scope === "Cluster" });
+        }
+      }
+    }
+    if (registry.crds.size === 0) {
+      throw new ValidationError({
+        code: "NoCrdsFound",
+        scope: "crds",
+        field: "",
+        value: dir,
+        message: "the directory holds no CustomResourceDefinition",
+        fix: "point it at the Strimzi and Flink operator CRDs (../shared/crds, or `npm run crds:fetch`)",
+      });
+    }
+    return registry;
+  }
+
+  private readonly crds = new Map<string, { schema: JsonSchema; clusterScoped: boolean }>();
+  private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+
+  private constructor() {}
+
+  /** `group/version/Kind` keys of the CRDs known. */
+  public get customKinds(): string[] {
+    return [...this.crds.keys()].sort();
+  }
+
+  /** Validate one object; an empty list means valid. */
+  public validate(obj: unknown): SchemaProblem[] {
+    if (!obj || typeof obj !== "object" || Array.isArray(obj)) return [{ path: "", message: "is not an object" }];
+    const o = obj as Record<string, unknown>;
+    if (typeof o.apiVersion !== "string" || typeof o.kind !== "string") {
+      return [{ path: "", message: "has no apiVersion/kind" }];
+    }
+    const key = `${o.apiVersion}/${o.kind}`;
+    const model = CORE_MODELS[key];
+    if (model) {
+      const problems = metadataProblems(o, CLUSTER_SCOPED.has(key));
+      try {
+        new model(o).validate();
+      } catch (e) {
+        const errors = (e as { errors?: ErrorObject[] }).errors;
+        problems.push(...(errors ? ajvProblems(errors) : [{ path: "", message: String((e as Error).message) }]));
+      }
+      return problems;
+    }
+    const crd = this.crds.get(key);
+    if (!crd) {
+      return [{ path: "", message: `no schema for ${key}: neither a core kind Floe knows nor a CRD in the CRD directory` }];
+    }
+    let validate = this.compiled.get(key);
+    if (!validate) {
+      const schema = strictSchema(crd.schema);
+      // metadata is checked by metadataProblems (the CRD only says `type: object`).
+      (schema.properties as Record<string, JsonSchema>).metadata = { type: "object" };
+      validate = this.ajv.compile(schema);
+      this.compiled.set(key, validate);
+    }
+    const problems = metadataProblems(o, crd.clusterScoped);
+    if (!validate(o)) problems.push(...ajvProblems(validate.errors));
+    return problems;
+  }
+}
+
+function listYamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listYamlFiles(path));
+    else if (/\.ya?ml$/.test(entry.name)) out.push(path);
+  }
+  return out;
+}
+
+/** The CRD directory: the explicit one, else `$FLOE_CRD_DIR`, else `.floe/crds`. */
+export function resolveCrdDir(explicit?: string): string {
+  return explicit ?? process.env.FLOE_CRD_DIR ?? ".floe/crds";
+}
+
+/** `Kind/namespace/name` (or `Kind/name`) of a manifest, for messages. */
+export function objectId(obj: unknown): string {
+  const o = (obj ?? {}) as { kind?: string; metadata?: { name?: string; namespace?: string } };
+  return [o.kind ?? "?", o.metadata?.namespace, o.metadata?.name ?? "?"].filter(Boolean).join("/");
+}
+
+/** Validate in-memory objects. */
+export function validateObjects(registry: SchemaRegistry, objects: readonly unknown[], file = "-"): Violation[] {
+  return objects.flatMap((obj) => registry.validate(obj).map((p) => ({ file, object: objectId(obj), ...p })));
+}
+
+/** Validate every `*.yaml`/`*.yml` file under `dir` (YAML syntax errors are violations too). */
+export function validateDirectory(registry: SchemaRegistry, dir: string): { files: number; objects: number; violations: Violation[] } {
+  const root = resolve(dir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new ValidationError({
+      code: "ManifestDirectoryNotFound",
+      scope: "validate",
+      field: "DIR",
+      value: dir,
+      message: "the directory to validate does not exist",
+      fix: "run `floe synth <spec> --out DIR` first, or pass the directory synth wrote",
+    });
+  }
+  const violations: Violation[] = [];
+  let objects = 0;
+  const files = listYamlFiles(root);
+  for (const path of files) {
+    const file = relative(root, path);
+    for (const doc of parseAllDocuments(readFileSync(path, "utf8"))) {
+      if (doc.errors.length > 0) {
+        violations.push({ file, object: "-", path: "", message: `YAML error: ${doc.errors[0].message.split("\n")[0]}` });
+        continue;
+      }
+      const obj = doc.toJS();
+      if (obj === null || obj === undefined) continue;
+      objects++;
+      violations.push(...validateObjects(registry, [obj], file));
+    }
+  }
+  return { files: files.length, objects, violations };
+}

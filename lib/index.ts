@@ -1,0 +1,6 @@
+// Public API of floe-platform: re-exports only.
+export * from "./core";
+export * from "./k8s/security";
+export * from "./k8s/kafka";
+export * from "./platform";
+export * from "./gitops";

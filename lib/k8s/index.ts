@@ -1,2 +1,0 @@
-export * from "./security";
-export * as kafka from "./kafka";

@@ -1,0 +1,324 @@
+import { ApiObject, App, Chart } from "cdk8s";
+import { Construct } from "constructs";
+import { collectIssues, contextLabels, isValidationError, ValidationError, ValidationIssue } from "../core";
+import { RESTRICTED_NAMESPACE_LABELS } from "../k8s/security";
+import {
+  CleanupPolicy,
+  IKafkaTopicResource,
+  KafkaAuthentication,
+  KafkaAuthenticationType,
+  KafkaAuthorization,
+  KafkaCluster,
+  KafkaListener,
+  KafkaNodePoolOptions,
+  KafkaStorage,
+  KafkaTopic,
+  KafkaTopicPrefix,
+  KafkaUser,
+} from "../k8s/kafka";
+import { PlatformSpec, RegionSpec, TenantSpec } from "./spec";
+
+/** Namespace of a region's Kafka cluster when the spec does not name one. */
+export const DEFAULT_KAFKA_NAMESPACE = "kafka";
+
+/** One chart of a region: it becomes one file, `<file>.yaml`. */
+export interface RegionChart {
+  /** File name without extension (`platform`, `tenant-payments`). */
+  readonly file: string;
+  /** The chart. */
+  readonly chart: Chart;
+}
+
+/** The constructs of one region. */
+export interface RegionPlatform {
+  /** Region name. */
+  readonly region: string;
+  /** The cdk8s app holding the region's charts. */
+  readonly app: App;
+  /** The region's Kafka cluster. */
+  readonly kafka: KafkaCluster;
+  /** Charts in file order: platform first, then tenants by name. */
+  readonly charts: readonly RegionChart[];
+}
+
+/** A composed platform: one cdk8s app per region, plus the spec path of every construct made from the spec. */
+export interface ComposedPlatform {
+  /** The spec it was composed from. */
+  readonly spec: PlatformSpec;
+  /** Regions in spec order. */
+  readonly regions: readonly RegionPlatform[];
+  /** Maps construct paths to the spec path they came from (for error messages). */
+  readonly specPaths: SpecPathMap;
+}
+
+/** Construct path -> spec path (and field renames), so construct errors name the spec. */
+export class SpecPathMap {
+  private readonly entries = new Map<string, { specPath: string; fields: Readonly<Record<string, string>> }>();
+
+  /** Record that `construct` was made from `specPath`; `fields` renames construct fields to spec fields. */
+  public add(construct: Construct | string, specPath: string, fields: Readonly<Record<string, string>> = {}): void {
+    this.entries.set(typeof construct === "string" ? construct : construct.node.path, { specPath, fields });
+  }
+
+  /** Rewrite an issue's scope (and field) to the spec path of the nearest recorded construct. */
+  public toSpec(issue: ValidationIssue): ValidationIssue {
+    let path = issue.scope;
+    while (path) {
+      const entry = this.entries.get(path);
+      if (entry) {
+        const head = issue.field.split(/[.[]/)[0];
+        const renamed = entry.fields[head];
+        return {
+          ...issue,
+          scope: entry.specPath,
+          field: renamed !== undefined ? renamed + issue.field.slice(head.length) : issue.field,
+        };
+      }
+      const cut = path.lastIndexOf("/");
+      path = cut < 0 ? "" : path.slice(0, cut);
+    }
+    return issue;
+  }
+}
+
+/**
+ * Run `build`, turning construct-time validation errors into spec-path errors.
+ */
+function inSpec<T>(map: SpecPathMap, pending: ValidationIssue[], build: () => T): T | undefined {
+  try {
+    return build();
+  } catch (e) {
+    if (!isValidationError(e)) throw e;
+    pending.push(...e.issues.map((i) => map.toSpec(i)));
+    return undefined;
+  }
+}
+
+function nodePoolOptions(pool: RegionSpec["kafka"]["brokers"]): KafkaNodePoolOptions | undefined {
+  if (!pool) return undefined;
+  let storage: KafkaStorage | undefined;
+  const s = pool.storage;
+  if (s && "jbod" in s) {
+    storage = KafkaStorage.jbod(
+      s.jbod.map((v) => ({ id: v.id, size: v.size, storageClass: v.class, deleteClaim: v.deleteClaim, kraftMetadata: v.kraftMetadata })),
+    );
+  } else if (s && "ephemeral" in s) {
+    storage = KafkaStorage.ephemeral(s.ephemeral.sizeLimit);
+  } else if (s) {
+    storage = KafkaStorage.persistentClaim({ size: s.size, storageClass: s.class, deleteClaim: s.deleteClaim });
+  }
+  return {
+    replicas: pool.replicas,
+    storage,
+    resources: pool.resources && {
+      requests: pool.resources.requests && stringValues(pool.resources.requests),
+      limits: pool.resources.limits && stringValues(pool.resources.limits),
+    },
+  };
+}
+
+function stringValues(o: Readonly<Record<string, string | number | undefined>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+}
+
+function authentication(type: "scram-sha-512" | "tls" | "none" | undefined): KafkaAuthentication | undefined {
+  switch (type) {
+    case "scram-sha-512":
+      return KafkaAuthentication.scramSha512();
+    case "tls":
+      return KafkaAuthentication.tls();
+    case "none":
+      return KafkaAuthentication.none();
+    default:
+      return undefined;
+  }
+}
+
+function listeners(spec: RegionSpec["kafka"]["listeners"]): KafkaListener[] | undefined {
+  return spec?.map((l) => {
+    const auth = authentication(l.authentication);
+    if (l.type === "internal") {
+      return l.tls
+        ? KafkaListener.internalTls({ name: l.name, port: l.port, authentication: auth })
+        : KafkaListener.internalPlain({ name: l.name, port: l.port, authentication: auth });
+    }
+    return KafkaListener.external({
+      name: l.name,
+      port: l.port,
+      type: l.type,
+      tls: l.tls,
+      authentication: auth,
+      bootstrapHost: l.bootstrapHost,
+      hostTemplate: l.hostTemplate,
+      class: l.class,
+    });
+  });
+}
+
+/** The Kafka topic name of a tenant's topic: `<tenant>.<topic>`. */
+export function tenantTopicName(tenant: string, topic: string): string {
+  return `${tenant}.${topic}`;
+}
+
+/** The KafkaUser name of a tenant's app: `<tenant>-<app>`. */
+export function tenantUserName(tenant: string, app: string): string {
+  return `${tenant}-${app}`;
+}
+
+/** The topic and consumer-group prefix a tenant owns: `<tenant>.`. */
+export function tenantPrefix(tenant: string): string {
+  return `${tenant}.`;
+}
+
+function buildRegion(
+  spec: PlatformSpec,
+  region: RegionSpec,
+  regionIndex: number,
+  map: SpecPathMap,
+  pending: ValidationIssue[],
+): RegionPlatform | undefined {
+  const production = spec.production ?? true;
+  const app = new App({ outdir: "unused" });
+  const regionScope = new Construct(app, region.name);
+  const ctx = { environment: spec.environment, region: region.name };
+  const kafkaSpec = region.kafka;
+  const namespace = kafkaSpec.namespace ?? DEFAULT_KAFKA_NAMESPACE;
+  const platformChart = new Chart(regionScope, "platform", { labels: contextLabels(ctx) });
+  const kafkaPath = `regions[${regionIndex}].kafka`;
+  map.add(`${platformChart.node.path}/Kafka`, kafkaPath);
+  map.add(`${platformChart.node.path}/Kafka/Controllers`, `${kafkaPath}.controllers`);
+  map.add(`${platformChart.node.path}/Kafka/Brokers`, `${kafkaPath}.brokers`);
+  map.add(`${platformChart.node.path}/Kafka/Dual`, `${kafkaPath}.brokers`);
+
+  new ApiObject(platformChart, "KafkaNamespace", {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: namespace, labels: { ...RESTRICTED_NAMESPACE_LABELS, "app.kubernetes.io/name": "kafka" } },
+  });
+  const kafka = inSpec(map, pending, () =>
+    new KafkaCluster(platformChart, "Kafka", {
+      name: kafkaSpec.name,
+      namespace,
+      version: kafkaSpec.version,
+      production,
+      listeners: listeners(kafkaSpec.listeners),
+      authorization:
+        kafkaSpec.authorization === "none"
+          ? KafkaAuthorization.none()
+          : KafkaAuthorization.simple({ superUsers: kafkaSpec.superUsers }),
+      controllers: nodePoolOptions(kafkaSpec.controllers),
+      brokers: nodePoolOptions(kafkaSpec.brokers),
+      combinedRoles: kafkaSpec.combinedRoles,
+      rackAwareness: kafkaSpec.rackAwareness,
+      rackTopologyKey: kafkaSpec.rackTopologyKey,
+      config: kafkaSpec.config,
+      cruiseControl: kafkaSpec.cruiseControl,
+      metrics: kafkaSpec.metrics,
+    }),
+  );
+  if (!kafka) return undefined;
+
+  const charts: RegionChart[] = [{ file: "platform", chart: platformChart }];
+  const tenants = (spec.tenants ?? [])
+    .map((tenant, index) => ({ tenant, index }))
+    .filter(({ tenant }) => (tenant.regions ?? spec.regions.map((r) => r.name)).includes(region.name))
+    .sort((a, b) => a.tenant.name.localeCompare(b.tenant.name));
+  for (const { tenant, index } of tenants) {
+    const chart = new Chart(regionScope, `tenant-${tenant.name}`, {
+      labels: contextLabels({ ...ctx, tenant: tenant.name }),
+    });
+    buildTenant(chart, kafka, tenant, `tenants[${index}]`, map, pending);
+    charts.push({ file: `tenant-${tenant.name}`, chart });
+  }
+  return { region: region.name, app, kafka, charts };
+}
+
+function buildTenant(
+  chart: Chart,
+  kafka: KafkaCluster,
+  tenant: TenantSpec,
+  tenantPath: string,
+  map: SpecPathMap,
+  pending: ValidationIssue[],
+): void {
+  const topics = new Map<string, KafkaTopic>();
+  (tenant.topics ?? []).forEach((t, i) => {
+    const id = `Topic-${t.name}`;
+    map.add(`${chart.node.path}/${id}`, `${tenantPath}.topics[${i}]`, { topicName: "name" });
+    const topic = inSpec(map, pending, () =>
+      new KafkaTopic(chart, id, {
+        cluster: kafka,
+        topicName: tenantTopicName(tenant.name, t.name),
+        partitions: t.partitions,
+        replicas: t.replicas,
+        retention: t.retention,
+        retentionBytes: t.retentionBytes,
+        cleanupPolicy: t.cleanupPolicy as CleanupPolicy | undefined,
+        minInsyncReplicas: t.minInsyncReplicas,
+        maxMessageBytes: t.maxMessageBytes,
+        config: t.config,
+      }),
+    );
+    if (topic) topics.set(t.name, topic);
+  });
+  const prefix = tenantPrefix(tenant.name);
+  const resolve = (ref: string): IKafkaTopicResource | undefined =>
+    ref.endsWith("*") ? new KafkaTopicPrefix(kafka, `${prefix}${ref.slice(0, -1)}`) : topics.get(ref);
+
+  (tenant.apps ?? []).forEach((a, i) => {
+    const id = `App-${a.name}`;
+    const appPath = `${tenantPath}.apps[${i}]`;
+    map.add(`${chart.node.path}/${id}`, appPath, { userName: "name" });
+    inSpec(map, pending, () => {
+      const user = new KafkaUser(chart, id, {
+        cluster: kafka,
+        userName: tenantUserName(tenant.name, a.name),
+        authentication:
+          a.authentication === "tls" ? KafkaAuthenticationType.TLS : KafkaAuthenticationType.SCRAM_SHA_512,
+        quotas: a.quotas,
+        aclScope: { topicPrefix: prefix, groupPrefix: prefix },
+      });
+      (a.produces ?? []).forEach((ref) => resolve(ref)?.grants.produce(user));
+      (a.consumes ?? []).forEach((c) => {
+        const ref = typeof c === "string" ? c : c.topic;
+        const group = `${prefix}${(typeof c === "string" ? undefined : c.group) ?? a.name}`;
+        resolve(ref)?.grants.consume(user, { group });
+      });
+      return user;
+    });
+  });
+}
+
+/**
+ * Compose a parsed spec into one cdk8s app per region. Construct-time and synth-time validation errors are
+ * reported together, each with its spec path. Warnings come back in `warnings`.
+ */
+export function composePlatform(spec: PlatformSpec): { platform: ComposedPlatform; warnings: ValidationIssue[] } {
+  const map = new SpecPathMap();
+  const pending: ValidationIssue[] = [];
+  const regions: RegionPlatform[] = [];
+  spec.regions.forEach((region, i) => {
+    const built = buildRegion(spec, region, i, map, pending);
+    if (built) regions.push(built);
+  });
+  const warnings: ValidationIssue[] = [];
+  for (const r of regions) {
+    for (const issue of collectIssues(r.app)) {
+      const mapped = map.toSpec(issue);
+      (issue.severity === "warning" ? warnings : pending).push(mapped);
+    }
+  }
+  ValidationError.throwIfAny(dedupe(pending));
+  return { platform: { spec, regions, specPaths: map }, warnings: dedupe(warnings) };
+}
+
+/** The same issue found in several regions is reported once. */
+function dedupe(issues: ValidationIssue[]): ValidationIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.code}|${i.scope}|${i.field}|${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

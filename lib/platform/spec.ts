@@ -1,0 +1,334 @@
+import { readFileSync } from "fs";
+import { parseDocument } from "yaml";
+import { z } from "zod";
+import { ValidationError, ValidationIssue } from "../core";
+
+/*
+ * The PlatformSpec: what a platform engineer writes. Parsed with zod (unknown keys are errors), then checked
+ * for cross-references. Every error names the spec path, e.g. `tenants[2].topics[0].partitions`.
+ */
+
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label (lower-case letters, digits, '-')")
+  .max(63);
+
+const quantity = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, "must be a Kubernetes quantity such as 100Gi");
+const cpuQuantity = z.union([z.string().regex(/^\d+(\.\d+)?m?$/, "must be a CPU quantity such as 500m or 2"), z.number().positive()]);
+
+const resourcesSchema = z.strictObject({
+  requests: z.strictObject({ cpu: cpuQuantity.optional(), memory: quantity.optional() }).optional(),
+  limits: z.strictObject({ cpu: cpuQuantity.optional(), memory: quantity.optional() }).optional(),
+});
+
+const volumeSchema = z.strictObject({
+  size: quantity,
+  class: z.string().min(1).optional(),
+  deleteClaim: z.boolean().optional(),
+});
+
+const storageSchema = z.union([
+  volumeSchema,
+  z.strictObject({
+    jbod: z
+      .array(volumeSchema.extend({ id: z.number().int().min(0), kraftMetadata: z.boolean().optional() }))
+      .min(1),
+  }),
+  z.strictObject({ ephemeral: z.strictObject({ sizeLimit: quantity.optional() }) }),
+]);
+
+const nodePoolSchema = z.strictObject({
+  replicas: z.number().int().min(0).optional(),
+  storage: storageSchema.optional(),
+  resources: resourcesSchema.optional(),
+});
+
+const authenticationSchema = z.enum(["scram-sha-512", "tls", "none"]);
+
+const listenerSchema = z.strictObject({
+  name: z.string(),
+  port: z.number().int(),
+  type: z.enum(["internal", "route", "loadbalancer", "nodeport", "ingress", "cluster-ip"]),
+  tls: z.boolean(),
+  authentication: authenticationSchema.optional(),
+  bootstrapHost: z.string().min(1).optional(),
+  hostTemplate: z.string().min(1).optional(),
+  class: z.string().min(1).optional(),
+});
+
+const configValue = z.union([z.string(), z.number(), z.boolean()]);
+
+const kafkaSchema = z.strictObject({
+  name: dnsLabel,
+  namespace: dnsLabel.optional(),
+  version: z.string().optional(),
+  listeners: z.array(listenerSchema).min(1).optional(),
+  superUsers: z.array(z.string().min(1)).optional(),
+  authorization: z.enum(["simple", "none"]).optional(),
+  controllers: nodePoolSchema.optional(),
+  brokers: nodePoolSchema.optional(),
+  combinedRoles: z.boolean().optional(),
+  rackAwareness: z.boolean().optional(),
+  rackTopologyKey: z.string().min(1).optional(),
+  config: z.record(z.string(), configValue).optional(),
+  cruiseControl: z.boolean().optional(),
+  metrics: z.boolean().optional(),
+});
+
+const regionSchema = z.strictObject({
+  name: dnsLabel,
+  kafka: kafkaSchema,
+});
+
+const topicSchema = z.strictObject({
+  name: z.string().min(1),
+  partitions: z.number().int().min(1).optional(),
+  replicas: z.number().int().min(1).optional(),
+  retention: z.string().optional(),
+  retentionBytes: z.union([z.string(), z.number().int().min(0)]).optional(),
+  cleanupPolicy: z.enum(["delete", "compact", "compact,delete"]).optional(),
+  minInsyncReplicas: z.number().int().min(1).optional(),
+  maxMessageBytes: z.union([z.string(), z.number().int().min(1)]).optional(),
+  config: z.record(z.string(), configValue).optional(),
+});
+
+const consumeSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ topic: z.string().min(1), group: z.string().min(1).optional() }),
+]);
+
+const appSchema = z.strictObject({
+  name: dnsLabel,
+  authentication: z.enum(["scram-sha-512", "tls"]).optional(),
+  produces: z.array(z.string().min(1)).optional(),
+  consumes: z.array(consumeSchema).optional(),
+  quotas: z
+    .strictObject({
+      producerByteRate: z.number().int().min(0).optional(),
+      consumerByteRate: z.number().int().min(0).optional(),
+      requestPercentage: z.number().int().min(0).optional(),
+      controllerMutationRate: z.number().min(0).optional(),
+    })
+    .optional(),
+});
+
+const tenantSchema = z.strictObject({
+  name: dnsLabel.max(40, "is limited to 40 characters so that derived user and topic names stay within Kubernetes limits"),
+  regions: z.array(z.string()).min(1).optional(),
+  topics: z.array(topicSchema).optional(),
+  apps: z.array(appSchema).optional(),
+});
+
+/** The zod schema of a platform spec. */
+export const platformSpecSchema = z.strictObject({
+  apiVersion: z.literal("floe.dev/v1alpha1").optional(),
+  kind: z.literal("Platform").optional(),
+  environment: dnsLabel,
+  production: z.boolean().optional(),
+  regions: z.array(regionSchema).min(1),
+  tenants: z.array(tenantSchema).optional(),
+});
+
+/** A platform spec: environment, regions with their Kafka cluster, tenants with topics and apps. */
+export type PlatformSpec = z.infer<typeof platformSpecSchema>;
+/** One region of a {@link PlatformSpec}. */
+export type RegionSpec = PlatformSpec["regions"][number];
+/** One tenant of a {@link PlatformSpec}. */
+export type TenantSpec = NonNullable<PlatformSpec["tenants"]>[number];
+/** One topic of a tenant. */
+export type TopicSpec = NonNullable<TenantSpec["topics"]>[number];
+/** One app (Kafka user) of a tenant. */
+export type AppSpec = NonNullable<TenantSpec["apps"]>[number];
+
+/** `tenants[2].topics[0].partitions` from `["tenants", 2, "topics", 0, "partitions"]`. */
+export function formatSpecPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join("");
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function zodIssueToValidationIssue(issue: z.core.$ZodIssue, input: unknown): ValidationIssue {
+  const path = issue.path;
+  if (issue.code === "unrecognized_keys") {
+    const parent = formatSpecPath(path);
+    return {
+      code: "UnknownSpecField",
+      scope: parent,
+      field: issue.keys.join(", "),
+      value: issue.keys.length === 1 ? valueAt(input, [...path, issue.keys[0]]) : issue.keys,
+      message: `is not a field of ${parent || "the spec"}`,
+      fix: "remove it or correct its spelling (see the README's annotated spec)",
+    };
+  }
+  const field = path.length > 0 ? String(path[path.length - 1]) : "";
+  const parentPath = path.slice(0, -1);
+  const scope = formatSpecPath(parentPath);
+  const value = valueAt(input, path);
+  let fix = "correct the value (see the README's annotated spec)";
+  if (issue.code === "invalid_type" && value === undefined) fix = `add the required field ${field}`;
+  else if (issue.code === "invalid_value" && "values" in issue) fix = `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  else if (issue.code === "too_small") fix = `use a value of at least ${String(issue.minimum)}`;
+  else if (issue.code === "too_big") fix = `use a value of at most ${String(issue.maximum)}`;
+  else if (issue.code === "invalid_union") fix = "use one of the documented forms of this field (see the README)";
+  return {
+    code: "InvalidSpecValue",
+    scope,
+    field: typeof path[path.length - 1] === "number" ? `[${String(path[path.length - 1])}]` : field,
+    value,
+    message: issue.message,
+    fix,
+  };
+}
+
+/** Parse and check a spec object (zod shape, then cross-references). Throws {@link ValidationError}. */
+export function parsePlatformSpec(input: unknown): PlatformSpec {
+  const result = platformSpecSchema.safeParse(input, { reportInput: true });
+  if (!result.success) {
+    throw new ValidationError(result.error.issues.map((i) => zodIssueToValidationIssue(i, input)));
+  }
+  ValidationError.throwIfAny(checkReferences(result.data));
+  return result.data;
+}
+
+/** Read a YAML spec file and parse it. YAML syntax errors carry line and column. */
+export function loadPlatformSpec(file: string): PlatformSpec {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ValidationError({
+      code: "SpecNotReadable",
+      scope: file,
+      field: "",
+      value: file,
+      message: `cannot read the spec file (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+      fix: "pass the path of an existing YAML spec file",
+    });
+  }
+  return parsePlatformSpecYaml(text, file);
+}
+
+/** Parse YAML text as a spec; `source` names it in errors. */
+export function parsePlatformSpecYaml(text: string, source = "spec"): PlatformSpec {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ValidationError(
+      doc.errors.map((e) => ({
+        code: "InvalidYaml",
+        scope: source,
+        field: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "",
+        value: e.code,
+        message: e.message.split("\n")[0],
+        fix: "fix the YAML syntax at that position",
+      })),
+    );
+  }
+  return parsePlatformSpec(doc.toJS());
+}
+
+function duplicates<T>(items: readonly T[], key: (t: T) => string): Map<number, number> {
+  const first = new Map<string, number>();
+  const dup = new Map<number, number>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    if (first.has(k)) dup.set(i, first.get(k)!);
+    else first.set(k, i);
+  });
+  return dup;
+}
+
+/** Cross-reference checks that a shape schema cannot express. */
+function checkReferences(spec: PlatformSpec): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const regionNames = spec.regions.map((r) => r.name);
+  for (const [i, j] of duplicates(spec.regions, (r) => r.name)) {
+    issues.push({
+      code: "DuplicateRegion",
+      scope: `regions[${i}]`,
+      field: "name",
+      value: spec.regions[i].name,
+      message: `is also the name of regions[${j}]`,
+      fix: "declare each region once",
+    });
+  }
+  const tenants = spec.tenants ?? [];
+  for (const [i, j] of duplicates(tenants, (t) => t.name)) {
+    issues.push({
+      code: "DuplicateTenant",
+      scope: `tenants[${i}]`,
+      field: "name",
+      value: tenants[i].name,
+      message: `is also the name of tenants[${j}]`,
+      fix: "declare each tenant once",
+    });
+  }
+  tenants.forEach((tenant, ti) => {
+    const scope = `tenants[${ti}]`;
+    (tenant.regions ?? []).forEach((r, ri) => {
+      if (!regionNames.includes(r)) {
+        issues.push({
+          code: "UnknownRegion",
+          scope,
+          field: `regions[${ri}]`,
+          value: r,
+          message: "is not a region of this environment",
+          fix: `use one of ${regionNames.join(", ")}, or declare the region under regions[]`,
+        });
+      }
+    });
+    const topics = tenant.topics ?? [];
+    for (const [i, j] of duplicates(topics, (t) => t.name)) {
+      issues.push({
+        code: "DuplicateTopic",
+        scope: `${scope}.topics[${i}]`,
+        field: "name",
+        value: topics[i].name,
+        message: `is also the name of ${scope}.topics[${j}]`,
+        fix: "declare each topic once",
+      });
+    }
+    const apps = tenant.apps ?? [];
+    for (const [i, j] of duplicates(apps, (a) => a.name)) {
+      issues.push({
+        code: "DuplicateApp",
+        scope: `${scope}.apps[${i}]`,
+        field: "name",
+        value: apps[i].name,
+        message: `is also the name of ${scope}.apps[${j}]`,
+        fix: "declare each app once",
+      });
+    }
+    const topicNames = new Set(topics.map((t) => t.name));
+    const checkRef = (ref: string, at: string): void => {
+      if (ref === "*" || (ref.endsWith("*") && ref.length > 1)) return;
+      if (!topicNames.has(ref)) {
+        issues.push({
+          code: "UnknownTopic",
+          scope: at.replace(/\.[^.]+$/, ""),
+          field: at.slice(at.lastIndexOf(".") + 1),
+          value: ref,
+          message: `is not a topic of tenant ${tenant.name}`,
+          fix: topicNames.size
+            ? `use one of ${[...topicNames].join(", ")}, a prefix ending in '*', or declare the topic under ${scope}.topics`
+            : `declare the topic under ${scope}.topics`,
+        });
+      }
+    };
+    apps.forEach((app, ai) => {
+      (app.produces ?? []).forEach((ref, pi) => checkRef(ref, `${scope}.apps[${ai}].produces[${pi}]`));
+      (app.consumes ?? []).forEach((c, ci) =>
+        checkRef(typeof c === "string" ? c : c.topic, `${scope}.apps[${ai}].consumes[${ci}]${typeof c === "string" ? "" : ".topic"}`),
+      );
+    });
+  });
+  return issues;
+}
