@@ -186,21 +186,21 @@ export function checkStrimziGeneratedNames(
       code: "GeneratedNameTooLong",
       ...ctx,
       value: input.cluster,
-      message: `Strimzi would create ${what} ${JSON.stringify(generated)} (${generated.length} characters), over the ${DNS_LABEL_MAX}-character limit`,
+      message: `${what} Strimzi derives would be ${JSON.stringify(generated)} (${generated.length} characters), over the ${DNS_LABEL_MAX}-character limit`,
       fix: `shorten the cluster name by at least ${generated.length - DNS_LABEL_MAX} characters (or the pool/listener name)`,
     });
   };
   const longestSuffix = STRIMZI_CLUSTER_SUFFIXES.reduce((a, b) => (b.length > a.length ? b : a));
-  tooLong(`${input.cluster}${longestSuffix}`, "the Service/label");
+  tooLong(`${input.cluster}${longestSuffix}`, "the Service/label name");
   for (const pool of input.pools) {
-    tooLong(`${input.cluster}-${pool}-${"9".repeat(STRIMZI_NODE_ID_DIGITS)}`, `for pool ${JSON.stringify(pool)} the pod name`);
+    tooLong(`${input.cluster}-${pool}-${"9".repeat(STRIMZI_NODE_ID_DIGITS)}`, `the pod name of pool ${JSON.stringify(pool)}`);
   }
   for (const listener of input.externalListeners) {
-    tooLong(`${input.cluster}-kafka-${listener.name}-bootstrap`, `for listener ${JSON.stringify(listener.name)} the Service`);
+    tooLong(`${input.cluster}-kafka-${listener.name}-bootstrap`, `the Service of listener ${JSON.stringify(listener.name)}`);
     if (listener.type === "route") {
       tooLong(
         `${input.cluster}-kafka-${listener.name}-bootstrap-${input.namespace}`,
-        `for route listener ${JSON.stringify(listener.name)} the host prefix`,
+        `the route host prefix of listener ${JSON.stringify(listener.name)}`,
       );
     }
   }
