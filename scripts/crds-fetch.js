@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+"use strict";
+/**
+ * Download the pinned upstream CRDs into .floe/crds (or the directory given as the first argument) for users
+ * outside CI: Strimzi 1.2.0 (kafka.strimzi.io/v1) and the Flink Kubernetes Operator 1.15.0 helm chart CRDs.
+ * CI and tests never run this; they read ../shared/crds (FLOE_CRD_DIR).
+ *
+ *   npm run crds:fetch            -> .floe/crds/{strimzi,flink}/...
+ *   FLOE_CRD_DIR=.floe/crds npx floe validate dist/prod
+ */
+const { createHash } = require("crypto");
+const { mkdirSync, renameSync, rmSync, writeFileSync } = require("fs");
+const { join, resolve } = require("path");
+const { parseAllDocuments } = require("yaml");
+
+const STRIMZI_VERSION = "1.2.0";
+const FLINK_OPERATOR_REF = "release-1.15.0";
+
+const SOURCES = [
+  {
+    dir: "strimzi",
+    file: `strimzi-crds-${STRIMZI_VERSION}.yaml`,
+    url: `https://github.com/strimzi/strimzi-kafka-operator/releases/download/${STRIMZI_VERSION}/strimzi-crds-${STRIMZI_VERSION}.yaml`,
+    expect: ["Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "KafkaConnect", "KafkaConnector", "KafkaMirrorMaker2"],
+    version: "v1",
+  },
+  ...["flinkdeployments", "flinksessionjobs", "flinkstatesnapshots", "flinkbluegreendeployments"].map((name) => ({
+    dir: "flink",
+    file: `${name}.flink.apache.org-v1.yml`,
+    url: `https://raw.githubusercontent.com/apache/flink-kubernetes-operator/${FLINK_OPERATOR_REF}/helm/flink-kubernetes-operator/crds/${name}.flink.apache.org-v1.yml`,
+    expect: null,
+    version: "v1beta1",
+  })),
+];
+
+/** The CRD kinds (with their served versions) in a YAML text. */
+function crdKinds(text) {
+  const kinds = {};
+  for (const doc of parseAllDocuments(text)) {
+    const crd = doc.toJS();
+    if (!crd || crd.kind !== "CustomResourceDefinition") continue;
+    kinds[crd.spec.names.kind] = crd.spec.versions.filter((v) => v.served).map((v) => v.name);
+  }
+  return kinds;
+}
+
+/** Throw unless the text holds the expected kinds, served at `version`. */
+function checkBundle(text, source) {
+  const kinds = crdKinds(text);
+  const names = Object.keys(kinds);
+  if (names.length === 0) throw new Error(`${source.url}: no CustomResourceDefinition in the download`);
+  for (const kind of source.expect || names) {
+    if (!kinds[kind] || !kinds[kind].includes(source.version)) {
+      throw new Error(`${source.url}: expected CRD ${kind} serving ${source.version}, found ${JSON.stringify(kinds)}`);
+    }
+  }
+  return names;
+}
+
+async function main() {
+  const target = resolve(process.argv[2] || join(".floe", "crds"));
+  const staging = `${target}.download-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    for (const source of SOURCES) {
+      const response = await fetch(source.url);
+      if (!response.ok) throw new Error(`${source.url}: HTTP ${response.status}`);
+      const text = await response.text();
+      const kinds = checkBundle(text, source);
+      mkdirSync(join(staging, source.dir), { recursive: true });
+      writeFileSync(join(staging, source.dir, source.file), text);
+      const sha = createHash("sha256").update(text).digest("hex");
+      process.stdout.write(`${source.dir}/${source.file}  sha256:${sha}  (${kinds.join(", ")})\n`);
+    }
+    rmSync(target, { recursive: true, force: true });
+    mkdirSync(resolve(target, ".."), { recursive: true });
+    renameSync(staging, target);
+    process.stdout.write(`CRDs written to ${target}; use FLOE_CRD_DIR=${target} or floe validate --crds ${target}\n`);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+module.exports = { SOURCES, checkBundle, crdKinds };
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`crds:fetch failed: ${e.message}\n`);
+    process.exitCode = 1;
+  });
+}

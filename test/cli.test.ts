@@ -1,0 +1,154 @@
+import { execFileSync, spawnSync } from "child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { stringify } from "yaml";
+import { run } from "../lib/cli";
+import { crdDir, ROOT } from "./helpers";
+import { devSpec } from "./helpers/specs";
+
+async function floe(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await run(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+function specFile(spec: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), "floe-spec-"));
+  const file = join(dir, "spec.yaml");
+  writeFileSync(file, stringify(spec));
+  return file;
+}
+
+/** Every file under dir with its content. */
+function snapshotTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, rel: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name), join(rel, e.name));
+      else out[join(rel, e.name)] = readFileSync(join(d, e.name), "utf8");
+    }
+  };
+  walk(dir, "");
+  return out;
+}
+
+describe("floe synth", () => {
+  test("renders the example and reports what it wrote", async () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-out-"));
+    const r = await floe(["synth", join(ROOT, "examples", "platform.yaml"), "--out", out]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^floe synth: wrote \d+ objects in 7 files to /);
+    expect(r.out).toContain("eu-west-1/tenant-payments.yaml");
+    expect(readdirSync(join(out, "prod")).sort()).toEqual(["eu-west-1", "us-east-1"]);
+  });
+
+  test("an invalid spec exits 1, names the spec path, and leaves the output untouched", async () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-out-"));
+    expect((await floe(["synth", specFile(devSpec()), "--out", out])).code).toBe(0);
+    const before = snapshotTree(out);
+    const spec = devSpec();
+    spec.tenants[1].topics[0].partitions = -1;
+    const r = await floe(["synth", specFile(spec), "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("tenants[1].topics[0].partitions");
+    expect(r.err).toMatch(/Fix: /);
+    expect(r.out).toBe("");
+    expect(snapshotTree(out)).toEqual(before);
+  });
+
+  test("an error found while composing (not by the schema) also writes nothing", async () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-out-"));
+    const spec = devSpec();
+    spec.tenants[0].topics[0].replicas = 2;
+    const r = await floe(["synth", specFile(spec), "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("[TopicReplicasExceedBrokers] tenants[0].topics[0].replicas");
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  test("a missing spec file exits 1", async () => {
+    const r = await floe(["synth", "/nonexistent.yaml"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("[SpecNotReadable]");
+  });
+
+  test("warnings go to stderr and do not fail", async () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-out-"));
+    const spec = devSpec();
+    spec.tenants[0].topics.push({ name: "order_events" });
+    const r = await floe(["synth", specFile(spec), "--out", out]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("warning [TopicNameMixesPeriodAndUnderscore] tenants[0].topics[2].name");
+  });
+
+  test("usage errors exit 1", async () => {
+    expect((await floe(["synth"])).code).toBe(1);
+    expect((await floe(["frobnicate"])).code).toBe(1);
+  });
+});
+
+describe("floe validate", () => {
+  test("valid tree: exit 0", async () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-out-"));
+    await floe(["synth", join(ROOT, "examples", "platform.yaml"), "--out", out]);
+    const r = await floe(["validate", join(out, "prod"), "--crds", crdDir()]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^floe validate: \d+ objects in 7 files are valid/);
+  });
+
+  test("a violation: exit 1, listed with file, object and JSON path", async () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-out-"));
+    await floe(["synth", specFile(devSpec()), "--out", out]);
+    const file = join(out, "dev", "local", "tenant-alpha.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("partitions: 3", "partitions: 3\n  partitionCount: 3"));
+    const r = await floe(["validate", join(out, "dev"), "--crds", crdDir()]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("local/tenant-alpha.yaml: KafkaTopic/kafka/alpha.events: spec.partitionCount: unknown field");
+  });
+
+  test("CRD directory from FLOE_CRD_DIR; a missing one is a clear error", async () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-out-"));
+    await floe(["synth", specFile(devSpec()), "--out", out]);
+    const saved = process.env.FLOE_CRD_DIR;
+    try {
+      process.env.FLOE_CRD_DIR = crdDir();
+      expect((await floe(["validate", out])).code).toBe(0);
+      process.env.FLOE_CRD_DIR = "/nonexistent/crds";
+      const r = await floe(["validate", out]);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain("[CrdDirectoryNotFound]");
+    } finally {
+      if (saved === undefined) delete process.env.FLOE_CRD_DIR;
+      else process.env.FLOE_CRD_DIR = saved;
+    }
+  });
+
+  test("an empty directory is not 'valid'", async () => {
+    const r = await floe(["validate", mkdtempSync(join(tmpdir(), "floe-empty-")), "--crds", crdDir()]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("no manifests found");
+  });
+});
+
+describe("bin/floe (the installed command)", () => {
+  const bin = join(ROOT, "bin", "floe");
+  beforeAll(() => {
+    if (!existsSync(join(ROOT, "dist-lib", "lib", "cli.js"))) {
+      throw new Error("dist-lib/ is missing: `npm test` builds it first (npm run build)");
+    }
+  });
+
+  test("synth then validate, end to end, with exit codes", () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-bin-"));
+    const synth = execFileSync(process.execPath, [bin, "synth", join(ROOT, "examples", "platform.yaml"), "--out", out], { encoding: "utf8" });
+    expect(synth).toMatch(/wrote \d+ objects/);
+    const validate = spawnSync(process.execPath, [bin, "validate", join(out, "prod"), "--crds", crdDir()], { encoding: "utf8" });
+    expect(validate.status).toBe(0);
+    const bad = spawnSync(process.execPath, [bin, "synth", specFile({ environment: "x" }), "--out", out], { encoding: "utf8" });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("regions");
+  });
+});

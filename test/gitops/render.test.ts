@@ -1,0 +1,83 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { compareManifests, parsePlatformSpec, synthesize, toYaml, writeTree } from "../../lib";
+import { devSpec, exampleSpec } from "../helpers/specs";
+
+function contents(spec: unknown): Record<string, string> {
+  const tree = synthesize(parsePlatformSpec(spec));
+  return Object.fromEntries(tree.files.map((f) => [f.path, f.content]));
+}
+
+function shuffled<T>(items: T[]): T[] {
+  return [...items].reverse();
+}
+
+describe("determinism", () => {
+  test("rendering the same spec twice gives byte-identical files", () => {
+    expect(contents(exampleSpec())).toEqual(contents(exampleSpec()));
+  });
+
+  test("the order of tenants, topics, apps and grants in the spec does not change any file", () => {
+    const base = contents(exampleSpec());
+    const spec: any = exampleSpec();
+    spec.tenants = shuffled(spec.tenants).map((t: any) => ({
+      ...t,
+      topics: shuffled(t.topics),
+      apps: shuffled(t.apps).map((a: any) => ({ ...a, produces: a.produces && shuffled(a.produces), consumes: a.consumes && shuffled(a.consumes) })),
+    }));
+    expect(contents(spec)).toEqual(base);
+  });
+
+  test("files are sorted by path, objects by kind rank, namespace and name", () => {
+    const tree = synthesize(parsePlatformSpec(exampleSpec()));
+    expect(tree.files.map((f) => f.path)).toEqual([...tree.files.map((f) => f.path)].sort());
+    for (const f of tree.files) expect([...f.objects].sort(compareManifests)).toEqual(f.objects);
+    expect(tree.files[0].objects.map((o) => o.kind)).toEqual(["Namespace", "Kafka", "KafkaNodePool", "KafkaNodePool"]);
+  });
+
+  test("YAML style is fixed: documents separated by ---, long strings never folded", () => {
+    const long = "x".repeat(300);
+    const yaml = toYaml([
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" }, data: { long } },
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "b" } },
+    ]);
+    expect(yaml).toContain(`long: ${long}\n`);
+    expect(yaml.split("---\n")).toHaveLength(2);
+  });
+});
+
+describe("writeTree", () => {
+  const tree = () => synthesize(parsePlatformSpec(devSpec()));
+
+  test("writes DIR/<environment>/<region>/<chart>.yaml", () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-render-"));
+    const dir = writeTree(tree(), out);
+    expect(dir).toBe(join(out, "dev"));
+    expect(readdirSync(join(out, "dev", "local")).sort()).toEqual(["platform.yaml", "tenant-alpha.yaml", "tenant-beta.yaml"]);
+    expect(readFileSync(join(out, "dev", "local", "platform.yaml"), "utf8")).toBe(tree().files.find((f) => f.path === "local/platform.yaml")!.content);
+    expect(readdirSync(out)).toEqual(["dev"]);
+  });
+
+  test("replaces the environment directory as a whole: stale files disappear, other environments stay", () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-render-"));
+    mkdirSync(join(out, "dev", "old-region"), { recursive: true });
+    writeFileSync(join(out, "dev", "old-region", "stale.yaml"), "stale");
+    mkdirSync(join(out, "prod"));
+    writeFileSync(join(out, "prod", "keep.yaml"), "keep");
+    writeTree(tree(), out);
+    expect(existsSync(join(out, "dev", "old-region"))).toBe(false);
+    expect(readFileSync(join(out, "prod", "keep.yaml"), "utf8")).toBe("keep");
+    expect(readdirSync(out).sort()).toEqual(["dev", "prod"]);
+  });
+
+  test("a failed write leaves the previous tree in place and no staging directory behind", () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-render-"));
+    writeTree(tree(), out);
+    const before = readFileSync(join(out, "dev", "local", "platform.yaml"), "utf8");
+    const bad = { ...tree(), files: [...tree().files, { path: "local/platform.yaml/nested.yaml", objects: [], content: "x" }] };
+    expect(() => writeTree(bad, out)).toThrow();
+    expect(readFileSync(join(out, "dev", "local", "platform.yaml"), "utf8")).toBe(before);
+    expect(readdirSync(out)).toEqual(["dev"]);
+  });
+});

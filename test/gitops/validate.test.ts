@@ -1,0 +1,137 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { parsePlatformSpec, SchemaRegistry, strictSchema, synthesize, validateDirectory, validateObjects, writeTree } from "../../lib";
+import { catchValidation, registry } from "../helpers";
+import { exampleSpec } from "../helpers/specs";
+
+function exampleObjects(): any[] {
+  return JSON.parse(JSON.stringify(synthesize(parsePlatformSpec(exampleSpec())).files.flatMap((f) => f.objects)));
+}
+
+function find(objects: any[], kind: string): any {
+  return objects.find((o) => o.kind === kind);
+}
+
+describe("SchemaRegistry", () => {
+  test("loads the served versions of the Strimzi and Flink CRDs", () => {
+    expect(registry().customKinds).toEqual(
+      expect.arrayContaining([
+        "kafka.strimzi.io/v1/Kafka",
+        "kafka.strimzi.io/v1/KafkaNodePool",
+        "kafka.strimzi.io/v1/KafkaTopic",
+        "kafka.strimzi.io/v1/KafkaUser",
+        "flink.apache.org/v1beta1/FlinkDeployment",
+      ]),
+    );
+  });
+
+  test("the example renders valid objects", () => {
+    expect(validateObjects(registry(), exampleObjects())).toEqual([]);
+  });
+
+  test("a misspelt field fails (the API server would prune it silently)", () => {
+    const objects = exampleObjects();
+    find(objects, "KafkaTopic").spec.partitons = 3;
+    find(objects, "Kafka").spec.kafka.listeners[0].authentification = { type: "tls" };
+    const v = validateObjects(registry(), objects);
+    expect(v.map((x) => `${x.object} ${x.path}: ${x.message}`)).toEqual([
+      "Kafka/kafka/events spec.kafka.listeners[0].authentification: unknown field (the API server would silently drop it)",
+      "KafkaTopic/kafka/analytics.clickstream spec.partitons: unknown field (the API server would silently drop it)",
+    ]);
+  });
+
+  test("wrong types, enums, minimums and required fields fail", () => {
+    const objects = exampleObjects();
+    find(objects, "KafkaTopic").spec.partitions = 0;
+    find(objects, "KafkaUser").spec.authentication.type = "plain";
+    delete find(objects, "KafkaNodePool").spec.roles;
+    find(objects, "Kafka").spec.kafka.listeners[0].port = "9093";
+    const paths = validateObjects(registry(), objects).map((x) => `${x.path}: ${x.message}`);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "spec.partitions: must be >= 1",
+        'spec.authentication.type: must be equal to one of the allowed values: ["tls","tls-external","scram-sha-512"]',
+        "spec.roles: is required",
+        "spec.kafka.listeners[0].port: must be integer",
+      ]),
+    );
+  });
+
+  test("metadata: names, namespaces and label values are checked", () => {
+    const objects = exampleObjects();
+    const topic = find(objects, "KafkaTopic");
+    topic.metadata.name = "Bad_Name";
+    topic.metadata.labels["floe.dev/tenant"] = "x".repeat(64);
+    delete find(objects, "KafkaUser").metadata.namespace;
+    find(objects, "Namespace").metadata.namespace = "default";
+    const v = validateObjects(registry(), objects).map((x) => `${x.object.split("/")[0]} ${x.path}`);
+    expect(v).toEqual(
+      expect.arrayContaining([
+        "KafkaTopic metadata.name",
+        "KafkaTopic metadata.labels.floe.dev/tenant",
+        "KafkaUser metadata.namespace",
+        "Namespace metadata.namespace",
+      ]),
+    );
+  });
+
+  test("core objects are validated with kubernetes-models", () => {
+    const bad = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "y" }, data: { n: 1 } };
+    expect(registry().validate(bad)).toEqual([{ path: "data.n", message: "must be string" }]);
+    const ok = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "y" }, data: { n: "1" } };
+    expect(registry().validate(ok)).toEqual([]);
+  });
+
+  test("unknown kinds and non-objects are violations, not silently accepted", () => {
+    expect(registry().validate({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "x" } })[0].message).toMatch(
+      /no schema for external-secrets.io\/v1\/ExternalSecret/,
+    );
+    expect(registry().validate([])[0].message).toBe("is not an object");
+    expect(registry().validate({ kind: "X" })[0].message).toBe("has no apiVersion/kind");
+  });
+
+  test("strictSchema: closes objects with properties, keeps preserve-unknown-fields open, maps int-or-string", () => {
+    const s = strictSchema({
+      type: "object",
+      properties: {
+        a: { type: "object", properties: { b: { type: "string" } } },
+        c: { type: "object", "x-kubernetes-preserve-unknown-fields": true, properties: { d: { type: "string" } } },
+        e: { "x-kubernetes-int-or-string": true },
+        f: { type: "array", items: { type: "object", properties: { g: { type: "integer" } } } },
+      },
+    }) as any;
+    expect(s.additionalProperties).toBe(false);
+    expect(s.properties.a.additionalProperties).toBe(false);
+    expect(s.properties.c.additionalProperties).toBeUndefined();
+    expect(s.properties.e.anyOf).toEqual([{ type: "integer" }, { type: "string" }]);
+    expect(s.properties.f.items.additionalProperties).toBe(false);
+  });
+
+  test("fails CrdDirectoryNotFound and NoCrdsFound with a fix", () => {
+    const missing = catchValidation(() => SchemaRegistry.fromDirectory("/nonexistent/crds"));
+    expect(missing.code).toBe("CrdDirectoryNotFound");
+    expect(missing.fix).toMatch(/--crds DIR, set FLOE_CRD_DIR, or run `npm run crds:fetch`/);
+    const empty = mkdtempSync(join(tmpdir(), "floe-crds-"));
+    expect(catchValidation(() => SchemaRegistry.fromDirectory(empty)).code).toBe("NoCrdsFound");
+  });
+});
+
+describe("validateDirectory", () => {
+  test("validates every YAML file under the directory; YAML errors are violations", () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-validate-"));
+    const dir = writeTree(synthesize(parsePlatformSpec(exampleSpec())), out);
+    const ok = validateDirectory(registry(), dir);
+    expect(ok.violations).toEqual([]);
+    expect(ok.files).toBe(7);
+    expect(ok.objects).toBeGreaterThan(40);
+    mkdirSync(join(dir, "extra"));
+    writeFileSync(join(dir, "extra", "broken.yaml"), "a: [\n");
+    const bad = validateDirectory(registry(), dir);
+    expect(bad.violations).toEqual([expect.objectContaining({ file: join("extra", "broken.yaml"), message: expect.stringMatching(/^YAML error/) })]);
+  });
+
+  test("fails ManifestDirectoryNotFound", () => {
+    expect(catchValidation(() => validateDirectory(registry(), "/nonexistent/dist")).code).toBe("ManifestDirectoryNotFound");
+  });
+});

@@ -1,0 +1,32 @@
+import { readFileSync } from "fs";
+import { join } from "path";
+import { parse } from "yaml";
+import { PlatformSpec } from "../../lib";
+import { ROOT } from "./index";
+
+/** The README's example spec, as a plain object (tests mutate copies of it). */
+export function exampleSpec(): PlatformSpec {
+  return parse(readFileSync(join(ROOT, "examples", "platform.yaml"), "utf8")) as PlatformSpec;
+}
+
+/** A small development spec: one region, one broker, two tenants. */
+export function devSpec(): any {
+  return {
+    environment: "dev",
+    production: false,
+    regions: [
+      {
+        name: "local",
+        kafka: { name: "dev", combinedRoles: true, brokers: { replicas: 1, storage: { ephemeral: {} } } },
+      },
+    ],
+    tenants: [
+      {
+        name: "alpha",
+        topics: [{ name: "events" }, { name: "state", cleanupPolicy: "compact" }],
+        apps: [{ name: "writer", produces: ["events"] }, { name: "reader", consumes: ["events"] }],
+      },
+      { name: "beta", topics: [{ name: "events", partitions: 6 }], apps: [{ name: "svc", produces: ["*"], consumes: ["*"] }] },
+    ],
+  };
+}
