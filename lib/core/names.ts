@@ -20,18 +20,20 @@ export const DNS_SUBDOMAIN_MAX = 253;
 /** Maximum length of a Kafka topic name. */
 export const TOPIC_NAME_MAX = 249;
 
-/**
- * DNS-1123 label: lower-case alphanumerics and `-`, starts and ends alphanumeric, at most `maxLength`
- * (63 unless a caller reserves room for suffixes).
- */
-export function checkDnsLabel(value: string, ctx: NameContext, maxLength = DNS_LABEL_MAX, why?: string): ValidationIssue[] {
+function checkDnsName(
+  value: string,
+  ctx: NameContext,
+  rule: { readonly pattern: RegExp; readonly code: string; readonly description: string },
+  maxLength: number,
+  why?: string,
+): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  if (!DNS_LABEL.test(value)) {
+  if (!rule.pattern.test(value)) {
     issues.push({
-      code: "InvalidDnsLabel",
+      code: rule.code,
       ...ctx,
       value,
-      message: "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+      message: `must be a ${rule.description}`,
       fix: `use a name like ${JSON.stringify(suggestDnsLabel(value) || "my-name")}`,
     });
   }
@@ -47,28 +49,37 @@ export function checkDnsLabel(value: string, ctx: NameContext, maxLength = DNS_L
   return issues;
 }
 
+/**
+ * DNS-1123 label: lower-case alphanumerics and `-`, starts and ends alphanumeric, at most `maxLength`
+ * (63 unless a caller reserves room for suffixes).
+ */
+export function checkDnsLabel(value: string, ctx: NameContext, maxLength = DNS_LABEL_MAX, why?: string): ValidationIssue[] {
+  return checkDnsName(
+    value,
+    ctx,
+    {
+      pattern: DNS_LABEL,
+      code: "InvalidDnsLabel",
+      description: "DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+    },
+    maxLength,
+    why,
+  );
+}
+
 /** DNS-1123 subdomain: dot-separated labels, at most 253 characters (or `maxLength`). */
 export function checkDnsSubdomain(value: string, ctx: NameContext, maxLength = DNS_SUBDOMAIN_MAX): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  if (!DNS_SUBDOMAIN.test(value)) {
-    issues.push({
+  return checkDnsName(
+    value,
+    ctx,
+    {
+      pattern: DNS_SUBDOMAIN,
       code: "InvalidDnsSubdomain",
-      ...ctx,
-      value,
-      message: "must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', each part starting and ending with a letter or digit",
-      fix: `use a name like ${JSON.stringify(suggestDnsLabel(value) || "my-name")}`,
-    });
-  }
-  if (value.length > maxLength) {
-    issues.push({
-      code: "NameTooLong",
-      ...ctx,
-      value,
-      message: `is ${value.length} characters, the limit is ${maxLength}`,
-      fix: `shorten it to at most ${maxLength} characters`,
-    });
-  }
-  return issues;
+      description:
+        "DNS-1123 subdomain: lower-case letters, digits, '-' and '.', each part starting and ending with a letter or digit",
+    },
+    maxLength,
+  );
 }
 
 /** Lower-case, replace illegal characters by '-', trim separators: a best-effort suggestion for messages. */

@@ -235,42 +235,35 @@ export function parsePlatformSpecYaml(text: string, source = "spec"): PlatformSp
   return parsePlatformSpec(doc.toJS());
 }
 
-function duplicates<T>(items: readonly T[], key: (t: T) => string): Map<number, number> {
+/** One `Duplicate<What>` issue per item whose name an earlier item of `items` (at `listPath`) already has. */
+function duplicateNames(code: string, listPath: string, items: readonly { readonly name: string }[], what: string): ValidationIssue[] {
   const first = new Map<string, number>();
-  const dup = new Map<number, number>();
+  const issues: ValidationIssue[] = [];
   items.forEach((item, i) => {
-    const k = key(item);
-    if (first.has(k)) dup.set(i, first.get(k)!);
-    else first.set(k, i);
+    const j = first.get(item.name);
+    if (j === undefined) {
+      first.set(item.name, i);
+      return;
+    }
+    issues.push({
+      code,
+      scope: `${listPath}[${i}]`,
+      field: "name",
+      value: item.name,
+      message: `is also the name of ${listPath}[${j}]`,
+      fix: `declare each ${what} once`,
+    });
   });
-  return dup;
+  return issues;
 }
 
 /** Cross-reference checks that a shape schema cannot express. */
 function checkReferences(spec: PlatformSpec): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const regionNames = spec.regions.map((r) => r.name);
-  for (const [i, j] of duplicates(spec.regions, (r) => r.name)) {
-    issues.push({
-      code: "DuplicateRegion",
-      scope: `regions[${i}]`,
-      field: "name",
-      value: spec.regions[i].name,
-      message: `is also the name of regions[${j}]`,
-      fix: "declare each region once",
-    });
-  }
+  issues.push(...duplicateNames("DuplicateRegion", "regions", spec.regions, "region"));
   const tenants = spec.tenants ?? [];
-  for (const [i, j] of duplicates(tenants, (t) => t.name)) {
-    issues.push({
-      code: "DuplicateTenant",
-      scope: `tenants[${i}]`,
-      field: "name",
-      value: tenants[i].name,
-      message: `is also the name of tenants[${j}]`,
-      fix: "declare each tenant once",
-    });
-  }
+  issues.push(...duplicateNames("DuplicateTenant", "tenants", tenants, "tenant"));
   tenants.forEach((tenant, ti) => {
     const scope = `tenants[${ti}]`;
     (tenant.regions ?? []).forEach((r, ri) => {
@@ -286,27 +279,9 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
       }
     });
     const topics = tenant.topics ?? [];
-    for (const [i, j] of duplicates(topics, (t) => t.name)) {
-      issues.push({
-        code: "DuplicateTopic",
-        scope: `${scope}.topics[${i}]`,
-        field: "name",
-        value: topics[i].name,
-        message: `is also the name of ${scope}.topics[${j}]`,
-        fix: "declare each topic once",
-      });
-    }
+    issues.push(...duplicateNames("DuplicateTopic", `${scope}.topics`, topics, "topic"));
     const apps = tenant.apps ?? [];
-    for (const [i, j] of duplicates(apps, (a) => a.name)) {
-      issues.push({
-        code: "DuplicateApp",
-        scope: `${scope}.apps[${i}]`,
-        field: "name",
-        value: apps[i].name,
-        message: `is also the name of ${scope}.apps[${j}]`,
-        fix: "declare each app once",
-      });
-    }
+    issues.push(...duplicateNames("DuplicateApp", `${scope}.apps`, apps, "app"));
     const topicNames = new Set(topics.map((t) => t.name));
     const checkRef = (ref: string, at: string): void => {
       if (ref === "*" || (ref.endsWith("*") && ref.length > 1)) return;

@@ -11,7 +11,9 @@ export const ROOT = resolve(__dirname, "..", "..");
  * loudly (never skip) when neither exists.
  */
 export function crdDir(): string {
-  const candidates = [process.env.FLOE_CRD_DIR, join(ROOT, "..", "shared", "crds")].filter((d): d is string => !!d);
+  const candidates = [process.env.FLOE_CRD_DIR, join(ROOT, "..", "shared", "crds"), join(ROOT, ".floe", "crds")].filter(
+    (d): d is string => !!d,
+  );
   const found = candidates.find((d) => existsSync(join(d, "strimzi")));
   if (!found) {
     throw new Error(

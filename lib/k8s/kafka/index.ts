@@ -5,3 +5,4 @@ export * from "./kafka-node-pool";
 export * from "./kafka-cluster";
 export * from "./kafka-topic";
 export * from "./kafka-user";
+export * from "./strimzi-resource";

@@ -13,6 +13,7 @@ import {
 } from "../../core";
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "../security";
 import { KafkaNodePool, KafkaNodePoolOptions, KafkaNodeRole } from "./kafka-node-pool";
+import { KafkaTopic } from "./kafka-topic";
 import { KafkaAuthenticationType, KafkaListener } from "./listener";
 import { KafkaSpec, ResourceRequirements, STRIMZI_API_VERSION } from "./strimzi-types";
 
@@ -572,8 +573,8 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
     const issues: ValidationIssue[] = [];
     const seen = new Map<string, { name: string; path: string }>();
     for (const c of this.node.root.node.findAll()) {
-      const topic = c as IConstruct & { readonly cluster?: unknown; readonly topicName?: unknown };
-      if (topic.cluster !== this || typeof topic.topicName !== "string") continue;
+      if (!(c instanceof KafkaTopic) || c.cluster !== this) continue;
+      const topic = c;
       const key = topicCollisionKey(topic.topicName);
       const other = seen.get(key);
       if (other) {

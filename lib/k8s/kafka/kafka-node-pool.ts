@@ -1,10 +1,11 @@
-import { ApiObject, Lazy } from "cdk8s";
+import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
-import { checkDnsLabel, componentLabels, parseBytes, STRIMZI_CLUSTER_LABEL, ValidationError, ValidationIssue } from "../../core";
+import { checkDnsLabel, parseBytes, ValidationError, ValidationIssue } from "../../core";
 import { RESTRICTED_POD_SECURITY_CONTEXT } from "../security";
 import type { IKafkaCluster } from "./kafka-cluster";
 import { KafkaStorage } from "./storage";
-import { KafkaNodePoolSpec, ResourceRequirements, STRIMZI_API_VERSION } from "./strimzi-types";
+import { clusterBoundResource } from "./strimzi-resource";
+import { KafkaNodePoolSpec, ResourceRequirements } from "./strimzi-types";
 
 /** The roles a KRaft node can have. */
 export enum KafkaNodeRole {
@@ -84,18 +85,12 @@ export class KafkaNodePool extends Construct implements IKafkaNodePool {
     this.resources = props.resources ?? DEFAULT_RESOURCES[isBroker ? KafkaNodeRole.BROKER : KafkaNodeRole.CONTROLLER];
     ValidationError.throwIfAny(this.validateProps(props));
 
-    this.apiObject = new ApiObject(this, "Resource", {
-      apiVersion: STRIMZI_API_VERSION,
+    this.apiObject = clusterBoundResource(this, {
       kind: "KafkaNodePool",
-      metadata: {
-        name: this.poolName,
-        namespace: props.cluster.namespace,
-        labels: {
-          [STRIMZI_CLUSTER_LABEL]: props.cluster.clusterName,
-          ...componentLabels("kafka", props.cluster.clusterName, this.roles.join("-")),
-        },
-      },
-      spec: Lazy.any({ produce: () => this.renderSpec() }),
+      name: this.poolName,
+      cluster: props.cluster,
+      labels: { name: "kafka", instance: props.cluster.clusterName, component: this.roles.join("-") },
+      spec: () => this.renderSpec(),
     });
   }
 

@@ -1,20 +1,19 @@
-import { ApiObject, Lazy } from "cdk8s";
+import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
 import {
   addFloeValidation,
   checkTopicName,
-  componentLabels,
   KAFKA_ACL_TABLE,
   parseBytes,
   parseDuration,
-  STRIMZI_CLUSTER_LABEL,
   topicResourceName,
   ValidationError,
   ValidationIssue,
 } from "../../core";
 import type { IKafkaCluster, KafkaConfigValue } from "./kafka-cluster";
 import type { IKafkaUser } from "./kafka-user";
-import { KafkaTopicSpec, STRIMZI_API_VERSION } from "./strimzi-types";
+import { clusterBoundResource } from "./strimzi-resource";
+import { KafkaTopicSpec } from "./strimzi-types";
 
 /** Something ACLs can name: a topic or a prefix of topics. */
 export interface IKafkaTopicResource {
@@ -170,18 +169,12 @@ export class KafkaTopic extends Construct implements IKafkaTopicResource {
     ValidationError.throwIfAny(issues);
     this.topicConfig = config;
 
-    this.apiObject = new ApiObject(this, "Resource", {
-      apiVersion: STRIMZI_API_VERSION,
+    this.apiObject = clusterBoundResource(this, {
       kind: "KafkaTopic",
-      metadata: {
-        name: this.resourceName,
-        namespace: props.cluster.namespace,
-        labels: {
-          [STRIMZI_CLUSTER_LABEL]: props.cluster.clusterName,
-          ...componentLabels("kafka-topic", this.resourceName),
-        },
-      },
-      spec: Lazy.any({ produce: () => this.renderSpec() }),
+      name: this.resourceName,
+      cluster: props.cluster,
+      labels: { name: "kafka-topic", instance: this.resourceName },
+      spec: () => this.renderSpec(),
     });
     const { warnings } = checkTopicName(props.topicName, { scope: this.node.path, field: "topicName" });
     addFloeValidation(this, () => [...warnings, ...this.validateAgainstCluster()]);

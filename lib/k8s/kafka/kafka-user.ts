@@ -1,19 +1,18 @@
-import { ApiObject, Lazy } from "cdk8s";
+import { ApiObject } from "cdk8s";
 import { Construct, IConstruct } from "constructs";
 import {
   addFloeValidation,
   checkDnsSubdomain,
-  componentLabels,
   KAFKA_ACL_OPERATION_ORDER,
   KafkaAclOperation,
   KafkaAclResourceType,
-  STRIMZI_CLUSTER_LABEL,
   ValidationError,
   ValidationIssue,
 } from "../../core";
 import type { IKafkaCluster } from "./kafka-cluster";
 import { KafkaAuthenticationType } from "./listener";
-import { KafkaUserQuotas, KafkaUserSpec, StrimziAclRule, STRIMZI_API_VERSION } from "./strimzi-types";
+import { clusterBoundResource } from "./strimzi-resource";
+import { KafkaUserQuotas, KafkaUserSpec, StrimziAclRule } from "./strimzi-types";
 
 /** One ACL to add to a user. */
 export interface KafkaAcl {
@@ -96,18 +95,12 @@ export class KafkaUser extends Construct implements IKafkaUser {
     this.cluster = props.cluster;
     this.authentication = props.authentication ?? KafkaAuthenticationType.SCRAM_SHA_512;
     ValidationError.throwIfAny(this.validateProps(props));
-    this.apiObject = new ApiObject(this, "Resource", {
-      apiVersion: STRIMZI_API_VERSION,
+    this.apiObject = clusterBoundResource(this, {
       kind: "KafkaUser",
-      metadata: {
-        name: this.userName,
-        namespace: props.cluster.namespace,
-        labels: {
-          [STRIMZI_CLUSTER_LABEL]: props.cluster.clusterName,
-          ...componentLabels("kafka-user", this.userName),
-        },
-      },
-      spec: Lazy.any({ produce: () => this.renderSpec() }),
+      name: this.userName,
+      cluster: props.cluster,
+      labels: { name: "kafka-user", instance: this.userName },
+      spec: () => this.renderSpec(),
     });
     addFloeValidation(this, () => this.validateAgainstCluster());
   }
