@@ -5,6 +5,12 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
+    // The CEL evaluator ships as ES modules only; Node >= 20.19 requires it natively, jest needs it compiled.
+    "/node_modules/@marcbachmann/cel-js/.+\\.js$": [
+      "ts-jest",
+      { tsconfig: { allowJs: true, module: "commonjs", target: "ES2022", isolatedModules: true } },
+    ],
   },
+  transformIgnorePatterns: ["/node_modules/(?!@marcbachmann/cel-js/)"],
   moduleFileExtensions: ["ts", "js", "json"],
 };

@@ -1,3 +1,4 @@
+import { evaluate as evaluateCel } from "@marcbachmann/cel-js";
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import { existsSync, readdirSync, readFileSync, statSync } from "fs";
 import { join, relative, resolve } from "path";
@@ -113,6 +114,59 @@ function ajvProblems(errors: readonly ErrorObject[] | null | undefined): SchemaP
   });
 }
 
+/** One CEL rule (`x-kubernetes-validations`) and where it applies: a path of property names, `[]` for items. */
+interface CelRule {
+  readonly at: readonly string[];
+  readonly rule: string;
+  readonly message?: string;
+}
+
+/** The CEL rules of a schema, with the instance path each applies to. Transition rules (`oldSelf`) are left out. */
+export function collectCelRules(schema: JsonSchema, at: readonly string[] = []): CelRule[] {
+  const rules: CelRule[] = [];
+  const own = schema["x-kubernetes-validations"];
+  if (Array.isArray(own)) {
+    for (const r of own as Array<{ rule: string; message?: string }>) {
+      if (!r.rule.includes("oldSelf")) rules.push({ at, rule: r.rule, message: r.message });
+    }
+  }
+  const props = schema.properties as Record<string, JsonSchema> | undefined;
+  for (const [k, v] of Object.entries(props ?? {})) rules.push(...collectCelRules(v, [...at, k]));
+  if (schema.items && typeof schema.items === "object") rules.push(...collectCelRules(schema.items as JsonSchema, [...at, "[]"]));
+  return rules;
+}
+
+function instancesAt(value: unknown, at: readonly string[], path: string): Array<{ value: unknown; path: string }> {
+  if (at.length === 0) return [{ value, path }];
+  const [head, ...rest] = at;
+  if (head === "[]") {
+    return Array.isArray(value) ? value.flatMap((v, i) => instancesAt(v, rest, `${path}[${i}]`)) : [];
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value) || !(head in value)) return [];
+  return instancesAt((value as Record<string, unknown>)[head], rest, path ? `${path}.${head}` : head);
+}
+
+/** Evaluate CEL rules the way the API server does: on every value present at the rule's path. */
+function celProblems(rules: readonly CelRule[], obj: unknown): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  for (const r of rules) {
+    for (const { value, path } of instancesAt(obj, r.at, "")) {
+      let ok: unknown;
+      try {
+        ok = evaluateCel(r.rule, { self: value });
+      } catch (e) {
+        ok = false;
+        if (!(e instanceof Error) || !/No such key/.test(e.message)) {
+          problems.push({ path, message: `CEL rule could not be evaluated (${r.rule}): ${String((e as Error).message).split("\n")[0]}` });
+          continue;
+        }
+      }
+      if (ok !== true) problems.push({ path, message: r.message ?? `failed rule: ${r.rule}` });
+    }
+  }
+  return problems;
+}
+
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
@@ -197,7 +251,7 @@ export class SchemaRegistry {
   }
 
   private readonly crds = new Map<string, { schema: JsonSchema; clusterScoped: boolean }>();
-  private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly compiled = new Map<string, { validate: ValidateFunction; rules: CelRule[] }>();
   private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 
   private constructor() {}
@@ -230,16 +284,17 @@ export class SchemaRegistry {
     if (!crd) {
       return [{ path: "", message: `no schema for ${key}: neither a core kind Floe knows nor a CRD in the CRD directory` }];
     }
-    let validate = this.compiled.get(key);
-    if (!validate) {
+    let compiled = this.compiled.get(key);
+    if (!compiled) {
       const schema = strictSchema(crd.schema);
       // metadata is checked by metadataProblems (the CRD only says `type: object`).
       (schema.properties as Record<string, JsonSchema>).metadata = { type: "object" };
-      validate = this.ajv.compile(schema);
-      this.compiled.set(key, validate);
+      compiled = { validate: this.ajv.compile(schema), rules: collectCelRules(crd.schema) };
+      this.compiled.set(key, compiled);
     }
     const problems = metadataProblems(o, crd.clusterScoped);
-    if (!validate(o)) problems.push(...ajvProblems(validate.errors));
+    if (!compiled.validate(o)) problems.push(...ajvProblems(compiled.validate.errors));
+    else problems.push(...celProblems(compiled.rules, o));
     return problems;
   }
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { parsePlatformSpec, SchemaRegistry, strictSchema, synthesize, validateDirectory, validateObjects, writeTree } from "../../lib";
+import { collectCelRules, parsePlatformSpec, SchemaRegistry, strictSchema, synthesize, validateDirectory, validateObjects, writeTree } from "../../lib";
 import { catchValidation, registry } from "../helpers";
 import { exampleSpec } from "../helpers/specs";
 
@@ -56,6 +56,26 @@ describe("SchemaRegistry", () => {
         "spec.kafka.listeners[0].port: must be integer",
       ]),
     );
+  });
+
+  test("CEL rules of the CRDs (x-kubernetes-validations) are enforced", () => {
+    const objects = exampleObjects();
+    const kafka = find(objects, "Kafka");
+    kafka.spec.kafka.metricsConfig = { type: "jmxPrometheusExporter" };
+    kafka.spec.kafka.rack = { type: "topology-label" };
+    const v = validateObjects(registry(), objects).map((x) => `${x.path}: ${x.message}`);
+    expect(v).toEqual(["spec.kafka.rack: topologyKey property is required", "spec.kafka.metricsConfig: valueFrom property is required"]);
+  });
+
+  test("collectCelRules finds rules under properties and items, skipping transition rules", () => {
+    const rules = collectCelRules({
+      type: "object",
+      properties: {
+        a: { type: "array", items: { type: "object", "x-kubernetes-validations": [{ rule: "self.x > 0", message: "x" }] } },
+        b: { type: "object", "x-kubernetes-validations": [{ rule: "self == oldSelf" }] },
+      },
+    });
+    expect(rules).toEqual([{ at: ["a", "[]"], rule: "self.x > 0", message: "x" }]);
   });
 
   test("metadata: names, namespaces and label values are checked", () => {

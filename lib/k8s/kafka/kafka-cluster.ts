@@ -424,6 +424,16 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
           fix: "set tls: true",
         });
       }
+      if (l.type === "ingress" && (!l.bootstrapHost || !l.hostTemplate)) {
+        issues.push({
+          code: "IngressListenerNeedsHosts",
+          scope,
+          field: `${field}.${l.bootstrapHost ? "hostTemplate" : "bootstrapHost"}`,
+          value: undefined,
+          message: "an ingress listener needs the bootstrap host and a per-broker host template",
+          fix: "set bootstrapHost (e.g. kafka.example.com) and hostTemplate (e.g. broker-{nodeId}.kafka.example.com)",
+        });
+      }
       if (this.production && l.authentication.type === KafkaAuthenticationType.NONE) {
         issues.push({
           code: "UnauthenticatedListenerInProduction",

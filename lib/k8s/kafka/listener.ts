@@ -139,6 +139,11 @@ export class KafkaListener {
     public readonly bootstrapHost?: string,
   ) {}
 
+  /** Per-broker host template of route/ingress listeners, if set. */
+  public get hostTemplate(): string | undefined {
+    return this.configuration?.hostTemplate;
+  }
+
   /** Whether clients from outside the Kubernetes cluster connect through it. */
   public get external(): boolean {
     return this.type !== "internal" && this.type !== "cluster-ip";

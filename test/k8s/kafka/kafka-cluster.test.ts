@@ -267,6 +267,24 @@ describe("KafkaCluster validation", () => {
     expect(construct({ listeners: [KafkaListener.external({ type: "ingress", tls: false })] }).code).toBe("ExternalListenerRequiresTls");
   });
 
+  test("fails IngressListenerNeedsHosts; an ingress with both hosts renders and validates", () => {
+    const e = construct({ listeners: [KafkaListener.internalTls(), KafkaListener.external({ type: "ingress", bootstrapHost: "kafka.example.com" })] });
+    expect(e).toMatchObject({ code: "IngressListenerNeedsHosts", field: "listeners[1].hostTemplate" });
+    const { spec, objects, kafka } = rendered({
+      listeners: [
+        KafkaListener.internalTls(),
+        KafkaListener.external({ type: "ingress", bootstrapHost: "kafka.example.com", hostTemplate: "broker-{nodeId}.kafka.example.com", class: "nginx" }),
+      ],
+    });
+    expect(spec.kafka.listeners[1].configuration).toEqual({
+      bootstrap: { host: "kafka.example.com" },
+      hostTemplate: "broker-{nodeId}.kafka.example.com",
+      class: "nginx",
+    });
+    expect(kafka.bootstrapAddress("external")).toBe("kafka.example.com:443");
+    expectSchemaValid(objects);
+  });
+
   test("fails UnauthenticatedListenerInProduction; allowed in development", () => {
     const listeners = [KafkaListener.internalPlain({ authentication: KafkaAuthentication.none() })];
     const e = construct({ listeners });
