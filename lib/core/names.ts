@@ -217,3 +217,38 @@ export function checkStrimziGeneratedNames(
   }
   return issues;
 }
+
+/**
+ * Container image reference pinned to a release: it must carry a tag other than `latest`, or a digest.
+ */
+export function checkImagePinned(image: string, ctx: NameContext): ValidationIssue[] {
+  const lastSegment = image.slice(image.lastIndexOf("/") + 1);
+  const digest = image.includes("@sha256:");
+  const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":") + 1) : undefined;
+  if (digest || (tag && tag !== "latest" && /^[\w][\w.-]{0,127}$/.test(tag))) return [];
+  return [
+    {
+      code: "ImageNotPinned",
+      ...ctx,
+      value: image,
+      message: tag === "latest" ? "uses the moving tag 'latest'" : "has no tag or digest, so it resolves to 'latest'",
+      fix: "pin a release tag or digest, e.g. registry.example.com/team/job:1.4.2 or ...@sha256:<digest>",
+    },
+  ];
+}
+
+const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** S3 bucket naming rules: 3-63 characters, lower-case letters, digits, '.', '-', no '..', not an IP address. */
+export function checkS3BucketName(name: string, ctx: NameContext): ValidationIssue[] {
+  if (S3_BUCKET.test(name) && !name.includes("..") && !/^\d+\.\d+\.\d+\.\d+$/.test(name)) return [];
+  return [
+    {
+      code: "InvalidBucketName",
+      ...ctx,
+      value: name,
+      message: "is not a valid S3 bucket name (3-63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit)",
+      fix: `use a name like ${JSON.stringify(suggestDnsLabel(name).padEnd(3, "0"))}`,
+    },
+  ];
+}

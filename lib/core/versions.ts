@@ -12,3 +12,33 @@ export const SUPPORTED_KAFKA_VERSIONS: Readonly<Record<string, { readonly metada
 
 /** The Kafka version Floe renders when none is given (Strimzi's own default for 1.2.0). */
 export const DEFAULT_KAFKA_VERSION = "4.3.0";
+
+/** Flink Kubernetes Operator release Floe targets (`flink.apache.org/v1beta1`). */
+export const FLINK_OPERATOR_VERSION = "1.15.0";
+
+/** How a Flink version spells its checkpoint/savepoint options (Flink 2.0 renamed them). */
+export type FlinkStateOptionStyle = "flink-1" | "flink-2";
+
+/** One Flink version the operator runs: the CR's `flinkVersion`, the release, the pinned official image. */
+export interface FlinkVersionInfo {
+  /** Flink release the default image carries. */
+  readonly release: string;
+  /** Official image, pinned to a release tag (never `latest`). */
+  readonly image: string;
+  /** Which option names the release uses for checkpoint/savepoint settings. */
+  readonly stateOptions: FlinkStateOptionStyle;
+}
+
+/**
+ * Flink versions Floe renders (the operator supports the last four minor versions). Keys are the CR's
+ * `spec.flinkVersion` values.
+ */
+export const SUPPORTED_FLINK_VERSIONS: Readonly<Record<string, FlinkVersionInfo>> = {
+  v1_20: { release: "1.20.1", image: "flink:1.20.1-scala_2.12-java17", stateOptions: "flink-1" },
+  v2_0: { release: "2.0.0", image: "flink:2.0.0-scala_2.12-java21", stateOptions: "flink-2" },
+  v2_1: { release: "2.1.0", image: "flink:2.1.0-scala_2.12-java21", stateOptions: "flink-2" },
+  v2_2: { release: "2.2.0", image: "flink:2.2.0-scala_2.12-java21", stateOptions: "flink-2" },
+};
+
+/** The Flink version Floe renders when none is given (the 1.x LTS line). */
+export const DEFAULT_FLINK_VERSION = "v1_20";

@@ -287,8 +287,14 @@ export class SchemaRegistry {
     let compiled = this.compiled.get(key);
     if (!compiled) {
       const schema = strictSchema(crd.schema);
-      // metadata is checked by metadataProblems (the CRD only says `type: object`).
-      (schema.properties as Record<string, JsonSchema>).metadata = { type: "object" };
+      // The API server always accepts apiVersion/kind/metadata at the root, declared or not (the Flink CRDs
+      // do not declare them); metadata is checked by metadataProblems.
+      schema.properties = {
+        apiVersion: { type: "string" },
+        kind: { type: "string" },
+        ...(schema.properties as Record<string, JsonSchema>),
+        metadata: { type: "object" },
+      };
       compiled = { validate: this.ajv.compile(schema), rules: collectCelRules(crd.schema) };
       this.compiled.set(key, compiled);
     }

@@ -78,3 +78,19 @@ export function expectSchemaValid(objects: readonly unknown[]): void {
   const problems = objects.flatMap((o) => registry().validate(o).map((p) => ({ object: (o as Manifest).kind + "/" + (o as Manifest).metadata?.name, ...p })));
   expect(problems).toEqual([]);
 }
+
+/** Assert a pod spec meets Pod Security "restricted" (pod and every container). */
+export function expectRestrictedPod(podSpec: any): void {
+  expect(podSpec.securityContext.runAsNonRoot).toBe(true);
+  expect(podSpec.securityContext.seccompProfile).toEqual({ type: "RuntimeDefault" });
+  expect(podSpec.hostNetwork ?? false).toBe(false);
+  expect(podSpec.hostPID ?? false).toBe(false);
+  for (const c of [...(podSpec.containers ?? []), ...(podSpec.initContainers ?? [])]) {
+    expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
+    expect(c.securityContext.capabilities.drop).toEqual(["ALL"]);
+    expect(c.securityContext.capabilities.add ?? []).toEqual([]);
+    expect(c.securityContext.privileged ?? false).toBe(false);
+    expect(c.securityContext.runAsNonRoot ?? podSpec.securityContext.runAsNonRoot).toBe(true);
+  }
+  for (const v of podSpec.volumes ?? []) expect(v.hostPath).toBeUndefined();
+}

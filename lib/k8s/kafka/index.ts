@@ -6,3 +6,4 @@ export * from "./kafka-cluster";
 export * from "./kafka-topic";
 export * from "./kafka-user";
 export * from "./strimzi-resource";
+export * from "./kafka-client-access";

@@ -1,0 +1,418 @@
+import { ApiObject } from "cdk8s";
+import { Construct } from "constructs";
+import {
+  addFloeValidation,
+  componentLabels,
+  FloeLabels,
+  parseDuration,
+  SUPPORTED_FLINK_VERSIONS,
+  ValidationError,
+  ValidationIssue,
+} from "../../core";
+import { IKafkaCluster } from "../kafka/kafka-cluster";
+import { KafkaClientAccess } from "../kafka/kafka-client-access";
+import { IKafkaTopicResource } from "../kafka/kafka-topic";
+import { KafkaAclScope } from "../kafka/kafka-user";
+import { KafkaAuthenticationType } from "../kafka/listener";
+import { ICheckpointStorage, JobStatePaths } from "./checkpoint-storage";
+import {
+  flinkDeploymentObject,
+  FlinkClusterOptions,
+  flinkPodTemplate,
+  resolveCluster,
+  s3PluginJar,
+  sortedConfig,
+  validateClusterOptions,
+} from "./flink-deployment";
+import { FlinkJob, SQL_SCRIPT_DIR, SQL_SCRIPT_FILE } from "./flink-job";
+import {
+  addStateOverlapValidation,
+  flinkDuration,
+  FlinkStateOptions,
+  FlinkStateOwner,
+  FlinkUpgradeOptions,
+  haConfiguration,
+  resolveStatePaths,
+  stateConfiguration,
+  upgradeSafetyIssues,
+  validateStateOptions,
+} from "./flink-state";
+import { FlinkDeploymentSpec, FlinkJobSpec, JobState, UpgradeMode } from "./flink-types";
+
+/**
+ * The operator's job autoscaler.
+ * @see https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-main/docs/custom-resource/autoscaler/
+ */
+export interface FlinkAutoscalerOptions {
+  /**
+   * Let the autoscaler rescale the job (`job.autoscaler.enabled`).
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Target vertex utilization, 0-1 (`job.autoscaler.utilization.target`).
+   * @default 0.7
+   */
+  readonly targetUtilization?: number;
+  /**
+   * Below this utilization the autoscaler scales down (`job.autoscaler.utilization.min`).
+   * @default - the operator's (target - 0.3)
+   */
+  readonly minUtilization?: number;
+  /**
+   * Above this utilization the autoscaler scales up (`job.autoscaler.utilization.max`).
+   * @default - the operator's (target + 0.3)
+   */
+  readonly maxUtilization?: number;
+  /**
+   * Lowest parallelism per vertex (`job.autoscaler.vertex.min-parallelism`).
+   * @default 1
+   */
+  readonly minParallelism?: number;
+  /**
+   * Highest parallelism per vertex (`job.autoscaler.vertex.max-parallelism`).
+   * @default 200 (the operator's)
+   */
+  readonly maxParallelism?: number;
+  /**
+   * Metrics aggregation window (`job.autoscaler.metrics.window`).
+   * @default "15m"
+   */
+  readonly metricsWindow?: string;
+  /**
+   * No new scaling within this period after one (`job.autoscaler.stabilization.interval`).
+   * @default "5m"
+   */
+  readonly stabilizationInterval?: string;
+}
+
+/** Kafka access of a Flink job: topics it reads and writes, through its own KafkaUser. */
+export interface FlinkKafkaOptions {
+  /** The Kafka cluster (the bootstrap address comes from it). */
+  readonly cluster: IKafkaCluster;
+  /**
+   * Topics (or prefixes) the job reads.
+   * @default - none
+   */
+  readonly reads?: readonly IKafkaTopicResource[];
+  /**
+   * Topics (or prefixes) the job writes.
+   * @default - none
+   */
+  readonly writes?: readonly IKafkaTopicResource[];
+  /**
+   * Consumer group of the reads.
+   * @default - the KafkaUser name
+   */
+  readonly group?: string;
+  /**
+   * The job's KafkaUser name.
+   * @default - the FlinkDeployment name
+   */
+  readonly userName?: string;
+  /**
+   * Authentication of the job's user.
+   * @default KafkaAuthenticationType.SCRAM_SHA_512
+   */
+  readonly authentication?: KafkaAuthenticationType.SCRAM_SHA_512 | KafkaAuthenticationType.TLS;
+  /**
+   * Listener to connect through.
+   * @default - the first listener accepting the authentication
+   */
+  readonly listener?: string;
+  /**
+   * Refuse ACLs outside these prefixes (tenant isolation).
+   * @default - no restriction
+   */
+  readonly aclScope?: KafkaAclScope;
+}
+
+/** Properties of a {@link FlinkApplication}. */
+export interface FlinkApplicationProps extends FlinkClusterOptions, FlinkStateOptions, FlinkUpgradeOptions {
+  /** What the job runs: `FlinkJob.jar(uri)` or `FlinkJob.sql(statements)`. */
+  readonly job: FlinkJob;
+  /**
+   * Job parallelism.
+   * @default 1
+   */
+  readonly parallelism?: number;
+  /**
+   * Desired state.
+   * @default JobState.RUNNING
+   */
+  readonly state?: JobState;
+  /**
+   * Allow restoring a savepoint that has state for operators the job no longer has (drops that state).
+   * @default false
+   */
+  readonly allowNonRestoredState?: boolean;
+  /**
+   * Savepoint to start from on first deployment.
+   * @default - none (empty state)
+   */
+  readonly initialSavepointPath?: string;
+  /**
+   * Change this number to trigger a manual savepoint.
+   * @default - none
+   */
+  readonly savepointTriggerNonce?: number;
+  /**
+   * Take a savepoint at this interval (`kubernetes.operator.periodic.savepoint.interval`), e.g. `6h`.
+   * @default - none (savepoints on upgrade and on demand only)
+   */
+  readonly periodicSavepointInterval?: string;
+  /**
+   * The operator's job autoscaler.
+   * @default - off
+   */
+  readonly autoscaler?: FlinkAutoscalerOptions;
+  /**
+   * Kafka topics the job reads and writes; Floe creates its KafkaUser with exactly those ACLs.
+   * @default - no Kafka access
+   */
+  readonly kafka?: FlinkKafkaOptions;
+}
+
+/** What other constructs need to know about a Flink application. */
+export interface IFlinkApplication extends FlinkStateOwner {
+  /** FlinkDeployment name. */
+  readonly deploymentName: string;
+  /** Namespace. */
+  readonly namespace: string;
+}
+
+/**
+ * A Flink application: a `FlinkDeployment` with a `job`, with durable state (RocksDB, incremental, retained
+ * externalized checkpoints, savepoint upgrades), Kubernetes HA, restricted pods and its own Kafka user.
+ * @see https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-main/docs/custom-resource/reference/#flinkdeploymentspec
+ */
+export class FlinkApplication extends Construct implements IFlinkApplication {
+  public readonly deploymentName: string;
+  public readonly namespace: string;
+  public readonly statePaths: JobStatePaths | undefined;
+  public readonly checkpointStorage: ICheckpointStorage | undefined;
+  /** Upgrade mode. */
+  public readonly upgradeMode: UpgradeMode;
+  /** Whether Kubernetes HA is on. */
+  public readonly highAvailability: boolean;
+  /** The job's Kafka access (its KafkaUser and client settings), if it declared topics. */
+  public readonly kafka?: KafkaClientAccess;
+  /** The rendered FlinkDeployment. */
+  public readonly apiObject: ApiObject;
+  /** The ConfigMap holding the SQL script (SQL jobs). */
+  public readonly sqlConfigMap?: ApiObject;
+  private readonly props: FlinkApplicationProps;
+  private readonly checkpointIntervalMs?: number;
+
+  constructor(scope: Construct, id: string, props: FlinkApplicationProps) {
+    super(scope, id);
+    this.props = props;
+    this.deploymentName = props.name;
+    this.namespace = props.namespace;
+    this.upgradeMode = props.upgradeMode ?? UpgradeMode.SAVEPOINT;
+    this.checkpointStorage = props.checkpointStorage;
+    this.statePaths = resolveStatePaths(props, props.name);
+    this.highAvailability = props.highAvailability ?? this.statePaths !== undefined;
+    const state = validateStateOptions(props, { scope: this.node.path, field: "" });
+    this.checkpointIntervalMs = state.intervalMs;
+    ValidationError.throwIfAny([...validateClusterOptions(props, this.node.path), ...state.issues, ...this.validateProps()]);
+
+    if (props.kafka) {
+      this.kafka = new KafkaClientAccess(this, "Kafka", {
+        cluster: props.kafka.cluster,
+        userName: props.kafka.userName ?? props.name,
+        reads: props.kafka.reads,
+        writes: props.kafka.writes,
+        group: props.kafka.group,
+        authentication: props.kafka.authentication,
+        listener: props.kafka.listener,
+        aclScope: props.kafka.aclScope,
+      });
+    }
+    if (props.job.kind === "sql") {
+      this.sqlConfigMap = new ApiObject(this, "Sql", {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: `${props.name}-sql`, namespace: props.namespace, labels: componentLabels("flink", props.name, "sql") },
+        data: { [SQL_SCRIPT_FILE]: props.job.script },
+      });
+    }
+    this.apiObject = flinkDeploymentObject(this, props, "application", () => this.renderSpec());
+    addFloeValidation(this, () =>
+      upgradeSafetyIssues({
+        scope: this.node.path,
+        options: props,
+        paths: this.statePaths,
+        highAvailability: this.highAvailability,
+        production: props.production ?? true,
+      }),
+    );
+    addStateOverlapValidation(this);
+  }
+
+  private validateProps(): ValidationIssue[] {
+    const scope = this.node.path;
+    const props = this.props;
+    const issues: ValidationIssue[] = [];
+    const parallelism = props.parallelism ?? 1;
+    if (!Number.isInteger(parallelism) || parallelism < 1) {
+      issues.push({ code: "InvalidParallelism", scope, field: "parallelism", value: parallelism, message: "must be a whole number, 1 or more", fix: "set parallelism to e.g. 2" });
+    }
+    if (!/^(local|s3|s3a|s3p|https?|file):\/\/.+/.test(props.job.jarUri)) {
+      issues.push({
+        code: "InvalidJarUri",
+        scope,
+        field: "job.jarURI",
+        value: props.job.jarUri,
+        message: "is not a jar URI the operator can fetch",
+        fix: "use local:///opt/flink/usrlib/<job>.jar (in the image), s3://bucket/path.jar or https://...",
+      });
+    }
+    if (props.job.kind === "sql" && (props.job.statements.length === 0 || props.job.statements.some((s) => s.length === 0))) {
+      issues.push({ code: "EmptySqlStatement", scope, field: "job.statements", value: props.job.statements, message: "a SQL job needs at least one non-empty statement", fix: "give the SQL statements of the job" });
+    }
+    if (props.highAvailability && !this.statePaths) {
+      issues.push({
+        code: "HighAvailabilityRequiresStorage",
+        scope,
+        field: "highAvailability",
+        value: true,
+        message: "Kubernetes HA keeps its metadata in the state bucket",
+        fix: "set checkpointStorage",
+      });
+    }
+    if ((props.jobManager?.replicas ?? 1) > 1 && !this.highAvailability) {
+      issues.push({
+        code: "StandbyJobManagerRequiresHa",
+        scope,
+        field: "jobManager.replicas",
+        value: props.jobManager?.replicas,
+        message: "standby JobManagers need Kubernetes HA to elect a leader",
+        fix: "keep 1 JobManager or turn highAvailability on (with checkpointStorage)",
+      });
+    }
+    if (props.periodicSavepointInterval !== undefined) {
+      const d = parseDuration(props.periodicSavepointInterval, { scope, field: "periodicSavepointInterval" });
+      issues.push(...d.issues);
+      if (d.ms !== undefined && d.ms <= 0) {
+        issues.push({ code: "InvalidDuration", scope, field: "periodicSavepointInterval", value: props.periodicSavepointInterval, message: "must be a positive duration", fix: "use e.g. \"6h\", or leave it out" });
+      }
+    }
+    if (props.autoscaler) issues.push(...validateAutoscaler(props.autoscaler, parallelism, scope));
+    return issues;
+  }
+
+  private renderSpec(): FlinkDeploymentSpec {
+    const props = this.props;
+    const cluster = resolveCluster(props);
+    const style = (SUPPORTED_FLINK_VERSIONS[cluster.flinkVersion] ?? SUPPORTED_FLINK_VERSIONS.v1_20).stateOptions;
+    const config: Record<string, string> = {
+      "taskmanager.numberOfTaskSlots": String(cluster.slots),
+      ...stateConfiguration(style, this.statePaths, props, this.checkpointIntervalMs),
+      ...(this.highAvailability && this.statePaths ? haConfiguration(this.statePaths) : {}),
+      ...(props.periodicSavepointInterval
+        ? { "kubernetes.operator.periodic.savepoint.interval": flinkDuration(parseDuration(props.periodicSavepointInterval, { scope: "", field: "" }).ms ?? 0) }
+        : {}),
+      ...(props.autoscaler ? autoscalerConfiguration(props.autoscaler) : {}),
+      ...(props.flinkConfiguration ?? {}),
+    };
+    const plugins = props.builtInPlugins ?? (this.statePaths ? [s3PluginJar(cluster.flinkVersion)] : []);
+    const job: FlinkJobSpec = {
+      jarURI: props.job.jarUri,
+      ...(props.job.entryClass ? { entryClass: props.job.entryClass } : {}),
+      ...(props.job.args.length > 0 ? { args: props.job.args } : {}),
+      parallelism: props.parallelism ?? 1,
+      upgradeMode: this.upgradeMode,
+      state: props.state ?? JobState.RUNNING,
+      ...(props.allowNonRestoredState !== undefined ? { allowNonRestoredState: props.allowNonRestoredState } : {}),
+      ...(props.initialSavepointPath ? { initialSavepointPath: props.initialSavepointPath } : {}),
+      ...(props.savepointTriggerNonce !== undefined ? { savepointTriggerNonce: props.savepointTriggerNonce } : {}),
+    };
+    return {
+      flinkVersion: cluster.flinkVersion,
+      image: cluster.image,
+      serviceAccount: cluster.serviceAccount,
+      mode: "native",
+      flinkConfiguration: sortedConfig(config),
+      jobManager: cluster.jobManager,
+      taskManager: cluster.taskManager,
+      podTemplate: flinkPodTemplate({
+        env: this.kafka?.env ?? [],
+        secretVolumes: this.kafka?.volumes ?? [],
+        configMapVolumes: this.sqlConfigMap
+          ? [{ name: "sql", configMap: `${props.name}-sql`, key: SQL_SCRIPT_FILE, mountPath: SQL_SCRIPT_DIR }]
+          : [],
+        builtInPlugins: plugins,
+        labels: {
+          ...componentLabels("flink", props.name, "application"),
+          ...(props.tenant ? { [FloeLabels.TENANT]: props.tenant } : {}),
+        },
+      }),
+      job,
+    };
+  }
+}
+
+/** `job.autoscaler.*` options from the typed props. */
+export function autoscalerConfiguration(a: FlinkAutoscalerOptions): Record<string, string> {
+  const duration = (v: string | undefined) => (v === undefined ? undefined : flinkDuration(parseDuration(v, { scope: "", field: "" }).ms ?? 0));
+  const entries: Array<[string, string | number | boolean | undefined]> = [
+    ["job.autoscaler.enabled", a.enabled ?? true],
+    ["job.autoscaler.utilization.target", a.targetUtilization ?? 0.7],
+    ["job.autoscaler.utilization.min", a.minUtilization],
+    ["job.autoscaler.utilization.max", a.maxUtilization],
+    ["job.autoscaler.vertex.min-parallelism", a.minParallelism],
+    ["job.autoscaler.vertex.max-parallelism", a.maxParallelism],
+    ["job.autoscaler.metrics.window", duration(a.metricsWindow)],
+    ["job.autoscaler.stabilization.interval", duration(a.stabilizationInterval)],
+  ];
+  return Object.fromEntries(entries.filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+}
+
+/** Autoscaler option checks: utilizations in (0, 1] and ordered, parallelism bounds consistent. */
+export function validateAutoscaler(a: FlinkAutoscalerOptions, parallelism: number, scope: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const utils: Array<[string, number | undefined]> = [
+    ["targetUtilization", a.targetUtilization],
+    ["minUtilization", a.minUtilization],
+    ["maxUtilization", a.maxUtilization],
+  ];
+  for (const [field, v] of utils) {
+    if (v !== undefined && !(v > 0 && v <= 1)) {
+      issues.push({ code: "InvalidUtilization", scope, field: `autoscaler.${field}`, value: v, message: "must be a fraction above 0 and at most 1", fix: "use e.g. 0.7" });
+    }
+  }
+  const target = a.targetUtilization ?? 0.7;
+  if ((a.minUtilization !== undefined && a.minUtilization >= target) || (a.maxUtilization !== undefined && a.maxUtilization <= target)) {
+    issues.push({
+      code: "InvalidUtilization",
+      scope,
+      field: "autoscaler",
+      value: { min: a.minUtilization, target, max: a.maxUtilization },
+      message: "utilizations must be ordered min < target < max",
+      fix: "e.g. minUtilization 0.5, targetUtilization 0.7, maxUtilization 0.9",
+    });
+  }
+  const min = a.minParallelism ?? 1;
+  const max = a.maxParallelism ?? 200;
+  for (const [field, v] of [["minParallelism", a.minParallelism], ["maxParallelism", a.maxParallelism]] as const) {
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
+      issues.push({ code: "InvalidAutoscalerParallelism", scope, field: `autoscaler.${field}`, value: v, message: "must be a whole number, 1 or more", fix: "use e.g. 1 and 32" });
+    }
+  }
+  if (min > max || parallelism > max) {
+    issues.push({
+      code: "InvalidAutoscalerParallelism",
+      scope,
+      field: "autoscaler.maxParallelism",
+      value: max,
+      message: `must be at least minParallelism (${min}) and the job's parallelism (${parallelism})`,
+      fix: `raise maxParallelism to at least ${Math.max(min, parallelism)}`,
+    });
+  }
+  for (const field of ["metricsWindow", "stabilizationInterval"] as const) {
+    const v = a[field];
+    if (v !== undefined) issues.push(...parseDuration(v, { scope, field: `autoscaler.${field}` }).issues);
+  }
+  return issues;
+}

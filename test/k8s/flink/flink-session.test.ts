@@ -1,0 +1,110 @@
+import {
+  CheckpointStorage,
+  FlinkApplication,
+  FlinkJob,
+  FlinkSessionCluster,
+  FlinkSessionClusterProps,
+  FlinkSessionJob,
+  FlinkSessionJobProps,
+  UpgradeMode,
+} from "../../../lib";
+import { catchValidation, expectRestrictedPod, expectSchemaValid, newChart, ofKind, synth, validateApp } from "../../helpers";
+
+const bucket = CheckpointStorage.fromBucketName("floe-prod-eu-west-1-state");
+const jar = FlinkJob.jar("local:///opt/flink/usrlib/job.jar");
+
+function setup(clusterProps: Partial<FlinkSessionClusterProps> = {}) {
+  const { app, chart } = newChart();
+  const session = new FlinkSessionCluster(chart, "Session", {
+    name: "analytics-session",
+    namespace: "analytics",
+    tenant: "analytics",
+    checkpointStorage: bucket,
+    ...clusterProps,
+  });
+  const job = (props: Partial<FlinkSessionJobProps> = {}, id = "Job") =>
+    new FlinkSessionJob(chart, id, { sessionCluster: session, name: "sessionizer", tenant: "analytics", job: jar, checkpointStorage: bucket, ...props });
+  return { app, chart, session, job };
+}
+
+describe("FlinkSessionCluster", () => {
+  test("a FlinkDeployment without job, restricted pods, HA under the tenant's sessions prefix", () => {
+    const { app, chart } = setup({ taskManager: { replicas: 2, slots: 4 } });
+    const objects = synth(app, chart);
+    const fd = ofKind(objects, "FlinkDeployment")[0] as any;
+    expect(fd.spec.job).toBeUndefined();
+    expect(fd.spec.taskManager.replicas).toBe(2);
+    expect(fd.spec.flinkConfiguration).toEqual({
+      "high-availability.storageDir": "s3://floe-prod-eu-west-1-state/tenants/analytics/sessions/analytics-session/ha",
+      "high-availability.type": "kubernetes",
+      "taskmanager.numberOfTaskSlots": "4",
+    });
+    expectRestrictedPod(fd.spec.podTemplate.spec);
+    expectSchemaValid(objects);
+  });
+
+  test("without storage: no HA; HA requested without storage fails HighAvailabilityRequiresStorage", () => {
+    const { app, chart } = setup({ checkpointStorage: undefined });
+    expect((ofKind(synth(app, chart), "FlinkDeployment")[0] as any).spec.flinkConfiguration["high-availability.type"]).toBeUndefined();
+    expect(catchValidation(() => setup({ checkpointStorage: undefined, highAvailability: true })).code).toBe("HighAvailabilityRequiresStorage");
+  });
+
+  test("cluster option rules apply (ImageNotPinned)", () => {
+    expect(catchValidation(() => setup({ image: "flink" })).code).toBe("ImageNotPinned");
+  });
+});
+
+describe("FlinkSessionJob", () => {
+  test("references the session cluster object: deploymentName and namespace come from it", () => {
+    const { app, chart, job } = setup();
+    job({ parallelism: 4, job: FlinkJob.jar("https://artifacts.example.com/sessionizer-2.0.jar", { entryClass: "com.example.Sessionizer" }) });
+    const objects = synth(app, chart);
+    const sj = ofKind(objects, "FlinkSessionJob")[0] as any;
+    expect(sj.metadata).toMatchObject({ name: "sessionizer", namespace: "analytics" });
+    expect(sj.spec.deploymentName).toBe("analytics-session");
+    expect(sj.spec.job).toEqual({
+      jarURI: "https://artifacts.example.com/sessionizer-2.0.jar",
+      entryClass: "com.example.Sessionizer",
+      parallelism: 4,
+      upgradeMode: "savepoint",
+      state: "running",
+    });
+    expect(sj.spec.flinkConfiguration["state.checkpoints.dir"]).toBe("s3://floe-prod-eu-west-1-state/tenants/analytics/sessionizer/checkpoints");
+    expect(sj.spec.flinkConfiguration["execution.checkpointing.externalized-checkpoint-retention"]).toBe("RETAIN_ON_CANCELLATION");
+    expectSchemaValid(objects);
+  });
+
+  test("uses the option names of the session cluster's Flink version", () => {
+    const { app, chart, job } = setup({ flinkVersion: "v2_0" });
+    job();
+    const sj = ofKind(synth(app, chart), "FlinkSessionJob")[0] as any;
+    expect(sj.spec.flinkConfiguration["execution.checkpointing.dir"]).toMatch(/sessionizer\/checkpoints$/);
+  });
+
+  test("fails SqlJobNeedsApplication and InvalidParallelism", () => {
+    const { job } = setup();
+    expect(catchValidation(() => job({ job: FlinkJob.sql("SELECT 1") }, "A")).code).toBe("SqlJobNeedsApplication");
+    expect(catchValidation(() => job({ parallelism: 1.5 }, "B")).code).toBe("InvalidParallelism");
+  });
+
+  test("fails LastStateRequiresHaAndCheckpoints when the session cluster has no HA", () => {
+    const { app, job } = setup({ highAvailability: false });
+    job({ upgradeMode: UpgradeMode.LAST_STATE });
+    expect(catchValidation(() => validateApp(app)).code).toBe("LastStateRequiresHaAndCheckpoints");
+  });
+
+  test("fails CheckpointDirOverlap with an application using the same prefix", () => {
+    const { app, chart, job } = setup();
+    job({ storagePrefix: "tenants/analytics/shared/" });
+    new FlinkApplication(chart, "App", {
+      name: "other",
+      namespace: "analytics",
+      tenant: "analytics",
+      job: jar,
+      checkpointStorage: bucket,
+      storagePrefix: "tenants/analytics/shared/",
+    });
+    const e = catchValidation(() => validateApp(app));
+    expect(e.issues.map((i) => `${i.code} ${i.scope}`)).toEqual(["CheckpointDirOverlap test/Job", "CheckpointDirOverlap test/App"]);
+  });
+});
