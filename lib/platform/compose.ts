@@ -16,7 +16,8 @@ import {
   KafkaTopicPrefix,
   KafkaUser,
 } from "../k8s/kafka";
-import { PlatformSpec, RegionSpec, TenantSpec } from "./spec";
+import { CheckpointStorage, FlinkApplication, FlinkJob, ICheckpointStorage, JobState, UpgradeMode } from "../k8s/flink";
+import { JobSpec, PlatformSpec, RegionSpec, TenantSpec } from "./spec";
 
 /** Namespace of a region's Kafka cluster when the spec does not name one. */
 export const DEFAULT_KAFKA_NAMESPACE = "kafka";
@@ -66,12 +67,14 @@ export class SpecPathMap {
     while (path) {
       const entry = this.entries.get(path);
       if (entry) {
-        const head = issue.field.split(/[.[]/)[0];
-        const renamed = entry.fields[head];
+        // The longest renamed field that is the issue's field or a parent of it.
+        const key = Object.keys(entry.fields)
+          .filter((k) => issue.field === k || issue.field.startsWith(`${k}.`) || issue.field.startsWith(`${k}[`))
+          .sort((a, b) => b.length - a.length)[0];
         return {
           ...issue,
           scope: entry.specPath,
-          field: renamed !== undefined ? renamed + issue.field.slice(head.length) : issue.field,
+          field: key !== undefined ? entry.fields[key] + issue.field.slice(key.length) : issue.field,
         };
       }
       const cut = path.lastIndexOf("/");
@@ -218,6 +221,27 @@ function buildRegion(
   );
   if (!kafka) return undefined;
 
+  const bucketName = region.flink?.checkpointBucket ?? CheckpointStorage.defaultBucketName(spec.environment, region.name);
+  let storage: ICheckpointStorage | undefined;
+  try {
+    storage = CheckpointStorage.fromBucketName(bucketName);
+  } catch (e) {
+    if (!isValidationError(e)) throw e;
+    pending.push(
+      ...e.issues.map((i) => ({
+        ...i,
+        scope: `regions[${regionIndex}]`,
+        field: region.flink?.checkpointBucket ? "flink.checkpointBucket" : "name",
+        fix: region.flink?.checkpointBucket ? i.fix : `the default bucket name ${JSON.stringify(bucketName)} is not valid: set flink.checkpointBucket`,
+      })),
+    );
+  }
+  const regionContext: TenantRegionContext = {
+    kafka,
+    storage,
+    production,
+    serviceAccount: region.flink?.serviceAccount,
+  };
   const charts: RegionChart[] = [{ file: "platform", chart: platformChart }];
   const tenants = (spec.tenants ?? [])
     .map((tenant, index) => ({ tenant, index }))
@@ -227,20 +251,29 @@ function buildRegion(
     const chart = new Chart(regionScope, `tenant-${tenant.name}`, {
       labels: contextLabels({ ...ctx, tenant: tenant.name }),
     });
-    buildTenant(chart, kafka, tenant, `tenants[${index}]`, map, pending);
+    buildTenant(chart, regionContext, tenant, `tenants[${index}]`, map, pending);
     charts.push({ file: `tenant-${tenant.name}`, chart });
   }
   return { region: region.name, app, kafka, charts };
 }
 
+/** What a tenant's chart needs from its region. */
+interface TenantRegionContext {
+  readonly kafka: KafkaCluster;
+  readonly storage: ICheckpointStorage | undefined;
+  readonly production: boolean;
+  readonly serviceAccount: string | undefined;
+}
+
 function buildTenant(
   chart: Chart,
-  kafka: KafkaCluster,
+  region: TenantRegionContext,
   tenant: TenantSpec,
   tenantPath: string,
   map: SpecPathMap,
   pending: ValidationIssue[],
 ): void {
+  const kafka = region.kafka;
   const topics = new Map<string, KafkaTopic>();
   (tenant.topics ?? []).forEach((t, i) => {
     const id = `Topic-${t.name}`;
@@ -287,6 +320,80 @@ function buildTenant(
       return user;
     });
   });
+
+  const jobs = tenant.jobs ?? [];
+  if (jobs.length > 0) {
+    new ApiObject(chart, "Namespace", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: tenant.name, labels: { ...RESTRICTED_NAMESPACE_LABELS } },
+    });
+  }
+  jobs.forEach((j, i) => {
+    const id = `Job-${j.name}`;
+    map.add(`${chart.node.path}/${id}`, `${tenantPath}.jobs[${i}]`, {
+      "job.jarURI": j.sql ? "sql.runnerJarUri" : "jar.uri",
+      "job.statements": "sql.statements",
+      userName: "name",
+    });
+    inSpec(map, pending, () =>
+      new FlinkApplication(chart, id, flinkApplicationProps(j, tenant.name, region, resolve, prefix)),
+    );
+  });
+}
+
+function flinkApplicationProps(
+  j: JobSpec,
+  tenant: string,
+  region: TenantRegionContext,
+  resolve: (ref: string) => IKafkaTopicResource | undefined,
+  prefix: string,
+): ConstructorParameters<typeof FlinkApplication>[2] {
+  const resources = (r: { cpu?: number; memory?: string } | undefined, cpu: number, memory: string) =>
+    r && (r.cpu !== undefined || r.memory !== undefined) ? { cpu: r.cpu ?? cpu, memory: r.memory ?? memory } : undefined;
+  const reads = (j.reads ?? []).map(resolve).filter((t): t is IKafkaTopicResource => t !== undefined);
+  const writes = (j.writes ?? []).map(resolve).filter((t): t is IKafkaTopicResource => t !== undefined);
+  return {
+    name: tenantUserName(tenant, j.name),
+    namespace: tenant,
+    tenant,
+    production: region.production,
+    flinkVersion: j.flinkVersion,
+    image: j.image,
+    serviceAccount: region.serviceAccount,
+    job: j.sql
+      ? FlinkJob.sql(j.sql.statements, { runnerJarUri: j.sql.runnerJarUri, runnerEntryClass: j.sql.runnerEntryClass })
+      : FlinkJob.jar(j.jar?.uri ?? "", { entryClass: j.jar?.entryClass, args: j.jar?.args }),
+    parallelism: j.parallelism,
+    upgradeMode: j.upgradeMode as UpgradeMode | undefined,
+    state: j.state as JobState | undefined,
+    stateless: j.stateless,
+    allowNonRestoredState: j.allowNonRestoredState,
+    initialSavepointPath: j.initialSavepointPath,
+    savepointTriggerNonce: j.savepointTriggerNonce,
+    periodicSavepointInterval: j.periodicSavepointInterval,
+    checkpointInterval: j.checkpointInterval,
+    checkpointsRetained: j.checkpointsRetained,
+    highAvailability: j.highAvailability,
+    checkpointStorage: region.storage,
+    storagePrefix: region.storage ? `${region.storage.tenantPrefix(tenant)}${j.name}/` : undefined,
+    jobManager: j.jobManager && { replicas: j.jobManager.replicas, resources: resources(j.jobManager, 1, "2048m") },
+    taskManager: j.taskManager && { replicas: j.taskManager.replicas, slots: j.taskManager.slots, resources: resources(j.taskManager, 1, "4096m") },
+    autoscaler: j.autoscaler,
+    flinkConfiguration: j.flinkConfiguration,
+    kafka:
+      reads.length + writes.length > 0
+        ? {
+            cluster: region.kafka,
+            reads,
+            writes,
+            group: `${prefix}${j.group ?? j.name}`,
+            userName: tenantUserName(tenant, j.name),
+            authentication: j.authentication === "tls" ? KafkaAuthenticationType.TLS : KafkaAuthenticationType.SCRAM_SHA_512,
+            aclScope: { topicPrefix: prefix, groupPrefix: prefix },
+          }
+        : undefined,
+  };
 }
 
 /**

@@ -75,9 +75,15 @@ const kafkaSchema = z.strictObject({
   metrics: z.boolean().optional(),
 });
 
+const flinkRegionSchema = z.strictObject({
+  checkpointBucket: z.string().min(3).optional(),
+  serviceAccount: dnsLabel.optional(),
+});
+
 const regionSchema = z.strictObject({
   name: dnsLabel,
   kafka: kafkaSchema,
+  flink: flinkRegionSchema.optional(),
 });
 
 const topicSchema = z.strictObject({
@@ -112,11 +118,68 @@ const appSchema = z.strictObject({
     .optional(),
 });
 
+const flinkResourcesSchema = z.strictObject({
+  cpu: z.number().positive().optional(),
+  memory: z.string().min(1).optional(),
+});
+
+const jobSchema = z
+  .strictObject({
+    name: dnsLabel,
+    image: z.string().min(1).optional(),
+    flinkVersion: z.string().optional(),
+    jar: z.strictObject({ uri: z.string().min(1), entryClass: z.string().min(1).optional(), args: z.array(z.string()).optional() }).optional(),
+    sql: z
+      .strictObject({
+        statements: z.array(z.string()).min(1),
+        runnerJarUri: z.string().min(1).optional(),
+        runnerEntryClass: z.string().min(1).optional(),
+      })
+      .optional(),
+    parallelism: z.number().int().min(1).optional(),
+    upgradeMode: z.enum(["savepoint", "last-state", "stateless"]).optional(),
+    state: z.enum(["running", "suspended"]).optional(),
+    stateless: z.boolean().optional(),
+    allowNonRestoredState: z.boolean().optional(),
+    initialSavepointPath: z.string().min(1).optional(),
+    savepointTriggerNonce: z.number().int().optional(),
+    periodicSavepointInterval: z.string().optional(),
+    checkpointInterval: z.string().optional(),
+    checkpointsRetained: z.number().int().min(1).optional(),
+    highAvailability: z.boolean().optional(),
+    jobManager: flinkResourcesSchema.extend({ replicas: z.number().int().min(1).optional() }).optional(),
+    taskManager: flinkResourcesSchema
+      .extend({ replicas: z.number().int().min(1).optional(), slots: z.number().int().min(1).optional() })
+      .optional(),
+    autoscaler: z
+      .strictObject({
+        enabled: z.boolean().optional(),
+        targetUtilization: z.number().optional(),
+        minUtilization: z.number().optional(),
+        maxUtilization: z.number().optional(),
+        minParallelism: z.number().int().optional(),
+        maxParallelism: z.number().int().optional(),
+        metricsWindow: z.string().optional(),
+        stabilizationInterval: z.string().optional(),
+      })
+      .optional(),
+    reads: z.array(z.string().min(1)).optional(),
+    writes: z.array(z.string().min(1)).optional(),
+    group: z.string().min(1).optional(),
+    authentication: z.enum(["scram-sha-512", "tls"]).optional(),
+    flinkConfiguration: z.record(z.string(), z.string()).optional(),
+  })
+  .refine((j) => (j.jar === undefined) !== (j.sql === undefined), {
+    message: "a job runs either a jar or SQL statements: set exactly one of jar or sql",
+    path: ["jar"],
+  });
+
 const tenantSchema = z.strictObject({
   name: dnsLabel.max(40, "is limited to 40 characters so that derived user and topic names stay within Kubernetes limits"),
   regions: z.array(z.string()).min(1).optional(),
   topics: z.array(topicSchema).optional(),
   apps: z.array(appSchema).optional(),
+  jobs: z.array(jobSchema).optional(),
 });
 
 /** The zod schema of a platform spec. */
@@ -139,6 +202,8 @@ export type TenantSpec = NonNullable<PlatformSpec["tenants"]>[number];
 export type TopicSpec = NonNullable<TenantSpec["topics"]>[number];
 /** One app (Kafka user) of a tenant. */
 export type AppSpec = NonNullable<TenantSpec["apps"]>[number];
+/** One Flink job of a tenant. */
+export type JobSpec = NonNullable<TenantSpec["jobs"]>[number];
 
 /** `tenants[2].topics[0].partitions` from `["tenants", 2, "topics", 0, "partitions"]`. */
 export function formatSpecPath(path: readonly PropertyKey[]): string {
@@ -264,8 +329,19 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
   issues.push(...duplicateNames("DuplicateRegion", "regions", spec.regions, "region"));
   const tenants = spec.tenants ?? [];
   issues.push(...duplicateNames("DuplicateTenant", "tenants", tenants, "tenant"));
+  const reserved = new Set(["default", "kube-system", "kube-public", "kube-node-lease", ...spec.regions.map((r) => r.kafka.namespace ?? "kafka")]);
   tenants.forEach((tenant, ti) => {
     const scope = `tenants[${ti}]`;
+    if (reserved.has(tenant.name)) {
+      issues.push({
+        code: "ReservedTenantName",
+        scope,
+        field: "name",
+        value: tenant.name,
+        message: "is the name of a system or platform namespace; a tenant's namespace is named after the tenant",
+        fix: "choose another tenant name",
+      });
+    }
     (tenant.regions ?? []).forEach((r, ri) => {
       if (!regionNames.includes(r)) {
         issues.push({
@@ -282,6 +358,21 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
     issues.push(...duplicateNames("DuplicateTopic", `${scope}.topics`, topics, "topic"));
     const apps = tenant.apps ?? [];
     issues.push(...duplicateNames("DuplicateApp", `${scope}.apps`, apps, "app"));
+    const jobs = tenant.jobs ?? [];
+    issues.push(...duplicateNames("DuplicateJob", `${scope}.jobs`, jobs, "job"));
+    const appNames = new Set(apps.map((a) => a.name));
+    jobs.forEach((job, ji) => {
+      if (appNames.has(job.name)) {
+        issues.push({
+          code: "DuplicateWorkloadName",
+          scope: `${scope}.jobs[${ji}]`,
+          field: "name",
+          value: job.name,
+          message: `is also the name of an app of tenant ${tenant.name}; both would get the KafkaUser ${tenant.name}-${job.name}`,
+          fix: "give the job a name no app of the tenant uses",
+        });
+      }
+    });
     const topicNames = new Set(topics.map((t) => t.name));
     const checkRef = (ref: string, at: string): void => {
       if (ref === "*" || (ref.endsWith("*") && ref.length > 1)) return;
@@ -298,6 +389,10 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
         });
       }
     };
+    jobs.forEach((job, ji) => {
+      (job.reads ?? []).forEach((ref, ri) => checkRef(ref, `${scope}.jobs[${ji}].reads[${ri}]`));
+      (job.writes ?? []).forEach((ref, wi) => checkRef(ref, `${scope}.jobs[${ji}].writes[${wi}]`));
+    });
     apps.forEach((app, ai) => {
       (app.produces ?? []).forEach((ref, pi) => checkRef(ref, `${scope}.apps[${ai}].produces[${pi}]`));
       (app.consumes ?? []).forEach((c, ci) =>

@@ -30,3 +30,19 @@ export function devSpec(): any {
     ],
   };
 }
+
+/** The development spec with one Flink job in tenant alpha (reads events, writes state). */
+export function devSpecWithJob(): any {
+  const spec = devSpec();
+  spec.tenants[0].jobs = [
+    {
+      name: "enricher",
+      image: "registry.example.com/alpha/enricher:1.0.0",
+      jar: { uri: "local:///opt/flink/usrlib/enricher.jar", entryClass: "com.example.Enricher" },
+      parallelism: 2,
+      reads: ["events"],
+      writes: ["state"],
+    },
+  ];
+  return spec;
+}

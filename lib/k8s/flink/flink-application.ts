@@ -5,7 +5,6 @@ import {
   componentLabels,
   FloeLabels,
   parseDuration,
-  SUPPORTED_FLINK_VERSIONS,
   ValidationError,
   ValidationIssue,
 } from "../../core";
@@ -16,15 +15,15 @@ import { KafkaAclScope } from "../kafka/kafka-user";
 import { KafkaAuthenticationType } from "../kafka/listener";
 import { ICheckpointStorage, JobStatePaths } from "./checkpoint-storage";
 import {
+  deploymentSpec,
   flinkDeploymentObject,
   FlinkClusterOptions,
   flinkPodTemplate,
   resolveCluster,
   s3PluginJar,
-  sortedConfig,
   validateClusterOptions,
 } from "./flink-deployment";
-import { FlinkJob, SQL_SCRIPT_DIR, SQL_SCRIPT_FILE } from "./flink-job";
+import { checkParallelism, FlinkJob, FlinkJobOptions, renderJobSpec, SQL_SCRIPT_DIR, SQL_SCRIPT_FILE } from "./flink-job";
 import {
   addStateOverlapValidation,
   flinkDuration,
@@ -37,7 +36,7 @@ import {
   upgradeSafetyIssues,
   validateStateOptions,
 } from "./flink-state";
-import { FlinkDeploymentSpec, FlinkJobSpec, JobState, UpgradeMode } from "./flink-types";
+import { FlinkDeploymentSpec, UpgradeMode } from "./flink-types";
 
 /**
  * The operator's job autoscaler.
@@ -128,34 +127,9 @@ export interface FlinkKafkaOptions {
 }
 
 /** Properties of a {@link FlinkApplication}. */
-export interface FlinkApplicationProps extends FlinkClusterOptions, FlinkStateOptions, FlinkUpgradeOptions {
+export interface FlinkApplicationProps extends FlinkClusterOptions, FlinkStateOptions, FlinkUpgradeOptions, FlinkJobOptions {
   /** What the job runs: `FlinkJob.jar(uri)` or `FlinkJob.sql(statements)`. */
   readonly job: FlinkJob;
-  /**
-   * Job parallelism.
-   * @default 1
-   */
-  readonly parallelism?: number;
-  /**
-   * Desired state.
-   * @default JobState.RUNNING
-   */
-  readonly state?: JobState;
-  /**
-   * Allow restoring a savepoint that has state for operators the job no longer has (drops that state).
-   * @default false
-   */
-  readonly allowNonRestoredState?: boolean;
-  /**
-   * Savepoint to start from on first deployment.
-   * @default - none (empty state)
-   */
-  readonly initialSavepointPath?: string;
-  /**
-   * Change this number to trigger a manual savepoint.
-   * @default - none
-   */
-  readonly savepointTriggerNonce?: number;
   /**
    * Take a savepoint at this interval (`kubernetes.operator.periodic.savepoint.interval`), e.g. `6h`.
    * @default - none (savepoints on upgrade and on demand only)
@@ -253,11 +227,8 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
   private validateProps(): ValidationIssue[] {
     const scope = this.node.path;
     const props = this.props;
-    const issues: ValidationIssue[] = [];
+    const issues: ValidationIssue[] = checkParallelism(props, scope);
     const parallelism = props.parallelism ?? 1;
-    if (!Number.isInteger(parallelism) || parallelism < 1) {
-      issues.push({ code: "InvalidParallelism", scope, field: "parallelism", value: parallelism, message: "must be a whole number, 1 or more", fix: "set parallelism to e.g. 2" });
-    }
     if (!/^(local|s3|s3a|s3p|https?|file):\/\/.+/.test(props.job.jarUri)) {
       issues.push({
         code: "InvalidJarUri",
@@ -305,10 +276,8 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
   private renderSpec(): FlinkDeploymentSpec {
     const props = this.props;
     const cluster = resolveCluster(props);
-    const style = (SUPPORTED_FLINK_VERSIONS[cluster.flinkVersion] ?? SUPPORTED_FLINK_VERSIONS.v1_20).stateOptions;
     const config: Record<string, string> = {
-      "taskmanager.numberOfTaskSlots": String(cluster.slots),
-      ...stateConfiguration(style, this.statePaths, props, this.checkpointIntervalMs),
+      ...stateConfiguration(cluster.stateOptions, this.statePaths, props, this.checkpointIntervalMs),
       ...(this.highAvailability && this.statePaths ? haConfiguration(this.statePaths) : {}),
       ...(props.periodicSavepointInterval
         ? { "kubernetes.operator.periodic.savepoint.interval": flinkDuration(parseDuration(props.periodicSavepointInterval, { scope: "", field: "" }).ms ?? 0) }
@@ -317,39 +286,19 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
       ...(props.flinkConfiguration ?? {}),
     };
     const plugins = props.builtInPlugins ?? (this.statePaths ? [s3PluginJar(cluster.flinkVersion)] : []);
-    const job: FlinkJobSpec = {
-      jarURI: props.job.jarUri,
-      ...(props.job.entryClass ? { entryClass: props.job.entryClass } : {}),
-      ...(props.job.args.length > 0 ? { args: props.job.args } : {}),
-      parallelism: props.parallelism ?? 1,
-      upgradeMode: this.upgradeMode,
-      state: props.state ?? JobState.RUNNING,
-      ...(props.allowNonRestoredState !== undefined ? { allowNonRestoredState: props.allowNonRestoredState } : {}),
-      ...(props.initialSavepointPath ? { initialSavepointPath: props.initialSavepointPath } : {}),
-      ...(props.savepointTriggerNonce !== undefined ? { savepointTriggerNonce: props.savepointTriggerNonce } : {}),
-    };
-    return {
-      flinkVersion: cluster.flinkVersion,
-      image: cluster.image,
-      serviceAccount: cluster.serviceAccount,
-      mode: "native",
-      flinkConfiguration: sortedConfig(config),
-      jobManager: cluster.jobManager,
-      taskManager: cluster.taskManager,
-      podTemplate: flinkPodTemplate({
-        env: this.kafka?.env ?? [],
-        secretVolumes: this.kafka?.volumes ?? [],
-        configMapVolumes: this.sqlConfigMap
-          ? [{ name: "sql", configMap: `${props.name}-sql`, key: SQL_SCRIPT_FILE, mountPath: SQL_SCRIPT_DIR }]
-          : [],
-        builtInPlugins: plugins,
-        labels: {
-          ...componentLabels("flink", props.name, "application"),
-          ...(props.tenant ? { [FloeLabels.TENANT]: props.tenant } : {}),
-        },
-      }),
-      job,
-    };
+    const podTemplate = flinkPodTemplate({
+      env: this.kafka?.env ?? [],
+      secretVolumes: this.kafka?.volumes ?? [],
+      configMapVolumes: this.sqlConfigMap
+        ? [{ name: "sql", configMap: `${props.name}-sql`, key: SQL_SCRIPT_FILE, mountPath: SQL_SCRIPT_DIR }]
+        : [],
+      builtInPlugins: plugins,
+      labels: {
+        ...componentLabels("flink", props.name, "application"),
+        ...(props.tenant ? { [FloeLabels.TENANT]: props.tenant } : {}),
+      },
+    });
+    return { ...deploymentSpec(cluster, config, podTemplate), job: renderJobSpec(props.job, props, this.upgradeMode) };
   }
 }
 

@@ -5,12 +5,13 @@ import {
   checkImagePinned,
   componentLabels,
   DEFAULT_FLINK_VERSION,
+  FlinkStateOptionStyle,
   SUPPORTED_FLINK_VERSIONS,
   ValidationIssue,
 } from "../../core";
 import { ClientEnvVar, ClientSecretVolume } from "../kafka/kafka-client-access";
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "../security";
-import { EnvVar, FLINK_MAIN_CONTAINER, FlinkPodTemplate, FlinkResources, Volume, VolumeMount } from "./flink-types";
+import { EnvVar, FLINK_MAIN_CONTAINER, FlinkDeploymentSpec, FlinkPodTemplate, FlinkResources, Volume, VolumeMount } from "./flink-types";
 
 /** The uid/gid of the `flink` user in the official Flink images (runAsNonRoot needs a numeric user). */
 export const FLINK_UID = 9999;
@@ -228,6 +229,8 @@ export interface ResolvedCluster {
   readonly jobManager: { replicas: number; resource: FlinkResources };
   readonly taskManager: { replicas?: number; resource: FlinkResources };
   readonly slots: number;
+  /** How the version spells checkpoint/savepoint options. */
+  readonly stateOptions: FlinkStateOptionStyle;
 }
 
 /** Defaults applied to the shared options. */
@@ -244,6 +247,7 @@ export function resolveCluster(options: FlinkClusterOptions): ResolvedCluster {
       resource: options.taskManager?.resources ?? { cpu: 1, memory: "4096m" },
     },
     slots: options.taskManager?.slots ?? 2,
+    stateOptions: info.stateOptions,
   };
 }
 
@@ -266,4 +270,18 @@ export function flinkDeploymentObject(scope: Construct, options: FlinkClusterOpt
 /** Sorted copy of a string map (stable output). */
 export function sortedConfig(config: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(config).sort().map((k) => [k, config[k]]));
+}
+
+/** The FlinkDeployment spec (without `job`) of a resolved cluster: its config (slots first) and pod template. */
+export function deploymentSpec(cluster: ResolvedCluster, config: Record<string, string>, podTemplate: FlinkPodTemplate): FlinkDeploymentSpec {
+  return {
+    flinkVersion: cluster.flinkVersion,
+    image: cluster.image,
+    serviceAccount: cluster.serviceAccount,
+    mode: "native",
+    flinkConfiguration: sortedConfig({ "taskmanager.numberOfTaskSlots": String(cluster.slots), ...config }),
+    jobManager: cluster.jobManager,
+    taskManager: cluster.taskManager,
+    podTemplate,
+  };
 }

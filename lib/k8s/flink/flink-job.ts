@@ -1,3 +1,6 @@
+import { ValidationIssue } from "../../core";
+import { FlinkJobSpec, JobState, UpgradeMode } from "./flink-types";
+
 /** Options of a jar job. */
 export interface FlinkJarJobOptions {
   /**
@@ -71,4 +74,57 @@ export class FlinkJob {
   public get script(): string {
     return this.statements.map((s) => `${s};\n`).join("");
   }
+}
+
+/** How a job is run: options shared by applications and session jobs. */
+export interface FlinkJobOptions {
+  /**
+   * Job parallelism.
+   * @default 1
+   */
+  readonly parallelism?: number;
+  /**
+   * Desired state.
+   * @default JobState.RUNNING
+   */
+  readonly state?: JobState;
+  /**
+   * Allow restoring a savepoint that has state for operators the job no longer has (drops that state).
+   * @default false
+   */
+  readonly allowNonRestoredState?: boolean;
+  /**
+   * Savepoint to start from on first deployment.
+   * @default - none (empty state)
+   */
+  readonly initialSavepointPath?: string;
+  /**
+   * Change this number to trigger a manual savepoint.
+   * @default - none
+   */
+  readonly savepointTriggerNonce?: number;
+}
+
+/** The CR's `spec.job` for a job and its options. */
+export function renderJobSpec(job: FlinkJob, options: FlinkJobOptions, upgradeMode: UpgradeMode): FlinkJobSpec {
+  return {
+    jarURI: job.jarUri,
+    ...(job.entryClass ? { entryClass: job.entryClass } : {}),
+    ...(job.args.length > 0 ? { args: job.args } : {}),
+    parallelism: options.parallelism ?? 1,
+    upgradeMode,
+    state: options.state ?? JobState.RUNNING,
+    ...(options.allowNonRestoredState !== undefined ? { allowNonRestoredState: options.allowNonRestoredState } : {}),
+    ...(options.initialSavepointPath ? { initialSavepointPath: options.initialSavepointPath } : {}),
+    ...(options.savepointTriggerNonce !== undefined ? { savepointTriggerNonce: options.savepointTriggerNonce } : {}),
+  };
+}
+
+/** Parallelism must be a whole number, 1 or more. */
+export function checkParallelism(options: FlinkJobOptions, scope: string): ValidationIssue[] {
+  const parallelism = options.parallelism ?? 1;
+  if (Number.isInteger(parallelism) && parallelism >= 1) return [];
+  return [
+    { code: "InvalidParallelism", scope, field: "parallelism", value: parallelism, message: "must be a whole number, 1 or more", fix: "set parallelism to e.g. 2" },
+  ];
 }

@@ -1,14 +1,14 @@
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
-import { componentLabels, DEFAULT_FLINK_VERSION, FlinkStateOptionStyle, SUPPORTED_FLINK_VERSIONS, ValidationError, ValidationIssue } from "../../core";
+import { componentLabels, FlinkStateOptionStyle, ValidationError, ValidationIssue } from "../../core";
 import { ICheckpointStorage, jobStatePaths, JobStatePaths } from "./checkpoint-storage";
 import {
+  deploymentSpec,
   flinkDeploymentObject,
   FlinkClusterOptions,
   flinkPodTemplate,
   resolveCluster,
   s3PluginJar,
-  sortedConfig,
   validateClusterOptions,
 } from "./flink-deployment";
 import { haConfiguration } from "./flink-state";
@@ -69,7 +69,7 @@ export class FlinkSessionCluster extends Construct implements IFlinkSessionClust
     this.deploymentName = props.name;
     this.namespace = props.namespace;
     this.slots = props.taskManager?.slots ?? 2;
-    this.stateOptionStyle = (SUPPORTED_FLINK_VERSIONS[props.flinkVersion ?? DEFAULT_FLINK_VERSION] ?? SUPPORTED_FLINK_VERSIONS[DEFAULT_FLINK_VERSION]).stateOptions;
+    this.stateOptionStyle = resolveCluster(props).stateOptions;
     const storage = props.checkpointStorage;
     if (storage) {
       const base = props.tenant ? storage.tenantPrefix(props.tenant) : storage.platformPrefix;
@@ -95,25 +95,19 @@ export class FlinkSessionCluster extends Construct implements IFlinkSessionClust
     const props = this.props;
     const cluster = resolveCluster(props);
     const config: Record<string, string> = {
-      "taskmanager.numberOfTaskSlots": String(cluster.slots),
       ...(this.highAvailability && this.haPaths ? haConfiguration(this.haPaths) : {}),
       ...(props.flinkConfiguration ?? {}),
     };
-    return {
-      flinkVersion: cluster.flinkVersion,
-      image: cluster.image,
-      serviceAccount: cluster.serviceAccount,
-      mode: "native",
-      flinkConfiguration: sortedConfig(config),
-      jobManager: cluster.jobManager,
-      taskManager: cluster.taskManager,
-      podTemplate: flinkPodTemplate({
+    return deploymentSpec(
+      cluster,
+      config,
+      flinkPodTemplate({
         env: [],
         secretVolumes: [],
         configMapVolumes: [],
         builtInPlugins: props.builtInPlugins ?? (props.checkpointStorage ? [s3PluginJar(cluster.flinkVersion)] : []),
         labels: componentLabels("flink", props.name, "session"),
       }),
-    };
+    );
   }
 }

@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { addFloeValidation, checkDnsSubdomain, componentLabels, ValidationError, ValidationIssue } from "../../core";
 import { ICheckpointStorage, JobStatePaths } from "./checkpoint-storage";
 import { sortedConfig } from "./flink-deployment";
-import { FlinkJob } from "./flink-job";
+import { checkParallelism, FlinkJob, FlinkJobOptions, renderJobSpec } from "./flink-job";
 import { FlinkSessionCluster } from "./flink-session-cluster";
 import {
   addStateOverlapValidation,
@@ -15,41 +15,16 @@ import {
   upgradeSafetyIssues,
   validateStateOptions,
 } from "./flink-state";
-import { FLINK_API_VERSION, FlinkSessionJobSpec, JobState, UpgradeMode } from "./flink-types";
+import { FLINK_API_VERSION, FlinkSessionJobSpec, UpgradeMode } from "./flink-types";
 
 /** Properties of a {@link FlinkSessionJob}. */
-export interface FlinkSessionJobProps extends FlinkStateOptions, FlinkUpgradeOptions {
+export interface FlinkSessionJobProps extends FlinkStateOptions, FlinkUpgradeOptions, FlinkJobOptions {
   /** The session cluster the job runs on (the object, not its name). */
   readonly sessionCluster: FlinkSessionCluster;
   /** FlinkSessionJob name (a DNS-1123 subdomain). */
   readonly name: string;
   /** The jar job (SQL jobs need their script mounted, so they run as FlinkApplications). */
   readonly job: FlinkJob;
-  /**
-   * Job parallelism.
-   * @default 1
-   */
-  readonly parallelism?: number;
-  /**
-   * Desired state.
-   * @default JobState.RUNNING
-   */
-  readonly state?: JobState;
-  /**
-   * Allow restoring a savepoint with state for removed operators.
-   * @default false
-   */
-  readonly allowNonRestoredState?: boolean;
-  /**
-   * Savepoint to start from on first deployment.
-   * @default - none
-   */
-  readonly initialSavepointPath?: string;
-  /**
-   * Change this number to trigger a manual savepoint.
-   * @default - none
-   */
-  readonly savepointTriggerNonce?: number;
   /**
    * Production rules apply.
    * @default true
@@ -91,10 +66,7 @@ export class FlinkSessionJob extends Construct implements FlinkStateOwner {
         fix: "run SQL jobs as a FlinkApplication",
       });
     }
-    const parallelism = props.parallelism ?? 1;
-    if (!Number.isInteger(parallelism) || parallelism < 1) {
-      issues.push({ code: "InvalidParallelism", scope: scopePath, field: "parallelism", value: parallelism, message: "must be a whole number, 1 or more", fix: "set parallelism to e.g. 2" });
-    }
+    issues.push(...checkParallelism(props, scopePath));
     ValidationError.throwIfAny(issues);
     this.apiObject = new ApiObject(this, "Resource", {
       apiVersion: FLINK_API_VERSION,
@@ -124,17 +96,7 @@ export class FlinkSessionJob extends Construct implements FlinkStateOwner {
     return {
       deploymentName: props.sessionCluster.deploymentName,
       flinkConfiguration: sortedConfig(stateConfiguration(style, this.statePaths, props, this.intervalMs)),
-      job: {
-        jarURI: props.job.jarUri,
-        ...(props.job.entryClass ? { entryClass: props.job.entryClass } : {}),
-        ...(props.job.args.length > 0 ? { args: props.job.args } : {}),
-        parallelism: props.parallelism ?? 1,
-        upgradeMode: props.upgradeMode ?? UpgradeMode.SAVEPOINT,
-        state: props.state ?? JobState.RUNNING,
-        ...(props.allowNonRestoredState !== undefined ? { allowNonRestoredState: props.allowNonRestoredState } : {}),
-        ...(props.initialSavepointPath ? { initialSavepointPath: props.initialSavepointPath } : {}),
-        ...(props.savepointTriggerNonce !== undefined ? { savepointTriggerNonce: props.savepointTriggerNonce } : {}),
-      },
+      job: renderJobSpec(props.job, props, props.upgradeMode ?? UpgradeMode.SAVEPOINT),
     };
   }
 }

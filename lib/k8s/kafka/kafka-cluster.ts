@@ -14,6 +14,7 @@ import {
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "../security";
 import { KafkaNodePool, KafkaNodePoolOptions, KafkaNodeRole } from "./kafka-node-pool";
 import { KafkaTopic } from "./kafka-topic";
+import { KafkaUser } from "./kafka-user";
 import { KafkaAuthenticationType, KafkaListener } from "./listener";
 import { KafkaSpec, ResourceRequirements, STRIMZI_API_VERSION } from "./strimzi-types";
 
@@ -575,7 +576,29 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
         fix: `set it to ${Math.max(1, rf - 1)}`,
       });
     }
-    issues.push(...this.validateTopicNames());
+    issues.push(...this.validateTopicNames(), ...this.validateUserNames());
+    return issues;
+  }
+
+  private validateUserNames(): ValidationIssue[] {
+    const issues: ValidationIssue[] = [];
+    const seen = new Map<string, string>();
+    for (const c of this.node.root.node.findAll()) {
+      if (!(c instanceof KafkaUser) || c.cluster !== this) continue;
+      const other = seen.get(c.userName);
+      if (other !== undefined) {
+        issues.push({
+          code: "DuplicateKafkaUser",
+          scope: c.node.path,
+          field: "userName",
+          value: c.userName,
+          message: `is also the user of ${other} in cluster ${this.clusterName}; the two would share credentials and ACLs`,
+          fix: "give every workload its own user name",
+        });
+      } else {
+        seen.set(c.userName, c.node.path);
+      }
+    }
     return issues;
   }
 

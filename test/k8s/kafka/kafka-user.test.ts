@@ -147,6 +147,14 @@ describe("KafkaUser validation", () => {
     expect(e.issues[0].message).toBe("no listener of cluster events accepts tls clients");
   });
 
+  test("fails DuplicateKafkaUser when two users of a cluster share a name", () => {
+    const { user, app } = setup();
+    user({}, "A");
+    user({}, "B");
+    const e = catchValidation(() => validateApp(app));
+    expect(e).toMatchObject({ code: "DuplicateKafkaUser", scope: "test/B" });
+  });
+
   test("fails ClusterHasNoAuthorization when ACLs are granted on a cluster without authorization", () => {
     const { user, orders, app } = setup({ production: false, authorization: KafkaAuthorization.none() });
     orders.grants.produce(user());

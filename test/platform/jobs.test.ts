@@ -1,0 +1,110 @@
+import { composePlatform, parsePlatformSpec, synthesize } from "../../lib";
+import { catchValidation, expectRestrictedPod, expectSchemaValid } from "../helpers";
+import { devSpecWithJob, exampleSpec } from "../helpers/specs";
+
+function tenantFile(spec: unknown, path: string) {
+  const tree = synthesize(parsePlatformSpec(spec));
+  const file = tree.files.find((f) => f.path === path);
+  if (!file) throw new Error(`no file ${path}`);
+  return file.objects as any[];
+}
+
+describe("tenants[].jobs[] in the platform spec", () => {
+  test("a job renders a FlinkDeployment in the tenant's namespace, with its KafkaUser and state under the tenant prefix", () => {
+    const objects = tenantFile(devSpecWithJob(), "local/tenant-alpha.yaml");
+    expect(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`)).toEqual([
+      "Namespace//alpha",
+      "KafkaTopic/kafka/alpha.events",
+      "KafkaTopic/kafka/alpha.state",
+      "KafkaUser/kafka/alpha-enricher",
+      "KafkaUser/kafka/alpha-reader",
+      "KafkaUser/kafka/alpha-writer",
+      "FlinkDeployment/alpha/alpha-enricher",
+    ]);
+    const ns = objects[0];
+    expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    expect(ns.metadata.labels["floe.dev/tenant"]).toBe("alpha");
+    const fd = objects.find((o) => o.kind === "FlinkDeployment");
+    expect(fd.spec.flinkConfiguration["state.checkpoints.dir"]).toBe("s3://floe-dev-local-state/tenants/alpha/enricher/checkpoints");
+    expect(fd.spec.image).toBe("registry.example.com/alpha/enricher:1.0.0");
+    expectRestrictedPod(fd.spec.podTemplate.spec);
+    const user = objects.find((o) => o.metadata.name === "alpha-enricher" && o.kind === "KafkaUser");
+    expect(user.spec.authorization.acls).toEqual([
+      { type: "allow", resource: { type: "group", name: "alpha.enricher", patternType: "literal" }, operations: ["Read"] },
+      { type: "allow", resource: { type: "topic", name: "alpha.events", patternType: "literal" }, operations: ["Read"] },
+      { type: "allow", resource: { type: "topic", name: "alpha.state", patternType: "literal" }, operations: ["Write"] },
+    ]);
+    expect(fd.spec.podTemplate.spec.containers[0].env).toEqual(
+      expect.arrayContaining([
+        { name: "FLOE_KAFKA_BOOTSTRAP_SERVERS", value: "dev-kafka-bootstrap.kafka.svc:9093" },
+        { name: "FLOE_KAFKA_GROUP_ID", value: "alpha.enricher" },
+      ]),
+    );
+    expectSchemaValid(objects);
+  });
+
+  test("the example's jobs (jar and SQL) render and validate in every region", () => {
+    const tree = synthesize(parsePlatformSpec(exampleSpec()));
+    const flink = tree.files.flatMap((f) => f.objects).filter((o) => o.kind === "FlinkDeployment") as any[];
+    expect(flink.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
+      "analytics/analytics-daily-rollup",
+      "analytics/analytics-daily-rollup",
+      "payments/payments-fraud-scorer",
+      "payments/payments-fraud-scorer",
+    ]);
+    const buckets = flink.map((o) => o.spec.flinkConfiguration["state.checkpoints.dir"].split("/")[2]).sort();
+    expect(buckets).toEqual(["floe-prod-eu-west-1-state", "floe-prod-eu-west-1-state", "floe-prod-us-east-1-state", "floe-prod-us-east-1-state"]);
+    expectSchemaValid(tree.files.flatMap((f) => f.objects));
+  });
+
+  test("production refuses a stateless upgrade unless the job declares itself stateless (spec path in the error)", () => {
+    const spec = devSpecWithJob();
+    spec.production = true;
+    spec.regions[0].kafka = { name: "dev", brokers: { replicas: 3 } };
+    spec.tenants[0].jobs[0].upgradeMode = "stateless";
+    const e = catchValidation(() => composePlatform(parsePlatformSpec(spec)));
+    expect(e).toMatchObject({ code: "StatelessUpgradeInProduction", scope: "tenants[0].jobs[0]", field: "upgradeMode" });
+    spec.tenants[0].jobs[0].stateless = true;
+    expect(() => composePlatform(parsePlatformSpec(spec))).not.toThrow();
+  });
+
+  test("construct errors of a job name the job's spec path", () => {
+    const spec = devSpecWithJob();
+    spec.tenants[0].jobs[0].jar.uri = "/opt/flink/usrlib/enricher.jar";
+    spec.tenants[0].jobs[0].image = "registry.example.com/alpha/enricher";
+    const e = catchValidation(() => composePlatform(parsePlatformSpec(spec)));
+    expect(e.issues.map((i) => `${i.code} ${i.scope}.${i.field}`)).toEqual([
+      "ImageNotPinned tenants[0].jobs[0].image",
+      "InvalidJarUri tenants[0].jobs[0].jar.uri",
+    ]);
+  });
+
+  test("a checkpoint bucket that is not a valid S3 name is an error on the region", () => {
+    const spec = devSpecWithJob();
+    spec.regions[0].flink = { checkpointBucket: "Alpha_State" };
+    const e = catchValidation(() => composePlatform(parsePlatformSpec(spec)));
+    expect(e).toMatchObject({ code: "InvalidBucketName", scope: "regions[0]", field: "flink.checkpointBucket" });
+  });
+
+  test("spec rules: exactly one of jar/sql, known topics, unique job names, job vs app names, reserved tenant names", () => {
+    const both = devSpecWithJob();
+    both.tenants[0].jobs[0].sql = { statements: ["SELECT 1"] };
+    expect(catchValidation(() => parsePlatformSpec(both)).issues[0]).toMatchObject({
+      scope: "tenants[0].jobs[0]",
+      field: "jar",
+      message: "a job runs either a jar or SQL statements: set exactly one of jar or sql",
+    });
+    const unknown = devSpecWithJob();
+    unknown.tenants[0].jobs[0].writes = ["nope"];
+    expect(catchValidation(() => parsePlatformSpec(unknown))).toMatchObject({ code: "UnknownTopic", scope: "tenants[0].jobs[0]", field: "writes[0]" });
+    const dup = devSpecWithJob();
+    dup.tenants[0].jobs.push({ ...dup.tenants[0].jobs[0] });
+    expect(catchValidation(() => parsePlatformSpec(dup)).code).toBe("DuplicateJob");
+    const clash = devSpecWithJob();
+    clash.tenants[0].jobs[0].name = "writer";
+    expect(catchValidation(() => parsePlatformSpec(clash))).toMatchObject({ code: "DuplicateWorkloadName", field: "name", value: "writer" });
+    const reserved = devSpecWithJob();
+    reserved.tenants[1].name = "kafka";
+    expect(catchValidation(() => parsePlatformSpec(reserved))).toMatchObject({ code: "ReservedTenantName", scope: "tenants[1]" });
+  });
+});
