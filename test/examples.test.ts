@@ -1,6 +1,8 @@
 import { execFileSync } from "child_process";
+import { readFileSync } from "fs";
 import { join } from "path";
-import { chartManifests } from "../lib";
+import { parse } from "yaml";
+import { chartManifests, composePlatform, parsePlatformSpec } from "../lib";
 import { buildExample } from "../examples/typescript/kafka-app";
 import { expectSchemaValid, ROOT, validateApp } from "./helpers";
 
@@ -34,5 +36,17 @@ describe("package entry point", () => {
   test("the declared types file exists after the build", () => {
     const pkg = require(join(ROOT, "package.json"));
     expect(() => require.resolve(join(ROOT, pkg.types))).not.toThrow();
+  });
+});
+
+describe("README", () => {
+  test("the annotated spec in the README parses and composes", () => {
+    const readme: string = readFileSync(join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## The platform spec (annotated)"));
+    const yaml = section.slice(section.indexOf("```yaml") + 7, section.indexOf("```", section.indexOf("```yaml") + 7));
+    const spec = parsePlatformSpec(parse(yaml));
+    expect(spec.tenants?.[0].jobs?.[0].name).toBe("fraud-scorer");
+    const { platform } = composePlatform(spec);
+    expect(platform.regions).toHaveLength(1);
   });
 });
