@@ -104,6 +104,8 @@ export function isValidationError(e: unknown): e is ValidationError {
 }
 
 const FLOE_VALIDATIONS = new WeakMap<IConstruct, Array<() => ValidationIssue[]>>();
+/** While collectIssues runs the structured checks itself, the string wrappers stay silent (no double work). */
+let collecting = false;
 
 /**
  * Register a validation that runs at synth (cross-construct invariants). It is registered with
@@ -114,7 +116,7 @@ export function addFloeValidation(scope: IConstruct, check: () => ValidationIssu
   const list = FLOE_VALIDATIONS.get(scope) ?? [];
   list.push(check);
   FLOE_VALIDATIONS.set(scope, list);
-  const validation: IValidation = { validate: () => check().filter(isError).map(formatIssue) };
+  const validation: IValidation = { validate: () => (collecting ? [] : check().filter(isError).map(formatIssue)) };
   scope.node.addValidation(validation);
 }
 
@@ -125,11 +127,15 @@ export function addFloeValidation(scope: IConstruct, check: () => ValidationIssu
 export function collectIssues(root: IConstruct): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const c of root.node.findAll()) {
-    const floe = (FLOE_VALIDATIONS.get(c) ?? []).flatMap((check) => check());
-    issues.push(...floe);
-    const known = new Set(floe.map(formatIssue));
-    for (const message of c.node.validate()) {
-      if (known.has(message)) continue;
+    for (const check of FLOE_VALIDATIONS.get(c) ?? []) issues.push(...check());
+    collecting = true;
+    let others: string[];
+    try {
+      others = c.node.validate();
+    } finally {
+      collecting = false;
+    }
+    for (const message of others) {
       issues.push({
         code: "ConstructValidation",
         scope: c.node.path,

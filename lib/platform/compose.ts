@@ -221,21 +221,12 @@ function buildRegion(
   );
   if (!kafka) return undefined;
 
-  const bucketName = region.flink?.checkpointBucket ?? CheckpointStorage.defaultBucketName(spec.environment, region.name);
-  let storage: ICheckpointStorage | undefined;
-  try {
-    storage = CheckpointStorage.fromBucketName(bucketName);
-  } catch (e) {
-    if (!isValidationError(e)) throw e;
-    pending.push(
-      ...e.issues.map((i) => ({
-        ...i,
-        scope: `regions[${regionIndex}]`,
-        field: region.flink?.checkpointBucket ? "flink.checkpointBucket" : "name",
-        fix: region.flink?.checkpointBucket ? i.fix : `the default bucket name ${JSON.stringify(bucketName)} is not valid: set flink.checkpointBucket`,
-      })),
-    );
-  }
+  const tenants = (spec.tenants ?? [])
+    .map((tenant, index) => ({ tenant, index }))
+    .filter(({ tenant }) => (tenant.regions ?? spec.regions.map((r) => r.name)).includes(region.name))
+    .sort((a, b) => (a.tenant.name < b.tenant.name ? -1 : a.tenant.name > b.tenant.name ? 1 : 0));
+  const needsStorage = region.flink?.checkpointBucket !== undefined || tenants.some(({ tenant }) => (tenant.jobs ?? []).length > 0);
+  const storage = needsStorage ? regionStorage(spec, region, regionIndex, pending) : undefined;
   const regionContext: TenantRegionContext = {
     kafka,
     storage,
@@ -243,10 +234,6 @@ function buildRegion(
     serviceAccount: region.flink?.serviceAccount,
   };
   const charts: RegionChart[] = [{ file: "platform", chart: platformChart }];
-  const tenants = (spec.tenants ?? [])
-    .map((tenant, index) => ({ tenant, index }))
-    .filter(({ tenant }) => (tenant.regions ?? spec.regions.map((r) => r.name)).includes(region.name))
-    .sort((a, b) => a.tenant.name.localeCompare(b.tenant.name));
   for (const { tenant, index } of tenants) {
     const chart = new Chart(regionScope, `tenant-${tenant.name}`, {
       labels: contextLabels({ ...ctx, tenant: tenant.name }),
@@ -255,6 +242,26 @@ function buildRegion(
     charts.push({ file: `tenant-${tenant.name}`, chart });
   }
   return { region: region.name, app, kafka, charts };
+}
+
+/** The region's checkpoint bucket (named in the spec, or Floe's default name); a bad name is a spec error. */
+function regionStorage(spec: PlatformSpec, region: RegionSpec, regionIndex: number, pending: ValidationIssue[]): ICheckpointStorage | undefined {
+  const named = region.flink?.checkpointBucket;
+  const bucketName = named ?? CheckpointStorage.defaultBucketName(spec.environment, region.name);
+  try {
+    return CheckpointStorage.fromBucketName(bucketName);
+  } catch (e) {
+    if (!isValidationError(e)) throw e;
+    pending.push(
+      ...e.issues.map((i) => ({
+        ...i,
+        scope: `regions[${regionIndex}]`,
+        field: named ? "flink.checkpointBucket" : "name",
+        fix: named ? i.fix : `the default bucket name ${JSON.stringify(bucketName)} is not valid: set flink.checkpointBucket`,
+      })),
+    );
+    return undefined;
+  }
 }
 
 /** What a tenant's chart needs from its region. */

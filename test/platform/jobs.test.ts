@@ -86,6 +86,16 @@ describe("tenants[].jobs[] in the platform spec", () => {
     expect(e).toMatchObject({ code: "InvalidBucketName", scope: "regions[0]", field: "flink.checkpointBucket" });
   });
 
+  test("the default bucket name is only required when the region runs jobs", () => {
+    const spec = devSpecWithJob();
+    spec.environment = "e".repeat(60);
+    const e = catchValidation(() => composePlatform(parsePlatformSpec(spec)));
+    expect(e).toMatchObject({ code: "InvalidBucketName", scope: "regions[0]", field: "name" });
+    expect(e.fix).toMatch(/^the default bucket name "floe-e+-local-state" is not valid: set flink.checkpointBucket$/);
+    delete spec.tenants[0].jobs;
+    expect(() => composePlatform(parsePlatformSpec(spec))).not.toThrow();
+  });
+
   test("spec rules: exactly one of jar/sql, known topics, unique job names, job vs app names, reserved tenant names", () => {
     const both = devSpecWithJob();
     both.tenants[0].jobs[0].sql = { statements: ["SELECT 1"] };

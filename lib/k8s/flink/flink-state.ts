@@ -214,34 +214,50 @@ export function upgradeSafetyIssues(input: {
   return issues;
 }
 
+/** Roots (apps) whose state owners are already checked by one app-wide validation. */
+const CHECKED_ROOTS = new WeakSet<IConstruct>();
+
 /**
  * Checkpoint locations of two jobs in the same bucket may never overlap (one prefix inside the other): the
- * second job would read or delete the first one's checkpoints.
+ * second job would read or delete the first one's checkpoints. One validation per app checks all owners
+ * (prefixes end in `/`, so an overlap is a prefix that is an ancestor of, or equal to, another).
  */
 export function addStateOverlapValidation(owner: FlinkStateOwner & Construct): void {
   STATE_OWNERS.add(owner);
-  addFloeValidation(owner, () => {
-    const mine = owner.statePaths;
-    const bucket = owner.checkpointStorage?.bucketName;
-    if (!mine || !bucket) return [];
-    const issues: ValidationIssue[] = [];
-    for (const c of owner.node.root.node.findAll()) {
-      if (c === owner || !STATE_OWNERS.has(c)) continue;
-      const other = c as FlinkStateOwner;
-      if (!other.statePaths || other.checkpointStorage?.bucketName !== bucket) continue;
-      const a = mine.prefix;
-      const b = other.statePaths.prefix;
-      if (a.startsWith(b) || b.startsWith(a)) {
-        issues.push({
-          code: "CheckpointDirOverlap",
-          scope: owner.node.path,
-          field: "storagePrefix",
-          value: `s3://${bucket}/${a}`,
-          message: `overlaps the state of ${c.node.path} (s3://${bucket}/${b})`,
-          fix: "give every job its own storage prefix (the default is tenants/<tenant>/<job>/)",
-        });
+  const root = owner.node.root;
+  if (CHECKED_ROOTS.has(root)) return;
+  CHECKED_ROOTS.add(root);
+  addFloeValidation(root, () => {
+    const owners = root.node.findAll().filter((c): c is FlinkStateOwner & Construct => STATE_OWNERS.has(c));
+    const byLocation = new Map<string, Array<FlinkStateOwner & Construct>>();
+    for (const o of owners) {
+      if (!o.statePaths || !o.checkpointStorage) continue;
+      const key = `${o.checkpointStorage.bucketName}/${o.statePaths.prefix}`;
+      byLocation.set(key, [...(byLocation.get(key) ?? []), o]);
+    }
+    const overlaps = new Map<FlinkStateOwner & Construct, Array<FlinkStateOwner & Construct>>();
+    const note = (a: FlinkStateOwner & Construct, b: FlinkStateOwner & Construct) => overlaps.set(a, [...(overlaps.get(a) ?? []), b]);
+    for (const o of owners) {
+      if (!o.statePaths || !o.checkpointStorage) continue;
+      const bucket = o.checkpointStorage.bucketName;
+      const parts = o.statePaths.prefix.split("/").filter(Boolean);
+      for (let n = 1; n <= parts.length; n++) {
+        for (const other of byLocation.get(`${bucket}/${parts.slice(0, n).join("/")}/`) ?? []) {
+          if (other === o) continue;
+          note(o, other);
+          if (n < parts.length) note(other, o);
+        }
       }
     }
-    return issues;
+    return owners.flatMap((o) =>
+      (overlaps.get(o) ?? []).map((other) => ({
+        code: "CheckpointDirOverlap",
+        scope: o.node.path,
+        field: "storagePrefix",
+        value: o.checkpointStorage!.uri(o.statePaths!.prefix) + "/",
+        message: `overlaps the state of ${other.node.path} (${other.checkpointStorage!.uri(other.statePaths!.prefix)}/)`,
+        fix: "give every job its own storage prefix (the default is tenants/<tenant>/<job>/)",
+      })),
+    );
   });
 }
