@@ -3,5 +3,6 @@ export * from "./core";
 export * from "./k8s/security";
 export * from "./k8s/kafka";
 export * from "./k8s/flink";
+export * from "./k8s/debezium";
 export * from "./platform";
 export * from "./gitops";

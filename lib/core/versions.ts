@@ -42,3 +42,16 @@ export const SUPPORTED_FLINK_VERSIONS: Readonly<Record<string, FlinkVersionInfo>
 
 /** The Flink version Floe renders when none is given (the 1.x LTS line). */
 export const DEFAULT_FLINK_VERSION = "v1_20";
+
+/** Debezium release Floe pins for its connector plugins (built for Kafka Connect 4.x). */
+export const DEBEZIUM_VERSION = "3.2.0.Final";
+
+/** The Debezium source connectors Floe types, with their Maven artifact and connector class. */
+export const DEBEZIUM_CONNECTORS = {
+  postgres: { artifact: "debezium-connector-postgres", connectorClass: "io.debezium.connector.postgresql.PostgresConnector" },
+  mysql: { artifact: "debezium-connector-mysql", connectorClass: "io.debezium.connector.mysql.MySqlConnector" },
+  sqlserver: { artifact: "debezium-connector-sqlserver", connectorClass: "io.debezium.connector.sqlserver.SqlServerConnector" },
+} as const;
+
+/** A Debezium connector kind Floe types. */
+export type DebeziumConnectorKind = keyof typeof DEBEZIUM_CONNECTORS;

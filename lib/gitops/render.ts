@@ -35,7 +35,20 @@ export interface RenderedTree {
 }
 
 /** Order of kinds within a file: what others depend on comes first (namespaces, clusters, then their children). */
-const KIND_ORDER = ["Namespace", "ConfigMap", "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "FlinkDeployment", "FlinkSessionJob"];
+const KIND_ORDER = [
+  "Namespace",
+  "Role",
+  "RoleBinding",
+  "ConfigMap",
+  "Kafka",
+  "KafkaNodePool",
+  "KafkaTopic",
+  "KafkaUser",
+  "KafkaConnect",
+  "KafkaConnector",
+  "FlinkDeployment",
+  "FlinkSessionJob",
+];
 
 function kindRank(kind: string): number {
   const i = KIND_ORDER.indexOf(kind);

@@ -66,19 +66,22 @@ const CLUSTER_SCOPED = new Set(["v1/Namespace", "rbac.authorization.k8s.io/v1/Cl
 /**
  * Make a CRD's structural schema strict, as the API server's pruning is silent: every object schema that lists
  * `properties` (and does not preserve unknown fields) refuses other fields; `x-kubernetes-int-or-string`
- * becomes `integer | string`.
+ * becomes `integer | string`. Inside `oneOf`/`anyOf`/`allOf`/`not` the schemas are value validations only
+ * (Kubernetes declares fields in the structural part), so they are not closed.
  */
-export function strictSchema(schema: JsonSchema): JsonSchema {
+export function strictSchema(schema: JsonSchema, valueValidation = false): JsonSchema {
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === "properties" && value && typeof value === "object") {
       out.properties = Object.fromEntries(
-        Object.entries(value as Record<string, JsonSchema>).map(([k, v]) => [k, strictSchema(v)]),
+        Object.entries(value as Record<string, JsonSchema>).map(([k, v]) => [k, strictSchema(v, valueValidation)]),
       );
-    } else if ((key === "items" || key === "additionalProperties" || key === "not") && value && typeof value === "object") {
-      out[key] = strictSchema(value as JsonSchema);
+    } else if ((key === "items" || key === "additionalProperties") && value && typeof value === "object") {
+      out[key] = strictSchema(value as JsonSchema, valueValidation);
+    } else if (key === "not" && value && typeof value === "object") {
+      out[key] = strictSchema(value as JsonSchema, true);
     } else if ((key === "oneOf" || key === "anyOf" || key === "allOf") && Array.isArray(value)) {
-      out[key] = value.map((v) => strictSchema(v as JsonSchema));
+      out[key] = value.map((v) => strictSchema(v as JsonSchema, true));
     } else {
       out[key] = value;
     }
@@ -86,7 +89,7 @@ export function strictSchema(schema: JsonSchema): JsonSchema {
   if (out["x-kubernetes-int-or-string"] === true && out.type === undefined) {
     out.anyOf = [{ type: "integer" }, { type: "string" }];
   }
-  if (out.properties && out.additionalProperties === undefined && out["x-kubernetes-preserve-unknown-fields"] !== true) {
+  if (!valueValidation && out.properties && out.additionalProperties === undefined && out["x-kubernetes-preserve-unknown-fields"] !== true) {
     out.additionalProperties = false;
   }
   return out;

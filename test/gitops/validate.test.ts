@@ -119,8 +119,11 @@ describe("SchemaRegistry", () => {
         c: { type: "object", "x-kubernetes-preserve-unknown-fields": true, properties: { d: { type: "string" } } },
         e: { "x-kubernetes-int-or-string": true },
         f: { type: "array", items: { type: "object", properties: { g: { type: "integer" } } } },
+        h: { type: "object", properties: { i: { type: "string" } }, oneOf: [{ properties: { i: {} }, required: ["i"] }] },
       },
     }) as any;
+    expect(s.properties.h.additionalProperties).toBe(false);
+    expect(s.properties.h.oneOf[0].additionalProperties).toBeUndefined();
     expect(s.additionalProperties).toBe(false);
     expect(s.properties.a.additionalProperties).toBe(false);
     expect(s.properties.c.additionalProperties).toBeUndefined();

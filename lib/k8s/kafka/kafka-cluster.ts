@@ -48,6 +48,8 @@ export interface IKafkaCluster extends IConstruct {
   readonly clusterName: string;
   /** Namespace of the cluster; the Topic and User Operators watch it, so topics and users live there. */
   readonly namespace: string;
+  /** Kafka version (Connect and MirrorMaker 2 run the same). */
+  readonly version: string;
   /** Production rules apply (replication, authentication, storage). */
   readonly production: boolean;
   /** Whether ACLs are enforced. */

@@ -1,0 +1,6 @@
+export * from "./connect-image";
+export * from "./credentials";
+export * from "./connect-cluster";
+export * from "./source-connector";
+export * from "./sources";
+export * from "./offsets";

@@ -1,0 +1,96 @@
+/**
+ * How a change to a rendered `KafkaConnector` affects the data it captures. Kafka Connect keys source offsets
+ * by connector name, and Debezium keys them by `topic.prefix`; a PostgreSQL slot holds the position in the
+ * WAL. Losing any of them means a re-snapshot or a gap. `floe diff` consumes this classification.
+ */
+
+/** Risk classes shared with `floe diff`. */
+export type ChangeRisk = "safe" | "disruptive" | "destructive";
+
+/** The classification of one connector change. */
+export interface ConnectorChangeClassification {
+  /** The highest risk among the reasons (`safe` when there is none). */
+  readonly risk: ChangeRisk;
+  /** Why, one sentence each. */
+  readonly reasons: readonly string[];
+}
+
+/** A rendered KafkaConnector (the parts read here). */
+export interface ConnectorManifest {
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Readonly<Record<string, string>> };
+  readonly spec?: { readonly class?: string; readonly state?: string; readonly config?: Readonly<Record<string, unknown>> };
+}
+
+const RISK_ORDER: readonly ChangeRisk[] = ["safe", "disruptive", "destructive"];
+
+/** Config keys whose change abandons the connector's captured position, and why. */
+const DESTRUCTIVE_KEYS: Readonly<Record<string, string>> = {
+  "topic.prefix": "topic.prefix changed: Debezium keys offsets by it, so the connector re-snapshots into new topics and the old offsets are lost",
+  "slot.name": "slot.name changed: the new replication slot starts at the current WAL position; changes before it are lost and the old slot keeps WAL until dropped",
+  "connector.class": "connector.class changed: the offsets of the old connector do not apply to the new one",
+  "database.dbname": "database.dbname changed: the connector captures another database from scratch",
+  "database.names": "database.names changed: offsets of removed databases are abandoned",
+};
+
+/** Config keys whose change restarts capture without losing its position. */
+const DISRUPTIVE_KEYS: Readonly<Record<string, string>> = {
+  "database.hostname": "database.hostname changed: capture moves to another server; its binlog/WAL position must match",
+  "table.include.list": "table.include.list changed: new tables are snapshotted, removed tables stop being captured",
+  "publication.name": "publication.name changed: a new publication is created for the captured tables",
+  "snapshot.mode": "snapshot.mode changed: the next restart may snapshot again",
+  "schema.history.internal.kafka.topic": "schema history topic changed: the connector must rebuild its schema history",
+  "database.server.id": "database.server.id changed: the binlog client identity changes (check no other client uses it)",
+};
+
+function raise(current: ChangeRisk, to: ChangeRisk): ChangeRisk {
+  return RISK_ORDER.indexOf(to) > RISK_ORDER.indexOf(current) ? to : current;
+}
+
+/**
+ * Classify the change of one connector between a base and a head tree (either may be missing: created or
+ * removed). A rename shows up as a removal (destructive) and a creation.
+ */
+export function classifyConnectorChange(base: ConnectorManifest | undefined, head: ConnectorManifest | undefined): ConnectorChangeClassification {
+  if (!base && !head) return { risk: "safe", reasons: [] };
+  if (!base) return { risk: "safe", reasons: [`connector ${head!.metadata.name} created: it snapshots its tables first`] };
+  if (!head) {
+    return {
+      risk: "destructive",
+      reasons: [
+        `connector ${base.metadata.name} removed (or renamed): Connect keys offsets by connector name, so a connector under another name starts over with a new snapshot${
+          base.spec?.config?.["slot.name"] ? `, and replication slot ${String(base.spec.config["slot.name"])} keeps retaining WAL until dropped` : ""
+        }`,
+      ],
+    };
+  }
+  let risk: ChangeRisk = "safe";
+  const reasons: string[] = [];
+  const before = base.spec?.config ?? {};
+  const after = head.spec?.config ?? {};
+  for (const [key, reason] of Object.entries(DESTRUCTIVE_KEYS)) {
+    if (before[key] !== after[key]) {
+      risk = raise(risk, "destructive");
+      reasons.push(`${reason} (${JSON.stringify(before[key])} -> ${JSON.stringify(after[key])})`);
+    }
+  }
+  for (const [key, reason] of Object.entries(DISRUPTIVE_KEYS)) {
+    if (before[key] !== after[key]) {
+      risk = raise(risk, "disruptive");
+      reasons.push(`${reason} (${JSON.stringify(before[key])} -> ${JSON.stringify(after[key])})`);
+    }
+  }
+  if (after["slot.drop.on.stop"] === true && before["slot.drop.on.stop"] !== true) {
+    risk = raise(risk, "destructive");
+    reasons.push("slot.drop.on.stop turned on: the next stop drops the slot and loses the changes made meanwhile");
+  }
+  if ((base.spec?.state ?? "running") !== (head.spec?.state ?? "running")) {
+    risk = raise(risk, "disruptive");
+    reasons.push(`state ${base.spec?.state ?? "running"} -> ${head.spec?.state ?? "running"}`);
+  }
+  if (base.metadata.labels?.["strimzi.io/cluster"] !== head.metadata.labels?.["strimzi.io/cluster"]) {
+    risk = raise(risk, "destructive");
+    reasons.push("moved to another Connect cluster: offsets live in the old cluster's offsets topic");
+  }
+  return { risk, reasons };
+}

@@ -1,0 +1,376 @@
+import { ApiObject, Lazy } from "cdk8s";
+import { Construct, IConstruct } from "constructs";
+import {
+  addFloeValidation,
+  checkDnsSubdomain,
+  checkTopicName,
+  componentLabels,
+  DEBEZIUM_CONNECTORS,
+  DebeziumConnectorKind,
+  parseDuration,
+  ValidationError,
+  ValidationIssue,
+} from "../../core";
+import { CleanupPolicy, KafkaTopic } from "../kafka/kafka-topic";
+import { STRIMZI_API_VERSION } from "../kafka/strimzi-types";
+import { ConnectCluster, connectorLabels } from "./connect-cluster";
+import { DatabaseCredentials } from "./credentials";
+
+/** Desired connector state (`KafkaConnector.spec.state`). */
+export enum ConnectorState {
+  /** Capturing changes. */
+  RUNNING = "running",
+  /** Paused: tasks stay assigned, nothing is captured. */
+  PAUSED = "paused",
+  /** Stopped: tasks are released; offsets are kept. */
+  STOPPED = "stopped",
+}
+
+/**
+ * What a source connector does with a record it cannot convert or write. There is no dead-letter queue for
+ * source connectors in Kafka Connect (`errors.deadletterqueue.*` applies to sink connectors only), so a
+ * skipped record is only logged.
+ */
+export enum SourceErrorPolicy {
+  /** Stop the task on the first error (`errors.tolerance=none`): nothing is lost silently. */
+  FAIL = "fail",
+  /** Skip the record and log it, without its content (`errors.tolerance=all`, `errors.log.enable=true`). */
+  LOG_AND_SKIP = "log-and-skip",
+}
+
+/** Options every Debezium source connector takes. */
+export interface DebeziumSourceOptions {
+  /** The Connect cluster the connector runs on. */
+  readonly connect: ConnectCluster;
+  /** Connector name (its identity: Connect keys offsets by it, so a rename re-snapshots). */
+  readonly name: string;
+  /** Database host name. */
+  readonly hostname: string;
+  /**
+   * Database port.
+   * @default - the database's default port (5432, 3306, 1433)
+   */
+  readonly port?: number;
+  /** Database user and password, by Secret reference. */
+  readonly credentials: DatabaseCredentials;
+  /**
+   * The captured tables; each becomes a declared topic `<topicPrefix>.<table>`. Form: `schema.table`
+   * (PostgreSQL), `database.table` (MySQL), `database.schema.table` (SQL Server).
+   */
+  readonly tables: readonly string[];
+  /**
+   * Debezium `topic.prefix`; must lie under the Connect cluster's tenant prefix. Changing it loses offsets.
+   * @default `<tenant>.<name>`
+   */
+  readonly topicPrefix?: string;
+  /**
+   * Signal table for ad-hoc and incremental snapshots (same form as `tables`).
+   * @default - none
+   */
+  readonly signalTable?: string;
+  /**
+   * Columns never captured (`column.exclude.list`), e.g. `public.customers.ssn`.
+   * @default - none
+   */
+  readonly columnExcludeList?: readonly string[];
+  /**
+   * Connector tasks.
+   * @default 1
+   */
+  readonly tasksMax?: number;
+  /**
+   * Desired state.
+   * @default ConnectorState.RUNNING
+   */
+  readonly state?: ConnectorState;
+  /**
+   * Error handling.
+   * @default SourceErrorPolicy.FAIL
+   */
+  readonly errorPolicy?: SourceErrorPolicy;
+  /**
+   * How long Connect retries a failed operation before applying the error policy (`errors.retry.timeout`).
+   * @default - no retry (Connect's default)
+   */
+  readonly retryTimeout?: string;
+  /**
+   * Heartbeat interval (`heartbeat.interval.ms`); keeps offsets (and PostgreSQL WAL) moving on quiet tables.
+   * @default "10s" for PostgreSQL, none otherwise
+   */
+  readonly heartbeatInterval?: string;
+  /**
+   * Partitions of the declared table topics.
+   * @default 3
+   */
+  readonly topicPartitions?: number;
+  /**
+   * Let Strimzi restart failed connectors and tasks.
+   * @default true
+   */
+  readonly autoRestart?: boolean;
+  /**
+   * Extra Debezium configuration (keys Floe sets are refused; credentials only as `${secrets:...}`).
+   * @default - none
+   */
+  readonly config?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Keys of connector config that Floe derives from typed props. */
+const MANAGED_CONNECTOR_KEYS = [
+  "connector.class",
+  "tasks.max",
+  "database.hostname",
+  "database.port",
+  "database.user",
+  "database.password",
+  "topic.prefix",
+  "table.include.list",
+  "table.exclude.list",
+  "column.exclude.list",
+  "signal.data.collection",
+  "errors.tolerance",
+  "errors.deadletterqueue.topic.name",
+  "slot.name",
+  "publication.name",
+  "slot.drop.on.stop",
+  "database.server.id",
+  "schema.history.internal.kafka.topic",
+  "schema.history.internal.kafka.bootstrap.servers",
+  "topic.heartbeat.prefix",
+  "include.schema.changes",
+];
+
+/** A Kafka topic name part from a database identifier, as Debezium sanitises it. */
+function topicPart(identifier: string): string {
+  return identifier.replace(/[^a-zA-Z0-9._-]/g, "_");
+}
+
+/** A Debezium include-list entry matching exactly one identifier (the lists are regular expressions). */
+export function exactPattern(identifier: string): string {
+  return identifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+const DEFAULT_PORTS: Record<DebeziumConnectorKind, number> = { postgres: 5432, mysql: 3306, sqlserver: 1433 };
+
+/**
+ * The common part of Debezium source connectors: a `KafkaConnector` on a Connect cluster, the topics it
+ * writes declared as `KafkaTopic`s (so ACLs and lineage are exact), credentials by reference only.
+ */
+export abstract class DebeziumSource extends Construct {
+  /** Connector name. */
+  public readonly connectorName: string;
+  /** Debezium `topic.prefix`. */
+  public readonly topicPrefix: string;
+  /** The Connect cluster. */
+  public readonly connect: ConnectCluster;
+  /** The topics the connector writes, by table (plus heartbeat/signal topics). */
+  public readonly topics: readonly KafkaTopic[];
+  /** The rendered KafkaConnector. */
+  public readonly apiObject: ApiObject;
+  /** Connector kind. */
+  public readonly kind: DebeziumConnectorKind;
+  protected readonly options: DebeziumSourceOptions;
+  private readonly declared: KafkaTopic[] = [];
+
+  protected constructor(scope: Construct, id: string, kind: DebeziumConnectorKind, options: DebeziumSourceOptions) {
+    super(scope, id);
+    this.options = options;
+    this.kind = kind;
+    this.connect = options.connect;
+    this.connectorName = options.name;
+    this.topicPrefix = options.topicPrefix ?? `${options.connect.topicPrefix}${options.name}`;
+    this.topics = this.declared;
+    ValidationError.throwIfAny([...this.validateCommon(kind), ...this.validateSpecific()]);
+
+    for (const table of this.capturedTables()) this.declareTopic(this.tableTopic(table));
+    if (this.heartbeatMs(kind) !== undefined) this.declareTopic(this.heartbeatTopic);
+    options.connect.allowSecret(options.credentials.namespace, options.credentials.secretName);
+    options.connect.requirePlugin(kind, this.node.path);
+
+    this.apiObject = new ApiObject(this, "Resource", {
+      apiVersion: STRIMZI_API_VERSION,
+      kind: "KafkaConnector",
+      metadata: {
+        name: options.name,
+        namespace: options.connect.namespace,
+        labels: { ...connectorLabels(options.connect), ...componentLabels("debezium", options.name, kind) },
+      },
+      spec: Lazy.any({ produce: () => this.renderSpec(kind) }),
+    });
+    addFloeValidation(this, () => this.validateAgainstOthers());
+  }
+
+  /** The heartbeat topic `<tenant>.debezium-heartbeat.<topic.prefix>` (inside the tenant's prefix). */
+  public get heartbeatTopic(): string {
+    return `${this.heartbeatPrefix}.${this.topicPrefix}`;
+  }
+
+  /** The topic a captured table is written to. */
+  public tableTopic(table: string): string {
+    return `${this.topicPrefix}.${table.split(".").map(topicPart).join(".")}`;
+  }
+
+  /** Declare a topic the connector writes and let the Connect user write it. */
+  protected declareTopic(topicName: string, options: { compact?: boolean; partitions?: number; infinite?: boolean } = {}): KafkaTopic {
+    const topic = new KafkaTopic(this, `Topic-${topicName}`, {
+      cluster: this.connect.cluster,
+      topicName,
+      partitions: options.partitions ?? this.options.topicPartitions ?? 3,
+      ...(options.compact ? { cleanupPolicy: CleanupPolicy.COMPACT } : {}),
+      ...(options.infinite ? { retention: "infinite" } : {}),
+    });
+    this.declared.push(topic);
+    this.connect.grantWrite(topic);
+    return topic;
+  }
+
+  /** Tables whose changes become topics: the captured tables and the signal table. */
+  protected capturedTables(): string[] {
+    return [...this.options.tables, ...(this.options.signalTable ? [this.options.signalTable] : [])];
+  }
+
+  /** How many dot-separated parts a table identifier has for this connector. */
+  protected abstract get tableParts(): number;
+  /** The `table.include.list` entry of a table. */
+  protected abstract includeEntry(table: string): string;
+  /** Connector-specific configuration. */
+  protected abstract specificConfig(): Record<string, string | number | boolean>;
+  /** Connector-specific prop checks. */
+  protected abstract validateSpecific(): ValidationIssue[];
+  /** Checks against other connectors of the app (slot names, server ids). */
+  protected abstract validateAgainstOthers(): ValidationIssue[];
+
+  private get heartbeatPrefix(): string {
+    return `${this.connect.topicPrefix}debezium-heartbeat`;
+  }
+
+  protected heartbeatMs(kind: DebeziumConnectorKind): number | undefined {
+    const interval = this.options.heartbeatInterval ?? (kind === "postgres" ? "10s" : undefined);
+    if (interval === undefined) return undefined;
+    const ms = parseDuration(interval, { scope: "", field: "" }).ms;
+    return ms !== undefined && ms > 0 ? ms : undefined;
+  }
+
+  private validateCommon(kind: DebeziumConnectorKind): ValidationIssue[] {
+    const scope = this.node.path;
+    const o = this.options;
+    const issues: ValidationIssue[] = [...checkDnsSubdomain(o.name, { scope, field: "name" })];
+    issues.push(...checkTopicName(this.topicPrefix, { scope, field: "topicPrefix" }).errors);
+    if (!this.topicPrefix.startsWith(o.connect.topicPrefix) || this.topicPrefix === o.connect.topicPrefix) {
+      issues.push({
+        code: "TopicPrefixOutsideTenant",
+        scope,
+        field: "topicPrefix",
+        value: this.topicPrefix,
+        message: `must start with the Connect cluster's tenant prefix ${JSON.stringify(o.connect.topicPrefix)}`,
+        fix: `use ${JSON.stringify(`${o.connect.topicPrefix}${o.name}`)} (the default)`,
+      });
+    }
+    if (!/^[A-Za-z0-9.-]+$/.test(o.hostname)) {
+      issues.push({ code: "InvalidHostname", scope, field: "hostname", value: o.hostname, message: "is not a host name", fix: "use the database's DNS name" });
+    }
+    const port = o.port ?? DEFAULT_PORTS[kind];
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      issues.push({ code: "InvalidPort", scope, field: "port", value: port, message: "is not a TCP port", fix: `use e.g. ${DEFAULT_PORTS[kind]}` });
+    }
+    if (o.tables.length === 0) {
+      issues.push({
+        code: "NoTables",
+        scope,
+        field: "tables",
+        value: [],
+        message: "a source must name the tables it captures, so that its topics are declared",
+        fix: "list the tables, e.g. public.orders",
+      });
+    }
+    const seen = new Set<string>();
+    this.capturedTables().forEach((t, i) => {
+      const field = i < o.tables.length ? `tables[${i}]` : "signalTable";
+      if (t.split(".").length !== this.tableParts || t.split(".").some((p) => p.length === 0)) {
+        issues.push({
+          code: "InvalidTableName",
+          scope,
+          field,
+          value: t,
+          message: `must have ${this.tableParts} dot-separated parts for a ${kind} source`,
+          fix: kind === "postgres" ? "write schema.table" : kind === "mysql" ? "write database.table" : "write database.schema.table",
+        });
+      }
+      if (seen.has(t)) {
+        issues.push({ code: "DuplicateTable", scope, field, value: t, message: "is listed twice", fix: "list each table once" });
+      }
+      seen.add(t);
+      issues.push(...checkTopicName(this.tableTopic(t), { scope, field }).errors);
+    });
+    const tasks = o.tasksMax ?? 1;
+    if (!Number.isInteger(tasks) || tasks < 1) {
+      issues.push({ code: "InvalidTasksMax", scope, field: "tasksMax", value: tasks, message: "must be a whole number, 1 or more", fix: "use 1" });
+    }
+    for (const field of ["retryTimeout", "heartbeatInterval"] as const) {
+      const v = o[field];
+      if (v !== undefined) issues.push(...parseDuration(v, { scope, field }).issues);
+    }
+    for (const [key, value] of Object.entries(o.config ?? {}).sort()) {
+      if (MANAGED_CONNECTOR_KEYS.includes(key)) {
+        issues.push({
+          code: key.startsWith("errors.deadletterqueue") ? "NoDeadLetterQueueForSources" : "ManagedConnectorConfig",
+          scope,
+          field: `config.${key}`,
+          value,
+          message: key.startsWith("errors.deadletterqueue")
+            ? "Kafka Connect has no dead-letter queue for source connectors; records that fail are logged or stop the task"
+            : "is set by Floe from the typed props",
+          fix: key.startsWith("errors.deadletterqueue") ? "use errorPolicy log-and-skip (logs the failure) or fail" : "remove it and use the typed prop",
+        });
+      } else if (/(password|secret|credential|token|key\.password)/i.test(key) && !/^\$\{(secrets|configmaps):/.test(String(value))) {
+        issues.push({
+          code: "InlineSecretValue",
+          scope,
+          field: `config.${key}`,
+          value: "<redacted>",
+          message: "looks like a secret given as a value; it would be stored in the manifest and in Connect's config topic",
+          fix: "store it in a Secret and reference it as ${secrets:<namespace>/<secret>:<key>}",
+        });
+      }
+    }
+    return issues;
+  }
+
+  private renderSpec(kind: DebeziumConnectorKind): Record<string, unknown> {
+    const o = this.options;
+    const policy = o.errorPolicy ?? SourceErrorPolicy.FAIL;
+    const heartbeat = this.heartbeatMs(kind);
+    const config: Record<string, string | number | boolean> = {
+      "connector.class": DEBEZIUM_CONNECTORS[kind].connectorClass,
+      "database.hostname": o.hostname,
+      "database.port": o.port ?? DEFAULT_PORTS[kind],
+      "database.user": o.credentials.userReference,
+      "database.password": o.credentials.passwordReference,
+      "topic.prefix": this.topicPrefix,
+      "table.include.list": this.capturedTables().map((t) => this.includeEntry(t)).join(","),
+      "include.schema.changes": false,
+      "tombstones.on.delete": true,
+      "errors.tolerance": policy === SourceErrorPolicy.FAIL ? "none" : "all",
+      "errors.log.enable": true,
+      "errors.log.include.messages": false,
+      ...(o.retryTimeout ? { "errors.retry.timeout": parseDuration(o.retryTimeout, { scope: "", field: "" }).ms ?? 0 } : {}),
+      ...(o.columnExcludeList?.length ? { "column.exclude.list": o.columnExcludeList.map(exactPattern).join(",") } : {}),
+      ...(o.signalTable ? { "signal.data.collection": o.signalTable, "signal.enabled.channels": "source" } : {}),
+      ...(heartbeat !== undefined ? { "heartbeat.interval.ms": heartbeat, "topic.heartbeat.prefix": this.heartbeatPrefix } : {}),
+      ...this.specificConfig(),
+      ...(o.config ?? {}),
+    };
+    return {
+      class: DEBEZIUM_CONNECTORS[kind].connectorClass,
+      tasksMax: o.tasksMax ?? 1,
+      state: o.state ?? ConnectorState.RUNNING,
+      autoRestart: { enabled: o.autoRestart ?? true },
+      config: Object.fromEntries(Object.keys(config).sort().map((k) => [k, config[k]])),
+    };
+  }
+}
+
+/** Every source connector of the app's tree (for cross-connector rules). */
+export function allSources<T extends DebeziumSource>(from: IConstruct, type: abstract new (...args: never[]) => T): T[] {
+  return from.node.root.node.findAll().filter((c): c is T => c instanceof type);
+}
