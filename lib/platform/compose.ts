@@ -17,6 +17,22 @@ import {
   KafkaUser,
 } from "../k8s/kafka";
 import { CheckpointStorage, FlinkApplication, FlinkJob, ICheckpointStorage, JobState, UpgradeMode } from "../k8s/flink";
+import {
+  ConnectCluster,
+  ConnectImage,
+  ConnectorState,
+  DatabaseCredentials,
+  DebeziumPlugin,
+  DebeziumSource,
+  HistorySnapshotMode,
+  MySqlSource,
+  MySqlSourceProps,
+  PostgresSnapshotMode,
+  PostgresSource,
+  PostgresSourceProps,
+  SourceErrorPolicy,
+  SqlServerSource,
+} from "../k8s/debezium";
 import { JobSpec, PlatformSpec, RegionSpec, TenantSpec } from "./spec";
 
 /** Namespace of a region's Kafka cluster when the spec does not name one. */
@@ -193,10 +209,22 @@ function buildRegion(
   map.add(`${platformChart.node.path}/Kafka/Brokers`, `${kafkaPath}.brokers`);
   map.add(`${platformChart.node.path}/Kafka/Dual`, `${kafkaPath}.brokers`);
 
+  // Strimzi's Connect build pod (an image builder) cannot run under "restricted"; where a region builds its
+  // Connect image, the Kafka namespace enforces "baseline" and still warns and audits against "restricted".
+  const buildsConnectImage =
+    region.connect?.build !== undefined &&
+    (spec.tenants ?? []).some((t) => (t.sources ?? []).length > 0 && (t.regions ?? spec.regions.map((r) => r.name)).includes(region.name));
   new ApiObject(platformChart, "KafkaNamespace", {
     apiVersion: "v1",
     kind: "Namespace",
-    metadata: { name: namespace, labels: { ...RESTRICTED_NAMESPACE_LABELS, "app.kubernetes.io/name": "kafka" } },
+    metadata: {
+      name: namespace,
+      labels: {
+        ...RESTRICTED_NAMESPACE_LABELS,
+        ...(buildsConnectImage ? { "pod-security.kubernetes.io/enforce": "baseline" } : {}),
+        "app.kubernetes.io/name": "kafka",
+      },
+    },
   });
   const kafka = inSpec(map, pending, () =>
     new KafkaCluster(platformChart, "Kafka", {
@@ -232,6 +260,8 @@ function buildRegion(
     storage,
     production,
     serviceAccount: region.flink?.serviceAccount,
+    connect: region.connect,
+    regionPath: `regions[${regionIndex}]`,
   };
   const charts: RegionChart[] = [{ file: "platform", chart: platformChart }];
   for (const { tenant, index } of tenants) {
@@ -270,6 +300,8 @@ interface TenantRegionContext {
   readonly storage: ICheckpointStorage | undefined;
   readonly production: boolean;
   readonly serviceAccount: string | undefined;
+  readonly connect: RegionSpec["connect"];
+  readonly regionPath: string;
 }
 
 function buildTenant(
@@ -302,6 +334,7 @@ function buildTenant(
     if (topic) topics.set(t.name, topic);
   });
   const prefix = tenantPrefix(tenant.name);
+  buildSources(chart, region, tenant, tenantPath, map, pending, topics);
   const resolve = (ref: string): IKafkaTopicResource | undefined =>
     ref.endsWith("*") ? new KafkaTopicPrefix(kafka, `${prefix}${ref.slice(0, -1)}`) : topics.get(ref);
 
@@ -329,7 +362,7 @@ function buildTenant(
   });
 
   const jobs = tenant.jobs ?? [];
-  if (jobs.length > 0) {
+  if (jobs.length > 0 || (tenant.sources ?? []).length > 0) {
     new ApiObject(chart, "Namespace", {
       apiVersion: "v1",
       kind: "Namespace",
@@ -346,6 +379,103 @@ function buildTenant(
     inSpec(map, pending, () =>
       new FlinkApplication(chart, id, flinkApplicationProps(j, tenant.name, region, resolve, prefix)),
     );
+  });
+}
+
+/** The ConnectImage of a region's `connect` block. */
+function connectImage(connect: NonNullable<RegionSpec["connect"]>): ConnectImage {
+  if (connect.build) {
+    return ConnectImage.build({
+      outputRepository: connect.build.outputRepository,
+      pushSecret: connect.build.pushSecret,
+      plugins: connect.build.plugins.map((p) => DebeziumPlugin.of(p.connector, { sha512: p.sha512, version: p.version, repository: p.repository })),
+    });
+  }
+  return ConnectImage.prebuilt(connect.image ?? "", connect.connectors ?? []);
+}
+
+/** A tenant's Connect cluster (`<tenant>-connect`) and its CDC sources; their table topics join `topics`. */
+function buildSources(
+  chart: Chart,
+  region: TenantRegionContext,
+  tenant: TenantSpec,
+  tenantPath: string,
+  map: SpecPathMap,
+  pending: ValidationIssue[],
+  topics: Map<string, KafkaTopic>,
+): void {
+  const sources = tenant.sources ?? [];
+  if (sources.length === 0 || !region.connect) return;
+  const connectSpec = region.connect;
+  map.add(`${chart.node.path}/Connect`, `${region.regionPath}.connect`, { userName: "name" });
+  const connect = inSpec(map, pending, () =>
+    new ConnectCluster(chart, "Connect", {
+      cluster: region.kafka,
+      name: `${tenant.name}-connect`,
+      tenant: tenant.name,
+      image: connectImage(connectSpec),
+      replicas: connectSpec.replicas,
+      resources: connectSpec.resources && {
+        requests: connectSpec.resources.requests && stringValues(connectSpec.resources.requests),
+        limits: connectSpec.resources.limits && stringValues(connectSpec.resources.limits),
+      },
+      production: region.production,
+    }),
+  );
+  if (!connect) return;
+  sources.forEach((src, i) => {
+    const id = `Source-${src.name}`;
+    map.add(`${chart.node.path}/${id}`, `${tenantPath}.sources[${i}]`, { hostname: "host", connectorName: "name" });
+    const common = {
+      connect,
+      name: tenantUserName(tenant.name, src.name),
+      hostname: src.host,
+      port: src.port,
+      credentials: DatabaseCredentials.fromSecret({
+        namespace: tenant.name,
+        name: src.credentials.secret,
+        userKey: src.credentials.userKey,
+        passwordKey: src.credentials.passwordKey,
+      }),
+      tables: src.tables,
+      topicPrefix: tenantTopicName(tenant.name, src.topicPrefix ?? src.name),
+      signalTable: src.signalTable,
+      columnExcludeList: src.columnExcludeList,
+      tasksMax: src.tasksMax,
+      state: src.state as ConnectorState | undefined,
+      errorPolicy: src.errorPolicy as SourceErrorPolicy | undefined,
+      retryTimeout: src.retryTimeout,
+      heartbeatInterval: src.heartbeatInterval,
+      topicPartitions: src.topicPartitions,
+      config: src.config,
+    };
+    const source = inSpec(map, pending, (): DebeziumSource => {
+      switch (src.type) {
+        case "postgres":
+          return new PostgresSource(chart, id, {
+            ...common,
+            database: src.database ?? "",
+            slotName: src.slotName,
+            publicationName: src.publicationName,
+            slotDropOnStop: src.slotDropOnStop,
+            heartbeatActionQuery: src.heartbeatActionQuery,
+            snapshotMode: src.snapshotMode as PostgresSnapshotMode | undefined,
+            sslMode: src.sslMode as PostgresSourceProps["sslMode"],
+          });
+        case "mysql":
+          return new MySqlSource(chart, id, {
+            ...common,
+            serverId: src.serverId as number,
+            snapshotMode: src.snapshotMode as HistorySnapshotMode | undefined,
+            sslMode: src.sslMode as MySqlSourceProps["sslMode"],
+          });
+        case "sqlserver":
+          return new SqlServerSource(chart, id, { ...common, encrypt: src.encrypt, snapshotMode: src.snapshotMode as HistorySnapshotMode | undefined });
+      }
+    });
+    if (!source) return;
+    const tablePrefix = tenantPrefix(tenant.name);
+    for (const topic of source.topics) topics.set(topic.topicName.slice(tablePrefix.length), topic);
   });
 }
 

@@ -80,10 +80,45 @@ const flinkRegionSchema = z.strictObject({
   serviceAccount: dnsLabel.optional(),
 });
 
+const connectorKind = z.enum(["postgres", "mysql", "sqlserver"]);
+
+const connectRegionSchema = z
+  .strictObject({
+    image: z.string().min(1).optional(),
+    connectors: z.array(connectorKind).optional(),
+    build: z
+      .strictObject({
+        outputRepository: z.string().min(1),
+        pushSecret: z.string().min(1).optional(),
+        plugins: z
+          .array(
+            z.strictObject({
+              connector: connectorKind,
+              sha512: z.string(),
+              version: z.string().optional(),
+              repository: z.string().optional(),
+            }),
+          )
+          .min(1),
+      })
+      .optional(),
+    replicas: z.number().int().min(1).optional(),
+    resources: resourcesSchema.optional(),
+  })
+  .refine((c) => (c.image === undefined) !== (c.build === undefined), {
+    message: "the Connect image is either prebuilt (image + connectors) or built (build): set exactly one of image or build",
+    path: ["image"],
+  })
+  .refine((c) => c.image === undefined || (c.connectors ?? []).length > 0, {
+    message: "a prebuilt Connect image must list the Debezium connectors it contains",
+    path: ["connectors"],
+  });
+
 const regionSchema = z.strictObject({
   name: dnsLabel,
   kafka: kafkaSchema,
   flink: flinkRegionSchema.optional(),
+  connect: connectRegionSchema.optional(),
 });
 
 const topicSchema = z.strictObject({
@@ -174,12 +209,45 @@ const jobSchema = z
     path: ["jar"],
   });
 
+const sourceSchema = z.strictObject({
+  name: dnsLabel,
+  type: connectorKind,
+  host: z.string().min(1),
+  port: z.number().int().optional(),
+  database: z.string().min(1).optional(),
+  serverId: z.number().int().optional(),
+  credentials: z.strictObject({
+    secret: z.string().min(1),
+    userKey: z.string().min(1).optional(),
+    passwordKey: z.string().min(1).optional(),
+  }),
+  tables: z.array(z.string().min(1)).min(1),
+  topicPrefix: z.string().min(1).optional(),
+  signalTable: z.string().min(1).optional(),
+  columnExcludeList: z.array(z.string().min(1)).optional(),
+  tasksMax: z.number().int().optional(),
+  state: z.enum(["running", "paused", "stopped"]).optional(),
+  errorPolicy: z.enum(["fail", "log-and-skip"]).optional(),
+  retryTimeout: z.string().optional(),
+  heartbeatInterval: z.string().optional(),
+  heartbeatActionQuery: z.string().min(1).optional(),
+  snapshotMode: z.string().optional(),
+  slotName: z.string().optional(),
+  publicationName: z.string().optional(),
+  slotDropOnStop: z.boolean().optional(),
+  sslMode: z.string().optional(),
+  encrypt: z.boolean().optional(),
+  topicPartitions: z.number().int().min(1).optional(),
+  config: z.record(z.string(), configValue).optional(),
+});
+
 const tenantSchema = z.strictObject({
   name: dnsLabel.max(40, "is limited to 40 characters so that derived user and topic names stay within Kubernetes limits"),
   regions: z.array(z.string()).min(1).optional(),
   topics: z.array(topicSchema).optional(),
   apps: z.array(appSchema).optional(),
   jobs: z.array(jobSchema).optional(),
+  sources: z.array(sourceSchema).optional(),
 });
 
 /** The zod schema of a platform spec. */
@@ -204,6 +272,16 @@ export type TopicSpec = NonNullable<TenantSpec["topics"]>[number];
 export type AppSpec = NonNullable<TenantSpec["apps"]>[number];
 /** One Flink job of a tenant. */
 export type JobSpec = NonNullable<TenantSpec["jobs"]>[number];
+/** One CDC source of a tenant. */
+export type SourceSpec = NonNullable<TenantSpec["sources"]>[number];
+
+/** The local names (without the tenant prefix) of the topics a CDC source writes, one per table. */
+export function sourceTopicNames(source: SourceSpec): string[] {
+  const prefix = source.topicPrefix ?? source.name;
+  return [...source.tables, ...(source.signalTable ? [source.signalTable] : [])].map(
+    (t) => `${prefix}.${t.split(".").map((p) => p.replace(/[^a-zA-Z0-9._-]/g, "_")).join(".")}`,
+  );
+}
 
 /** `tenants[2].topics[0].partitions` from `["tenants", 2, "topics", 0, "partitions"]`. */
 export function formatSpecPath(path: readonly PropertyKey[]): string {
@@ -373,7 +451,23 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
         });
       }
     });
-    const topicNames = new Set(topics.map((t) => t.name));
+    const sources = tenant.sources ?? [];
+    issues.push(...duplicateNames("DuplicateSource", `${scope}.sources`, sources, "source"));
+    const topicNames = new Set([...topics.map((t) => t.name), ...sources.flatMap(sourceTopicNames)]);
+    const tenantRegions = tenant.regions ?? regionNames;
+    if (sources.length > 0) {
+      spec.regions.forEach((region, ri) => {
+        if (!tenantRegions.includes(region.name) || region.connect) return;
+        issues.push({
+          code: "ConnectNotConfigured",
+          scope: `regions[${ri}]`,
+          field: "connect",
+          value: undefined,
+          message: `tenant ${tenant.name} has CDC sources, but the region has no Kafka Connect image`,
+          fix: "add connect: { image, connectors } (a prebuilt image) or connect: { build: { outputRepository, plugins } }",
+        });
+      });
+    }
     const checkRef = (ref: string, at: string): void => {
       if (ref === "*" || (ref.endsWith("*") && ref.length > 1)) return;
       if (!topicNames.has(ref)) {

@@ -46,3 +46,20 @@ export function devSpecWithJob(): any {
   ];
   return spec;
 }
+
+/** The development spec with a Connect image and a PostgreSQL source in tenant alpha. */
+export function devSpecWithSource(): any {
+  const spec = devSpec();
+  spec.regions[0].connect = { image: "registry.example.com/platform/connect:3.2.0-1", connectors: ["postgres"] };
+  spec.tenants[0].sources = [
+    {
+      name: "orders-db",
+      type: "postgres",
+      host: "orders.db.example.com",
+      database: "orders",
+      credentials: { secret: "orders-db-cdc" },
+      tables: ["public.orders"],
+    },
+  ];
+  return spec;
+}

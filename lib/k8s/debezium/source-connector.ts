@@ -215,6 +215,7 @@ export abstract class DebeziumSource extends Construct {
     const topic = new KafkaTopic(this, `Topic-${topicName}`, {
       cluster: this.connect.cluster,
       topicName,
+      derivedName: true,
       partitions: options.partitions ?? this.options.topicPartitions ?? 3,
       ...(options.compact ? { cleanupPolicy: CleanupPolicy.COMPACT } : {}),
       ...(options.infinite ? { retention: "infinite" } : {}),

@@ -118,6 +118,8 @@ export class PostgresSource extends DebeziumSource {
       });
     }
     if ((p.tasksMax ?? 1) > 1) issues.push(singleTask(scope, "postgres", p.tasksMax));
+    issues.push(...oneOf(scope, "snapshotMode", p.snapshotMode, POSTGRES_SNAPSHOT_MODES, "InvalidSnapshotMode"));
+    issues.push(...oneOf(scope, "sslMode", p.sslMode, ["disable", "require", "verify-ca", "verify-full"], "InvalidSslMode"));
     if (!p.database) {
       issues.push({ code: "MissingDatabase", scope, field: "database", value: p.database, message: "the database to capture is required", fix: "set database (the dbname)" });
     }
@@ -152,6 +154,15 @@ export class PostgresSource extends DebeziumSource {
     }
     return issues;
   }
+}
+
+const POSTGRES_SNAPSHOT_MODES: readonly PostgresSnapshotMode[] = ["initial", "initial_only", "no_data", "when_needed", "always"];
+const HISTORY_SNAPSHOT_MODES: readonly HistorySnapshotMode[] = ["initial", "initial_only", "no_data", "when_needed", "recovery"];
+
+/** An issue when `value` is set and not one of `allowed`. */
+function oneOf(scope: string, field: string, value: string | undefined, allowed: readonly string[], code: string): ValidationIssue[] {
+  if (value === undefined || allowed.includes(value)) return [];
+  return [{ code, scope, field, value, message: "is not a value the connector accepts", fix: `use one of ${allowed.join(", ")}` }];
 }
 
 function singleTask(scope: string, kind: string, tasks: number | undefined): ValidationIssue {
@@ -268,6 +279,10 @@ export class MySqlSource extends SchemaHistorySource {
       });
     }
     if ((this.props.tasksMax ?? 1) > 1) issues.push(singleTask(scope, "mysql", this.props.tasksMax));
+    issues.push(...oneOf(scope, "snapshotMode", this.props.snapshotMode, HISTORY_SNAPSHOT_MODES, "InvalidSnapshotMode"));
+    issues.push(
+      ...oneOf(scope, "sslMode", this.props.sslMode, ["disabled", "preferred", "required", "verify_ca", "verify_identity"], "InvalidSslMode"),
+    );
     return issues;
   }
 
@@ -333,8 +348,10 @@ export class SqlServerSource extends SchemaHistorySource {
   protected validateSpecific(): ValidationIssue[] {
     const tasks = this.props.tasksMax ?? 1;
     const databases = new Set(this.capturedTables().map((t) => t.split(".")[0])).size;
-    if (tasks <= Math.max(1, databases)) return [];
+    const issues = oneOf(this.node.path, "snapshotMode", this.props.snapshotMode, HISTORY_SNAPSHOT_MODES, "InvalidSnapshotMode");
+    if (tasks <= Math.max(1, databases)) return issues;
     return [
+      ...issues,
       {
         code: "TasksExceedDatabases",
         scope: this.node.path,

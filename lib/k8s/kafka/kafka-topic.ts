@@ -138,6 +138,12 @@ export interface KafkaTopicProps {
    * @default - none
    */
   readonly config?: Readonly<Record<string, KafkaConfigValue>>;
+  /**
+   * The name is derived from something the user does not choose here (e.g. a captured table), so naming
+   * warnings (mixing '.' and '_') are not reported. Errors and collisions still are.
+   * @default false
+   */
+  readonly derivedName?: boolean;
 }
 
 /**
@@ -177,7 +183,7 @@ export class KafkaTopic extends Construct implements IKafkaTopicResource {
       spec: () => this.renderSpec(),
     });
     const { warnings } = checkTopicName(props.topicName, { scope: this.node.path, field: "topicName" });
-    addFloeValidation(this, () => [...warnings, ...this.validateAgainstCluster()]);
+    addFloeValidation(this, () => [...(props.derivedName ? [] : warnings), ...this.validateAgainstCluster()]);
   }
 
   public get aclName(): string {

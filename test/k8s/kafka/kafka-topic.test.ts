@@ -75,6 +75,12 @@ describe("KafkaTopic options", () => {
     new KafkaTopic(chart, "T", { cluster, topicName: "payments.order_events" });
     expect(validateApp(app).map((w) => w.code)).toEqual(["TopicNameMixesPeriodAndUnderscore"]);
   });
+
+  test("a derived name (e.g. from a captured table) gets no naming warning", () => {
+    const { app, chart, cluster } = setup();
+    new KafkaTopic(chart, "T", { cluster, topicName: "payments.db.public.order_lines", derivedName: true });
+    expect(validateApp(app)).toEqual([]);
+  });
 });
 
 describe("KafkaTopic validation", () => {
