@@ -4,5 +4,6 @@ export * from "./k8s/security";
 export * from "./k8s/kafka";
 export * from "./k8s/flink";
 export * from "./k8s/debezium";
+export * from "./k8s/tenancy";
 export * from "./platform";
 export * from "./gitops";

@@ -252,3 +252,12 @@ export function checkS3BucketName(name: string, ctx: NameContext): ValidationIss
     },
   ];
 }
+
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** An IPv4 CIDR (`10.20.0.0/16`). */
+export function checkCidr(cidr: string, ctx: NameContext): ValidationIssue[] {
+  const m = CIDR.exec(cidr);
+  const ok = m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+  return ok ? [] : [{ code: "InvalidCidr", ...ctx, value: cidr, message: "is not an IPv4 CIDR", fix: "write it like 10.20.0.0/16" }];
+}

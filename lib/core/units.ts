@@ -67,3 +67,13 @@ export function parseBytes(value: string | number, ctx: NameContext): { bytes?: 
   }
   return { bytes: Math.round(Number(m[1]) * QUANTITY_FACTOR[m[2] ?? ""]), issues: [] };
 }
+
+const FLINK_MEMORY = /^(\d+(?:\.\d+)?)(b|k|kb|m|mb|g|gb|t|tb|Ki|Mi|Gi|Ti)?$/i;
+const FLINK_UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, ki: 1024, m: 1024 ** 2, mb: 1024 ** 2, mi: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gi: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4, ti: 1024 ** 4 };
+
+/** Bytes of a Flink memory size (`2048m` is 2048 MiB in Flink's notation, `4g`, `4Gi`). */
+export function flinkMemoryBytes(value: string): number | undefined {
+  const m = FLINK_MEMORY.exec(value);
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * FLINK_UNITS[(m[2] ?? "b").toLowerCase()]);
+}

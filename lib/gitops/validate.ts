@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "fs";
 import { join, relative, resolve } from "path";
 import { parseAllDocuments } from "yaml";
 import { checkDnsLabel, checkDnsSubdomain, ValidationError } from "../core";
+import { BUILTIN_SCHEMAS } from "./builtin-schemas";
 import * as apps from "kubernetes-models/apps/v1";
 import * as batch from "kubernetes-models/batch/v1";
 import * as networking from "kubernetes-models/networking.k8s.io/v1";
@@ -283,7 +284,7 @@ export class SchemaRegistry {
       }
       return problems;
     }
-    const crd = this.crds.get(key);
+    const crd = this.crds.get(key) ?? BUILTIN_SCHEMAS[key];
     if (!crd) {
       return [{ path: "", message: `no schema for ${key}: neither a core kind Floe knows nor a CRD in the CRD directory` }];
     }
@@ -298,7 +299,7 @@ export class SchemaRegistry {
         ...(schema.properties as Record<string, JsonSchema>),
         metadata: { type: "object" },
       };
-      compiled = { validate: this.ajv.compile(schema), rules: collectCelRules(crd.schema) };
+      compiled = { validate: this.ajv.compile(schema), rules: collectCelRules(crd.schema as JsonSchema) };
       this.compiled.set(key, compiled);
     }
     const problems = metadataProblems(o, crd.clusterScoped);

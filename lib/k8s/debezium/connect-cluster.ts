@@ -64,6 +64,23 @@ export interface ConnectClusterProps {
    * @default - the Kafka cluster's
    */
   readonly production?: boolean;
+  /**
+   * Restrict the workers' egress to DNS, the Kafka brokers, the Kubernetes API (the config providers read
+   * Secrets through it) and the databases its sources declare (`databaseCidr`).
+   * @default - no egress restriction
+   */
+  readonly networkPolicy?: ConnectNetworkPolicyOptions;
+}
+
+/** Egress restriction of the Connect workers. */
+export interface ConnectNetworkPolicyOptions {
+  /** Networks of the Kubernetes API server endpoints. */
+  readonly apiServerCidrs: readonly string[];
+  /**
+   * API server port.
+   * @default 443
+   */
+  readonly apiServerPort?: number;
 }
 
 /** Worker config keys Floe sets from typed props; overriding them is refused. */
@@ -109,6 +126,7 @@ export class ConnectCluster extends Construct {
   private readonly props: ConnectClusterProps;
   private readonly secretGrants = new Map<string, Set<string>>();
   private readonly requiredPlugins = new Map<DebeziumConnectorKind, string[]>();
+  private readonly databaseEgress: Array<{ cidr: string; port: number }> = [];
 
   constructor(scope: Construct, id: string, props: ConnectClusterProps) {
     super(scope, id);
@@ -153,6 +171,48 @@ export class ConnectCluster extends Construct {
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     addFloeValidation(this, () => this.validateTopology());
+    if (props.networkPolicy) this.addEgressPolicy(props.networkPolicy);
+  }
+
+  /** Whether the workers' egress is restricted (sources must then declare their database network). */
+  public get egressRestricted(): boolean {
+    return this.props.networkPolicy !== undefined;
+  }
+
+  /** Allow the workers to reach a database (a source's `databaseCidr` and port). */
+  public allowDatabase(cidr: string, port: number): void {
+    if (!this.databaseEgress.some((e) => e.cidr === cidr && e.port === port)) this.databaseEgress.push({ cidr, port });
+  }
+
+  private addEgressPolicy(options: ConnectNetworkPolicyOptions): void {
+    new ApiObject(this, "EgressPolicy", {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: `${this.connectName}-connect-egress`, namespace: this.namespace, labels: componentLabels("kafka-connect", this.connectName, "network") },
+      spec: Lazy.any({
+        produce: () => ({
+          podSelector: { matchLabels: { "strimzi.io/cluster": this.connectName, "strimzi.io/kind": "KafkaConnect", "strimzi.io/name": `${this.connectName}-connect` } },
+          policyTypes: ["Egress"],
+          egress: [
+            {
+              to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+              ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+            },
+            {
+              to: [{ podSelector: { matchLabels: { "strimzi.io/cluster": this.cluster.clusterName, "strimzi.io/kind": "Kafka" } } }],
+              ports: [...new Set(this.cluster.listeners.map((l) => l.port))].sort((a, b) => a - b).map((port) => ({ protocol: "TCP", port })),
+            },
+            { to: [{ podSelector: { matchLabels: { "strimzi.io/cluster": this.connectName, "strimzi.io/kind": "KafkaConnect" } } }], ports: [{ protocol: "TCP", port: 8083 }] },
+            ...(options.apiServerCidrs.length > 0
+              ? [{ to: [...options.apiServerCidrs].sort().map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: options.apiServerPort ?? 443 }] }]
+              : []),
+            ...[...this.databaseEgress]
+              .sort((a, b) => (`${a.cidr}:${a.port}` < `${b.cidr}:${b.port}` ? -1 : 1))
+              .map((e) => ({ to: [{ ipBlock: { cidr: e.cidr } }], ports: [{ protocol: "TCP", port: e.port }] })),
+          ],
+        }),
+      }),
+    });
   }
 
   /** Consumer group of the Connect workers (`<prefix><name>`). */

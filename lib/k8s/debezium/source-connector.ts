@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from "cdk8s";
 import { Construct, IConstruct } from "constructs";
 import {
   addFloeValidation,
+  checkCidr,
   checkDnsSubdomain,
   checkTopicName,
   componentLabels,
@@ -109,6 +110,11 @@ export interface DebeziumSourceOptions {
    */
   readonly autoRestart?: boolean;
   /**
+   * Network (CIDR) of the database; required when the Connect cluster restricts egress.
+   * @default - none
+   */
+  readonly databaseCidr?: string;
+  /**
    * Extra Debezium configuration (keys Floe sets are refused; credentials only as `${secrets:...}`).
    * @default - none
    */
@@ -186,6 +192,7 @@ export abstract class DebeziumSource extends Construct {
     if (this.heartbeatMs(kind) !== undefined) this.declareTopic(this.heartbeatTopic);
     options.connect.allowSecret(options.credentials.namespace, options.credentials.secretName);
     options.connect.requirePlugin(kind, this.node.path);
+    if (options.databaseCidr) options.connect.allowDatabase(options.databaseCidr, options.port ?? DEFAULT_PORTS[kind]);
 
     this.apiObject = new ApiObject(this, "Resource", {
       apiVersion: STRIMZI_API_VERSION,
@@ -274,6 +281,17 @@ export abstract class DebeziumSource extends Construct {
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
       issues.push({ code: "InvalidPort", scope, field: "port", value: port, message: "is not a TCP port", fix: `use e.g. ${DEFAULT_PORTS[kind]}` });
     }
+    if (o.connect.egressRestricted && !o.databaseCidr) {
+      issues.push({
+        code: "DatabaseNetworkUndeclared",
+        scope,
+        field: "databaseCidr",
+        value: undefined,
+        message: "the Connect workers may only reach declared networks, and this source declares none",
+        fix: "set databaseCidr to the database's network (e.g. 10.20.0.0/16)",
+      });
+    }
+    if (o.databaseCidr) issues.push(...checkCidr(o.databaseCidr, { scope, field: "databaseCidr" }));
     if (o.tables.length === 0) {
       issues.push({
         code: "NoTables",

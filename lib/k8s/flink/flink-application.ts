@@ -4,6 +4,7 @@ import {
   addFloeValidation,
   componentLabels,
   FloeLabels,
+  flinkMemoryBytes,
   parseDuration,
   ValidationError,
   ValidationIssue,
@@ -145,6 +146,28 @@ export interface FlinkApplicationProps extends FlinkClusterOptions, FlinkStateOp
    * @default - no Kafka access
    */
   readonly kafka?: FlinkKafkaOptions;
+  /**
+   * Environment variables from Secret keys (by reference; values never rendered).
+   * @default - none
+   */
+  readonly secretEnv?: readonly FlinkSecretEnv[];
+}
+
+/** An environment variable read from a Secret key. */
+export interface FlinkSecretEnv {
+  /** Variable name. */
+  readonly name: string;
+  /** Secret name (in the job's namespace). */
+  readonly secret: string;
+  /** Key in the Secret. */
+  readonly key: string;
+}
+
+/** What a Flink application runs at most: CPU, memory and pods (JobManagers plus TaskManagers). */
+export interface FlinkFootprint {
+  readonly cpuMillis: number;
+  readonly memoryBytes: number;
+  readonly pods: number;
 }
 
 /** What other constructs need to know about a Flink application. */
@@ -224,6 +247,18 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
     addStateOverlapValidation(this);
   }
 
+  /** The most the application runs: JobManagers and TaskManagers (parallelism / slots, or the fixed count). */
+  public get footprint(): FlinkFootprint {
+    const cluster = resolveCluster(this.props);
+    const taskManagers = cluster.taskManager.replicas ?? Math.ceil((this.props.parallelism ?? 1) / cluster.slots);
+    const mem = (m: string) => flinkMemoryBytes(m) ?? 0;
+    return {
+      cpuMillis: Math.round(cluster.jobManager.replicas * cluster.jobManager.resource.cpu * 1000 + taskManagers * cluster.taskManager.resource.cpu * 1000),
+      memoryBytes: cluster.jobManager.replicas * mem(cluster.jobManager.resource.memory) + taskManagers * mem(cluster.taskManager.resource.memory),
+      pods: cluster.jobManager.replicas + taskManagers,
+    };
+  }
+
   private validateProps(): ValidationIssue[] {
     const scope = this.node.path;
     const props = this.props;
@@ -270,6 +305,18 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
       }
     }
     if (props.autoscaler) issues.push(...validateAutoscaler(props.autoscaler, parallelism, scope));
+    (props.secretEnv ?? []).forEach((e, i) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(e.name) || e.name.startsWith("FLOE_") || e.name === "ENABLE_BUILT_IN_PLUGINS") {
+        issues.push({
+          code: "InvalidEnvName",
+          scope,
+          field: `secretEnv[${i}].name`,
+          value: e.name,
+          message: "must be a shell variable name not starting with FLOE_ (Floe's own) nor ENABLE_BUILT_IN_PLUGINS",
+          fix: "use e.g. API_TOKEN",
+        });
+      }
+    });
     return issues;
   }
 
@@ -286,8 +333,9 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
       ...(props.flinkConfiguration ?? {}),
     };
     const plugins = props.builtInPlugins ?? (this.statePaths ? [s3PluginJar(cluster.flinkVersion)] : []);
+    const secretEnv = (props.secretEnv ?? []).map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret, key: e.key } } }));
     const podTemplate = flinkPodTemplate({
-      env: this.kafka?.env ?? [],
+      env: [...(this.kafka?.env ?? []), ...secretEnv],
       secretVolumes: this.kafka?.volumes ?? [],
       configMapVolumes: this.sqlConfigMap
         ? [{ name: "sql", configMap: `${props.name}-sql`, key: SQL_SCRIPT_FILE, mountPath: SQL_SCRIPT_DIR }]

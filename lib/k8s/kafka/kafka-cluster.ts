@@ -139,6 +139,12 @@ export interface KafkaClusterProps {
    */
   readonly metrics?: boolean;
   /**
+   * Only pods of namespaces with these labels (and of the cluster's own namespace) may reach the listeners
+   * (Strimzi `networkPolicyPeers`).
+   * @default - any namespace (Strimzi's default)
+   */
+  readonly clientNamespaceLabels?: Readonly<Record<string, string>>;
+  /**
    * Resources of the Topic and User Operators.
    * @default - requests 100m / 256Mi, memory limit 512Mi each
    */
@@ -644,7 +650,17 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
       kafka: {
         version: this.version,
         metadataVersion: SUPPORTED_KAFKA_VERSIONS[this.version].metadataVersion,
-        listeners: this.listeners.map((l) => l.toStrimzi()),
+        listeners: this.listeners.map((l) => ({
+          ...l.toStrimzi(),
+          ...(this.props.clientNamespaceLabels && !l.external
+            ? {
+                networkPolicyPeers: [
+                  { namespaceSelector: { matchLabels: { ...this.props.clientNamespaceLabels } } },
+                  { podSelector: {} },
+                ],
+              }
+            : {}),
+        })),
         config: sortedConfig,
         ...(this.authorization.enabled
           ? {

@@ -62,6 +62,7 @@ export interface StrimziListener {
   readonly tls: boolean;
   readonly authentication?: StrimziListenerAuthentication;
   readonly configuration?: StrimziListenerConfiguration;
+  readonly networkPolicyPeers?: readonly Record<string, unknown>[];
 }
 
 /** `spec.kafka.metricsConfig`. */

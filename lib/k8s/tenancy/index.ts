@@ -1,0 +1,4 @@
+export * from "./quantities";
+export * from "./tenant";
+export * from "./secrets";
+export * from "./accounting";
