@@ -37,8 +37,14 @@ export interface RenderedTree {
 /** Order of kinds within a file: what others depend on comes first (namespaces, clusters, then their children). */
 const KIND_ORDER = [
   "Namespace",
+  "ResourceQuota",
+  "LimitRange",
+  "ServiceAccount",
   "Role",
   "RoleBinding",
+  "NetworkPolicy",
+  "ClusterSecretStore",
+  "ExternalSecret",
   "ConfigMap",
   "Kafka",
   "KafkaNodePool",

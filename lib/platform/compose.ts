@@ -1,7 +1,19 @@
 import { ApiObject, App, Chart } from "cdk8s";
 import { Construct } from "constructs";
-import { collectIssues, contextLabels, isValidationError, ValidationError, ValidationIssue } from "../core";
+import { collectIssues, contextLabels, isValidationError, parseBytes, ValidationError, ValidationIssue } from "../core";
 import { RESTRICTED_NAMESPACE_LABELS } from "../k8s/security";
+import { KafkaUserQuotas } from "../k8s/kafka";
+import {
+  checkCapacity,
+  formatCpu,
+  KAFKA_CLIENT_LABEL,
+  parseCpu,
+  QuotaClaim,
+  SecretStore,
+  splitKafkaQuota,
+  Tenant,
+  TenantSecret,
+} from "../k8s/tenancy";
 import {
   CleanupPolicy,
   IKafkaTopicResource,
@@ -245,6 +257,7 @@ function buildRegion(
       config: kafkaSpec.config,
       cruiseControl: kafkaSpec.cruiseControl,
       metrics: kafkaSpec.metrics,
+      clientNamespaceLabels: { [KAFKA_CLIENT_LABEL]: kafkaSpec.name },
     }),
   );
   if (!kafka) return undefined;
@@ -255,22 +268,30 @@ function buildRegion(
     .sort((a, b) => (a.tenant.name < b.tenant.name ? -1 : a.tenant.name > b.tenant.name ? 1 : 0));
   const needsStorage = region.flink?.checkpointBucket !== undefined || tenants.some(({ tenant }) => (tenant.jobs ?? []).length > 0);
   const storage = needsStorage ? regionStorage(spec, region, regionIndex, pending) : undefined;
+  const secretStore = tenants.some(({ tenant }) => (tenant.secrets ?? []).length > 0)
+    ? regionSecretStore(platformChart, spec, region, regionIndex, tenants.map(({ tenant }) => tenant.name), pending)
+    : undefined;
   const regionContext: TenantRegionContext = {
     kafka,
     storage,
     production,
-    serviceAccount: region.flink?.serviceAccount,
     connect: region.connect,
     regionPath: `regions[${regionIndex}]`,
+    network: region.network,
+    secretStore,
+    environment: spec.environment,
   };
   const charts: RegionChart[] = [{ file: "platform", chart: platformChart }];
+  const builds: TenantBuild[] = [];
   for (const { tenant, index } of tenants) {
     const chart = new Chart(regionScope, `tenant-${tenant.name}`, {
       labels: contextLabels({ ...ctx, tenant: tenant.name }),
     });
-    buildTenant(chart, regionContext, tenant, `tenants[${index}]`, map, pending);
+    const built = buildTenant(chart, regionContext, tenant, `tenants[${index}]`, map, pending);
+    if (built) builds.push(built);
     charts.push({ file: `tenant-${tenant.name}`, chart });
   }
+  pending.push(...capacityIssues(region, regionIndex, builds, kafka));
   return { region: region.name, app, kafka, charts };
 }
 
@@ -299,9 +320,51 @@ interface TenantRegionContext {
   readonly kafka: KafkaCluster;
   readonly storage: ICheckpointStorage | undefined;
   readonly production: boolean;
-  readonly serviceAccount: string | undefined;
   readonly connect: RegionSpec["connect"];
   readonly regionPath: string;
+  readonly network: RegionSpec["network"];
+  readonly secretStore: SecretStore | undefined;
+  readonly environment: string;
+}
+
+/** What buildTenant made, for the region's capacity checks. */
+interface TenantBuild {
+  readonly tenant: Tenant;
+  readonly spec: TenantSpec;
+  readonly path: string;
+  readonly chart: Chart;
+  readonly jobs: readonly FlinkApplication[];
+}
+
+/** The region's ClusterSecretStore (AWS Secrets Manager), usable by the tenants of the region only. */
+function regionSecretStore(
+  chart: Chart,
+  spec: PlatformSpec,
+  region: RegionSpec,
+  regionIndex: number,
+  tenantNames: readonly string[],
+  pending: ValidationIssue[],
+): SecretStore | undefined {
+  try {
+    return new SecretStore(chart, "SecretStore", {
+      name: `floe-${region.name}`,
+      awsRegion: region.secretStore?.awsRegion ?? region.name,
+      serviceAccount: region.secretStore?.serviceAccount ?? { name: "external-secrets", namespace: "external-secrets" },
+      namespaces: tenantNames,
+    });
+  } catch (e) {
+    if (!isValidationError(e)) throw e;
+    pending.push(
+      ...e.issues.map((i) => ({
+        ...i,
+        scope: `regions[${regionIndex}]`,
+        field: region.secretStore?.awsRegion ? "secretStore.awsRegion" : "name",
+        fix: region.secretStore?.awsRegion ? i.fix : `the region name is not an AWS region: set secretStore.awsRegion (e.g. eu-west-1)`,
+      })),
+    );
+    void spec;
+    return undefined;
+  }
 }
 
 function buildTenant(
@@ -311,8 +374,52 @@ function buildTenant(
   tenantPath: string,
   map: SpecPathMap,
   pending: ValidationIssue[],
-): void {
+): TenantBuild | undefined {
   const kafka = region.kafka;
+  map.add(`${chart.node.path}/Tenant`, tenantPath, {});
+  const tenantConstruct = inSpec(map, pending, () =>
+    new Tenant(chart, "Tenant", {
+      name: tenant.name,
+      kafka,
+      quota: tenant.quota && {
+        ...tenant.quota,
+        cpu: tenant.quota.cpu === undefined ? undefined : String(tenant.quota.cpu),
+      },
+      containerLimits: tenant.containerLimits && {
+        ...tenant.containerLimits,
+        defaultCpuRequest: optionalString(tenant.containerLimits.defaultCpuRequest),
+        defaultCpuLimit: optionalString(tenant.containerLimits.defaultCpuLimit),
+        maxCpu: optionalString(tenant.containerLimits.maxCpu),
+      },
+      adminGroups: tenant.adminGroups,
+      viewerGroups: tenant.viewerGroups,
+      network: {
+        flinkOperatorNamespace: region.network?.flinkOperatorNamespace,
+        apiServerCidrs: region.network?.apiServerCidrs,
+        apiServerPort: region.network?.apiServerPort,
+        egress: tenant.egress,
+      },
+    }),
+  );
+  if (!tenantConstruct) return undefined;
+  (tenant.secrets ?? []).forEach((sec, i) => {
+    const id = `Secret-${sec.name}`;
+    map.add(`${chart.node.path}/${id}`, `${tenantPath}.secrets[${i}]`);
+    if (!region.secretStore) return;
+    const store = region.secretStore;
+    inSpec(map, pending, () =>
+      new TenantSecret(chart, id, {
+        store,
+        namespace: tenantConstruct.namespace,
+        name: sec.name,
+        remoteKey: sec.remoteKey,
+        properties: sec.properties,
+        refreshInterval: sec.refreshInterval,
+        allowedPrefix: `${region.environment}/${tenant.name}/`,
+      }),
+    );
+  });
+  const quotas = kafkaQuotas(tenant, tenantPath, pending);
   const topics = new Map<string, KafkaTopic>();
   (tenant.topics ?? []).forEach((t, i) => {
     const id = `Topic-${t.name}`;
@@ -334,7 +441,7 @@ function buildTenant(
     if (topic) topics.set(t.name, topic);
   });
   const prefix = tenantPrefix(tenant.name);
-  buildSources(chart, region, tenant, tenantPath, map, pending, topics);
+  buildSources(chart, region, tenant, tenantPath, map, pending, topics, quotas);
   const resolve = (ref: string): IKafkaTopicResource | undefined =>
     ref.endsWith("*") ? new KafkaTopicPrefix(kafka, `${prefix}${ref.slice(0, -1)}`) : topics.get(ref);
 
@@ -348,7 +455,7 @@ function buildTenant(
         userName: tenantUserName(tenant.name, a.name),
         authentication:
           a.authentication === "tls" ? KafkaAuthenticationType.TLS : KafkaAuthenticationType.SCRAM_SHA_512,
-        quotas: a.quotas,
+        quotas: a.quotas ?? quotas.get(tenantUserName(tenant.name, a.name)),
         aclScope: { topicPrefix: prefix, groupPrefix: prefix },
       });
       (a.produces ?? []).forEach((ref) => resolve(ref)?.grants.produce(user));
@@ -362,13 +469,7 @@ function buildTenant(
   });
 
   const jobs = tenant.jobs ?? [];
-  if (jobs.length > 0 || (tenant.sources ?? []).length > 0) {
-    new ApiObject(chart, "Namespace", {
-      apiVersion: "v1",
-      kind: "Namespace",
-      metadata: { name: tenant.name, labels: { ...RESTRICTED_NAMESPACE_LABELS } },
-    });
-  }
+  const built: FlinkApplication[] = [];
   jobs.forEach((j, i) => {
     const id = `Job-${j.name}`;
     map.add(`${chart.node.path}/${id}`, `${tenantPath}.jobs[${i}]`, {
@@ -376,10 +477,97 @@ function buildTenant(
       "job.statements": "sql.statements",
       userName: "name",
     });
-    inSpec(map, pending, () =>
-      new FlinkApplication(chart, id, flinkApplicationProps(j, tenant.name, region, resolve, prefix)),
+    const job = inSpec(map, pending, () =>
+      new FlinkApplication(chart, id, flinkApplicationProps(j, tenantConstruct, region, resolve, prefix, quotas)),
     );
+    if (job) built.push(job);
   });
+  return { tenant: tenantConstruct, spec: tenant, path: tenantPath, chart, jobs: built };
+}
+
+function optionalString(v: string | number | undefined): string | undefined {
+  return v === undefined ? undefined : String(v);
+}
+
+/**
+ * The tenant's Kafka quota split across its users (apps, jobs with Kafka access, the Connect workers) by
+ * their `quotaShare`, the rest equally. Empty when the tenant declares no Kafka quota.
+ */
+function kafkaQuotas(tenant: TenantSpec, tenantPath: string, pending: ValidationIssue[]): Map<string, KafkaUserQuotas> {
+  if (!tenant.kafkaQuota) return new Map();
+  const claims: QuotaClaim[] = [];
+  (tenant.apps ?? []).forEach((a, i) => {
+    if (a.quotas) {
+      pending.push({
+        code: "QuotaSetTwice",
+        scope: `${tenantPath}.apps[${i}]`,
+        field: "quotas",
+        value: a.quotas,
+        message: `tenant ${tenant.name} declares a Kafka quota that is split across its users; an app cannot set its own as well`,
+        fix: "remove the app's quotas and give it a quotaShare of the tenant quota",
+      });
+    }
+    claims.push({ user: tenantUserName(tenant.name, a.name), share: a.quotaShare, ctx: { scope: `${tenantPath}.apps[${i}]`, field: "quotaShare" } });
+  });
+  (tenant.jobs ?? []).forEach((j, i) => {
+    if ((j.reads ?? []).length + (j.writes ?? []).length === 0) return;
+    claims.push({ user: tenantUserName(tenant.name, j.name), share: j.quotaShare, ctx: { scope: `${tenantPath}.jobs[${i}]`, field: "quotaShare" } });
+  });
+  if ((tenant.sources ?? []).length > 0) {
+    claims.push({ user: `${tenant.name}-connect`, ctx: { scope: `${tenantPath}.sources`, field: "" } });
+  }
+  const { quotas, issues } = splitKafkaQuota(tenant.kafkaQuota, claims, { scope: tenantPath, field: "kafkaQuota" });
+  pending.push(...issues);
+  return quotas;
+}
+
+/**
+ * The region's capacity against its tenants' quotas (CPU, memory, pods, Kafka byte rates, partitions), and
+ * each tenant's Flink jobs against its own quota.
+ */
+function capacityIssues(region: RegionSpec, regionIndex: number, builds: readonly TenantBuild[], kafka: KafkaCluster): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const cap = region.capacity ?? {};
+  const ctx = (field: string) => ({ scope: `regions[${regionIndex}]`, field: `capacity.${field}` });
+  const cpu = (v: string | number) => parseCpu(String(v), { scope: "", field: "" }).millis ?? 0;
+  const mem = (v: string) => parseBytes(v, { scope: "", field: "" }).bytes ?? 0;
+  issues.push(
+    ...checkCapacity("the CPU quota", cap.cpu === undefined ? undefined : cpu(cap.cpu), builds.map((b) => ({ tenant: b.tenant.tenantName, amount: cpu(b.tenant.quota.cpu) })), ctx("cpu"), formatCpu),
+    ...checkCapacity("the memory quota", cap.memory === undefined ? undefined : mem(cap.memory), builds.map((b) => ({ tenant: b.tenant.tenantName, amount: mem(b.tenant.quota.memory) })), ctx("memory"), formatBytes),
+    ...checkCapacity("the pod quota", cap.pods, builds.map((b) => ({ tenant: b.tenant.tenantName, amount: b.tenant.quota.pods })), ctx("pods")),
+    ...checkCapacity("the Kafka producer byte rate", cap.producerByteRate, builds.map((b) => ({ tenant: b.tenant.tenantName, amount: b.spec.kafkaQuota?.producerByteRate ?? 0 })), ctx("producerByteRate")),
+    ...checkCapacity("the Kafka consumer byte rate", cap.consumerByteRate, builds.map((b) => ({ tenant: b.tenant.tenantName, amount: b.spec.kafkaQuota?.consumerByteRate ?? 0 })), ctx("consumerByteRate")),
+  );
+  const partitionsOf = (b: TenantBuild) =>
+    b.chart.node.findAll().filter((c): c is KafkaTopic => c instanceof KafkaTopic && c.cluster === kafka).reduce((n, t) => n + t.partitions, 0);
+  issues.push(...checkCapacity("the topic partitions", cap.partitions, builds.map((b) => ({ tenant: b.tenant.tenantName, amount: partitionsOf(b) })), ctx("partitions")));
+  for (const b of builds) {
+    const used = b.jobs.reduce((sum, j) => ({ cpu: sum.cpu + j.footprint.cpuMillis, memory: sum.memory + j.footprint.memoryBytes, pods: sum.pods + j.footprint.pods }), { cpu: 0, memory: 0, pods: 0 });
+    const quota = { cpu: cpu(b.tenant.quota.cpu), memory: mem(b.tenant.quota.memory), pods: b.tenant.quota.pods };
+    const over: string[] = [];
+    if (used.cpu > quota.cpu) over.push(`CPU ${formatCpu(used.cpu)} > ${formatCpu(quota.cpu)}`);
+    if (used.memory > quota.memory) over.push(`memory ${formatBytes(used.memory)} > ${formatBytes(quota.memory)}`);
+    if (used.pods > quota.pods) over.push(`pods ${used.pods} > ${quota.pods}`);
+    if (over.length > 0) {
+      issues.push({
+        code: "TenantQuotaExceeded",
+        scope: b.path,
+        field: "quota",
+        value: b.tenant.quota,
+        message: `the tenant's Flink jobs need more than its quota in region ${region.name}: ${over.join(", ")}`,
+        fix: "raise the tenant's quota, or lower the jobs' parallelism, replicas or resources",
+      });
+    }
+  }
+  return issues;
+}
+
+/** Bytes as a binary quantity (`16Gi`), or plain bytes when not a whole number of Mi. */
+function formatBytes(bytes: number): string {
+  for (const [unit, size] of [["Ti", 1024 ** 4], ["Gi", 1024 ** 3], ["Mi", 1024 ** 2]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
 }
 
 /** The ConnectImage of a region's `connect` block. */
@@ -403,6 +591,7 @@ function buildSources(
   map: SpecPathMap,
   pending: ValidationIssue[],
   topics: Map<string, KafkaTopic>,
+  quotas: Map<string, KafkaUserQuotas>,
 ): void {
   const sources = tenant.sources ?? [];
   if (sources.length === 0 || !region.connect) return;
@@ -420,17 +609,20 @@ function buildSources(
         limits: connectSpec.resources.limits && stringValues(connectSpec.resources.limits),
       },
       production: region.production,
+      networkPolicy: { apiServerCidrs: region.network?.apiServerCidrs ?? [], apiServerPort: region.network?.apiServerPort },
+      quotas: quotas.get(`${tenant.name}-connect`),
     }),
   );
   if (!connect) return;
   sources.forEach((src, i) => {
     const id = `Source-${src.name}`;
-    map.add(`${chart.node.path}/${id}`, `${tenantPath}.sources[${i}]`, { hostname: "host", connectorName: "name" });
+    map.add(`${chart.node.path}/${id}`, `${tenantPath}.sources[${i}]`, { hostname: "host", connectorName: "name", credentials: "credentials" });
     const common = {
       connect,
       name: tenantUserName(tenant.name, src.name),
       hostname: src.host,
       port: src.port,
+      databaseCidr: src.databaseCidr,
       credentials: DatabaseCredentials.fromSecret({
         namespace: tenant.name,
         name: src.credentials.secret,
@@ -481,23 +673,26 @@ function buildSources(
 
 function flinkApplicationProps(
   j: JobSpec,
-  tenant: string,
+  tenantConstruct: Tenant,
   region: TenantRegionContext,
   resolve: (ref: string) => IKafkaTopicResource | undefined,
   prefix: string,
+  quotas: Map<string, KafkaUserQuotas>,
 ): ConstructorParameters<typeof FlinkApplication>[2] {
+  const tenant = tenantConstruct.tenantName;
   const resources = (r: { cpu?: number; memory?: string } | undefined, cpu: number, memory: string) =>
     r && (r.cpu !== undefined || r.memory !== undefined) ? { cpu: r.cpu ?? cpu, memory: r.memory ?? memory } : undefined;
   const reads = (j.reads ?? []).map(resolve).filter((t): t is IKafkaTopicResource => t !== undefined);
   const writes = (j.writes ?? []).map(resolve).filter((t): t is IKafkaTopicResource => t !== undefined);
   return {
     name: tenantUserName(tenant, j.name),
-    namespace: tenant,
+    namespace: tenantConstruct.namespace,
     tenant,
     production: region.production,
     flinkVersion: j.flinkVersion,
     image: j.image,
-    serviceAccount: region.serviceAccount,
+    serviceAccount: tenantConstruct.flinkServiceAccount,
+    secretEnv: j.secretEnv,
     job: j.sql
       ? FlinkJob.sql(j.sql.statements, { runnerJarUri: j.sql.runnerJarUri, runnerEntryClass: j.sql.runnerEntryClass })
       : FlinkJob.jar(j.jar?.uri ?? "", { entryClass: j.jar?.entryClass, args: j.jar?.args }),
@@ -528,6 +723,7 @@ function flinkApplicationProps(
             userName: tenantUserName(tenant, j.name),
             authentication: j.authentication === "tls" ? KafkaAuthenticationType.TLS : KafkaAuthenticationType.SCRAM_SHA_512,
             aclScope: { topicPrefix: prefix, groupPrefix: prefix },
+            quotas: quotas.get(tenantUserName(tenant, j.name)),
           }
         : undefined,
   };

@@ -77,7 +77,26 @@ const kafkaSchema = z.strictObject({
 
 const flinkRegionSchema = z.strictObject({
   checkpointBucket: z.string().min(3).optional(),
-  serviceAccount: dnsLabel.optional(),
+});
+
+const capacitySchema = z.strictObject({
+  cpu: cpuQuantity.optional(),
+  memory: quantity.optional(),
+  pods: z.number().int().min(0).optional(),
+  partitions: z.number().int().min(0).optional(),
+  producerByteRate: z.number().int().min(0).optional(),
+  consumerByteRate: z.number().int().min(0).optional(),
+});
+
+const networkRegionSchema = z.strictObject({
+  apiServerCidrs: z.array(z.string()).optional(),
+  apiServerPort: z.number().int().min(1).max(65535).optional(),
+  flinkOperatorNamespace: dnsLabel.optional(),
+});
+
+const secretStoreSchema = z.strictObject({
+  awsRegion: z.string().optional(),
+  serviceAccount: z.strictObject({ name: dnsLabel, namespace: dnsLabel }).optional(),
 });
 
 const connectorKind = z.enum(["postgres", "mysql", "sqlserver"]);
@@ -119,6 +138,9 @@ const regionSchema = z.strictObject({
   kafka: kafkaSchema,
   flink: flinkRegionSchema.optional(),
   connect: connectRegionSchema.optional(),
+  capacity: capacitySchema.optional(),
+  network: networkRegionSchema.optional(),
+  secretStore: secretStoreSchema.optional(),
 });
 
 const topicSchema = z.strictObject({
@@ -140,6 +162,7 @@ const consumeSchema = z.union([
 
 const appSchema = z.strictObject({
   name: dnsLabel,
+  quotaShare: z.number().optional(),
   authentication: z.enum(["scram-sha-512", "tls"]).optional(),
   produces: z.array(z.string().min(1)).optional(),
   consumes: z.array(consumeSchema).optional(),
@@ -203,6 +226,8 @@ const jobSchema = z
     group: z.string().min(1).optional(),
     authentication: z.enum(["scram-sha-512", "tls"]).optional(),
     flinkConfiguration: z.record(z.string(), z.string()).optional(),
+    quotaShare: z.number().optional(),
+    secretEnv: z.array(z.strictObject({ name: z.string().min(1), secret: z.string().min(1), key: z.string().min(1) })).optional(),
   })
   .refine((j) => (j.jar === undefined) !== (j.sql === undefined), {
     message: "a job runs either a jar or SQL statements: set exactly one of jar or sql",
@@ -214,6 +239,7 @@ const sourceSchema = z.strictObject({
   type: connectorKind,
   host: z.string().min(1),
   port: z.number().int().optional(),
+  databaseCidr: z.string().optional(),
   database: z.string().min(1).optional(),
   serverId: z.number().int().optional(),
   credentials: z.strictObject({
@@ -248,6 +274,44 @@ const tenantSchema = z.strictObject({
   apps: z.array(appSchema).optional(),
   jobs: z.array(jobSchema).optional(),
   sources: z.array(sourceSchema).optional(),
+  quota: z
+    .strictObject({
+      cpu: cpuQuantity.optional(),
+      memory: quantity.optional(),
+      pods: z.number().int().min(0).optional(),
+      persistentVolumeClaims: z.number().int().min(0).optional(),
+      storage: quantity.optional(),
+    })
+    .optional(),
+  containerLimits: z
+    .strictObject({
+      defaultCpuRequest: cpuQuantity.optional(),
+      defaultMemory: quantity.optional(),
+      defaultCpuLimit: cpuQuantity.optional(),
+      maxMemory: quantity.optional(),
+      maxCpu: cpuQuantity.optional(),
+    })
+    .optional(),
+  adminGroups: z.array(z.string().min(1)).optional(),
+  viewerGroups: z.array(z.string().min(1)).optional(),
+  egress: z.array(z.strictObject({ cidr: z.string(), port: z.number().int(), description: z.string().optional() })).optional(),
+  kafkaQuota: z
+    .strictObject({
+      producerByteRate: z.number().int().min(0).optional(),
+      consumerByteRate: z.number().int().min(0).optional(),
+      requestPercentage: z.number().int().min(0).optional(),
+    })
+    .optional(),
+  secrets: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        remoteKey: z.string().min(1),
+        properties: z.array(z.string().min(1)).optional(),
+        refreshInterval: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 
 /** The zod schema of a platform spec. */
@@ -332,8 +396,50 @@ function zodIssueToValidationIssue(issue: z.core.$ZodIssue, input: unknown): Val
   };
 }
 
+const INLINE_SECRET_KEYS = ["value", "stringData", "data", "password", "secretValue", "plaintext"];
+
+/**
+ * Secrets are references, never values: a `secrets[]` entry or source credentials carrying a value is refused
+ * with its own error (before the shape check, so the message is about the secret, not about an unknown key).
+ */
+function inlineSecretIssues(input: unknown): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const tenants = (input as { tenants?: unknown })?.tenants;
+  if (!Array.isArray(tenants)) return issues;
+  const check = (obj: unknown, scope: string, fix: string) => {
+    if (!obj || typeof obj !== "object") return;
+    for (const key of INLINE_SECRET_KEYS) {
+      if (key in (obj as Record<string, unknown>)) {
+        issues.push({
+          code: "InlineSecretValue",
+          scope,
+          field: key,
+          value: "<redacted>",
+          message: "a secret value in the spec would end up in git, in rendered manifests and in CI logs",
+          fix,
+        });
+      }
+    }
+  };
+  tenants.forEach((t: unknown, ti: number) => {
+    const tenant = t as { secrets?: unknown; sources?: unknown };
+    if (Array.isArray(tenant?.secrets)) {
+      tenant.secrets.forEach((sec: unknown, si: number) =>
+        check(sec, `tenants[${ti}].secrets[${si}]`, "store the value in AWS Secrets Manager and reference it with remoteKey (<environment>/<tenant>/<name>)"),
+      );
+    }
+    if (Array.isArray(tenant?.sources)) {
+      tenant.sources.forEach((src: unknown, si: number) =>
+        check((src as { credentials?: unknown })?.credentials, `tenants[${ti}].sources[${si}].credentials`, "name a tenant secret (credentials.secret) instead"),
+      );
+    }
+  });
+  return issues;
+}
+
 /** Parse and check a spec object (zod shape, then cross-references). Throws {@link ValidationError}. */
 export function parsePlatformSpec(input: unknown): PlatformSpec {
+  ValidationError.throwIfAny(inlineSecretIssues(input));
   const result = platformSpecSchema.safeParse(input, { reportInput: true });
   if (!result.success) {
     throw new ValidationError(result.error.issues.map((i) => zodIssueToValidationIssue(i, input)));
@@ -453,6 +559,22 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
     });
     const sources = tenant.sources ?? [];
     issues.push(...duplicateNames("DuplicateSource", `${scope}.sources`, sources, "source"));
+    const secrets = tenant.secrets ?? [];
+    issues.push(...duplicateNames("DuplicateSecret", `${scope}.secrets`, secrets, "secret"));
+    const secretNames = new Set(secrets.map((x) => x.name));
+    const secretRef = (name: string, at: string, field: string) => {
+      if (secretNames.has(name)) return;
+      issues.push({
+        code: "UnknownSecret",
+        scope: at,
+        field,
+        value: name,
+        message: `is not a secret of tenant ${tenant.name}`,
+        fix: `declare it under ${scope}.secrets (name + remoteKey in Secrets Manager)`,
+      });
+    };
+    sources.forEach((src, si) => secretRef(src.credentials.secret, `${scope}.sources[${si}].credentials`, "secret"));
+    (tenant.jobs ?? []).forEach((job, ji) => (job.secretEnv ?? []).forEach((e, ei) => secretRef(e.secret, `${scope}.jobs[${ji}].secretEnv[${ei}]`, "secret")));
     const topicNames = new Set([...topics.map((t) => t.name), ...sources.flatMap(sourceTopicNames)]);
     const tenantRegions = tenant.regions ?? regionNames;
     if (sources.length > 0) {

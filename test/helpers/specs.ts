@@ -57,9 +57,12 @@ export function devSpecWithSource(): any {
       type: "postgres",
       host: "orders.db.example.com",
       database: "orders",
+      databaseCidr: "10.30.0.0/16",
       credentials: { secret: "orders-db-cdc" },
       tables: ["public.orders"],
     },
   ];
+  spec.regions[0].secretStore = { awsRegion: "eu-west-1" };
+  spec.tenants[0].secrets = [{ name: "orders-db-cdc", remoteKey: "dev/alpha/orders-db-cdc" }];
   return spec;
 }

@@ -12,7 +12,7 @@ function tenantFile(spec: unknown, path: string) {
 describe("tenants[].jobs[] in the platform spec", () => {
   test("a job renders a FlinkDeployment in the tenant's namespace, with its KafkaUser and state under the tenant prefix", () => {
     const objects = tenantFile(devSpecWithJob(), "local/tenant-alpha.yaml");
-    expect(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`)).toEqual([
+    expect(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`).filter((n) => !/Role|Quota|LimitRange|NetworkPolicy|ServiceAccount/.test(n))).toEqual([
       "Namespace//alpha",
       "KafkaTopic/kafka/alpha.events",
       "KafkaTopic/kafka/alpha.state",
@@ -27,6 +27,7 @@ describe("tenants[].jobs[] in the platform spec", () => {
     const fd = objects.find((o) => o.kind === "FlinkDeployment");
     expect(fd.spec.flinkConfiguration["state.checkpoints.dir"]).toBe("s3://floe-dev-local-state/tenants/alpha/enricher/checkpoints");
     expect(fd.spec.image).toBe("registry.example.com/alpha/enricher:1.0.0");
+    expect(fd.spec.serviceAccount).toBe("alpha-flink");
     expectRestrictedPod(fd.spec.podTemplate.spec);
     const user = objects.find((o) => o.metadata.name === "alpha-enricher" && o.kind === "KafkaUser");
     expect(user.spec.authorization.acls).toEqual([

@@ -14,7 +14,7 @@ import { KafkaConfigValue, IKafkaCluster } from "../kafka/kafka-cluster";
 import { IKafkaTopicResource, KafkaTopic, CleanupPolicy } from "../kafka/kafka-topic";
 import { KafkaUser } from "../kafka/kafka-user";
 import { KafkaAuthenticationType, KafkaListener } from "../kafka/listener";
-import { ResourceRequirements, STRIMZI_API_VERSION } from "../kafka/strimzi-types";
+import { KafkaUserQuotas, ResourceRequirements, STRIMZI_API_VERSION } from "../kafka/strimzi-types";
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "../security";
 import { ConnectImage } from "./connect-image";
 
@@ -70,6 +70,11 @@ export interface ConnectClusterProps {
    * @default - no egress restriction
    */
   readonly networkPolicy?: ConnectNetworkPolicyOptions;
+  /**
+   * Broker-enforced quotas of the Connect user.
+   * @default - none
+   */
+  readonly quotas?: KafkaUserQuotas;
 }
 
 /** Egress restriction of the Connect workers. */
@@ -144,6 +149,7 @@ export class ConnectCluster extends Construct {
       userName: props.name,
       authentication: props.authentication,
       aclScope: props.tenant ? { topicPrefix: this.topicPrefix, groupPrefix: this.topicPrefix } : undefined,
+      quotas: props.quotas,
     });
     const internal = (topicId: string, suffix: string, partitions: number) =>
       new KafkaTopic(this, topicId, {

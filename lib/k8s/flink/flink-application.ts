@@ -13,6 +13,7 @@ import { IKafkaCluster } from "../kafka/kafka-cluster";
 import { KafkaClientAccess } from "../kafka/kafka-client-access";
 import { IKafkaTopicResource } from "../kafka/kafka-topic";
 import { KafkaAclScope } from "../kafka/kafka-user";
+import { KafkaUserQuotas } from "../kafka/strimzi-types";
 import { KafkaAuthenticationType } from "../kafka/listener";
 import { ICheckpointStorage, JobStatePaths } from "./checkpoint-storage";
 import {
@@ -125,6 +126,11 @@ export interface FlinkKafkaOptions {
    * @default - no restriction
    */
   readonly aclScope?: KafkaAclScope;
+  /**
+   * Broker-enforced quotas of the job's user.
+   * @default - none
+   */
+  readonly quotas?: KafkaUserQuotas;
 }
 
 /** Properties of a {@link FlinkApplication}. */
@@ -224,6 +230,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
         authentication: props.kafka.authentication,
         listener: props.kafka.listener,
         aclScope: props.kafka.aclScope,
+        quotas: props.kafka.quotas,
       });
     }
     if (props.job.kind === "sql") {

@@ -3,6 +3,7 @@ import { addFloeValidation, ValidationIssue } from "../../core";
 import type { IKafkaCluster } from "./kafka-cluster";
 import type { IKafkaTopicResource } from "./kafka-topic";
 import { KafkaAclScope, KafkaUser } from "./kafka-user";
+import { KafkaUserQuotas } from "./strimzi-types";
 import { KafkaAuthenticationType, KafkaListener } from "./listener";
 
 /** Where the cluster CA certificate is mounted in client pods. */
@@ -46,6 +47,11 @@ export interface KafkaClientAccessProps {
    * @default - no restriction
    */
   readonly aclScope?: KafkaAclScope;
+  /**
+   * Broker-enforced quotas of the workload's user.
+   * @default - none
+   */
+  readonly quotas?: KafkaUserQuotas;
 }
 
 /** A container environment variable (literal or from a Secret key). */
@@ -93,6 +99,7 @@ export class KafkaClientAccess extends Construct {
       userName: props.userName,
       authentication: props.authentication,
       aclScope: props.aclScope,
+      quotas: props.quotas,
     });
     for (const topic of props.writes ?? []) topic.grants.produce(this.user);
     for (const topic of props.reads ?? []) {
