@@ -1,0 +1,63 @@
+import { SecretStore, TenantSecret, TenantSecretProps } from "../../../lib";
+import { catchValidation, expectSchemaValid, newChart, registry, synth } from "../../helpers";
+
+function setup(props: Partial<TenantSecretProps> = {}) {
+  const { app, chart } = newChart();
+  const store = new SecretStore(chart, "Store", {
+    name: "floe-eu-west-1",
+    awsRegion: "eu-west-1",
+    serviceAccount: { name: "external-secrets", namespace: "external-secrets" },
+    namespaces: ["payments", "analytics"],
+  });
+  new TenantSecret(chart, "Db", { store, namespace: "payments", name: "orders-db-cdc", remoteKey: "prod/payments/orders-db-cdc", allowedPrefix: "prod/payments/", ...props });
+  return { objects: synth(app, chart) as any[], chart, store };
+}
+
+describe("secrets by reference", () => {
+  test("a ClusterSecretStore on Secrets Manager limited to the tenants, and an ExternalSecret (no value anywhere)", () => {
+    const { objects } = setup({ properties: ["username", "password"] });
+    const store = objects.find((o) => o.kind === "ClusterSecretStore");
+    expect(store.spec).toEqual({
+      provider: { aws: { service: "SecretsManager", region: "eu-west-1", auth: { jwt: { serviceAccountRef: { name: "external-secrets", namespace: "external-secrets" } } } } },
+      conditions: [{ namespaces: ["analytics", "payments"] }],
+    });
+    const es = objects.find((o) => o.kind === "ExternalSecret");
+    expect(es.metadata).toMatchObject({ name: "orders-db-cdc", namespace: "payments" });
+    expect(es.spec).toEqual({
+      refreshInterval: "1h",
+      secretStoreRef: { name: "floe-eu-west-1", kind: "ClusterSecretStore" },
+      target: { name: "orders-db-cdc", creationPolicy: "Owner", deletionPolicy: "Retain" },
+      data: [
+        { secretKey: "password", remoteRef: { key: "prod/payments/orders-db-cdc", property: "password" } },
+        { secretKey: "username", remoteRef: { key: "prod/payments/orders-db-cdc", property: "username" } },
+      ],
+    });
+    expect(objects.some((o) => o.kind === "Secret")).toBe(false);
+    expectSchemaValid(objects);
+  });
+
+  test("without properties the whole JSON secret is extracted", () => {
+    const es = setup().objects.find((o) => o.kind === "ExternalSecret");
+    expect(es.spec.dataFrom).toEqual([{ extract: { key: "prod/payments/orders-db-cdc" } }]);
+  });
+
+  test("the ESO schema subset refuses unknown fields", () => {
+    const es = setup().objects.find((o) => o.kind === "ExternalSecret");
+    es.spec.target.template = { data: { password: "inline" } };
+    expect(registry().validate(es).map((p) => p.path)).toEqual(["spec.target.template"]);
+  });
+
+  test("fails SecretOutsideTenant for another tenant's key or the prefix itself", () => {
+    const e = catchValidation(() => setup({ remoteKey: "prod/analytics/warehouse" }));
+    expect(e.code).toBe("SecretOutsideTenant");
+    expect(e.issues[0].message).toBe('a tenant may only read Secrets Manager secrets under "prod/payments/"');
+    expect(catchValidation(() => setup({ remoteKey: "prod/payments/../analytics/x" })).code).toBe("SecretOutsideTenant");
+  });
+
+  test("fails InvalidAwsRegion", () => {
+    const { chart } = newChart();
+    expect(
+      catchValidation(() => new SecretStore(chart, "S", { name: "s", awsRegion: "local", serviceAccount: { name: "a", namespace: "b" }, namespaces: [] })).code,
+    ).toBe("InvalidAwsRegion");
+  });
+});

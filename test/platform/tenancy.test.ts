@@ -1,0 +1,205 @@
+import { composePlatform, parsePlatformSpec, RenderedTree, synthesize } from "../../lib";
+import { catchValidation, expectRestrictedPod } from "../helpers";
+import { devSpecWithSource, exampleSpec } from "../helpers/specs";
+
+type Obj = any;
+
+const tree: RenderedTree = synthesize(parsePlatformSpec(exampleSpec()));
+const regions = [...new Set(tree.files.map((f) => f.path.split("/")[0]))];
+const objectsOf = (region: string): Obj[] => tree.files.filter((f) => f.path.startsWith(`${region}/`)).flatMap((f) => f.objects);
+
+/** Does a label selector (matchLabels only; matchExpressions would need care) select these labels? */
+function selects(selector: Obj | undefined, labels: Record<string, string>): boolean {
+  if (!selector) return false;
+  expect(selector.matchExpressions ?? []).toEqual([]);
+  return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+/** Whether some NetworkPolicy in `ns` admits ingress from pods of namespace `from` (with these labels). */
+function admits(objects: Obj[], ns: string, fromNs: Obj): boolean {
+  return objects
+    .filter((o) => o.kind === "NetworkPolicy" && o.metadata.namespace === ns && (o.spec.policyTypes ?? ["Ingress"]).includes("Ingress"))
+    .some((p) =>
+      (p.spec.ingress ?? []).some((rule: Obj) => {
+        if (!rule.from || rule.from.length === 0) return true; // no `from`: every source
+        return rule.from.some((peer: Obj) => {
+          if (peer.ipBlock) return true; // could cover pod IPs: treat as admitting
+          if (!peer.namespaceSelector) return false; // podSelector alone: the policy's own namespace
+          return selects(peer.namespaceSelector, fromNs.metadata.labels ?? {});
+        });
+      }),
+    );
+}
+
+describe.each(regions)("tenant isolation in %s", (region) => {
+  const objects = objectsOf(region);
+  const tenantNamespaces = objects.filter((o) => o.kind === "Namespace" && o.metadata.labels?.["floe.dev/tenant"]);
+  const tenants = tenantNamespaces.map((n) => n.metadata.name);
+  const pairs = tenants.flatMap((a) => tenants.filter((b) => b !== a).map((b) => [a, b]));
+
+  test("the example has several tenants here", () => {
+    expect(tenants.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test("every tenant namespace denies all ingress and egress by default", () => {
+    for (const t of tenants) {
+      const deny = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.namespace === t && o.metadata.name === "default-deny");
+      expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    }
+  });
+
+  test.each(pairs)("no NetworkPolicy admits %s's pods... into the other tenant (%s)", (a, b) => {
+    expect(admits(objects, b, tenantNamespaces.find((n) => n.metadata.name === a))).toBe(false);
+    expect(admits(objects, a, tenantNamespaces.find((n) => n.metadata.name === b))).toBe(false);
+  });
+
+  test.each(pairs)("no ACL of %s's users matches a topic or group of %s", (a, b) => {
+    const usersOf = (t: string) => objects.filter((o) => o.kind === "KafkaUser" && o.metadata.labels["floe.dev/tenant"] === t);
+    const topicsOfB = objects.filter((o) => o.kind === "KafkaTopic" && o.metadata.labels["floe.dev/tenant"] === b).map((t) => t.spec.topicName);
+    const groupsOfB = usersOf(b).flatMap((u) => u.spec.authorization.acls.filter((x: Obj) => x.resource.type === "group").map((x: Obj) => x.resource.name));
+    expect(topicsOfB.length).toBeGreaterThan(0);
+    const prefixB = `${b}.`;
+    for (const user of usersOf(a)) {
+      for (const acl of user.spec.authorization.acls) {
+        const { type, name, patternType } = acl.resource;
+        expect(type === "cluster").toBe(false);
+        const names = type === "topic" ? topicsOfB : groupsOfB;
+        const matches = (n: string) => (patternType === "prefix" ? n.startsWith(name) : n === name);
+        expect(names.filter(matches)).toEqual([]);
+        expect(patternType === "prefix" ? prefixB.startsWith(name) || name.startsWith(prefixB) : name.startsWith(prefixB)).toBe(false);
+      }
+    }
+  });
+
+  test.each(pairs)("no RoleBinding grants %s's groups anything in %s's namespace", (a, b) => {
+    const groupsOf = (t: string) =>
+      objects
+        .filter((o) => o.kind === "RoleBinding" && o.metadata.namespace === t)
+        .flatMap((rb) => rb.subjects.filter((s: Obj) => s.kind === "Group").map((s: Obj) => s.name));
+    const groupsOfA = groupsOf(a);
+    expect(groupsOfA.length).toBeGreaterThan(0);
+    const bindingsInB = objects.filter((o) => o.kind === "RoleBinding" && o.metadata.namespace === b);
+    for (const rb of bindingsInB) for (const s of rb.subjects) expect(groupsOfA).not.toContain(s.name);
+    expect(objects.some((o) => o.kind === "ClusterRoleBinding")).toBe(false);
+  });
+
+  test("Kafka listeners only admit tenant namespaces of this cluster (Strimzi networkPolicyPeers)", () => {
+    const kafka = objects.find((o) => o.kind === "Kafka");
+    for (const l of kafka.spec.kafka.listeners) {
+      expect(l.networkPolicyPeers).toEqual([{ namespaceSelector: { matchLabels: { "floe.dev/kafka-client": kafka.metadata.name } } }, { podSelector: {} }]);
+    }
+    for (const ns of tenantNamespaces) expect(ns.metadata.labels["floe.dev/kafka-client"]).toBe(kafka.metadata.name);
+  });
+
+  test("Connect workers may only reach DNS, the brokers, each other, the API server and their declared databases", () => {
+    for (const policy of objects.filter((o) => o.kind === "NetworkPolicy" && o.metadata.name.endsWith("-connect-egress"))) {
+      expect(policy.spec.policyTypes).toEqual(["Egress"]);
+      const ipBlocks = policy.spec.egress.flatMap((r: Obj) => r.to.filter((t: Obj) => t.ipBlock).map((t: Obj) => t.ipBlock.cidr));
+      expect(ipBlocks).not.toContain("0.0.0.0/0");
+    }
+  });
+});
+
+describe("Pod Security restricted on every pod template Floe renders", () => {
+  const all = tree.files.flatMap((f) => f.objects) as Obj[];
+  const restrictedContainer = (c: Obj) => {
+    expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
+    expect(c.securityContext.capabilities).toEqual({ drop: ["ALL"] });
+    expect(c.securityContext.runAsNonRoot).toBe(true);
+    expect(c.securityContext.seccompProfile).toEqual({ type: "RuntimeDefault" });
+  };
+  const restrictedPod = (p: Obj) => expect(p.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+
+  test("FlinkDeployments", () => {
+    const flink = all.filter((o) => o.kind === "FlinkDeployment");
+    expect(flink.length).toBeGreaterThan(0);
+    for (const fd of flink) expectRestrictedPod(fd.spec.podTemplate.spec);
+  });
+
+  test("Strimzi Kafka, node pools and Connect", () => {
+    for (const k of all.filter((o) => o.kind === "Kafka")) {
+      restrictedPod(k.spec.kafka.template.pod);
+      restrictedContainer(k.spec.kafka.template.kafkaContainer);
+      restrictedContainer(k.spec.kafka.template.initContainer);
+      restrictedPod(k.spec.entityOperator.template.pod);
+      restrictedContainer(k.spec.entityOperator.template.topicOperatorContainer);
+      restrictedContainer(k.spec.entityOperator.template.userOperatorContainer);
+      if (k.spec.cruiseControl) restrictedContainer(k.spec.cruiseControl.template.cruiseControlContainer);
+    }
+    for (const p of all.filter((o) => o.kind === "KafkaNodePool")) restrictedPod(p.spec.template.pod);
+    const connect = all.filter((o) => o.kind === "KafkaConnect");
+    expect(connect.length).toBeGreaterThan(0);
+    for (const c of connect) {
+      restrictedPod(c.spec.template.pod);
+      restrictedContainer(c.spec.template.connectContainer);
+    }
+  });
+});
+
+describe("no secret value in any rendered file", () => {
+  test("no Secret objects, no stringData, credentials only as references", () => {
+    for (const f of tree.files) {
+      expect(f.content).not.toMatch(/^kind: Secret$/m);
+      expect(f.content).not.toMatch(/stringData/);
+      for (const line of f.content.split("\n").filter((l) => /password|jaas|token/i.test(l) && /:\s*\S/.test(l))) {
+        expect(line).toMatch(/\$\{secrets:|secretKeyRef|passwordSecret|password: password$|key: (user\.password|sasl\.jaas\.config)$|name: FLOE_KAFKA_|\.password$|- password$|secretKey: password|property: password|automountServiceAccountToken: true$/);
+      }
+    }
+  });
+
+  test("a spec with an inline secret value is refused, and the value is not echoed", () => {
+    const spec = devSpecWithSource();
+    spec.tenants[0].secrets[0].value = "hunter2-s3cr3t";
+    spec.tenants[0].sources[0].credentials.password = "hunter2-s3cr3t";
+    const e = catchValidation(() => parsePlatformSpec(spec));
+    expect(e.issues.map((i) => `${i.code} ${i.scope}.${i.field}`)).toEqual([
+      "InlineSecretValue tenants[0].secrets[0].value",
+      "InlineSecretValue tenants[0].sources[0].credentials.password",
+    ]);
+    expect(e.message).not.toContain("hunter2");
+    expect(e.issues[0].fix).toMatch(/AWS Secrets Manager/);
+  });
+
+  test("fails UnknownSecret and SecretOutsideTenant (spec paths)", () => {
+    const unknown = devSpecWithSource();
+    unknown.tenants[0].sources[0].credentials.secret = "nope";
+    expect(catchValidation(() => parsePlatformSpec(unknown))).toMatchObject({ code: "UnknownSecret", scope: "tenants[0].sources[0].credentials", field: "secret" });
+    const outside = devSpecWithSource();
+    outside.tenants[0].secrets[0].remoteKey = "dev/beta/orders-db-cdc";
+    expect(catchValidation(() => composePlatform(parsePlatformSpec(outside)))).toMatchObject({ code: "SecretOutsideTenant", scope: "tenants[0].secrets[0]", field: "remoteKey" });
+  });
+});
+
+describe("quota arithmetic", () => {
+  test("the tenants' quotas must fit the region's capacity (error names tenants and totals)", () => {
+    const spec: Obj = exampleSpec();
+    spec.regions[0].capacity = { cpu: "40", memory: "128Gi", partitions: 100, producerByteRate: 1000 };
+    const e = catchValidation(() => composePlatform(parsePlatformSpec(spec)));
+    const byField = Object.fromEntries(e.issues.filter((i) => i.code === "RegionCapacityExceeded").map((i) => [i.field, i.message]));
+    expect(byField["capacity.cpu"]).toBe("the CPU quota of tenants analytics (16), logistics (8), payments (32) totals 56, over the region's capacity of 40");
+    expect(byField["capacity.memory"]).toBe("the memory quota of tenants analytics (64Gi), logistics (32Gi), payments (96Gi) totals 192Gi, over the region's capacity of 128Gi");
+    expect(byField["capacity.partitions"]).toMatch(/^the topic partitions of tenants analytics \(\d+\), logistics \(\d+\), payments \(\d+\) totals \d+, over the region's capacity of 100$/);
+    expect(byField["capacity.producerByteRate"]).toMatch(/^the Kafka producer byte rate of tenants analytics \(209715200\)/);
+    expect(e.issues.every((i) => i.scope === "regions[0]")).toBe(true);
+  });
+
+  test("a tenant's Flink jobs must fit its own quota", () => {
+    const spec: Obj = exampleSpec();
+    spec.tenants[0].quota = { cpu: "4", memory: "8Gi", pods: 3 };
+    const e = catchValidation(() => composePlatform(parsePlatformSpec(spec)));
+    const issue = e.issues.find((i) => i.code === "TenantQuotaExceeded")!;
+    expect(issue).toMatchObject({ scope: "tenants[0]", field: "quota" });
+    expect(issue.message).toBe("the tenant's Flink jobs need more than its quota in region eu-west-1: CPU 8 > 4, memory 16Gi > 8Gi, pods 5 > 3");
+  });
+
+  test("the tenant Kafka quota is split across its users by share; an app cannot also set its own", () => {
+    const analytics = tree.files.find((f) => f.path === "eu-west-1/tenant-analytics.yaml")!.objects as Obj[];
+    const quota = (name: string) => analytics.find((o) => o.kind === "KafkaUser" && o.metadata.name === name).spec.quotas;
+    expect(quota("analytics-collector")).toEqual({ producerByteRate: 104857600, consumerByteRate: 209715200 });
+    const others = ["analytics-sessionizer", "analytics-reporting", "analytics-experiment-service", "analytics-daily-rollup"].map(quota);
+    for (const q of others) expect(q).toEqual({ producerByteRate: 26214400, consumerByteRate: 52428800 });
+    const spec: Obj = exampleSpec();
+    spec.tenants[2].apps[0].quotas = { producerByteRate: 1 };
+    expect(catchValidation(() => composePlatform(parsePlatformSpec(spec)))).toMatchObject({ code: "QuotaSetTwice", scope: "tenants[2].apps[0]" });
+  });
+});
