@@ -102,6 +102,11 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
 
 /** Entry point of `bin/floe`. */
 export function main(): void {
+  // A closed pipe (`floe synth ... | head`) is not an error.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   run(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -43,6 +43,29 @@ export const BUILTIN_SCHEMAS: Readonly<Record<string, { readonly schema: JsonSch
       ),
     ),
   },
+  "external-secrets.io/v1/SecretStore": {
+    clusterScoped: false,
+    schema: root(
+      closed(
+        {
+          provider: closed(
+            {
+              kubernetes: closed(
+                {
+                  remoteNamespace: str,
+                  server: closed({ caProvider: closed({ type: { enum: ["Secret", "ConfigMap"] }, name: str, key: str }, ["type", "name"]) }),
+                  auth: closed({ serviceAccount: closed({ name: str }, ["name"]) }),
+                },
+                ["server", "auth"],
+              ),
+            },
+            ["kubernetes"],
+          ),
+        },
+        ["provider"],
+      ),
+    ),
+  },
   "external-secrets.io/v1/ClusterSecretStore": {
     clusterScoped: true,
     schema: root(

@@ -44,6 +44,7 @@ const KIND_ORDER = [
   "RoleBinding",
   "NetworkPolicy",
   "ClusterSecretStore",
+  "SecretStore",
   "ExternalSecret",
   "ConfigMap",
   "Kafka",

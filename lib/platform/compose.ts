@@ -12,6 +12,7 @@ import {
   SecretStore,
   splitKafkaQuota,
   Tenant,
+  TenantKafkaCredentials,
   TenantSecret,
 } from "../k8s/tenancy";
 import {
@@ -470,6 +471,10 @@ function buildTenant(
 
   const jobs = tenant.jobs ?? [];
   const built: FlinkApplication[] = [];
+  // Jobs run in the tenant namespace; their Strimzi Secrets (KafkaUser, cluster CA) are delivered there.
+  const credentials = jobs.some((j) => (j.reads ?? []).length + (j.writes ?? []).length > 0)
+    ? new TenantKafkaCredentials(chart, "KafkaCredentials", { tenant: tenantConstruct, kafka })
+    : undefined;
   jobs.forEach((j, i) => {
     const id = `Job-${j.name}`;
     map.add(`${chart.node.path}/${id}`, `${tenantPath}.jobs[${i}]`, {
@@ -481,6 +486,7 @@ function buildTenant(
       new FlinkApplication(chart, id, flinkApplicationProps(j, tenantConstruct, region, resolve, prefix, quotas)),
     );
     if (job) built.push(job);
+    if (job?.kafka) credentials?.addUser(job.kafka.user.secretName);
   });
   return { tenant: tenantConstruct, spec: tenant, path: tenantPath, chart, jobs: built };
 }

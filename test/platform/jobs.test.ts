@@ -14,6 +14,9 @@ describe("tenants[].jobs[] in the platform spec", () => {
     const objects = tenantFile(devSpecWithJob(), "local/tenant-alpha.yaml");
     expect(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`).filter((n) => !/Role|Quota|LimitRange|NetworkPolicy|ServiceAccount/.test(n))).toEqual([
       "Namespace//alpha",
+      "SecretStore/alpha/kafka-credentials",
+      "ExternalSecret/alpha/alpha-enricher",
+      "ExternalSecret/alpha/dev-cluster-ca-cert",
       "KafkaTopic/kafka/alpha.events",
       "KafkaTopic/kafka/alpha.state",
       "KafkaUser/kafka/alpha-enricher",
@@ -21,6 +24,9 @@ describe("tenants[].jobs[] in the platform spec", () => {
       "KafkaUser/kafka/alpha-writer",
       "FlinkDeployment/alpha/alpha-enricher",
     ]);
+    const role = objects.find((o) => o.kind === "Role" && o.metadata.name === "alpha-kafka-credentials");
+    expect(role.metadata.namespace).toBe("kafka");
+    expect(role.rules).toEqual([{ apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: ["dev-cluster-ca-cert", "alpha-enricher"] }]);
     const ns = objects[0];
     expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
     expect(ns.metadata.labels["floe.dev/tenant"]).toBe("alpha");

@@ -136,6 +136,42 @@ describe("Pod Security restricted on every pod template Floe renders", () => {
   });
 });
 
+describe("secret references resolve", () => {
+  test("every Secret a Flink pod template references is delivered into its namespace by an ExternalSecret", () => {
+    const all = tree.files.flatMap((f) => f.objects) as Obj[];
+    const delivered = new Set(all.filter((o) => o.kind === "ExternalSecret").map((o) => `${o.metadata.namespace}/${o.spec.target.name}`));
+    const flink = all.filter((o) => o.kind === "FlinkDeployment");
+    let refs = 0;
+    for (const fd of flink) {
+      const ns = fd.metadata.namespace;
+      const spec = fd.spec.podTemplate.spec;
+      for (const env of spec.containers.flatMap((c: Obj) => c.env ?? [])) {
+        if (env.valueFrom?.secretKeyRef) {
+          refs++;
+          expect(delivered).toContain(`${ns}/${env.valueFrom.secretKeyRef.name}`);
+        }
+      }
+      for (const v of spec.volumes ?? []) {
+        if (v.secret) {
+          refs++;
+          expect(delivered).toContain(`${ns}/${v.secret.secretName}`);
+        }
+      }
+    }
+    expect(refs).toBeGreaterThan(0);
+  });
+
+  test("the delivery account of one tenant may read only its own workloads' Kafka Secrets and the cluster CA", () => {
+    const objects = objectsOf("eu-west-1");
+    const roles = objects.filter((o) => o.kind === "Role" && o.metadata.name.endsWith("-kafka-credentials"));
+    expect(roles.length).toBeGreaterThan(0);
+    for (const role of roles) {
+      const tenant = role.metadata.labels["floe.dev/tenant"];
+      for (const name of role.rules[0].resourceNames) expect(name === "events-cluster-ca-cert" || name.startsWith(`${tenant}-`)).toBe(true);
+    }
+  });
+});
+
 describe("no secret value in any rendered file", () => {
   test("no Secret objects, no stringData, credentials only as references", () => {
     for (const f of tree.files) {

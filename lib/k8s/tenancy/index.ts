@@ -2,3 +2,4 @@ export * from "./quantities";
 export * from "./tenant";
 export * from "./secrets";
 export * from "./accounting";
+export * from "./kafka-credentials";
