@@ -270,7 +270,7 @@ function buildRegion(
   const needsStorage = region.flink?.checkpointBucket !== undefined || tenants.some(({ tenant }) => (tenant.jobs ?? []).length > 0);
   const storage = needsStorage ? regionStorage(spec, region, regionIndex, pending) : undefined;
   const secretStore = tenants.some(({ tenant }) => (tenant.secrets ?? []).length > 0)
-    ? regionSecretStore(platformChart, spec, region, regionIndex, tenants.map(({ tenant }) => tenant.name), pending)
+    ? regionSecretStore(platformChart, region, regionIndex, tenants.map(({ tenant }) => tenant.name), pending)
     : undefined;
   const regionContext: TenantRegionContext = {
     kafka,
@@ -340,7 +340,6 @@ interface TenantBuild {
 /** The region's ClusterSecretStore (AWS Secrets Manager), usable by the tenants of the region only. */
 function regionSecretStore(
   chart: Chart,
-  spec: PlatformSpec,
   region: RegionSpec,
   regionIndex: number,
   tenantNames: readonly string[],
@@ -363,7 +362,6 @@ function regionSecretStore(
         fix: region.secretStore?.awsRegion ? i.fix : `the region name is not an AWS region: set secretStore.awsRegion (e.g. eu-west-1)`,
       })),
     );
-    void spec;
     return undefined;
   }
 }

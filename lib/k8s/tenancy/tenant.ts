@@ -200,10 +200,6 @@ export class Tenant extends Construct implements ITenant {
     };
     ValidationError.throwIfAny(this.validateProps());
     const ns = this.namespace;
-    const labels = componentLabels("tenant", props.name, "tenancy");
-    const object = (id2: string, kind: string, apiVersion: string, name: string, body: Record<string, unknown>) =>
-      new ApiObject(this, id2, { apiVersion, kind, metadata: { name, namespace: ns, labels }, ...body });
-
     new ApiObject(this, "Namespace", {
       apiVersion: "v1",
       kind: "Namespace",
@@ -212,9 +208,19 @@ export class Tenant extends Construct implements ITenant {
         labels: { ...RESTRICTED_NAMESPACE_LABELS, [FloeLabels.TENANT]: props.name, [KAFKA_CLIENT_LABEL]: props.kafka.clusterName },
       },
     });
-    this.addQuota(object);
-    this.addRbac(object);
-    this.addNetworkPolicies(object);
+    this.addQuota();
+    this.addRbac();
+    this.addNetworkPolicies();
+  }
+
+  /** A namespaced object of the tenant, labelled as tenancy. */
+  private object(id: string, kind: string, apiVersion: string, name: string, body: Record<string, unknown>): ApiObject {
+    return new ApiObject(this, id, {
+      apiVersion,
+      kind,
+      metadata: { name, namespace: this.namespace, labels: componentLabels("tenant", this.tenantName, "tenancy") },
+      ...body,
+    });
   }
 
   /** Allow egress to an external endpoint (a CDC database, an API). */
@@ -247,7 +253,8 @@ export class Tenant extends Construct implements ITenant {
     return issues;
   }
 
-  private addQuota(object: (id: string, kind: string, apiVersion: string, name: string, body: Record<string, unknown>) => ApiObject): void {
+  private addQuota(): void {
+    const object = this.object.bind(this);
     const q = this.quota;
     object("Quota", "ResourceQuota", "v1", `${this.tenantName}-quota`, {
       spec: {
@@ -277,7 +284,8 @@ export class Tenant extends Construct implements ITenant {
     });
   }
 
-  private addRbac(object: (id: string, kind: string, apiVersion: string, name: string, body: Record<string, unknown>) => ApiObject): void {
+  private addRbac(): void {
+    const object = this.object.bind(this);
     const rbac = "rbac.authorization.k8s.io/v1";
     const name = this.tenantName;
     const read = ["get", "list", "watch"];
@@ -328,7 +336,8 @@ export class Tenant extends Construct implements ITenant {
     });
   }
 
-  private addNetworkPolicies(object: (id: string, kind: string, apiVersion: string, name: string, body: Record<string, unknown>) => ApiObject): void {
+  private addNetworkPolicies(): void {
+    const object = this.object.bind(this);
     const api = "networking.k8s.io/v1";
     const net = this.props.network ?? {};
     const kafka = this.props.kafka;
