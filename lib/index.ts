@@ -7,3 +7,4 @@ export * from "./k8s/debezium";
 export * from "./k8s/tenancy";
 export * from "./platform";
 export * from "./gitops";
+export * from "./k8s/network";

@@ -15,6 +15,7 @@ import { IKafkaTopicResource, KafkaTopic, CleanupPolicy } from "../kafka/kafka-t
 import { KafkaUser } from "../kafka/kafka-user";
 import { KafkaAuthenticationType, KafkaListener } from "../kafka/listener";
 import { KafkaUserQuotas, ResourceRequirements, STRIMZI_API_VERSION } from "../kafka/strimzi-types";
+import { DNS_EGRESS_RULE, kafkaListenerPorts } from "../network";
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "../security";
 import { ConnectImage } from "./connect-image";
 
@@ -200,13 +201,10 @@ export class ConnectCluster extends Construct {
           podSelector: { matchLabels: { "strimzi.io/cluster": this.connectName, "strimzi.io/kind": "KafkaConnect", "strimzi.io/name": `${this.connectName}-connect` } },
           policyTypes: ["Egress"],
           egress: [
-            {
-              to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-              ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
-            },
+            DNS_EGRESS_RULE,
             {
               to: [{ podSelector: { matchLabels: { "strimzi.io/cluster": this.cluster.clusterName, "strimzi.io/kind": "Kafka" } } }],
-              ports: [...new Set(this.cluster.listeners.map((l) => l.port))].sort((a, b) => a - b).map((port) => ({ protocol: "TCP", port })),
+              ports: kafkaListenerPorts(this.cluster),
             },
             { to: [{ podSelector: { matchLabels: { "strimzi.io/cluster": this.connectName, "strimzi.io/kind": "KafkaConnect" } } }], ports: [{ protocol: "TCP", port: 8083 }] },
             ...(options.apiServerCidrs.length > 0

@@ -10,6 +10,7 @@ import {
   ValidationIssue,
 } from "../../core";
 import type { IKafkaCluster } from "../kafka/kafka-cluster";
+import { DNS_EGRESS_RULE, kafkaListenerPorts } from "../network";
 import { RESTRICTED_NAMESPACE_LABELS } from "../security";
 import { parseCpu } from "./quantities";
 
@@ -353,12 +354,7 @@ export class Tenant extends Construct implements ITenant {
     policy("Dns", "allow-dns", () => ({
       podSelector: {},
       policyTypes: ["Egress"],
-      egress: [
-        {
-          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-          ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
-        },
-      ],
+      egress: [DNS_EGRESS_RULE],
     }));
     policy("Kafka", "allow-kafka", () => ({
       podSelector: {},
@@ -371,7 +367,7 @@ export class Tenant extends Construct implements ITenant {
               podSelector: { matchLabels: { "strimzi.io/cluster": kafka.clusterName, "strimzi.io/kind": "Kafka", "strimzi.io/broker-role": "true" } },
             },
           ],
-          ports: [...new Set(kafka.listeners.map((l) => l.port))].sort((a, b) => a - b).map((port) => ({ protocol: "TCP", port })),
+          ports: kafkaListenerPorts(kafka),
         },
       ],
     }));
