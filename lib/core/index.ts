@@ -4,3 +4,4 @@ export * from "./labels";
 export * from "./units";
 export * from "./permissions";
 export * from "./versions";
+export * from "./cloud-names";

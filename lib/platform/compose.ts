@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart } from "cdk8s";
 import { Construct } from "constructs";
-import { collectIssues, contextLabels, isValidationError, parseBytes, ValidationError, ValidationIssue } from "../core";
+import { collectIssues, contextLabels, isValidationError, parseBytes, roleArn, tenantRoleName, ValidationError, ValidationIssue } from "../core";
 import { RESTRICTED_NAMESPACE_LABELS } from "../k8s/security";
 import { KafkaUserQuotas } from "../k8s/kafka";
 import {
@@ -281,6 +281,8 @@ function buildRegion(
     network: region.network,
     secretStore,
     environment: spec.environment,
+    regionName: region.name,
+    aws: spec.aws,
   };
   const charts: RegionChart[] = [{ file: "platform", chart: platformChart }];
   const builds: TenantBuild[] = [];
@@ -299,7 +301,7 @@ function buildRegion(
 /** The region's checkpoint bucket (named in the spec, or Floe's default name); a bad name is a spec error. */
 function regionStorage(spec: PlatformSpec, region: RegionSpec, regionIndex: number, pending: ValidationIssue[]): ICheckpointStorage | undefined {
   const named = region.flink?.checkpointBucket;
-  const bucketName = named ?? CheckpointStorage.defaultBucketName(spec.environment, region.name);
+  const bucketName = named ?? CheckpointStorage.defaultBucketName(spec.environment, region.name, spec.aws?.accountId);
   try {
     return CheckpointStorage.fromBucketName(bucketName);
   } catch (e) {
@@ -326,6 +328,8 @@ interface TenantRegionContext {
   readonly network: RegionSpec["network"];
   readonly secretStore: SecretStore | undefined;
   readonly environment: string;
+  readonly regionName: string;
+  readonly aws: PlatformSpec["aws"];
 }
 
 /** What buildTenant made, for the region's capacity checks. */
@@ -392,6 +396,10 @@ function buildTenant(
       },
       adminGroups: tenant.adminGroups,
       viewerGroups: tenant.viewerGroups,
+      workloadRoleArn:
+        region.aws && (region.aws.workloadIdentity ?? "irsa") === "irsa"
+          ? roleArn(region.aws.accountId, tenantRoleName(region.environment, region.regionName, tenant.name))
+          : undefined,
       network: {
         flinkOperatorNamespace: region.network?.flinkOperatorNamespace,
         apiServerCidrs: region.network?.apiServerCidrs,

@@ -320,6 +320,12 @@ export const platformSpecSchema = z.strictObject({
   kind: z.literal("Platform").optional(),
   environment: dnsLabel,
   production: z.boolean().optional(),
+  aws: z
+    .strictObject({
+      accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
+      workloadIdentity: z.enum(["irsa", "pod-identity"]).optional(),
+    })
+    .optional(),
   regions: z.array(regionSchema).min(1),
   tenants: z.array(tenantSchema).optional(),
 });

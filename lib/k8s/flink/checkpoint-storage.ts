@@ -1,20 +1,6 @@
-import { checkS3BucketName, ValidationError } from "../../core";
+import { checkpointBucketName, checkS3BucketName, ICheckpointStorage, s3Uri, tenantStoragePrefix, ValidationError } from "../../core";
 
-/**
- * Where Flink keeps checkpoints, savepoints and HA metadata: an S3 bucket, with one prefix per tenant and one
- * per job below it. Implemented by the cloud component that provisions the bucket; offline it is built from
- * the bucket name (`CheckpointStorage.fromBucketName`).
- */
-export interface ICheckpointStorage {
-  /** Bucket name. */
-  readonly bucketName: string;
-  /** The key prefix a tenant owns: `tenants/<tenant>/`. */
-  tenantPrefix(tenant: string): string;
-  /** The key prefix of platform-owned jobs (no tenant): `platform/`. */
-  readonly platformPrefix: string;
-  /** URI of a key prefix, e.g. `s3://bucket/tenants/payments/enricher/checkpoints`. */
-  uri(keyPrefix: string): string;
-}
+export type { ICheckpointStorage } from "../../core/cloud-names";
 
 /** The state locations of one job. */
 export interface JobStatePaths {
@@ -36,9 +22,9 @@ export class CheckpointStorage implements ICheckpointStorage {
     return new CheckpointStorage(bucketName);
   }
 
-  /** Floe's deterministic bucket name for an environment and region: `floe-<environment>-<region>-state`. */
-  public static defaultBucketName(environment: string, region: string): string {
-    return `floe-${environment}-${region}-state`;
+  /** Floe's deterministic bucket name (`floe-<environment>-<region>-<account>`, or `...-state` without account). */
+  public static defaultBucketName(environment: string, region: string, accountId?: string): string {
+    return checkpointBucketName(environment, region, accountId);
   }
 
   public readonly platformPrefix = "platform/";
@@ -46,11 +32,11 @@ export class CheckpointStorage implements ICheckpointStorage {
   private constructor(public readonly bucketName: string) {}
 
   public tenantPrefix(tenant: string): string {
-    return `tenants/${tenant}/`;
+    return tenantStoragePrefix(tenant);
   }
 
   public uri(keyPrefix: string): string {
-    return `s3://${this.bucketName}/${keyPrefix.replace(/^\/+/, "").replace(/\/+$/, "")}`;
+    return s3Uri(this.bucketName, keyPrefix);
   }
 }
 

@@ -143,6 +143,11 @@ export interface TenantProps {
    */
   readonly viewerGroups?: readonly string[];
   /**
+   * IAM role of the tenant's workloads (IRSA): annotated on the Flink service account.
+   * @default - no annotation (EKS Pod Identity, or no cloud role)
+   */
+  readonly workloadRoleArn?: string;
+  /**
    * Network isolation settings.
    * @default - default-deny, DNS, Kafka brokers, Flink operator, HTTPS egress
    */
@@ -322,7 +327,12 @@ export class Tenant extends Construct implements ITenant {
     new ApiObject(this, "FlinkServiceAccount", {
       apiVersion: "v1",
       kind: "ServiceAccount",
-      metadata: { name: this.flinkServiceAccount, namespace: this.namespace, labels: componentLabels("flink", name, "service-account") },
+      metadata: {
+        name: this.flinkServiceAccount,
+        namespace: this.namespace,
+        labels: componentLabels("flink", name, "service-account"),
+        ...(this.props.workloadRoleArn ? { annotations: { "eks.amazonaws.com/role-arn": this.props.workloadRoleArn } } : {}),
+      },
       automountServiceAccountToken: true,
     });
     object("FlinkRole", "Role", rbac, this.flinkServiceAccount, {

@@ -1,0 +1,107 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { externalSecretsRoleName, roleArn, tenantSecretName } from "../core";
+import { externalSecretsPolicy, irsaTrustPolicy } from "./policies";
+
+/** One secret value, given as a Pulumi secret. */
+export interface PlatformSecretValue {
+  /** Owning tenant. */
+  readonly tenant: string;
+  /** Secret name within the tenant (the `secrets[].name` of the spec). */
+  readonly name: string;
+  /** The value (a JSON string for multi-key secrets); always stored as a Pulumi secret. */
+  readonly value: pulumi.Input<string>;
+}
+
+/** Arguments of {@link PlatformSecrets}. */
+export interface PlatformSecretsArgs {
+  /** Environment name (the secrets' name prefix). */
+  readonly environment: string;
+  /** Region name of the spec (part of the deterministic names). */
+  readonly region: string;
+  /**
+   * AWS region, when it differs from the spec's region name.
+   * @default - the region name
+   */
+  readonly awsRegion?: string;
+  /** AWS account id. */
+  readonly accountId: string;
+  /** The values. */
+  readonly secrets: readonly PlatformSecretValue[];
+  /** The cluster's OIDC provider, for the External Secrets Operator's role. */
+  readonly oidcProviderArn: pulumi.Input<string>;
+  /** The cluster's OIDC issuer URL. */
+  readonly oidcIssuer: string;
+  /**
+   * The External Secrets Operator's service account.
+   * @default { namespace: "external-secrets", name: "external-secrets" }
+   */
+  readonly externalSecretsServiceAccount?: { readonly namespace: string; readonly name: string };
+  /**
+   * KMS key to encrypt the secrets with.
+   * @default - the account's aws/secretsmanager key
+   */
+  readonly kmsKeyArn?: pulumi.Input<string>;
+}
+
+/**
+ * Secrets Manager secrets named `<environment>/<tenant>/<name>` (what the ExternalSecrets resolve) holding
+ * values given as Pulumi secrets, and the External Secrets Operator's role, limited to the environment's
+ * secrets in the region.
+ */
+export class PlatformSecrets extends pulumi.ComponentResource {
+  /** Names of the secrets (never their values). */
+  public readonly secretNames: readonly string[];
+  /** ARN of the External Secrets Operator role (deterministic). */
+  public readonly externalSecretsRoleArn: string;
+  /** The secret versions (their `secretString` is a Pulumi secret). */
+  public readonly versions: readonly aws.secretsmanager.SecretVersion[];
+
+  constructor(name: string, args: PlatformSecretsArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("floe:cloud:PlatformSecrets", name, {}, opts);
+    const names: string[] = [];
+    const versions: aws.secretsmanager.SecretVersion[] = [];
+    for (const s of [...args.secrets].sort((a, b) => (`${a.tenant}/${a.name}` < `${b.tenant}/${b.name}` ? -1 : 1))) {
+      const secretName = tenantSecretName(args.environment, s.tenant, s.name);
+      names.push(secretName);
+      const secret = new aws.secretsmanager.Secret(
+        `${name}-${s.tenant}-${s.name}`,
+        {
+          name: secretName,
+          ...(args.kmsKeyArn ? { kmsKeyId: args.kmsKeyArn } : {}),
+          recoveryWindowInDays: 30,
+          tags: { "floe.dev/environment": args.environment, "floe.dev/tenant": s.tenant },
+        },
+        { parent: this, retainOnDelete: true },
+      );
+      versions.push(
+        new aws.secretsmanager.SecretVersion(
+          `${name}-${s.tenant}-${s.name}-value`,
+          { secretId: secret.id, secretString: pulumi.secret(s.value) },
+          { parent: this },
+        ),
+      );
+    }
+    this.secretNames = names;
+    this.versions = versions;
+    const sa = args.externalSecretsServiceAccount ?? { namespace: "external-secrets", name: "external-secrets" };
+    const esoRoleName = externalSecretsRoleName(args.environment, args.region);
+    this.externalSecretsRoleArn = roleArn(args.accountId, esoRoleName);
+    const role = new aws.iam.Role(
+      `${name}-external-secrets`,
+      {
+        name: esoRoleName,
+        assumeRolePolicy: pulumi
+          .output(args.oidcProviderArn)
+          .apply((arn) => JSON.stringify(irsaTrustPolicy({ oidcProviderArn: arn, oidcIssuer: args.oidcIssuer, serviceAccounts: [sa] }))),
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-external-secrets-read`,
+      { role: role.name, policy: JSON.stringify(externalSecretsPolicy({ region: args.awsRegion ?? args.region, accountId: args.accountId, environment: args.environment })) },
+      { parent: this },
+    );
+    this.registerOutputs({ secretNames: this.secretNames, externalSecretsRoleArn: this.externalSecretsRoleArn });
+  }
+}

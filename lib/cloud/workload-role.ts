@@ -1,0 +1,104 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { roleArn, tenantRoleName } from "../core";
+import { CheckpointStorage } from "./checkpoint-storage";
+import { irsaTrustPolicy, podIdentityTrustPolicy, tenantWorkloadPolicy } from "./policies";
+
+/** How pods get the role. */
+export type WorkloadIdentity =
+  | { readonly type: "irsa"; readonly oidcProviderArn: pulumi.Input<string>; readonly oidcIssuer: string }
+  | { readonly type: "pod-identity"; readonly clusterName: pulumi.Input<string> };
+
+/** Arguments of a {@link TenantWorkloadRole}. */
+export interface TenantWorkloadRoleArgs {
+  /** Environment name. */
+  readonly environment: string;
+  /** Region name of the spec (part of the deterministic names). */
+  readonly region: string;
+  /**
+   * AWS region, when it differs from the spec's region name.
+   * @default - the region name
+   */
+  readonly awsRegion?: string;
+  /** AWS account id. */
+  readonly accountId: string;
+  /** Tenant name (its namespace). */
+  readonly tenant: string;
+  /** The region's checkpoint storage. */
+  readonly storage: CheckpointStorage;
+  /** The tenant's service accounts that may assume the role (in namespace `tenant`). */
+  readonly serviceAccounts: readonly string[];
+  /** IRSA (the cluster's OIDC provider) or EKS Pod Identity. */
+  readonly identity: WorkloadIdentity;
+}
+
+/**
+ * The IAM role of one tenant's workloads in one region: assumable only by the tenant's service accounts
+ * (IRSA trust on `system:serviceaccount:<tenant>:<sa>`, or Pod Identity associations), allowed only the
+ * object actions and listing under `tenants/<tenant>/` of the region's bucket, and the bucket's key via S3.
+ * Its name and ARN are deterministic, so the service account annotation renders offline.
+ */
+export class TenantWorkloadRole extends pulumi.ComponentResource {
+  /** Role name. */
+  public readonly roleName: string;
+  /** Role ARN (deterministic: `arn:aws:iam::<account>:role/<name>`). */
+  public readonly roleArn: string;
+  /** The role. */
+  public readonly role: aws.iam.Role;
+
+  constructor(name: string, args: TenantWorkloadRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("floe:cloud:TenantWorkloadRole", name, {}, opts);
+    this.roleName = tenantRoleName(args.environment, args.region, args.tenant);
+    this.roleArn = roleArn(args.accountId, this.roleName);
+    const identity = args.identity;
+    const trust =
+      identity.type === "irsa"
+        ? pulumi.output(identity.oidcProviderArn).apply((arn) =>
+            JSON.stringify(
+              irsaTrustPolicy({
+                oidcProviderArn: arn,
+                oidcIssuer: identity.oidcIssuer,
+                serviceAccounts: args.serviceAccounts.map((sa) => ({ namespace: args.tenant, name: sa })),
+              }),
+            ),
+          )
+        : JSON.stringify(podIdentityTrustPolicy(args.accountId));
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: this.roleName,
+        assumeRolePolicy: trust,
+        maxSessionDuration: 3600,
+        tags: { "floe.dev/environment": args.environment, "floe.dev/region": args.region, "floe.dev/tenant": args.tenant },
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-state-access`,
+      {
+        role: this.role.name,
+        policy: args.storage.kmsKeyArn.apply((kmsKeyArn) =>
+          JSON.stringify(
+            tenantWorkloadPolicy({
+              bucketName: args.storage.bucketName,
+              tenantPrefix: args.storage.tenantPrefix(args.tenant),
+              kmsKeyArn,
+              region: args.awsRegion ?? args.region,
+            }),
+          ),
+        ),
+      },
+      { parent: this },
+    );
+    if (identity.type === "pod-identity") {
+      for (const sa of [...args.serviceAccounts].sort()) {
+        new aws.eks.PodIdentityAssociation(
+          `${name}-${sa}`,
+          { clusterName: identity.clusterName, namespace: args.tenant, serviceAccount: sa, roleArn: this.role.arn },
+          { parent: this },
+        );
+      }
+    }
+    this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName });
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Names both the Kubernetes side and the Pulumi side derive from the spec (the seam): charts never read
+ * Pulumi outputs, so these are pure functions of environment, region, account and tenant.
+ */
+import { shortHash } from "./names";
+
+/**
+ * Where Flink keeps checkpoints, savepoints and HA metadata: an S3 bucket, with one prefix per tenant and one
+ * per job below it. Implemented offline from a bucket name (`CheckpointStorage.fromBucketName`) and by the
+ * Pulumi component that provisions the bucket (same deterministic name).
+ */
+export interface ICheckpointStorage {
+  /** Bucket name. */
+  readonly bucketName: string;
+  /** The key prefix a tenant owns: `tenants/<tenant>/`. */
+  tenantPrefix(tenant: string): string;
+  /** The key prefix of platform-owned jobs (no tenant): `platform/`. */
+  readonly platformPrefix: string;
+  /** URI of a key prefix, e.g. `s3://bucket/tenants/payments/enricher/checkpoints`. */
+  uri(keyPrefix: string): string;
+}
+
+/** `tenants/<tenant>/` */
+export function tenantStoragePrefix(tenant: string): string {
+  return `tenants/${tenant}/`;
+}
+
+/** `s3://<bucket>/<prefix>` without leading or trailing slashes in the prefix. */
+export function s3Uri(bucket: string, keyPrefix: string): string {
+  return `s3://${bucket}/${keyPrefix.replace(/^\/+/, "").replace(/\/+$/, "")}`;
+}
+
+/** A name cut to `max` characters, keeping it unique with a hash of the full name. */
+function fit(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const hash = shortHash(name, 8);
+  return `${name.slice(0, max - hash.length - 1).replace(/-+$/, "")}-${hash}`;
+}
+
+/**
+ * The checkpoint bucket of an environment and region: `floe-<environment>-<region>-<account>` when the AWS
+ * account is known (globally unique), else `floe-<environment>-<region>-state`; at most 63 characters.
+ */
+export function checkpointBucketName(environment: string, region: string, accountId?: string): string {
+  return fit(`floe-${environment}-${region}-${accountId ?? "state"}`, 63);
+}
+
+/** The IAM role of a tenant's workloads in a region: `floe-<environment>-<region>-<tenant>` (at most 64). */
+export function tenantRoleName(environment: string, region: string, tenant: string): string {
+  return fit(`floe-${environment}-${region}-${tenant}`, 64);
+}
+
+/** `arn:aws:iam::<account>:role/<name>` */
+export function roleArn(accountId: string, roleName: string): string {
+  return `arn:aws:iam::${accountId}:role/${roleName}`;
+}
+
+/** The Secrets Manager name of a tenant secret: `<environment>/<tenant>/<name>`. */
+export function tenantSecretName(environment: string, tenant: string, name: string): string {
+  return `${environment}/${tenant}/${name}`;
+}
+
+/** The IAM role of the External Secrets Operator in a region: `floe-<environment>-<region>-external-secrets`. */
+export function externalSecretsRoleName(environment: string, region: string): string {
+  return fit(`floe-${environment}-${region}-external-secrets`, 64);
+}

@@ -1,0 +1,209 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CheckpointStorage as OfflineStorage, checkpointBucketName, jobStatePaths, roleArn, tenantRoleName } from "../../lib";
+import { CheckpointStorage, PlatformSecrets, statefulResourceOptions, TenantWorkloadRole } from "../../lib/cloud";
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+}
+const registered: Registered[] = [];
+
+pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+      const arn =
+        args.type === "aws:kms/key:Key"
+          ? `arn:aws:kms:eu-west-1:123456789012:key/${args.name}`
+          : args.type === "aws:s3/bucket:Bucket"
+            ? `arn:aws:s3:::${args.inputs.bucket}`
+            : `arn:aws:mock:::${args.name}`;
+      return { id: `${args.name}-id`, state: { ...args.inputs, arn, keyId: `${args.name}-key-id` } };
+    },
+    call: (args) => args.inputs,
+  },
+  "floe",
+  "test",
+  false,
+);
+
+const valueOf = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply(resolve));
+const settle = () => new Promise((r) => setTimeout(r, 50));
+const ofType = (type: string, prefix: string) => registered.filter((r) => r.type === type && r.name.startsWith(prefix));
+const base = { environment: "prod", region: "eu-west-1", accountId: "123456789012" };
+
+describe("CheckpointStorage (Pulumi)", () => {
+  const storage = new CheckpointStorage("euw1", {
+    ...base,
+    replication: {
+      destinationBucketArn: "arn:aws:s3:::floe-prod-us-east-1-123456789012",
+      destinationKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/peer",
+      roleArn: "arn:aws:iam::123456789012:role/floe-replication",
+      prefixes: ["tenants/payments/fraud-scorer/savepoints/"],
+    },
+  });
+  beforeAll(async () => {
+    await valueOf(storage.bucketArn);
+    await valueOf(storage.kmsKeyArn);
+    await settle();
+  });
+
+  test("the bucket has the deterministic name the Flink constructs derive offline", () => {
+    expect(storage.bucketName).toBe("floe-prod-eu-west-1-123456789012");
+    expect(storage.bucketName).toBe(checkpointBucketName("prod", "eu-west-1", "123456789012"));
+    expect(OfflineStorage.defaultBucketName("prod", "eu-west-1", "123456789012")).toBe(storage.bucketName);
+    const offline = jobStatePaths(OfflineStorage.fromBucketName(storage.bucketName), "tenants/payments/fraud-scorer/");
+    expect(jobStatePaths(storage, "tenants/payments/fraud-scorer/")).toEqual(offline);
+    expect(ofType("aws:s3/bucket:Bucket", "euw1")[0].inputs).toMatchObject({ bucket: storage.bucketName, forceDestroy: false });
+  });
+
+  test("KMS key with rotation; SSE-KMS by default with bucket keys", () => {
+    expect(ofType("aws:kms/key:Key", "euw1")[0].inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    const sse = ofType("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "euw1")[0].inputs;
+    expect(sse.rules[0]).toEqual({ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:eu-west-1:123456789012:key/euw1-key" }, bucketKeyEnabled: true });
+  });
+
+  test("versioning, public access block, owner-enforced ownership", () => {
+    expect(ofType("aws:s3/bucketVersioning:BucketVersioning", "euw1")[0].inputs.versioningConfiguration).toEqual({ status: "Enabled" });
+    expect(ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "euw1")[0].inputs).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    expect(ofType("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "euw1")[0].inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
+  });
+
+  test("bucket policy denies non-TLS access on the bucket and its objects", () => {
+    const policy = JSON.parse(ofType("aws:s3/bucketPolicy:BucketPolicy", "euw1")[0].inputs.policy);
+    expect(policy.Statement).toEqual([
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: ["arn:aws:s3:::floe-prod-eu-west-1-123456789012", "arn:aws:s3:::floe-prod-eu-west-1-123456789012/*"],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ]);
+  });
+
+  test("lifecycle expires only non-current versions and aborted uploads, never live data", () => {
+    const rules = ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "euw1")[0].inputs.rules;
+    expect(rules).toEqual([
+      { id: "expire-noncurrent-versions", status: "Enabled", filter: { prefix: "" }, noncurrentVersionExpiration: { noncurrentDays: 7 } },
+      { id: "abort-incomplete-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 2 } },
+    ]);
+    for (const r of rules) expect(r.expiration).toBeUndefined();
+  });
+
+  test("savepoints replicate to the peer region's bucket, encrypted with its key", () => {
+    const config = ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "euw1")[0].inputs;
+    expect(config.role).toBe("arn:aws:iam::123456789012:role/floe-replication");
+    expect(config.rules).toEqual([
+      {
+        id: "savepoints-0",
+        priority: 0,
+        status: "Enabled",
+        filter: { prefix: "tenants/payments/fraud-scorer/savepoints/" },
+        deleteMarkerReplication: { status: "Disabled" },
+        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+        destination: { bucket: "arn:aws:s3:::floe-prod-us-east-1-123456789012", encryptionConfiguration: { replicaKmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/peer" } },
+      },
+    ]);
+  });
+
+  test("bucket and key are retained and protected by default (and only when asked otherwise, not)", () => {
+    expect(statefulResourceOptions({}, storage)).toEqual({ parent: storage, retainOnDelete: true, protect: true });
+    expect(statefulResourceOptions({ retainOnDelete: false, protect: false }, storage)).toMatchObject({ retainOnDelete: false, protect: false });
+    expect((storage.bucket as unknown as { __protect?: boolean }).__protect).toBe(true);
+    expect((storage.key as unknown as { __protect?: boolean }).__protect).toBe(true);
+  });
+
+  test("fails InvalidAccountId", () => {
+    expect(() => new CheckpointStorage("bad", { ...base, accountId: "12" })).toThrow(/InvalidAccountId/);
+  });
+});
+
+describe("TenantWorkloadRole (Pulumi)", () => {
+  const storage = new CheckpointStorage("roles-storage", base);
+  const role = new TenantWorkloadRole("payments", {
+    ...base,
+    tenant: "payments",
+    storage,
+    serviceAccounts: ["payments-flink"],
+    identity: { type: "irsa", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC", oidcIssuer: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC" },
+  });
+  beforeAll(async () => {
+    await valueOf(role.role.arn);
+    await settle();
+  });
+
+  test("deterministic name and ARN (what the service account annotation renders)", () => {
+    expect(role.roleName).toBe("floe-prod-eu-west-1-payments");
+    expect(role.roleArn).toBe(roleArn("123456789012", tenantRoleName("prod", "eu-west-1", "payments")));
+    expect(ofType("aws:iam/role:Role", "payments")[0].inputs.name).toBe(role.roleName);
+  });
+
+  test("trusted only by the tenant's service account through the OIDC provider", () => {
+    const trust = JSON.parse(ofType("aws:iam/role:Role", "payments")[0].inputs.assumeRolePolicy);
+    expect(trust.Statement[0].Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub"]).toEqual(["system:serviceaccount:payments:payments-flink"]);
+  });
+
+  test("its only permissions are the tenant prefix and the bucket key via S3", () => {
+    const policy = JSON.parse(ofType("aws:iam/rolePolicy:RolePolicy", "payments")[0].inputs.policy);
+    expect(policy.Statement.map((s: any) => s.Resource)).toEqual([
+      ["arn:aws:s3:::floe-prod-eu-west-1-123456789012/tenants/payments/*"],
+      ["arn:aws:s3:::floe-prod-eu-west-1-123456789012"],
+      ["arn:aws:kms:eu-west-1:123456789012:key/roles-storage-key"],
+    ]);
+  });
+
+  test("EKS Pod Identity: trust the pods service and associate each service account", async () => {
+    const pod = new TenantWorkloadRole("analytics", { ...base, tenant: "analytics", storage, serviceAccounts: ["analytics-flink"], identity: { type: "pod-identity", clusterName: "prod-euw1" } });
+    await valueOf(pod.role.arn);
+    await settle();
+    const trust = JSON.parse(ofType("aws:iam/role:Role", "analytics")[0].inputs.assumeRolePolicy);
+    expect(trust.Statement[0].Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
+    expect(ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation", "analytics")[0].inputs).toMatchObject({
+      clusterName: "prod-euw1",
+      namespace: "analytics",
+      serviceAccount: "analytics-flink",
+    });
+  });
+});
+
+describe("PlatformSecrets (Pulumi)", () => {
+  const value = JSON.stringify({ username: "cdc", password: "hunter2-very-secret" });
+  const secrets = new PlatformSecrets("secrets", {
+    ...base,
+    secrets: [{ tenant: "payments", name: "orders-db-cdc", value: pulumi.secret(value) }],
+    oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+    oidcIssuer: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+  });
+  beforeAll(async () => {
+    await valueOf(secrets.versions[0].arn);
+    await settle();
+  });
+
+  test("secret names are the ones the ExternalSecrets resolve", () => {
+    expect(secrets.secretNames).toEqual(["prod/payments/orders-db-cdc"]);
+    expect(ofType("aws:secretsmanager/secret:Secret", "secrets")[0].inputs.name).toBe("prod/payments/orders-db-cdc");
+  });
+
+  test("values stay Pulumi secrets, and appear in no non-secret input or output", async () => {
+    expect(await pulumi.isSecret(secrets.versions[0].secretString)).toBe(true);
+    const nonSecret = registered.filter((r) => r.type !== "aws:secretsmanager/secretVersion:SecretVersion");
+    expect(JSON.stringify(nonSecret)).not.toContain("hunter2");
+    expect(JSON.stringify({ names: secrets.secretNames, role: secrets.externalSecretsRoleArn })).not.toContain("hunter2");
+  });
+
+  test("the External Secrets Operator role reads only this environment's secrets", () => {
+    expect(secrets.externalSecretsRoleArn).toBe("arn:aws:iam::123456789012:role/floe-prod-eu-west-1-external-secrets");
+    const policy = JSON.parse(ofType("aws:iam/rolePolicy:RolePolicy", "secrets")[0].inputs.policy);
+    expect(policy.Statement[0].Resource).toEqual(["arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/*"]);
+    const trust = JSON.parse(ofType("aws:iam/role:Role", "secrets")[0].inputs.assumeRolePolicy);
+    expect(trust.Statement[0].Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub"]).toEqual(["system:serviceaccount:external-secrets:external-secrets"]);
+  });
+});

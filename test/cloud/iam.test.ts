@@ -1,0 +1,114 @@
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { bucketTlsOnlyPolicy, externalSecretsPolicy, irsaTrustPolicy, tenantWorkloadPolicy } from "../../lib/cloud/policies";
+
+const account = "123456789012";
+const bucket = "floe-prod-eu-west-1-123456789012";
+const otherBucket = "floe-prod-us-east-1-123456789012";
+const kmsKeyArn = `arn:aws:kms:eu-west-1:${account}:key/1111-2222`;
+const roleOf = (tenant: string) => tenantWorkloadPolicy({ bucketName: bucket, tenantPrefix: `tenants/${tenant}/`, kmsKeyArn, region: "eu-west-1" });
+
+/** AWS's default key policy (the one a key created without a policy gets): key use is delegated to IAM. */
+const defaultKeyPolicy = {
+  Version: "2012-10-17",
+  Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }],
+};
+
+async function simulate(input: { tenant: string; action: string; resource: string; context?: Record<string, string | string[]>; withBucketPolicy?: boolean }) {
+  const result = await runSimulation(
+    {
+      request: {
+        principal: `arn:aws:iam::${account}:role/floe-prod-eu-west-1-${input.tenant}`,
+        action: input.action,
+        resource: { resource: input.resource, accountId: account },
+        contextVariables: { "aws:SecureTransport": "true", ...(input.context ?? {}) },
+      },
+      identityPolicies: [{ name: "state-access", policy: roleOf(input.tenant) }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: input.withBucketPolicy === false ? defaultKeyPolicy : bucketTlsOnlyPolicy(input.resource.startsWith(`arn:aws:s3:::${otherBucket}`) ? otherBucket : bucket),
+    },
+    {},
+  );
+  return (result as { overallResult: string }).overallResult;
+}
+
+describe("tenant workload role (proven with iam-simulate)", () => {
+  test("tenant A may read, write and delete objects under its own prefix", async () => {
+    for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]) {
+      expect(await simulate({ tenant: "payments", action, resource: `arn:aws:s3:::${bucket}/tenants/payments/fraud-scorer/checkpoints/chk-1/_metadata` })).toBe("Allowed");
+    }
+  });
+
+  test("and list only its own prefix", async () => {
+    expect(await simulate({ tenant: "payments", action: "s3:ListBucket", resource: `arn:aws:s3:::${bucket}`, context: { "s3:prefix": "tenants/payments/fraud-scorer/" } })).toBe("Allowed");
+    expect(await simulate({ tenant: "payments", action: "s3:ListBucket", resource: `arn:aws:s3:::${bucket}`, context: { "s3:prefix": "tenants/analytics/" } })).toBe("ImplicitlyDenied");
+    expect(await simulate({ tenant: "payments", action: "s3:ListBucket", resource: `arn:aws:s3:::${bucket}` })).toBe("ImplicitlyDenied");
+  });
+
+  test("tenant A is denied on tenant B's prefix", async () => {
+    expect(await simulate({ tenant: "payments", action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/tenants/analytics/daily-rollup/savepoints/sp-1/_metadata` })).toBe("ImplicitlyDenied");
+    expect(await simulate({ tenant: "payments", action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/tenants/payments-archive/x` })).toBe("ImplicitlyDenied");
+    expect(await simulate({ tenant: "payments", action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/platform/x` })).toBe("ImplicitlyDenied");
+  });
+
+  test("tenant A is denied on another bucket, even under its own prefix", async () => {
+    expect(await simulate({ tenant: "payments", action: "s3:GetObject", resource: `arn:aws:s3:::${otherBucket}/tenants/payments/x` })).toBe("ImplicitlyDenied");
+  });
+
+  test("tenant A cannot delete the bucket or change its policy", async () => {
+    expect(await simulate({ tenant: "payments", action: "s3:DeleteBucket", resource: `arn:aws:s3:::${bucket}` })).toBe("ImplicitlyDenied");
+    expect(await simulate({ tenant: "payments", action: "s3:PutBucketPolicy", resource: `arn:aws:s3:::${bucket}` })).toBe("ImplicitlyDenied");
+  });
+
+  test("without TLS even its own prefix is explicitly denied by the bucket policy", async () => {
+    expect(await simulate({ tenant: "payments", action: "s3:GetObject", resource: `arn:aws:s3:::${bucket}/tenants/payments/x`, context: { "aws:SecureTransport": "false" } })).toBe(
+      "ExplicitlyDenied",
+    );
+  });
+
+  test("the bucket key is usable only through S3 in the bucket's region", async () => {
+    expect(await simulate({ tenant: "payments", action: "kms:Decrypt", resource: kmsKeyArn, context: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" }, withBucketPolicy: false })).toBe("Allowed");
+    expect(await simulate({ tenant: "payments", action: "kms:Decrypt", resource: kmsKeyArn, withBucketPolicy: false })).toBe("ImplicitlyDenied");
+    expect(await simulate({ tenant: "payments", action: "kms:Encrypt", resource: kmsKeyArn, context: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" }, withBucketPolicy: false })).toBe(
+      "ImplicitlyDenied",
+    );
+  });
+});
+
+describe("policy documents", () => {
+  test("IRSA trust: only the listed service accounts of the tenant namespace, audience sts", () => {
+    const trust = irsaTrustPolicy({
+      oidcProviderArn: `arn:aws:iam::${account}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC`,
+      oidcIssuer: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+      serviceAccounts: [{ namespace: "payments", name: "payments-flink" }],
+    });
+    expect(trust.Statement[0]).toEqual({
+      Effect: "Allow",
+      Principal: { Federated: `arn:aws:iam::${account}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC` },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: {
+        StringEquals: {
+          "oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com",
+          "oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub": ["system:serviceaccount:payments:payments-flink"],
+        },
+      },
+    });
+  });
+
+  test("the External Secrets Operator may read only the environment's secrets in its region", async () => {
+    const policy = externalSecretsPolicy({ region: "eu-west-1", accountId: account, environment: "prod" });
+    const sim = async (resource: string) =>
+      ((await runSimulation(
+        {
+          request: { principal: `arn:aws:iam::${account}:role/eso`, action: "secretsmanager:GetSecretValue", resource: { resource, accountId: account }, contextVariables: {} },
+          identityPolicies: [{ name: "eso", policy }],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+        },
+        {},
+      )) as { overallResult: string }).overallResult;
+    expect(await sim(`arn:aws:secretsmanager:eu-west-1:${account}:secret:prod/payments/orders-db-cdc-AbCdEf`)).toBe("Allowed");
+    expect(await sim(`arn:aws:secretsmanager:eu-west-1:${account}:secret:staging/payments/orders-db-cdc-AbCdEf`)).toBe("ImplicitlyDenied");
+    expect(await sim(`arn:aws:secretsmanager:us-east-1:${account}:secret:prod/payments/orders-db-cdc-AbCdEf`)).toBe("ImplicitlyDenied");
+  });
+});
