@@ -31,6 +31,11 @@ describe("package entry point", () => {
       encoding: "utf8",
     });
     expect(out).toBe("function,function,function,function");
+    const cloud = execFileSync(process.execPath, ["-e", "const c = require('floe-platform/cloud'); process.stdout.write([typeof c.CheckpointStorage, typeof c.TenantWorkloadRole, typeof c.PlatformSecrets].join(','))"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    expect(cloud).toBe("function,function,function");
   });
 
   test("the declared types file exists after the build", () => {
