@@ -29,6 +29,11 @@ export interface CheckpointStorageArgs {
   /** AWS account id (12 digits); part of the bucket name. */
   readonly accountId: string;
   /**
+   * Bucket name, when the spec names one (`regions[].flink.checkpointBucket`).
+   * @default `floe-<environment>-<region>-<account>`
+   */
+  readonly bucketName?: string;
+  /**
    * Days a non-current object version is kept before it expires (live checkpoint data never expires).
    * @default 7
    */
@@ -83,7 +88,7 @@ export class CheckpointStorage extends pulumi.ComponentResource implements IChec
 
   constructor(name: string, args: CheckpointStorageArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("floe:cloud:CheckpointStorage", name, {}, opts);
-    this.bucketName = checkpointBucketName(args.environment, args.region, args.accountId);
+    this.bucketName = args.bucketName ?? checkpointBucketName(args.environment, args.region, args.accountId);
     ValidationError.throwIfAny([
       ...checkS3BucketName(this.bucketName, { scope: name, field: "bucketName" }),
       ...(/^\d{12}$/.test(args.accountId)

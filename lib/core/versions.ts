@@ -55,3 +55,15 @@ export const DEBEZIUM_CONNECTORS = {
 
 /** A Debezium connector kind Floe types. */
 export type DebeziumConnectorKind = keyof typeof DEBEZIUM_CONNECTORS;
+
+/** Pinned Helm charts of the operators the Pulumi delivery installs (chart, version, repository). */
+export const OPERATOR_CHARTS = {
+  strimzi: { chart: "strimzi-kafka-operator", version: STRIMZI_VERSION, repo: "https://strimzi.io/charts/", namespace: "strimzi" },
+  flink: {
+    chart: "flink-kubernetes-operator",
+    version: FLINK_OPERATOR_VERSION,
+    repo: `https://downloads.apache.org/flink/flink-kubernetes-operator-${FLINK_OPERATOR_VERSION}/`,
+    namespace: "flink-operator",
+  },
+  externalSecrets: { chart: "external-secrets", version: "1.0.0", repo: "https://charts.external-secrets.io", namespace: "external-secrets" },
+} as const;

@@ -397,7 +397,7 @@ function buildTenant(
       adminGroups: tenant.adminGroups,
       viewerGroups: tenant.viewerGroups,
       workloadRoleArn:
-        region.aws && (region.aws.workloadIdentity ?? "irsa") === "irsa"
+        region.aws?.accountId && (region.aws.workloadIdentity ?? "irsa") === "irsa"
           ? roleArn(region.aws.accountId, tenantRoleName(region.environment, region.regionName, tenant.name))
           : undefined,
       network: {

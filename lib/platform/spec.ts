@@ -133,8 +133,23 @@ const connectRegionSchema = z
     path: ["connectors"],
   });
 
+const clusterSchema = z.strictObject({
+  kubeconfig: z
+    .union([
+      z.strictObject({ config: z.string().min(1) }),
+      z.strictObject({ stackReference: z.string().min(1), output: z.string().min(1) }),
+    ])
+    .optional(),
+  oidcProviderArn: z.string().min(1).optional(),
+  oidcIssuer: z.string().regex(/^https:\/\//, "must be the https:// issuer URL of the cluster's OIDC provider").optional(),
+  clusterName: z.string().min(1).optional(),
+});
+
 const regionSchema = z.strictObject({
   name: dnsLabel,
+  awsRegion: z.string().optional(),
+  cluster: clusterSchema.optional(),
+  operators: z.strictObject({ install: z.boolean().optional() }).optional(),
   kafka: kafkaSchema,
   flink: flinkRegionSchema.optional(),
   connect: connectRegionSchema.optional(),
@@ -320,9 +335,10 @@ export const platformSpecSchema = z.strictObject({
   kind: z.literal("Platform").optional(),
   environment: dnsLabel,
   production: z.boolean().optional(),
+  delivery: z.enum(["pulumi", "gitops"]).optional(),
   aws: z
     .strictObject({
-      accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
+      accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id").optional(),
       workloadIdentity: z.enum(["irsa", "pod-identity"]).optional(),
     })
     .optional(),
@@ -519,6 +535,19 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
   issues.push(...duplicateNames("DuplicateRegion", "regions", spec.regions, "region"));
   const tenants = spec.tenants ?? [];
   issues.push(...duplicateNames("DuplicateTenant", "tenants", tenants, "tenant"));
+  if (spec.delivery === "pulumi") {
+    spec.regions.forEach((region, ri) => {
+      if (region.cluster?.kubeconfig) return;
+      issues.push({
+        code: "ClusterKubeconfigMissing",
+        scope: `regions[${ri}]`,
+        field: "cluster.kubeconfig",
+        value: undefined,
+        message: "delivery pulumi applies the region's manifests, so the stack needs the cluster's kubeconfig",
+        fix: "set cluster.kubeconfig to { config: <stack config key> } or { stackReference: <stack>, output: <output> }, or use delivery gitops",
+      });
+    });
+  }
   const reserved = new Set(["default", "kube-system", "kube-public", "kube-node-lease", ...spec.regions.map((r) => r.kafka.namespace ?? "kafka")]);
   tenants.forEach((tenant, ti) => {
     const scope = `tenants[${ti}]`;

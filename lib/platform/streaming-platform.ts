@@ -1,0 +1,221 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { OPERATOR_CHARTS, ValidationError, ValidationIssue } from "../core";
+import { CheckpointStorage } from "../cloud/checkpoint-storage";
+import { PlatformSecrets } from "../cloud/platform-secrets";
+import { TenantWorkloadRole, WorkloadIdentity } from "../cloud/workload-role";
+import { renderPlatform, RenderedTree } from "../gitops/render";
+import { composePlatform, ComposedPlatform, DEFAULT_KAFKA_NAMESPACE } from "./compose";
+import { PlatformSpec, RegionSpec } from "./spec";
+
+/** Arguments of a {@link StreamingPlatform}. */
+export interface StreamingPlatformArgs {
+  /** The parsed platform spec (`loadPlatformSpec`). */
+  readonly spec: PlatformSpec;
+  /**
+   * Secret values by `<tenant>/<name>` (the spec's `tenants[].secrets[]`), as Pulumi secrets.
+   * @default - none (secrets then must already exist in Secrets Manager)
+   */
+  readonly secretValues?: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * Kubeconfig per region name (`delivery: pulumi`); read from stack config or a stack reference by the stack.
+   * @default - none (required for `delivery: pulumi`)
+   */
+  readonly kubeconfigs?: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+/** What the stack exports per region. */
+export interface RegionOutputs {
+  /** Checkpoint bucket name. */
+  readonly bucketName: string;
+  /** Kafka bootstrap address (the first listener). */
+  readonly bootstrap: string;
+  /** Workload role ARN per tenant. */
+  readonly tenantRoleArns: Readonly<Record<string, string>>;
+  /** The External Secrets Operator's role ARN. */
+  readonly externalSecretsRoleArn?: string;
+}
+
+/**
+ * The whole platform as one Pulumi component: per region, an AWS provider for the region, the checkpoint
+ * storage, each tenant's workload role and the platform secrets; with `delivery: pulumi` also a Kubernetes
+ * provider for the region's cluster, the pinned operators (Strimzi, Flink operator, External Secrets) and
+ * the manifests `floe synth` renders, applied with `yaml.v2.ConfigGroup` after the operators (platform file
+ * first, then the tenants'). With `delivery: gitops` the manifests are left to the GitOps controller.
+ */
+export class StreamingPlatform extends pulumi.ComponentResource {
+  /** The rendered tree the stack applies (identical to `floe synth` of the same spec). */
+  public readonly tree: RenderedTree;
+  /** Outputs per region name. */
+  public readonly regions: Readonly<Record<string, RegionOutputs>>;
+
+  constructor(name: string, args: StreamingPlatformArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("floe:platform:StreamingPlatform", name, {}, opts);
+    const spec = args.spec;
+    ValidationError.throwIfAny(this.validate(args));
+    const accountId = spec.aws!.accountId!;
+    const { platform, warnings } = composePlatform(spec);
+    this.tree = renderPlatform(platform, warnings);
+    const regions: Record<string, RegionOutputs> = {};
+    for (const region of spec.regions) {
+      regions[region.name] = this.buildRegion(name, region, args, accountId, platform);
+    }
+    this.regions = regions;
+    this.registerOutputs({ regions });
+  }
+
+  private validate(args: StreamingPlatformArgs): ValidationIssue[] {
+    const spec = args.spec;
+    const issues: ValidationIssue[] = [];
+    if (!spec.aws?.accountId) {
+      issues.push({
+        code: "AwsAccountMissing",
+        scope: "spec",
+        field: "aws.accountId",
+        value: undefined,
+        message: "the Pulumi program creates AWS resources and names them after the account",
+        fix: "add aws: { accountId: \"<12 digits>\" } to the spec",
+      });
+    }
+    spec.regions.forEach((region, ri) => {
+      const identity = spec.aws?.workloadIdentity ?? "irsa";
+      const tenantsWithJobs = (spec.tenants ?? []).some((t) => (t.jobs ?? []).length > 0 && (t.regions ?? [region.name]).includes(region.name));
+      if (tenantsWithJobs && identity === "irsa" && (!region.cluster?.oidcProviderArn || !region.cluster?.oidcIssuer)) {
+        issues.push({
+          code: "OidcProviderMissing",
+          scope: `regions[${ri}]`,
+          field: "cluster.oidcProviderArn",
+          value: undefined,
+          message: "tenant workload roles trust the cluster's OIDC provider (IRSA)",
+          fix: "set cluster.oidcProviderArn and cluster.oidcIssuer, or aws.workloadIdentity: pod-identity with cluster.clusterName",
+        });
+      }
+      if (tenantsWithJobs && identity === "pod-identity" && !region.cluster?.clusterName) {
+        issues.push({
+          code: "ClusterNameMissing",
+          scope: `regions[${ri}]`,
+          field: "cluster.clusterName",
+          value: undefined,
+          message: "EKS Pod Identity associations name the cluster",
+          fix: "set cluster.clusterName",
+        });
+      }
+      if (spec.delivery === "pulumi" && args.kubeconfigs?.[region.name] === undefined) {
+        issues.push({
+          code: "ClusterKubeconfigMissing",
+          scope: `regions[${ri}]`,
+          field: "cluster.kubeconfig",
+          value: undefined,
+          message: "no kubeconfig was given for the region",
+          fix: "set the stack config key or stack reference the spec names",
+        });
+      }
+    });
+    for (const tenant of args.spec.tenants ?? []) {
+      for (const secret of tenant.secrets ?? []) {
+        const key = `${tenant.name}/${secret.name}`;
+        if (args.secretValues && !(key in args.secretValues)) {
+          issues.push({
+            code: "SecretValueMissing",
+            scope: "secretValues",
+            field: key,
+            value: undefined,
+            message: "the spec declares this secret but the stack has no value for it",
+            fix: `set it with: pulumi config set --secret --path 'floe:secrets.${key}' <value>`,
+          });
+        }
+      }
+    }
+    return issues;
+  }
+
+  private buildRegion(name: string, region: RegionSpec, args: StreamingPlatformArgs, accountId: string, platform: ComposedPlatform): RegionOutputs {
+    const spec = args.spec;
+    const prefix = `${name}-${region.name}`;
+    const awsRegion = region.awsRegion ?? region.name;
+    const awsProvider = new aws.Provider(`${prefix}-aws`, { region: awsRegion as aws.Region }, { parent: this });
+    const cloud: pulumi.ComponentResourceOptions = { parent: this, providers: { aws: awsProvider } };
+    const base = { environment: spec.environment, region: region.name, awsRegion, accountId };
+    const storage = new CheckpointStorage(`${prefix}-state`, { ...base, bucketName: region.flink?.checkpointBucket }, cloud);
+    const tenants = (spec.tenants ?? []).filter((t) => (t.regions ?? spec.regions.map((r) => r.name)).includes(region.name));
+    const identity = (): WorkloadIdentity =>
+      (spec.aws?.workloadIdentity ?? "irsa") === "irsa"
+        ? { type: "irsa", oidcProviderArn: region.cluster!.oidcProviderArn!, oidcIssuer: region.cluster!.oidcIssuer! }
+        : { type: "pod-identity", clusterName: region.cluster!.clusterName! };
+    const tenantRoleArns: Record<string, string> = {};
+    for (const tenant of tenants.filter((t) => (t.jobs ?? []).length > 0)) {
+      const role = new TenantWorkloadRole(
+        `${prefix}-${tenant.name}`,
+        { ...base, tenant: tenant.name, storage, serviceAccounts: [`${tenant.name}-flink`], identity: identity() },
+        cloud,
+      );
+      tenantRoleArns[tenant.name] = role.roleArn;
+    }
+    const secrets = tenants.flatMap((t) =>
+      (t.secrets ?? []).map((s) => ({ tenant: t.name, name: s.name, value: args.secretValues?.[`${t.name}/${s.name}`] })),
+    );
+    let externalSecretsRoleArn: string | undefined;
+    if (secrets.length > 0 && region.cluster?.oidcProviderArn && region.cluster.oidcIssuer) {
+      const platformSecrets = new PlatformSecrets(
+        `${prefix}-secrets`,
+        {
+          ...base,
+          secrets: secrets.filter((s) => s.value !== undefined).map((s) => ({ tenant: s.tenant, name: s.name, value: s.value! })),
+          oidcProviderArn: region.cluster.oidcProviderArn,
+          oidcIssuer: region.cluster.oidcIssuer,
+        },
+        cloud,
+      );
+      externalSecretsRoleArn = platformSecrets.externalSecretsRoleArn;
+    }
+
+    if (spec.delivery === "pulumi") {
+      this.applyManifests(prefix, region, args.kubeconfigs![region.name], tenants.map((t) => t.name), externalSecretsRoleArn);
+    }
+    const bootstrap = platform.regions.find((r) => r.region === region.name)!.kafka.bootstrapAddress();
+    return { bucketName: storage.bucketName, bootstrap, tenantRoleArns, ...(externalSecretsRoleArn ? { externalSecretsRoleArn } : {}) };
+  }
+
+  private applyManifests(prefix: string, region: RegionSpec, kubeconfig: pulumi.Input<string>, tenantNamespaces: string[], esoRoleArn: string | undefined): void {
+    const provider = new k8s.Provider(`${prefix}-k8s`, { kubeconfig, enableServerSideApply: true }, { parent: this });
+    const k8sOpts: pulumi.CustomResourceOptions = { parent: this, provider };
+    const operators: pulumi.Resource[] = [];
+    if (region.operators?.install ?? true) {
+      const kafkaNamespace = region.kafka.namespace ?? DEFAULT_KAFKA_NAMESPACE;
+      const release = (id: string, chart: { chart: string; version: string; repo: string; namespace: string }, values: Record<string, unknown>) =>
+        new k8s.helm.v3.Release(
+          `${prefix}-${id}`,
+          {
+            name: chart.chart,
+            chart: chart.chart,
+            version: chart.version,
+            repositoryOpts: { repo: chart.repo },
+            namespace: chart.namespace,
+            createNamespace: true,
+            atomic: true,
+            values,
+          },
+          k8sOpts,
+        );
+      operators.push(
+        release("strimzi", OPERATOR_CHARTS.strimzi, {
+          watchNamespaces: [kafkaNamespace],
+          extraEnvs: [{ name: "STRIMZI_POD_SECURITY_PROVIDER_CLASS", value: "restricted" }],
+        }),
+        release("flink-operator", OPERATOR_CHARTS.flink, { watchNamespaces: [...tenantNamespaces].sort() }),
+        release("external-secrets", OPERATOR_CHARTS.externalSecrets, {
+          installCRDs: true,
+          ...(esoRoleArn ? { serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": esoRoleArn } } } : {}),
+        }),
+      );
+    }
+    const files = this.tree.files.filter((f) => f.path.startsWith(`${region.name}/`));
+    const platformFile = files.find((f) => f.path === `${region.name}/platform.yaml`)!;
+    const platformGroup = new k8s.yaml.v2.ConfigGroup(`${prefix}-platform`, { yaml: platformFile.content }, { ...k8sOpts, dependsOn: operators });
+    for (const file of files.filter((f) => f !== platformFile)) {
+      const id = file.path.slice(region.name.length + 1).replace(/\.yaml$/, "");
+      new k8s.yaml.v2.ConfigGroup(`${prefix}-${id}`, { yaml: file.content }, { ...k8sOpts, dependsOn: [...operators, platformGroup] });
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import * as pulumi from "@pulumi/pulumi";
+import { parsePlatformSpec, synthesize } from "../../lib";
+import { StreamingPlatform } from "../../lib/pulumi";
+import { catchValidation } from "../helpers";
+import { exampleSpec } from "../helpers/specs";
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+  provider?: string;
+}
+const registered: Registered[] = [];
+pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
+      return { id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:mock:::${args.name}` } };
+    },
+    call: (args) => args.inputs,
+  },
+  "floe",
+  "prod",
+  false,
+);
+const settle = () => new Promise((r) => setTimeout(r, 200));
+
+/** The example (2 regions, 3 tenants) with an account, clusters and Pulumi delivery. */
+function pulumiSpec(delivery: "pulumi" | "gitops" = "pulumi"): any {
+  const spec: any = exampleSpec();
+  spec.aws = { accountId: "123456789012" };
+  spec.delivery = delivery;
+  for (const region of spec.regions) {
+    region.cluster = {
+      kubeconfig: { config: `kubeconfig-${region.name}` },
+      oidcProviderArn: `arn:aws:iam::123456789012:oidc-provider/oidc.eks.${region.name}.amazonaws.com/id/X`,
+      oidcIssuer: `https://oidc.eks.${region.name}.amazonaws.com/id/X`,
+    };
+  }
+  return spec;
+}
+
+const secretValues = {
+  "payments/orders-db-cdc": pulumi.secret('{"username":"cdc","password":"p"}'),
+  "logistics/warehouse-db-cdc": pulumi.secret('{"user":"cdc","password":"w"}'),
+};
+
+describe("StreamingPlatform (the stack) under mocks: 2 regions, 3 tenants, Pulumi delivery", () => {
+  const spec = parsePlatformSpec(pulumiSpec());
+  const platform = new StreamingPlatform("floe", {
+    spec,
+    secretValues,
+    kubeconfigs: { "eu-west-1": pulumi.secret("kubeconfig-euw1"), "us-east-1": pulumi.secret("kubeconfig-use1") },
+  });
+  beforeAll(settle);
+  const byType = (type: string) => registered.filter((r) => r.type === type && r.name.startsWith("floe-"));
+
+  test("one AWS and one Kubernetes provider per region", () => {
+    expect(byType("pulumi:providers:aws").map((r) => [r.name, r.inputs.region]).sort()).toEqual([
+      ["floe-eu-west-1-aws", "eu-west-1"],
+      ["floe-us-east-1-aws", "us-east-1"],
+    ]);
+    expect(byType("pulumi:providers:kubernetes").map((r) => r.name).sort()).toEqual(["floe-eu-west-1-k8s", "floe-us-east-1-k8s"]);
+  });
+
+  test("cloud components per region: storage, a role per tenant with jobs, secrets; each on its region's provider", () => {
+    expect(byType("floe:cloud:CheckpointStorage").map((r) => r.name).sort()).toEqual(["floe-eu-west-1-state", "floe-us-east-1-state"]);
+    expect(byType("floe:cloud:TenantWorkloadRole").map((r) => r.name).sort()).toEqual([
+      "floe-eu-west-1-analytics",
+      "floe-eu-west-1-payments",
+      "floe-us-east-1-analytics",
+      "floe-us-east-1-payments",
+    ]);
+    expect(byType("floe:cloud:PlatformSecrets").map((r) => r.name).sort()).toEqual(["floe-eu-west-1-secrets", "floe-us-east-1-secrets"]);
+    const buckets = byType("aws:s3/bucket:Bucket").sort((a, b) => (a.name < b.name ? -1 : 1));
+    // eu-west-1 names its bucket in the spec; us-east-1 gets the deterministic name with the account.
+    expect(buckets.map((b) => b.inputs.bucket)).toEqual(["floe-prod-eu-west-1-state", "floe-prod-us-east-1-123456789012"]);
+    const dirs = synthesize(spec).files.flatMap((f) => f.objects).filter((o: any) => o.kind === "FlinkDeployment").map((o: any) => o.spec.flinkConfiguration["state.checkpoints.dir"].split("/")[2]);
+    expect([...new Set(dirs)].sort()).toEqual(buckets.map((b) => b.inputs.bucket));
+    for (const b of buckets) expect(b.provider).toContain(b.name.includes("eu-west-1") ? "floe-eu-west-1-aws" : "floe-us-east-1-aws");
+    const secrets = byType("aws:secretsmanager/secret:Secret").map((s) => s.inputs.name);
+    expect(secrets.filter((n) => n.startsWith("prod/logistics/"))).toEqual(["prod/logistics/warehouse-db-cdc"]);
+  });
+
+  test("operators from pinned charts, then the manifests, per region", () => {
+    const releases = byType("kubernetes:helm.sh/v3:Release");
+    expect(releases.map((r) => `${r.name} ${r.inputs.chart}@${r.inputs.version}`).sort()).toEqual([
+      "floe-eu-west-1-external-secrets external-secrets@1.0.0",
+      "floe-eu-west-1-flink-operator flink-kubernetes-operator@1.15.0",
+      "floe-eu-west-1-strimzi strimzi-kafka-operator@1.2.0",
+      "floe-us-east-1-external-secrets external-secrets@1.0.0",
+      "floe-us-east-1-flink-operator flink-kubernetes-operator@1.15.0",
+      "floe-us-east-1-strimzi strimzi-kafka-operator@1.2.0",
+    ]);
+    expect(releases.find((r) => r.name === "floe-eu-west-1-flink-operator")!.inputs.values.watchNamespaces).toEqual(["analytics", "logistics", "payments"]);
+    expect(releases.find((r) => r.name === "floe-us-east-1-flink-operator")!.inputs.values.watchNamespaces).toEqual(["analytics", "payments"]);
+    for (const r of releases) expect(r.provider).toContain(r.name.includes("eu-west-1") ? "floe-eu-west-1-k8s" : "floe-us-east-1-k8s");
+  });
+
+  test("what the stack applies is byte-identical to floe synth of the same spec", () => {
+    const groups = byType("kubernetes:yaml/v2:ConfigGroup");
+    const synth = synthesize(spec);
+    expect(groups.map((g) => g.name).sort()).toEqual(synth.files.map((f) => `floe-${f.path.replace("/", "-").replace(/\.yaml$/, "")}`).sort());
+    for (const f of synth.files) {
+      const group = groups.find((g) => g.name === `floe-${f.path.replace("/", "-").replace(/\.yaml$/, "")}`)!;
+      expect(group.inputs.yaml).toBe(f.content);
+    }
+    expect(platform.tree.files.map((f) => f.content)).toEqual(synth.files.map((f) => f.content));
+  });
+
+  test("exports per region: bucket, bootstrap, tenant role ARNs (the ones annotated on the service accounts)", () => {
+    expect(platform.regions["us-east-1"]).toMatchObject({
+      bucketName: "floe-prod-us-east-1-123456789012",
+      bootstrap: "events-kafka-bootstrap.kafka.svc:9093",
+      tenantRoleArns: { analytics: "arn:aws:iam::123456789012:role/floe-prod-us-east-1-analytics", payments: "arn:aws:iam::123456789012:role/floe-prod-us-east-1-payments" },
+      externalSecretsRoleArn: "arn:aws:iam::123456789012:role/floe-prod-us-east-1-external-secrets",
+    });
+    const sa = synthesize(spec).files.flatMap((f) => f.objects).find((o: any) => o.kind === "ServiceAccount" && o.metadata.name === "payments-flink" && o.metadata.labels["floe.dev/region"] === "us-east-1") as any;
+    expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(platform.regions["us-east-1"].tenantRoleArns.payments);
+  });
+});
+
+describe("StreamingPlatform validation and GitOps delivery", () => {
+  test("gitops delivery creates the cloud parts but applies nothing", async () => {
+    const before = registered.length;
+    new StreamingPlatform("gitops", { spec: parsePlatformSpec(pulumiSpec("gitops")), secretValues });
+    await settle();
+    const mine = registered.slice(before).filter((r) => r.name.startsWith("gitops-"));
+    expect(mine.some((r) => r.type === "floe:cloud:CheckpointStorage")).toBe(true);
+    expect(mine.some((r) => r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes")).toBe(false);
+  });
+
+  test("fails AwsAccountMissing, OidcProviderMissing, ClusterKubeconfigMissing, SecretValueMissing", () => {
+    const noAccount = pulumiSpec("gitops");
+    delete noAccount.aws;
+    expect(catchValidation(() => new StreamingPlatform("a", { spec: parsePlatformSpec(noAccount) })).code).toBe("AwsAccountMissing");
+    const noOidc = pulumiSpec("gitops");
+    delete noOidc.regions[1].cluster.oidcProviderArn;
+    expect(catchValidation(() => new StreamingPlatform("b", { spec: parsePlatformSpec(noOidc) }))).toMatchObject({ code: "OidcProviderMissing", scope: "regions[1]" });
+    expect(catchValidation(() => new StreamingPlatform("c", { spec: parsePlatformSpec(pulumiSpec()), kubeconfigs: {} })).code).toBe("ClusterKubeconfigMissing");
+    const e = catchValidation(() => new StreamingPlatform("d", { spec: parsePlatformSpec(pulumiSpec("gitops")), secretValues: {} }));
+    expect(e.issues.map((i) => `${i.code} ${i.field}`)).toEqual(["SecretValueMissing payments/orders-db-cdc", "SecretValueMissing logistics/warehouse-db-cdc"]);
+  });
+
+  test("the spec refuses pulumi delivery without a kubeconfig source", () => {
+    const spec = pulumiSpec();
+    delete spec.regions[0].cluster.kubeconfig;
+    expect(catchValidation(() => parsePlatformSpec(spec))).toMatchObject({ code: "ClusterKubeconfigMissing", scope: "regions[0]", field: "cluster.kubeconfig" });
+  });
+});
