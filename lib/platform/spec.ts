@@ -535,6 +535,24 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
   issues.push(...duplicateNames("DuplicateRegion", "regions", spec.regions, "region"));
   const tenants = spec.tenants ?? [];
   issues.push(...duplicateNames("DuplicateTenant", "tenants", tenants, "tenant"));
+  const buckets = new Map<string, number>();
+  spec.regions.forEach((region, ri) => {
+    const bucket = region.flink?.checkpointBucket;
+    if (!bucket) return;
+    const other = buckets.get(bucket);
+    if (other !== undefined) {
+      issues.push({
+        code: "CheckpointBucketInAnotherRegion",
+        scope: `regions[${ri}]`,
+        field: "flink.checkpointBucket",
+        value: bucket,
+        message: `is also the checkpoint bucket of regions[${other}]; jobs here would keep their state in another region`,
+        fix: "give every region its own bucket (or leave checkpointBucket out for floe-<environment>-<region>-<account>)",
+      });
+    } else {
+      buckets.set(bucket, ri);
+    }
+  });
   if (spec.delivery === "pulumi") {
     spec.regions.forEach((region, ri) => {
       if (region.cluster?.kubeconfig) return;

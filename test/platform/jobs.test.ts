@@ -103,6 +103,12 @@ describe("tenants[].jobs[] in the platform spec", () => {
     expect((synthesize(parsePlatformSpec(spec)).files.flatMap((f) => f.objects) as any[]).find((o) => o.kind === "FlinkDeployment").spec.flinkConfiguration["state.checkpoints.dir"]).toContain(bucket);
   });
 
+  test("fails CheckpointBucketInAnotherRegion when two regions name the same bucket", () => {
+    const spec: any = exampleSpec();
+    spec.regions[1].flink = { checkpointBucket: "floe-prod-eu-west-1-state" };
+    expect(catchValidation(() => parsePlatformSpec(spec))).toMatchObject({ code: "CheckpointBucketInAnotherRegion", scope: "regions[1]", field: "flink.checkpointBucket" });
+  });
+
   test("spec rules: exactly one of jar/sql, known topics, unique job names, job vs app names, reserved tenant names", () => {
     const both = devSpecWithJob();
     both.tenants[0].jobs[0].sql = { statements: ["SELECT 1"] };
