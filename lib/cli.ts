@@ -1,5 +1,8 @@
 import { Command, CommanderError } from "commander";
-import { formatIssue, isValidationError } from "./core";
+import { formatIssue, isValidationError, ValidationError } from "./core";
+import { diffDirectories, exceeds } from "./gitops/diff";
+import { DiffFormat, formatDiff } from "./gitops/diff-format";
+import { buildLineage, lineageDot, lineageJson, lineageMermaid } from "./gitops/lineage";
 import { synthesize, writeTree } from "./gitops/render";
 import { resolveCrdDir, SchemaRegistry, validateDirectory } from "./gitops/validate";
 import { loadPlatformSpec } from "./platform/spec";
@@ -10,16 +13,20 @@ export interface CliIo {
   readonly out: (text: string) => void;
   /** Errors, warnings and progress. */
   readonly err: (text: string) => void;
+  /** Whether `out` is a terminal (colours in text diffs). */
+  readonly isTTY?: boolean;
 }
 
 const processIo: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+  isTTY: process.stdout.isTTY === true,
 };
 
-/** Exit codes: 0 success, 1 invalid input or violations found. */
+/** Exit codes: 0 success, 1 invalid input or violations found, 2 `--fail-on` threshold reached. */
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
+export const EXIT_RISK = 2;
 
 function reportError(io: CliIo, command: string, e: unknown): number {
   if (isValidationError(e)) {
@@ -86,6 +93,47 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
         io.out(`floe validate: ${result.objects} objects in ${result.files} files are valid (CRDs from ${crdDir})\n`);
       } catch (e) {
         code = reportError(io, "validate", e);
+      }
+    });
+
+  program
+    .command("diff")
+    .description("compare two rendered trees: object and field changes, each classified safe | disruptive | destructive")
+    .argument("<base>", "directory of the base rendering (e.g. the target branch)")
+    .argument("<head>", "directory of the head rendering (the pull request)")
+    .option("--format <format>", "text | markdown | json", "text")
+    .option("--fail-on <level>", "exit 2 when a change at this level is present: destructive | disruptive")
+    .action((base: string, head: string, options: { format: string; failOn?: string }) => {
+      try {
+        const format = options.format;
+        if (!["text", "markdown", "json"].includes(format)) {
+          throw new ValidationError({ code: "InvalidOption", scope: "diff", field: "--format", value: format, message: "is not a diff format", fix: "use text, markdown or json" });
+        }
+        if (options.failOn !== undefined && !["destructive", "disruptive"].includes(options.failOn)) {
+          throw new ValidationError({ code: "InvalidOption", scope: "diff", field: "--fail-on", value: options.failOn, message: "is not a risk level", fix: "use destructive or disruptive" });
+        }
+        const result = diffDirectories(base, head);
+        io.out(formatDiff(result, format as DiffFormat, io.isTTY === true && format === "text"));
+        if (options.failOn && exceeds(result, options.failOn as "destructive" | "disruptive")) code = EXIT_RISK;
+      } catch (e) {
+        code = reportError(io, "diff", e);
+      }
+    });
+
+  program
+    .command("lineage")
+    .description("the data lineage of a spec: sources -> topics -> jobs -> topics, per tenant and region")
+    .argument("<spec>", "platform spec (YAML)")
+    .option("--format <format>", "mermaid | dot | json", "mermaid")
+    .action((specFile: string, options: { format: string }) => {
+      try {
+        if (!["mermaid", "dot", "json"].includes(options.format)) {
+          throw new ValidationError({ code: "InvalidOption", scope: "lineage", field: "--format", value: options.format, message: "is not a lineage format", fix: "use mermaid, dot or json" });
+        }
+        const graph = buildLineage(loadPlatformSpec(specFile));
+        io.out(options.format === "json" ? lineageJson(graph) : options.format === "dot" ? lineageDot(graph) : lineageMermaid(graph));
+      } catch (e) {
+        code = reportError(io, "lineage", e);
       }
     });
 

@@ -1,2 +1,5 @@
 export * from "./render";
 export * from "./validate";
+export * from "./diff";
+export * from "./diff-format";
+export * from "./lineage";

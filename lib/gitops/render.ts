@@ -5,6 +5,7 @@ import { stringify } from "yaml";
 import { ValidationIssue } from "../core";
 import { composePlatform, ComposedPlatform } from "../platform/compose";
 import { PlatformSpec } from "../platform/spec";
+import { ACKNOWLEDGEMENTS_FILE } from "./diff";
 
 /** A Kubernetes manifest as plain JSON. */
 export interface Manifest {
@@ -32,6 +33,8 @@ export interface RenderedTree {
   readonly files: readonly RenderedFile[];
   /** Non-fatal findings (e.g. topic names mixing '.' and '_'). */
   readonly warnings: readonly ValidationIssue[];
+  /** Destructive changes the spec acknowledges (`allowDestructive`), written next to the regions for `floe diff`. */
+  readonly acknowledgements: readonly { kind: string; name: string; namespace?: string; reason: string }[];
 }
 
 /** Order of kinds within a file: what others depend on comes first (namespaces, clusters, then their children). */
@@ -102,7 +105,7 @@ export function renderPlatform(platform: ComposedPlatform, warnings: readonly Va
     }
   }
   files.sort((a, b) => cmp(a.path, b.path));
-  return { environment: platform.spec.environment, files, warnings };
+  return { environment: platform.spec.environment, files, warnings, acknowledgements: platform.spec.allowDestructive ?? [] };
 }
 
 /** Compose and render a spec. Throws a ValidationError (with spec paths) before anything is written. */
@@ -130,6 +133,9 @@ export function writeTree(tree: RenderedTree, outDir: string): string {
       writeFileSync(path, file.content);
     }
     mkdirSync(staging, { recursive: true });
+    if (tree.acknowledgements.length > 0) {
+      writeFileSync(join(staging, ACKNOWLEDGEMENTS_FILE), `${JSON.stringify(tree.acknowledgements, null, 2)}\n`);
+    }
     if (existsSync(target)) renameSync(target, previous);
     try {
       renameSync(staging, target);

@@ -309,7 +309,8 @@ export class SchemaRegistry {
   }
 }
 
-function listYamlFiles(dir: string): string[] {
+/** Every `*.yaml`/`*.yml` file under `dir`, sorted, recursively. */
+export function listYamlFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const path = join(dir, entry.name);

@@ -336,6 +336,16 @@ export const platformSpecSchema = z.strictObject({
   environment: dnsLabel,
   production: z.boolean().optional(),
   delivery: z.enum(["pulumi", "gitops"]).optional(),
+  allowDestructive: z
+    .array(
+      z.strictObject({
+        kind: z.string().min(1),
+        name: z.string().min(1),
+        namespace: z.string().min(1).optional(),
+        reason: z.string().min(10, "must say why the change is accepted (at least 10 characters), for the reviewer"),
+      }),
+    )
+    .optional(),
   aws: z
     .strictObject({
       accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id").optional(),

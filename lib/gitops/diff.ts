@@ -1,0 +1,354 @@
+import { existsSync, readFileSync, statSync } from "fs";
+import { dirname, relative, resolve } from "path";
+import { parseAllDocuments } from "yaml";
+import { ValidationError } from "../core";
+import { ChangeRisk, classifyConnectorChange, ConnectorManifest } from "../k8s/debezium/offsets";
+import { listYamlFiles } from "./validate";
+
+/** What happens to an object. */
+export type ChangeAction = "create" | "update" | "delete" | "replace";
+
+/** One field that differs (values of Secret data and secret-looking keys are `<redacted>`). */
+export interface FieldChange {
+  /** YAML path, e.g. `spec.partitions` or `spec.kafka.listeners[0].port`. */
+  readonly path: string;
+  /** Old value (`undefined` when added). */
+  readonly old?: unknown;
+  /** New value (`undefined` when removed). */
+  readonly new?: unknown;
+}
+
+/** One object's change with its risk. */
+export interface ObjectChange {
+  readonly action: ChangeAction;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  /** File of the object (head, or base for deletions), relative to the tree root. */
+  readonly file: string;
+  readonly risk: ChangeRisk;
+  /** Why the risk, one sentence each (empty for plain safe changes). */
+  readonly reasons: readonly string[];
+  readonly fields: readonly FieldChange[];
+  /** A destructive change the spec acknowledges (`allowDestructive`); it does not fail `--fail-on`. */
+  readonly acknowledged?: boolean;
+}
+
+/** The result of `floe diff`. */
+export interface DiffResult {
+  readonly summary: {
+    readonly create: number;
+    readonly update: number;
+    readonly delete: number;
+    readonly replace: number;
+    readonly safe: number;
+    readonly disruptive: number;
+    readonly destructive: number;
+    readonly acknowledged: number;
+  };
+  readonly changes: readonly ObjectChange[];
+}
+
+/** An object of a rendered tree with its file (its directory is the region). */
+export interface TreeObject {
+  readonly obj: Record<string, any>;
+  readonly file: string;
+}
+
+/** A reviewed acknowledgement of a destructive change (`allowDestructive` in the spec). */
+export interface Acknowledgement {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly reason: string;
+}
+
+/** File name synth writes the spec's acknowledgements to (next to the region directories). */
+export const ACKNOWLEDGEMENTS_FILE = "floe-acknowledgements.json";
+
+/** `apiVersion|kind|namespace|name` */
+export function objectKey(o: Record<string, any>): string {
+  return `${o.apiVersion}|${o.kind}|${o.metadata?.namespace ?? ""}|${o.metadata?.name}`;
+}
+
+/** Objects are matched within their directory (one per region: the same object exists in every region). */
+function treeKey(file: string, o: Record<string, any>): string {
+  return `${dirname(file)}|${objectKey(o)}`;
+}
+
+/** Read every object of a rendered tree. */
+export function loadTree(dir: string): Map<string, TreeObject> {
+  const root = resolve(dir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new ValidationError({
+      code: "TreeNotFound",
+      scope: "diff",
+      field: "",
+      value: dir,
+      message: "is not a directory of rendered manifests",
+      fix: "run floe synth for the base and the head spec and pass their output directories",
+    });
+  }
+  const objects = new Map<string, TreeObject>();
+  for (const path of listYamlFiles(root)) {
+    const file = relative(root, path);
+    for (const doc of parseAllDocuments(readFileSync(path, "utf8"))) {
+      const obj = doc.toJS();
+      if (obj && typeof obj === "object" && obj.kind) objects.set(treeKey(file, obj), { obj, file });
+    }
+  }
+  return objects;
+}
+
+/** The objects of an in-memory rendered tree, keyed like {@link loadTree}. */
+export function treeObjects(files: readonly { readonly path: string; readonly objects: readonly object[] }[]): Map<string, TreeObject> {
+  const objects = new Map<string, TreeObject>();
+  for (const f of files) {
+    for (const o of f.objects) {
+      const obj = JSON.parse(JSON.stringify(o)) as Record<string, any>;
+      objects.set(treeKey(f.path, obj), { obj, file: f.path });
+    }
+  }
+  return objects;
+}
+
+/** Read the acknowledgements synth wrote for a tree, if any. */
+export function loadAcknowledgements(dir: string): Acknowledgement[] {
+  const found = [resolve(dir, ACKNOWLEDGEMENTS_FILE), resolve(dir, "..", ACKNOWLEDGEMENTS_FILE)].find((p) => existsSync(p));
+  return found ? (JSON.parse(readFileSync(found, "utf8")) as Acknowledgement[]) : [];
+}
+
+const SECRET_KEY = /(password|secret|token|jaas|credential|private)/i;
+const REDACTED = "<redacted>";
+
+function redact(path: string, value: unknown, kind: string): unknown {
+  if (value === undefined) return undefined;
+  if (kind === "Secret" && /^(data|stringData)\b/.test(path)) return REDACTED;
+  const leaf = path.split(/[.[]/).pop() ?? "";
+  if (SECRET_KEY.test(leaf) && typeof value === "string" && !/^\$\{(secrets|configmaps):/.test(value)) return REDACTED;
+  return value;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Field-level differences; arrays of named objects are matched by name, other arrays by index. */
+export function diffFields(a: unknown, b: unknown, path = "", kind = ""): FieldChange[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  if (isObject(a) && isObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => diffFields(a[k], b[k], path ? `${path}.${k}` : k, kind));
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const named = (arr: unknown[]) => arr.every((x) => isObject(x) && typeof x.name === "string");
+    if (named(a) && named(b)) {
+      const byName = (arr: unknown[]) => new Map(arr.map((x) => [(x as { name: string }).name, x]));
+      const ma = byName(a);
+      const mb = byName(b);
+      const names = [...new Set([...ma.keys(), ...mb.keys()])].sort();
+      return names.flatMap((n) => diffFields(ma.get(n), mb.get(n), `${path}[name=${n}]`, kind));
+    }
+    if (a.every((x) => !isObject(x) && !Array.isArray(x)) && b.every((x) => !isObject(x) && !Array.isArray(x))) {
+      return [{ path, old: redact(path, a, kind), new: redact(path, b, kind) }];
+    }
+    const n = Math.max(a.length, b.length);
+    return Array.from({ length: n }, (_, i) => diffFields(a[i], b[i], `${path}[${i}]`, kind)).flat();
+  }
+  return [{ path, old: redact(path, a, kind), new: redact(path, b, kind) }];
+}
+
+/** Fields the API server or the operator will not change in place: a change means delete and re-create. */
+const IMMUTABLE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  KafkaTopic: ["spec.topicName"],
+  KafkaNodePool: ["spec.roles"],
+  FlinkDeployment: ["spec.mode"],
+  RoleBinding: ["roleRef"],
+};
+
+interface Classified {
+  risk: ChangeRisk;
+  reasons: string[];
+}
+
+const ORDER: readonly ChangeRisk[] = ["safe", "disruptive", "destructive"];
+
+function classify(action: ChangeAction, kind: string, base: Record<string, any> | undefined, head: Record<string, any> | undefined, fields: readonly FieldChange[]): Classified {
+  const out: Classified = { risk: "safe", reasons: [] };
+  const add = (risk: ChangeRisk, reason: string) => {
+    if (ORDER.indexOf(risk) > ORDER.indexOf(out.risk)) out.risk = risk;
+    out.reasons.push(reason);
+  };
+  const changed = (path: string) => fields.find((f) => f.path === path || f.path.startsWith(`${path}.`) || f.path.startsWith(`${path}[`));
+  const name = (base ?? head)?.metadata?.name;
+  if (action === "replace") {
+    for (const f of fields.filter((f) => (IMMUTABLE_FIELDS[kind] ?? []).some((p) => f.path === p || f.path.startsWith(`${p}.`)))) {
+      add(kind === "KafkaTopic" || kind === "KafkaNodePool" ? "destructive" : "disruptive", `${f.path} cannot change in place: the object is deleted and re-created`);
+    }
+  }
+  switch (kind) {
+    case "KafkaTopic": {
+      if (action === "delete") add("destructive", `topic ${base?.spec?.topicName ?? name} deleted: the Topic Operator deletes the topic and its data`);
+      const managed = (o?: Record<string, any>) => o?.metadata?.annotations?.["strimzi.io/managed"] ?? "true";
+      if (action !== "delete" && action !== "create" && managed(base) !== "false" && managed(head) === "false") {
+        add("destructive", "strimzi.io/managed dropped: the operator stops managing the topic; its next removal from the tree leaves it unmanaged");
+      }
+      const p = changed("spec.partitions");
+      if (p && typeof p.old === "number" && typeof p.new === "number") {
+        if (p.new < p.old) add("destructive", `partitions decreased ${p.old} -> ${p.new}: Kafka cannot remove partitions; the topic would have to be re-created`);
+        else add("disruptive", `partitions increased ${p.old} -> ${p.new}: keys move to other partitions (ordering per key changes)`);
+      }
+      if (changed("spec.replicas")) add("disruptive", "replication factor changed: partitions are reassigned (heavy traffic)");
+      if (changed("spec.config.cleanup.policy")) add("disruptive", "cleanup.policy changed: compaction or deletion of existing data changes");
+      const retention = changed("spec.config.retention.ms");
+      if (retention && typeof retention.old === "number" && typeof retention.new === "number" && retention.old !== -1 && (retention.new === -1 ? false : retention.new < retention.old)) {
+        add("disruptive", `retention shortened ${retention.old} -> ${retention.new} ms: older records are deleted`);
+      } else if (retention && retention.old === -1 && retention.new !== -1) {
+        add("disruptive", "retention no longer infinite: older records are deleted");
+      }
+      break;
+    }
+    case "Kafka":
+      if (action === "delete") add("destructive", `Kafka cluster ${name} removed (or renamed): its brokers, volumes and data go`);
+      if (changed("spec.kafka.version") || changed("spec.kafka.metadataVersion")) add("disruptive", "Kafka version changed: rolling upgrade of every broker");
+      if (changed("spec.kafka.listeners")) add("disruptive", "listeners changed: clients may need new addresses or credentials");
+      break;
+    case "KafkaNodePool": {
+      if (action === "delete") add("destructive", `node pool ${name} removed (or renamed): its brokers and their volumes go`);
+      if (fields.some((f) => f.path.endsWith("deleteClaim") && f.new === true)) add("destructive", "deleteClaim turned on: volumes are deleted with their brokers");
+      const replicas = changed("spec.replicas");
+      if (replicas && typeof replicas.old === "number" && typeof replicas.new === "number" && replicas.new < replicas.old) {
+        add("destructive", `pool shrinks ${replicas.old} -> ${replicas.new}: removed nodes lose their data unless partitions are moved first`);
+      }
+      if (changed("spec.storage")) {
+        const size = fields.find((f) => /spec\.storage(\.volumes\[\d+\])?\.size$/.test(f.path));
+        const other = fields.filter((f) => f.path.startsWith("spec.storage") && f !== size);
+        if (other.length > 0) add("destructive", "storage type, class or volumes changed: brokers need new volumes");
+        else add("disruptive", "storage size changed: volumes are resized (shrinking is impossible)");
+      }
+      break;
+    }
+    case "Namespace":
+      if (action === "delete") {
+        const tenant = base?.metadata?.labels?.["floe.dev/tenant"];
+        add("destructive", tenant ? `tenant namespace ${name} removed: everything in it is deleted` : `namespace ${name} removed: everything in it is deleted`);
+      }
+      break;
+    case "FlinkDeployment": {
+      if (action === "delete") add("destructive", `Flink deployment ${name} removed: the job stops; restoring it needs its last savepoint or retained checkpoint`);
+      const mode = changed("spec.job.upgradeMode");
+      if (mode && mode.new === "stateless") add("destructive", "upgradeMode set to stateless: the next upgrade starts from empty state");
+      for (const key of ["state.checkpoints.dir", "state.savepoints.dir", "execution.checkpointing.dir", "execution.checkpointing.savepoint-dir", "high-availability.storageDir"]) {
+        const f = changed(`spec.flinkConfiguration.${key}`);
+        if (f && action === "update") add("destructive", `${key} changed: the job no longer finds its checkpoints (${String(f.old)} -> ${String(f.new)})`);
+      }
+      const state = changed("spec.job.state");
+      if (state) add("disruptive", `job state ${String(state.old ?? "running")} -> ${String(state.new ?? "running")}`);
+      const nonRestored = changed("spec.job.allowNonRestoredState");
+      if (nonRestored && nonRestored.new === true) add("destructive", "allowNonRestoredState turned on: state of removed operators is dropped on restore");
+      if (changed("spec.flinkVersion") || changed("spec.image") || changed("spec.job.jarURI")) add("disruptive", "the job is upgraded (savepoint, stop, restart)");
+      if (changed("spec.job.parallelism")) add("disruptive", "parallelism changed: the job restarts from a savepoint");
+      break;
+    }
+    case "FlinkSessionJob":
+      if (action === "delete") add("destructive", `session job ${name} removed: the job stops`);
+      if (changed("spec.job.upgradeMode")?.new === "stateless") add("destructive", "upgradeMode set to stateless: the next upgrade starts from empty state");
+      break;
+    case "KafkaConnector": {
+      const c = classifyConnectorChange(base as ConnectorManifest | undefined, head as ConnectorManifest | undefined);
+      for (const reason of c.reasons) add(c.risk, reason);
+      break;
+    }
+    case "KafkaMirrorMaker2":
+      if (action === "delete") add("destructive", `MirrorMaker 2 ${name} removed: replication stops (a failover leaves the other region without new data)`);
+      break;
+    case "KafkaUser":
+      if (action === "delete") add("disruptive", `user ${name} removed: its clients lose access`);
+      break;
+    case "KafkaConnect":
+      if (action === "delete") add("destructive", `Connect cluster ${name} removed: its connectors stop and their offsets stay in topics nobody reads`);
+      break;
+    case "ExternalSecret":
+    case "ClusterSecretStore":
+      if (action === "delete") add("disruptive", `${kind} ${name} removed: workloads reading the secret fail on restart`);
+      break;
+    default:
+      if (action === "delete") add("disruptive", `${kind} ${name} removed`);
+  }
+  return out;
+}
+
+function acknowledged(change: Pick<ObjectChange, "kind" | "name" | "namespace">, acks: readonly Acknowledgement[]): boolean {
+  return acks.some((a) => a.kind === change.kind && a.name === change.name && (a.namespace === undefined || a.namespace === change.namespace));
+}
+
+const RISK_RANK: Record<ChangeRisk, number> = { destructive: 0, disruptive: 1, safe: 2 };
+
+/** Compare two rendered trees (objects matched by apiVersion/kind/namespace/name). */
+export function diffTrees(base: Map<string, TreeObject>, head: Map<string, TreeObject>, acks: readonly Acknowledgement[] = []): DiffResult {
+  const changes: ObjectChange[] = [];
+  const keys = [...new Set([...base.keys(), ...head.keys()])].sort();
+  for (const key of keys) {
+    const b = base.get(key);
+    const h = head.get(key);
+    const obj = (h ?? b)!.obj;
+    let action: ChangeAction;
+    let fields: FieldChange[];
+    if (!b) {
+      action = "create";
+      fields = [];
+    } else if (!h) {
+      action = "delete";
+      fields = [];
+    } else {
+      fields = diffFields(b.obj, h.obj, "", obj.kind);
+      if (fields.length === 0) continue;
+      const immutable = IMMUTABLE_FIELDS[obj.kind] ?? [];
+      action = fields.some((f) => immutable.some((p) => f.path === p || f.path.startsWith(`${p}.`))) ? "replace" : "update";
+    }
+    const { risk, reasons } = classify(action, obj.kind, b?.obj, h?.obj, fields);
+    const identity = { kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };
+    changes.push({
+      action,
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
+      name: obj.metadata.name,
+      file: (h ?? b)!.file,
+      risk,
+      reasons,
+      fields,
+      ...(risk === "destructive" && acknowledged(identity, acks) ? { acknowledged: true } : {}),
+    });
+  }
+  changes.sort((a, c) => RISK_RANK[a.risk] - RISK_RANK[c.risk] || (treeKey(a.file, toObj(a)) < treeKey(c.file, toObj(c)) ? -1 : 1));
+  const count = (p: (c: ObjectChange) => boolean) => changes.filter(p).length;
+  return {
+    summary: {
+      create: count((c) => c.action === "create"),
+      update: count((c) => c.action === "update"),
+      delete: count((c) => c.action === "delete"),
+      replace: count((c) => c.action === "replace"),
+      safe: count((c) => c.risk === "safe"),
+      disruptive: count((c) => c.risk === "disruptive"),
+      destructive: count((c) => c.risk === "destructive" && !c.acknowledged),
+      acknowledged: count((c) => c.acknowledged === true),
+    },
+    changes,
+  };
+}
+
+function toObj(c: ObjectChange): Record<string, any> {
+  return { apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name, namespace: c.namespace } };
+}
+
+/** Diff two directories of rendered manifests (acknowledgements are read from the head tree). */
+export function diffDirectories(baseDir: string, headDir: string): DiffResult {
+  return diffTrees(loadTree(baseDir), loadTree(headDir), loadAcknowledgements(headDir));
+}
+
+/** Whether the diff has changes at or above `level` that are not acknowledged. */
+export function exceeds(result: DiffResult, level: "destructive" | "disruptive"): boolean {
+  return result.changes.some((c) => !c.acknowledged && (c.risk === "destructive" || (level === "disruptive" && c.risk === "disruptive")));
+}

@@ -1,0 +1,144 @@
+import { DEFAULT_KAFKA_NAMESPACE, tenantTopicName, tenantUserName } from "../platform/compose";
+import { PlatformSpec, sourceTopicNames } from "../platform/spec";
+
+/** A dataset (a Kafka topic, or a source database table) or a job (a CDC connector, an app, a Flink job). */
+export interface LineageNode {
+  /** Stable id (used by the edges). */
+  readonly id: string;
+  readonly type: "dataset" | "job";
+  /** OpenLineage-style namespace: `kafka://<bootstrap>` for topics, `postgres://host:port` for tables, `floe://<env>` for jobs. */
+  readonly namespace: string;
+  /** OpenLineage-style name: the topic, `db.schema.table`, or `<tenant>.<job>`. */
+  readonly name: string;
+  /** What the node is: topic, table, source, app, flink-job. */
+  readonly kind: "topic" | "table" | "source" | "app" | "flink-job";
+  readonly tenant: string;
+  readonly region: string;
+}
+
+/** Data flows from `from` to `to`. */
+export interface LineageEdge {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The lineage graph of a spec: sources -> topics -> jobs -> topics, per tenant and region. */
+export interface LineageGraph {
+  readonly environment: string;
+  readonly nodes: readonly LineageNode[];
+  readonly edges: readonly LineageEdge[];
+}
+
+/** Build the lineage graph of a (parsed) spec. */
+export function buildLineage(spec: PlatformSpec): LineageGraph {
+  const nodes = new Map<string, LineageNode>();
+  const edges: LineageEdge[] = [];
+  const edge = (from: string, to: string) => edges.push({ from, to });
+  for (const region of spec.regions) {
+    const listener = region.kafka.listeners?.[0]?.port ?? 9093;
+    const bootstrap = `${region.kafka.name}-kafka-bootstrap.${region.kafka.namespace ?? DEFAULT_KAFKA_NAMESPACE}.svc:${listener}`;
+    const jobNamespace = `floe://${spec.environment}/${region.name}`;
+    for (const tenant of spec.tenants ?? []) {
+      if (!(tenant.regions ?? spec.regions.map((r) => r.name)).includes(region.name)) continue;
+      const base = { tenant: tenant.name, region: region.name };
+      const topicId = (local: string) => `${region.name}/topic/${tenantTopicName(tenant.name, local)}`;
+      const topic = (local: string) => {
+        const id = topicId(local);
+        if (!nodes.has(id)) {
+          nodes.set(id, { id, type: "dataset", namespace: `kafka://${bootstrap}`, name: tenantTopicName(tenant.name, local), kind: "topic", ...base });
+        }
+        return id;
+      };
+      const prefixTopics = (ref: string): string[] => {
+        if (!ref.endsWith("*")) return [topic(ref)];
+        const p = ref.slice(0, -1);
+        const all = [...(tenant.topics ?? []).map((t) => t.name), ...(tenant.sources ?? []).flatMap(sourceTopicNames)];
+        return all.filter((t) => t.startsWith(p)).map(topic);
+      };
+      const job = (kind: LineageNode["kind"], name: string) => {
+        const id = `${region.name}/${kind}/${tenantUserName(tenant.name, name)}`;
+        nodes.set(id, { id, type: "job", namespace: jobNamespace, name: `${tenant.name}.${name}`, kind, ...base });
+        return id;
+      };
+      for (const t of tenant.topics ?? []) topic(t.name);
+      for (const src of tenant.sources ?? []) {
+        const connector = job("source", src.name);
+        const scheme = src.type === "sqlserver" ? "sqlserver" : src.type;
+        const topics = sourceTopicNames(src);
+        [...src.tables, ...(src.signalTable ? [src.signalTable] : [])].forEach((table, i) => {
+          const id = `${region.name}/table/${src.host}/${table}`;
+          nodes.set(id, { id, type: "dataset", namespace: `${scheme}://${src.host}:${src.port ?? ""}`.replace(/:$/, ""), name: `${src.database ? `${src.database}.` : ""}${table}`, kind: "table", ...base });
+          edge(id, connector);
+          edge(connector, topic(topics[i]));
+        });
+      }
+      for (const app of tenant.apps ?? []) {
+        const id = job("app", app.name);
+        for (const ref of app.consumes ?? []) for (const t of prefixTopics(typeof ref === "string" ? ref : ref.topic)) edge(t, id);
+        for (const ref of app.produces ?? []) for (const t of prefixTopics(ref)) edge(id, t);
+      }
+      for (const j of tenant.jobs ?? []) {
+        const id = job("flink-job", j.name);
+        for (const ref of j.reads ?? []) for (const t of prefixTopics(ref)) edge(t, id);
+        for (const ref of j.writes ?? []) for (const t of prefixTopics(ref)) edge(id, t);
+      }
+    }
+  }
+  const sortedEdges = [...new Map(edges.map((e) => [`${e.from}->${e.to}`, e])).values()].sort((a, b) =>
+    `${a.from}->${a.to}` < `${b.from}->${b.to}` ? -1 : 1,
+  );
+  return { environment: spec.environment, nodes: [...nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), edges: sortedEdges };
+}
+
+const safeId = (id: string) => `n_${id.replace(/[^A-Za-z0-9]/g, "_")}`;
+
+/** Mermaid flowchart, one subgraph per region and tenant. */
+export function lineageMermaid(graph: LineageGraph): string {
+  const lines = ["flowchart LR"];
+  const groups = new Map<string, LineageNode[]>();
+  for (const n of graph.nodes) groups.set(`${n.region} / ${n.tenant}`, [...(groups.get(`${n.region} / ${n.tenant}`) ?? []), n]);
+  for (const [group, nodes] of [...groups.entries()].sort()) {
+    lines.push(`  subgraph ${safeId(group)}["${group}"]`);
+    for (const n of nodes) {
+      const label = `${n.kind}: ${n.name}`.replace(/"/g, "'");
+      lines.push(n.type === "dataset" ? `    ${safeId(n.id)}[("${label}")]` : `    ${safeId(n.id)}["${label}"]`);
+    }
+    lines.push("  end");
+  }
+  for (const e of graph.edges) lines.push(`  ${safeId(e.from)} --> ${safeId(e.to)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Graphviz DOT, one cluster per region and tenant. */
+export function lineageDot(graph: LineageGraph): string {
+  const lines = [`digraph "${graph.environment}" {`, "  rankdir=LR;"];
+  const groups = new Map<string, LineageNode[]>();
+  for (const n of graph.nodes) groups.set(`${n.region} / ${n.tenant}`, [...(groups.get(`${n.region} / ${n.tenant}`) ?? []), n]);
+  for (const [group, nodes] of [...groups.entries()].sort()) {
+    lines.push(`  subgraph "cluster_${group}" {`, `    label="${group}";`);
+    for (const n of nodes) lines.push(`    "${n.id}" [label="${n.kind}: ${n.name}", shape=${n.type === "dataset" ? "cylinder" : "box"}];`);
+    lines.push("  }");
+  }
+  for (const e of graph.edges) lines.push(`  "${e.from}" -> "${e.to}";`);
+  lines.push("}");
+  return `${lines.join("\n")}\n`;
+}
+
+/** OpenLineage-style JSON: datasets and jobs with their inputs and outputs. */
+export function lineageJson(graph: LineageGraph): string {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const ref = (id: string) => ({ namespace: byId.get(id)!.namespace, name: byId.get(id)!.name });
+  const jobs = graph.nodes
+    .filter((n) => n.type === "job")
+    .map((n) => ({
+      namespace: n.namespace,
+      name: n.name,
+      kind: n.kind,
+      tenant: n.tenant,
+      region: n.region,
+      inputs: graph.edges.filter((e) => e.to === n.id).map((e) => ref(e.from)),
+      outputs: graph.edges.filter((e) => e.from === n.id).map((e) => ref(e.to)),
+    }));
+  const datasets = graph.nodes.filter((n) => n.type === "dataset").map((n) => ({ namespace: n.namespace, name: n.name, kind: n.kind, tenant: n.tenant, region: n.region }));
+  return `${JSON.stringify({ environment: graph.environment, datasets, jobs }, null, 2)}\n`;
+}

@@ -1,0 +1,242 @@
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { stringify } from "yaml";
+import { diffTrees, exceeds, formatJson, formatMarkdown, formatText, parsePlatformSpec, synthesize, treeObjects, writeTree } from "../../lib";
+import { run } from "../../lib/cli";
+import { devSpec, devSpecWithJob, devSpecWithSource, exampleSpec } from "../helpers/specs";
+
+const render = (spec: unknown) => treeObjects(synthesize(parsePlatformSpec(spec)).files);
+const diff = (base: unknown, head: unknown) => diffTrees(render(base), render(head));
+const find = (result: ReturnType<typeof diff>, kind: string, name?: string) =>
+  result.changes.filter((c) => c.kind === kind && (name === undefined || c.name === name));
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+
+describe("floe diff: destructive changes are flagged with the right action", () => {
+  test("topic deleted", () => {
+    const head = devSpec();
+    head.tenants[0].topics.pop();
+    const [c] = find(diff(devSpec(), head), "KafkaTopic", "alpha.state");
+    expect(c).toMatchObject({ action: "delete", risk: "destructive" });
+    expect(c.reasons[0]).toMatch(/deletes the topic and its data/);
+  });
+
+  test("strimzi.io/managed dropped", () => {
+    const base = render(devSpec());
+    const head = new Map([...base].map(([k, v]) => [k, clone(v)]));
+    const topic = [...head.values()].find((t) => t.obj.kind === "KafkaTopic")!;
+    topic.obj.metadata.annotations = { "strimzi.io/managed": "false" };
+    expect(diffTrees(base, head).changes[0].reasons[0]).toMatch(/^strimzi.io\/managed dropped/);
+  });
+
+  test("partitions decreased (destructive) vs increased (disruptive)", () => {
+    const down = clone(devSpec());
+    down.tenants[1].topics[0].partitions = 3;
+    expect(find(diff(devSpec(), down), "KafkaTopic", "beta.events")[0]).toMatchObject({ risk: "destructive", fields: [{ path: "spec.partitions", old: 6, new: 3 }] });
+    const up = clone(devSpec());
+    up.tenants[1].topics[0].partitions = 12;
+    expect(find(diff(devSpec(), up), "KafkaTopic", "beta.events")[0].risk).toBe("disruptive");
+  });
+
+  test("replicas or storage changed", () => {
+    const base: any = exampleSpec();
+    const head: any = clone(base);
+    head.tenants[0].topics[0].replicas = 2;
+    head.tenants[0].topics[0].minInsyncReplicas = 1;
+    head.regions[1].kafka.brokers.storage.size = "2Ti";
+    const r = diff(base, head);
+    expect(find(r, "KafkaTopic", "payments.orders")[0].reasons).toContain("replication factor changed: partitions are reassigned (heavy traffic)");
+    expect(find(r, "KafkaNodePool", "brokers").map((c) => c.reasons[0])).toEqual(["storage size changed: volumes are resized (shrinking is impossible)"]);
+    const cls: any = clone(base);
+    cls.regions[1].kafka.brokers.storage.class = "io2";
+    expect(find(diff(base, cls), "KafkaNodePool", "brokers")[0].risk).toBe("destructive");
+  });
+
+  test("Kafka cluster renamed, node pool removed", () => {
+    const head = devSpec();
+    head.regions[0].kafka.name = "dev2";
+    const r = diff(devSpec(), head);
+    expect(find(r, "Kafka", "dev")[0]).toMatchObject({ action: "delete", risk: "destructive" });
+    expect(find(r, "Kafka", "dev2")[0]).toMatchObject({ action: "create", risk: "safe" });
+    const pools = devSpec();
+    pools.regions[0].kafka = { name: "dev", brokers: { replicas: 3, storage: { size: "10Gi" } } };
+    expect(find(diff(devSpec(), pools), "KafkaNodePool", "dual")[0]).toMatchObject({ action: "delete", risk: "destructive" });
+  });
+
+  test("deleteClaim turned on", () => {
+    const base = devSpec();
+    base.regions[0].kafka.brokers.storage = { size: "10Gi" };
+    const head = clone(base);
+    head.regions[0].kafka.brokers.storage.deleteClaim = true;
+    expect(find(diff(base, head), "KafkaNodePool", "dual")[0].reasons).toContain("deleteClaim turned on: volumes are deleted with their brokers");
+  });
+
+  test("tenant namespace removed", () => {
+    const head = devSpec();
+    head.tenants.pop();
+    const [ns] = find(diff(devSpec(), head), "Namespace", "beta");
+    expect(ns).toMatchObject({ action: "delete", risk: "destructive" });
+    expect(ns.reasons[0]).toBe("tenant namespace beta removed: everything in it is deleted");
+  });
+
+  test("FlinkDeployment removed, made stateless, moved to another bucket, suspended, allowed to drop state", () => {
+    const base = devSpecWithJob();
+    const removed = clone(base);
+    removed.tenants[0].jobs = [];
+    expect(find(diff(base, removed), "FlinkDeployment")[0]).toMatchObject({ action: "delete", risk: "destructive" });
+    const stateless = clone(base);
+    Object.assign(stateless.tenants[0].jobs[0], { upgradeMode: "stateless", stateless: true });
+    expect(find(diff(base, stateless), "FlinkDeployment")[0].reasons).toContain("upgradeMode set to stateless: the next upgrade starts from empty state");
+    const moved = clone(base);
+    moved.regions[0].flink = { checkpointBucket: "another-bucket" };
+    expect(find(diff(base, moved), "FlinkDeployment")[0].reasons.some((r) => r.startsWith("state.checkpoints.dir changed"))).toBe(true);
+    const suspended = clone(base);
+    suspended.tenants[0].jobs[0].state = "suspended";
+    expect(find(diff(base, suspended), "FlinkDeployment")[0]).toMatchObject({ risk: "disruptive", reasons: ["job state running -> suspended"] });
+    const drop = clone(base);
+    drop.tenants[0].jobs[0].allowNonRestoredState = true;
+    expect(find(diff(base, drop), "FlinkDeployment")[0].risk).toBe("destructive");
+  });
+
+  test("connector renamed, topic prefix or slot changed", () => {
+    const base = devSpecWithSource();
+    const renamed = clone(base);
+    renamed.tenants[0].sources[0].name = "orders";
+    renamed.tenants[0].sources[0].topicPrefix = "orders-db";
+    const r = diff(base, renamed);
+    expect(find(r, "KafkaConnector", "alpha-orders-db")[0]).toMatchObject({ action: "delete", risk: "destructive" });
+    const prefix = clone(base);
+    prefix.tenants[0].sources[0].topicPrefix = "orders";
+    expect(find(diff(base, prefix), "KafkaConnector")[0].reasons[0]).toMatch(/^topic.prefix changed/);
+    const slot = clone(base);
+    slot.tenants[0].sources[0].slotName = "other_slot";
+    expect(find(diff(base, slot), "KafkaConnector")[0].reasons[0]).toMatch(/^slot.name changed/);
+  });
+
+  test("MirrorMaker 2 removed; immutable field changed (replace)", () => {
+    const base = render(devSpec());
+    const withMm2 = new Map(base);
+    withMm2.set("local|kafka.strimzi.io/v1|KafkaMirrorMaker2|kafka|alpha-mm2", {
+      file: "local/tenant-alpha.yaml",
+      obj: { apiVersion: "kafka.strimzi.io/v1", kind: "KafkaMirrorMaker2", metadata: { name: "alpha-mm2", namespace: "kafka" }, spec: {} },
+    });
+    expect(diffTrees(withMm2, base).changes[0]).toMatchObject({ kind: "KafkaMirrorMaker2", action: "delete", risk: "destructive" });
+    const head = new Map([...base].map(([k, v]) => [k, clone(v)]));
+    const topic = [...head.values()].find((t) => t.obj.kind === "KafkaTopic")!;
+    topic.obj.spec.topicName = "alpha.renamed";
+    expect(diffTrees(base, head).changes[0]).toMatchObject({ action: "replace", risk: "destructive" });
+  });
+});
+
+describe("floe diff: benign changes are not flagged", () => {
+  test("labels, resources within quota, a new topic and app are safe", () => {
+    const base: any = devSpecWithJob();
+    const head: any = clone(base);
+    head.tenants[0].adminGroups = ["alpha-team"];
+    head.tenants[0].jobs[0].taskManager = { cpu: 1.5, memory: "4096m" };
+    head.tenants[0].topics.push({ name: "audit" });
+    head.tenants[0].apps.push({ name: "auditor", produces: ["audit"] });
+    const r = diff(base, head);
+    expect(r.changes.length).toBeGreaterThan(0);
+    expect(r.changes.filter((c) => c.risk !== "safe")).toEqual([]);
+    expect(r.summary.destructive + r.summary.disruptive).toBe(0);
+    expect(exceeds(r, "disruptive")).toBe(false);
+  });
+
+  test("identical specs give no changes", () => {
+    expect(diff(exampleSpec(), exampleSpec()).changes).toEqual([]);
+  });
+});
+
+describe("formats", () => {
+  const base = devSpec();
+  const head = clone(base);
+  head.tenants[0].topics.pop();
+  head.tenants[1].topics[0].partitions = 12;
+  head.tenants[0].topics.push({ name: "new" });
+  const r = diff(base, head);
+
+  test("json has the stable shape of the design doc", () => {
+    const parsed = JSON.parse(formatJson(r));
+    expect(Object.keys(parsed)).toEqual(["summary", "changes"]);
+    expect(Object.keys(parsed.changes[0])).toEqual(["action", "apiVersion", "kind", "namespace", "name", "file", "risk", "reasons", "fields"]);
+    expect(parsed.summary).toMatchObject({ create: 1, delete: 1, update: 1, destructive: 1, disruptive: 1, safe: 1 });
+  });
+
+  test("markdown: summary table first, destructive changes on top, details collapsed", () => {
+    const md = formatMarkdown(r);
+    expect(md.indexOf("| risk | changes |")).toBeLessThan(md.indexOf("| risk | action |"));
+    const rows = md.split("\n").filter((l) => l.startsWith("| 🔴") || l.startsWith("| 🟠") || l.startsWith("| 🟢")).slice(3);
+    expect(rows.map((l) => l.slice(0, 4))).toEqual(["| 🔴", "| 🟠", "| 🟢"]);
+    expect(md).toContain("<details><summary>Field changes</summary>");
+  });
+
+  test("text: colour only when asked (a TTY)", () => {
+    expect(formatText(r, false)).not.toContain("\u001b[");
+    expect(formatText(r, true)).toContain("\u001b[31m");
+    expect(formatText(r, false)).toMatch(/^floe diff: 3 change\(s\)/);
+  });
+
+  test("secret values are never printed", () => {
+    const base2 = new Map([["x|v1|Secret|ns|s", { file: "x/a.yaml", obj: { apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "ns" }, data: { password: "aGVsbG8=" } } }]]);
+    const head2 = new Map([["x|v1|Secret|ns|s", { file: "x/a.yaml", obj: { apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "ns" }, data: { password: "d29ybGQ=" } } }]]);
+    const out = formatJson(diffTrees(base2, head2));
+    expect(out).toContain("<redacted>");
+    expect(out).not.toMatch(/aGVsbG8=|d29ybGQ=/);
+  });
+});
+
+describe("floe diff CLI: --fail-on and reviewed acknowledgements", () => {
+  async function floe(args: string[]) {
+    let out = "";
+    let err = "";
+    const code = await run(args, { out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err };
+  }
+  const synthTo = (spec: unknown) => {
+    const out = mkdtempSync(join(tmpdir(), "floe-diff-"));
+    return writeTree(synthesize(parsePlatformSpec(spec)), out);
+  };
+
+  test("exit 2 on a destructive change with --fail-on destructive; 0 without", async () => {
+    const head = devSpec();
+    head.tenants[0].topics.pop();
+    const [b, h] = [synthTo(devSpec()), synthTo(head)];
+    expect((await floe(["diff", b, h, "--fail-on", "destructive"])).code).toBe(2);
+    expect((await floe(["diff", b, h])).code).toBe(0);
+    const md = await floe(["diff", b, h, "--format", "markdown"]);
+    expect(md.out).toMatch(/^## Floe platform diff/);
+  });
+
+  test("an allowDestructive entry in the head spec acknowledges the change", async () => {
+    const head = devSpec();
+    head.tenants[0].topics.pop();
+    head.allowDestructive = [{ kind: "KafkaTopic", name: "alpha.state", reason: "state topic replaced by the alpha.totals table (ticket OPS-42)" }];
+    const r = await floe(["diff", synthTo(devSpec()), synthTo(head), "--fail-on", "destructive", "--format", "json"]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.summary).toMatchObject({ destructive: 0, acknowledged: 1 });
+    expect(json.changes[0].acknowledged).toBe(true);
+  });
+
+  test("an acknowledgement needs a reason", () => {
+    const spec = devSpec();
+    spec.allowDestructive = [{ kind: "KafkaTopic", name: "x", reason: "ok" }];
+    expect(() => parsePlatformSpec(spec)).toThrow(/allowDestructive\[0\]\.reason/);
+  });
+
+  test("bad options and missing trees exit 1", async () => {
+    const b = synthTo(devSpec());
+    expect((await floe(["diff", b, b, "--format", "html"])).err).toContain("[InvalidOption] diff.--format");
+    expect((await floe(["diff", b, b, "--fail-on", "safe"])).code).toBe(1);
+    expect((await floe(["diff", b, "/nonexistent"])).err).toContain("[TreeNotFound]");
+  });
+
+  test("a hand-edited tree file is diffed too", async () => {
+    const b = synthTo(devSpec());
+    const h = synthTo(devSpec());
+    writeFileSync(join(h, "local", "extra.yaml"), stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "alpha" }, data: { a: "b" } }));
+    const r = await floe(["diff", b, h, "--format", "json"]);
+    expect(JSON.parse(r.out).changes).toEqual([expect.objectContaining({ action: "create", kind: "ConfigMap", file: join("local", "extra.yaml") })]);
+  });
+});
