@@ -79,26 +79,7 @@ function treeKey(file: string, o: Record<string, any>): string {
 
 /** Read every object of a rendered tree. */
 export function loadTree(dir: string): Map<string, TreeObject> {
-  const root = resolve(dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new ValidationError({
-      code: "TreeNotFound",
-      scope: "diff",
-      field: "",
-      value: dir,
-      message: "is not a directory of rendered manifests",
-      fix: "run floe synth for the base and the head spec and pass their output directories",
-    });
-  }
-  const objects = new Map<string, TreeObject>();
-  for (const path of listYamlFiles(root)) {
-    const file = relative(root, path);
-    for (const doc of parseAllDocuments(readFileSync(path, "utf8"))) {
-      const obj = doc.toJS();
-      if (obj && typeof obj === "object" && obj.kind) objects.set(treeKey(file, obj), { obj, file });
-    }
-  }
-  return objects;
+  return parseFiles(readTreeFiles(dir));
 }
 
 /** The objects of an in-memory rendered tree, keyed like {@link loadTree}. */
@@ -343,9 +324,44 @@ function toObj(c: ObjectChange): Record<string, any> {
   return { apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name, namespace: c.namespace } };
 }
 
-/** Diff two directories of rendered manifests (acknowledgements are read from the head tree). */
+/**
+ * Diff two directories of rendered manifests (acknowledgements are read from the head tree). Rendering is
+ * deterministic, so a file with the same bytes on both sides holds the same objects: only files that differ
+ * are parsed, which keeps large trees with small changes fast.
+ */
 export function diffDirectories(baseDir: string, headDir: string): DiffResult {
-  return diffTrees(loadTree(baseDir), loadTree(headDir), loadAcknowledgements(headDir));
+  const base = readTreeFiles(baseDir);
+  const head = readTreeFiles(headDir);
+  const changed = (files: Map<string, string>, other: Map<string, string>) =>
+    new Map([...files].filter(([path, text]) => other.get(path) !== text));
+  return diffTrees(parseFiles(changed(base, head)), parseFiles(changed(head, base)), loadAcknowledgements(headDir));
+}
+
+/** Relative path -> content of every YAML file of a tree. */
+function readTreeFiles(dir: string): Map<string, string> {
+  const root = resolve(dir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new ValidationError({
+      code: "TreeNotFound",
+      scope: "diff",
+      field: "",
+      value: dir,
+      message: "is not a directory of rendered manifests",
+      fix: "run floe synth for the base and the head spec and pass their output directories",
+    });
+  }
+  return new Map(listYamlFiles(root).map((path) => [relative(root, path), readFileSync(path, "utf8")]));
+}
+
+function parseFiles(files: Map<string, string>): Map<string, TreeObject> {
+  const objects = new Map<string, TreeObject>();
+  for (const [file, text] of files) {
+    for (const doc of parseAllDocuments(text)) {
+      const obj = doc.toJS();
+      if (obj && typeof obj === "object" && obj.kind) objects.set(treeKey(file, obj), { obj, file });
+    }
+  }
+  return objects;
 }
 
 /** Whether the diff has changes at or above `level` that are not acknowledged. */

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { stringify } from "yaml";
-import { diffTrees, exceeds, formatJson, formatMarkdown, formatText, parsePlatformSpec, synthesize, treeObjects, writeTree } from "../../lib";
+import { diffDirectories, diffTrees, exceeds, formatJson, formatMarkdown, formatText, loadTree, parsePlatformSpec, synthesize, treeObjects, writeTree } from "../../lib";
 import { run } from "../../lib/cli";
 import { devSpec, devSpecWithJob, devSpecWithSource, exampleSpec } from "../helpers/specs";
 
@@ -230,6 +230,16 @@ describe("floe diff CLI: --fail-on and reviewed acknowledgements", () => {
     expect((await floe(["diff", b, b, "--format", "html"])).err).toContain("[InvalidOption] diff.--format");
     expect((await floe(["diff", b, b, "--fail-on", "safe"])).code).toBe(1);
     expect((await floe(["diff", b, "/nonexistent"])).err).toContain("[TreeNotFound]");
+  });
+
+  test("parsing only the files that differ gives the same result as parsing everything", () => {
+    const head: any = exampleSpec();
+    head.tenants[0].topics[0].partitions = 24;
+    head.tenants[2].apps.pop();
+    const [b, h] = [synthTo(exampleSpec()), synthTo(head)];
+    const quick = diffDirectories(b, h);
+    expect(quick.changes.length).toBeGreaterThan(2);
+    expect(quick).toEqual(diffTrees(loadTree(b), loadTree(h)));
   });
 
   test("a hand-edited tree file is diffed too", async () => {
