@@ -208,6 +208,17 @@ describe("floe diff CLI: --fail-on and reviewed acknowledgements", () => {
     expect(md.out).toMatch(/^## Floe platform diff/);
   });
 
+  test("--fail-on disruptive also fails on disruptive changes; safe changes never fail", async () => {
+    const up = devSpec();
+    up.tenants[1].topics[0].partitions = 12;
+    const [b, h] = [synthTo(devSpec()), synthTo(up)];
+    expect((await floe(["diff", b, h, "--fail-on", "disruptive"])).code).toBe(2);
+    expect((await floe(["diff", b, h, "--fail-on", "destructive"])).code).toBe(0);
+    const safe = devSpec();
+    safe.tenants[0].topics.push({ name: "new" });
+    expect((await floe(["diff", b, synthTo(safe), "--fail-on", "disruptive"])).code).toBe(0);
+  });
+
   test("an allowDestructive entry in the head spec acknowledges the change", async () => {
     const head = devSpec();
     head.tenants[0].topics.pop();
