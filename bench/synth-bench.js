@@ -1,95 +1,151 @@
 #!/usr/bin/env node
 "use strict";
 /**
- * `npm run bench` (issue 9 extends it with Pulumi registration times, jobs and sources in the generated specs).
- * For growing generated specs (N tenants x 3 regions, each tenant with topics and apps) it measures, each size
- * in its own process: object count, synth wall time (compose + render, no disk), peak RSS, the time to
- * serialise the same objects with `yaml` alone (the floor), their ratio, and `floe diff` of the whole tree
- * against a 1% change. Prints a table and writes bench/results/synth.json. Uses the compiled library
- * (dist-lib), so run after `npm run build`.
+ * `npm run bench`: Floe at platform scale. For generated specs of growing size (N tenants x 3 regions; each
+ * tenant with 5 topics, 4 apps, a PostgreSQL CDC source and 2 Flink jobs) it measures, each size in its own
+ * process:
+ *   - object count, `floe synth` wall time (compose + render) and the peak memory after it;
+ *   - the time to serialise the same objects with `yaml` alone (the floor) and the ratio;
+ *   - `floe diff` of a 1% change (1% of the tenants change a topic), in memory and on directories (the CLI path);
+ *   - the Pulumi program's registration time under mocks (`StreamingPlatform`, Pulumi delivery).
+ * Prints a table, checks the targets (synth <= 3x the floor; 500 tenants <= ~5.5x the time of 100; peak < 1 GiB;
+ * diff of the largest trees < 5 s) and writes bench/results/synth.json. Uses dist-lib: run `npm run build` first
+ * (`npm run bench` does). Sizes: FLOE_BENCH_SIZES=10,100,500 (default).
  */
 const { execFileSync } = require("child_process");
 const { mkdirSync, mkdtempSync, rmSync, writeFileSync } = require("fs");
 const { tmpdir } = require("os");
 const { join } = require("path");
 
+const REGIONS = ["eu-west-1", "us-east-1", "ap-southeast-1"];
+
 function generateSpec(tenants) {
-  const regions = ["eu-west-1", "us-east-1", "ap-southeast-1"].map((name) => ({
-    name,
-    kafka: { name: "events", brokers: { replicas: 6, storage: { size: "1Ti" } } },
-  }));
   return {
     environment: "bench",
-    regions,
-    tenants: Array.from({ length: tenants }, (_, i) => ({
-      name: `tenant-${String(i).padStart(4, "0")}`,
-      topics: ["orders", "payments", "events", "state", "dlq"].map((t, j) => ({
-        name: t,
-        partitions: 6 + j,
-        retention: `${j + 1}d`,
-        ...(t === "state" ? { cleanupPolicy: "compact" } : {}),
-      })),
-      apps: [
-        { name: "writer", produces: ["orders", "payments"] },
-        { name: "reader", consumes: [{ topic: "orders", group: "reader" }, "payments"] },
-        { name: "processor", consumes: ["events"], produces: ["state", "dlq"] },
-        { name: "auditor", consumes: ["*"] },
-      ],
+    aws: { accountId: "123456789012" },
+    regions: REGIONS.map((name) => ({
+      name,
+      cluster: {
+        kubeconfig: { config: `kubeconfig-${name}` },
+        oidcProviderArn: `arn:aws:iam::123456789012:oidc-provider/oidc.eks.${name}.amazonaws.com/id/BENCH`,
+        oidcIssuer: `https://oidc.eks.${name}.amazonaws.com/id/BENCH`,
+      },
+      kafka: { name: "events", brokers: { replicas: 6, storage: { size: "1Ti" } } },
+      connect: { image: "registry.example.com/platform/connect:3.2.0-1", connectors: ["postgres"] },
+      network: { apiServerCidrs: ["10.0.0.0/16"] },
     })),
+    tenants: Array.from({ length: tenants }, (_, i) => {
+      const name = `tenant-${String(i).padStart(4, "0")}`;
+      return {
+        name,
+        secrets: [{ name: "db-cdc", remoteKey: `bench/${name}/db-cdc` }],
+        topics: ["orders", "payments", "events", "state", "dlq"].map((t, j) => ({
+          name: t,
+          partitions: 6 + j,
+          retention: `${j + 1}d`,
+          ...(t === "state" ? { cleanupPolicy: "compact" } : {}),
+        })),
+        apps: [
+          { name: "writer", produces: ["orders", "payments"] },
+          { name: "reader", consumes: [{ topic: "orders", group: "reader" }, "payments"] },
+          { name: "processor", consumes: ["events"], produces: ["state", "dlq"] },
+          { name: "auditor", consumes: ["*"] },
+        ],
+        sources: [
+          {
+            name: "db",
+            type: "postgres",
+            host: `${name}.db.example.com`,
+            database: "app",
+            databaseCidr: "10.30.0.0/16",
+            credentials: { secret: "db-cdc" },
+            tables: ["public.orders", "public.customers"],
+          },
+        ],
+        jobs: [
+          { name: "enricher", image: "registry.example.com/jobs/enricher:1.0.0", jar: { uri: "local:///opt/flink/usrlib/enricher.jar" }, reads: ["db.public.orders"], writes: ["events"] },
+          { name: "totals", image: "registry.example.com/jobs/totals:1.0.0", jar: { uri: "local:///opt/flink/usrlib/totals.jar" }, reads: ["events"], writes: ["state"] },
+        ],
+      };
+    }),
   };
 }
 
-function measureOne(tenants) {
+const ms = (t) => Number(process.hrtime.bigint() - t) / 1e6;
+
+async function measureOne(tenants) {
   const floe = require("../dist-lib/lib");
   const { stringify } = require("yaml");
   const spec = floe.parsePlatformSpec(generateSpec(tenants));
   const t0 = process.hrtime.bigint();
   const tree = floe.synthesize(spec);
-  const synthMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  const objects = tree.files.flatMap((f) => f.objects);
+  const synthMs = ms(t0);
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const objects = tree.files.reduce((n, f) => n + f.objects.length, 0);
+
   const t1 = process.hrtime.bigint();
   for (const f of tree.files) f.objects.map((o) => stringify(o, { lineWidth: 0 })).join("---\n");
-  const floorMs = Number(process.hrtime.bigint() - t1) / 1e6;
-  // floe diff of the whole tree against a head where 1% of the tenants changed a topic's partitions.
+  const floorMs = ms(t1);
+
   const headSpec = generateSpec(tenants);
   for (let i = 0; i < Math.max(1, Math.round(tenants / 100)); i++) headSpec.tenants[i].topics[0].partitions += 6;
   const head = floe.synthesize(floe.parsePlatformSpec(headSpec));
-  const baseObjects = floe.treeObjects(tree.files);
-  const headObjects = floe.treeObjects(head.files);
   const t2 = process.hrtime.bigint();
-  const diff = floe.diffTrees(baseObjects, headObjects);
-  const diffMs = Number(process.hrtime.bigint() - t2) / 1e6;
-  // The same through the CLI's path: both trees written to disk, `floe diff <base> <head>` (diffDirectories).
+  const diff = floe.diffTrees(floe.treeObjects(tree.files), floe.treeObjects(head.files));
+  const diffMs = ms(t2);
   const dir = mkdtempSync(join(tmpdir(), "floe-bench-"));
   const baseDir = floe.writeTree(tree, join(dir, "base"));
   const headDir = floe.writeTree(head, join(dir, "head"));
   const t3 = process.hrtime.bigint();
   floe.diffDirectories(baseDir, headDir);
-  const diffDirMs = Number(process.hrtime.bigint() - t3) / 1e6;
+  const diffDirMs = ms(t3);
   rmSync(dir, { recursive: true, force: true });
-  return {
-    tenants,
-    regions: 3,
-    objects: objects.length,
-    files: tree.files.length,
-    synthMs,
-    floorMs,
-    ratio: synthMs / floorMs,
-    diffMs,
-    diffDirMs,
-    diffChanges: diff.changes.length,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
-  };
+
+  const { registerMs, resources } = await pulumiRegistration(spec);
+  return { tenants, regions: REGIONS.length, objects, files: tree.files.length, synthMs, floorMs, ratio: synthMs / floorMs, diffMs, diffDirMs, diffChanges: diff.changes.length, registerMs, resources, peakRssMiB };
+}
+
+/** Registration of the Pulumi program under mocks: time until no new resource registers for 200 ms. */
+async function pulumiRegistration(spec) {
+  const pulumi = require("@pulumi/pulumi");
+  let count = 0;
+  let last = process.hrtime.bigint();
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        count++;
+        last = process.hrtime.bigint();
+        return { id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:mock:::${args.name}` } };
+      },
+      call: (args) => args.inputs,
+    },
+    "floe",
+    "bench",
+    false,
+  );
+  const { StreamingPlatform } = require("../dist-lib/lib/pulumi");
+  const kubeconfigs = Object.fromEntries(REGIONS.map((r) => [r, "kubeconfig"]));
+  const secretValues = Object.fromEntries((spec.tenants ?? []).flatMap((t) => (t.secrets ?? []).map((s) => [`${t.name}/${s.name}`, pulumi.secret("x")])));
+  const start = process.hrtime.bigint();
+  new StreamingPlatform("floe", { spec: { ...spec, delivery: "pulumi" }, kubeconfigs, secretValues });
+  let seen = -1;
+  while (seen !== count) {
+    seen = count;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { registerMs: Number(last - start) / 1e6, resources: count };
 }
 
 function main() {
   if (process.argv[2] === "--one") {
-    process.stdout.write(JSON.stringify(measureOne(Number(process.argv[3]))));
+    measureOne(Number(process.argv[3])).then((r) => process.stdout.write(JSON.stringify(r)));
     return;
   }
-  const sizes = (process.env.FLOE_BENCH_SIZES || "10,100,300").split(",").map(Number);
-  const results = sizes.map((n) => JSON.parse(execFileSync(process.execPath, [__filename, "--one", String(n)], { encoding: "utf8" })));
-  const rows = [["tenants x regions", "objects", "synth ms", "yaml floor ms", "ratio", "diff ms (1%)", "diff dirs ms", "peak RSS MiB"]];
+  const sizes = (process.env.FLOE_BENCH_SIZES || "10,100,500").split(",").map(Number);
+  const results = sizes.map((n) =>
+    JSON.parse(execFileSync(process.execPath, ["--max-old-space-size=4096", __filename, "--one", String(n)], { encoding: "utf8", maxBuffer: 1 << 26 })),
+  );
+  const rows = [["tenants x regions", "objects", "synth ms", "yaml floor ms", "ratio", "diff ms (1%)", "diff dirs ms", "pulumi register ms", "peak RSS MiB"]];
   for (const r of results) {
     rows.push([
       `${r.tenants} x ${r.regions}`,
@@ -99,14 +155,27 @@ function main() {
       r.ratio.toFixed(2),
       `${r.diffMs.toFixed(0)} (${r.diffChanges})`,
       r.diffDirMs.toFixed(0),
+      `${r.registerMs.toFixed(0)} (${r.resources})`,
       r.peakRssMiB.toFixed(0),
     ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) process.stdout.write(row.map((c, i) => c.padStart(widths[i])).join("  ") + "\n");
+
+  const targets = [];
+  for (const r of results) targets.push([`synth within 3x the floor at ${r.tenants} tenants`, r.ratio <= 3, r.ratio.toFixed(2)]);
+  const t100 = results.find((r) => r.tenants === 100);
+  const t500 = results.find((r) => r.tenants === 500);
+  if (t100 && t500) targets.push(["500 tenants within ~5.5x the synth time of 100", t500.synthMs / t100.synthMs <= 5.5, (t500.synthMs / t100.synthMs).toFixed(2)]);
+  const largest = results[results.length - 1];
+  targets.push([`peak memory under 1 GiB at ${largest.tenants} tenants`, largest.peakRssMiB < 1024, `${largest.peakRssMiB.toFixed(0)} MiB`]);
+  targets.push([`diff of the largest trees under 5 s`, largest.diffDirMs < 5000 && largest.diffMs < 5000, `${largest.diffDirMs.toFixed(0)} ms`]);
+  process.stdout.write("\n");
+  for (const [what, ok, value] of targets) process.stdout.write(`${ok ? "PASS" : "FAIL"}  ${what}: ${value}\n`);
+
   const dir = join(__dirname, "results");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "synth.json"), JSON.stringify({ node: process.version, results }, null, 2) + "\n");
+  writeFileSync(join(dir, "synth.json"), JSON.stringify({ node: process.version, results, targets: targets.map(([what, ok, value]) => ({ what, ok, value })) }, null, 2) + "\n");
   process.stdout.write(`results written to ${join(dir, "synth.json")}\n`);
 }
 

@@ -15,12 +15,15 @@ export interface CliIo {
   readonly err: (text: string) => void;
   /** Whether `out` is a terminal (colours in text diffs). */
   readonly isTTY?: boolean;
+  /** Whether `err` is a terminal (progress of long synths). */
+  readonly errIsTTY?: boolean;
 }
 
 const processIo: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   isTTY: process.stdout.isTTY === true,
+  errIsTTY: process.stderr.isTTY === true,
 };
 
 /** Exit codes: 0 success, 1 invalid input or violations found, 2 `--fail-on` threshold reached. */
@@ -53,16 +56,24 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     .description("render a platform spec to Kubernetes manifests under DIR/<environment>/<region>/")
     .argument("<spec>", "platform spec (YAML)")
     .option("-o, --out <dir>", "output root directory", "dist")
-    .action((specFile: string, options: { out: string }) => {
+    .option("-q, --quiet", "print nothing but warnings and errors")
+    .action((specFile: string, options: { out: string; quiet?: boolean }) => {
+      // Progress on a terminal only (never in CI logs or pipes), on one line of stderr.
+      const progress = io.errIsTTY && !options.quiet ? (step: string) => io.err(`\r\u001b[2Kfloe synth: ${step}...`) : undefined;
       try {
         const spec = loadPlatformSpec(specFile);
-        const tree = synthesize(spec);
-        for (const w of tree.warnings) io.err(`${formatIssue(w)}\n`);
+        const tree = synthesize(spec, progress);
+        progress?.(`writing ${tree.files.length} files`);
         const dir = writeTree(tree, options.out);
+        if (progress) io.err("\r\u001b[2K");
+        for (const w of tree.warnings) io.err(`${formatIssue(w)}\n`);
         const objects = tree.files.reduce((n, f) => n + f.objects.length, 0);
-        io.out(`floe synth: wrote ${objects} objects in ${tree.files.length} files to ${dir}\n`);
-        for (const f of tree.files) io.out(`  ${f.path} (${f.objects.length} objects)\n`);
+        if (!options.quiet) {
+          io.out(`floe synth: wrote ${objects} objects in ${tree.files.length} files to ${dir}\n`);
+          for (const f of tree.files) io.out(`  ${f.path} (${f.objects.length} objects)\n`);
+        }
       } catch (e) {
+        if (progress) io.err("\r\u001b[2K");
         code = reportError(io, "synth", e);
       }
     });

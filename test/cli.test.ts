@@ -83,6 +83,25 @@ describe("floe synth", () => {
     expect(r.err).toContain("warning [TopicNameMixesPeriodAndUnderscore] tenants[0].topics[2].name");
   });
 
+  test("--quiet prints nothing on success; progress goes to stderr only on a terminal", async () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-out-"));
+    const quiet = await floe(["synth", specFile(devSpec()), "--out", out, "--quiet"]);
+    expect(quiet).toEqual({ code: 0, out: "", err: "" });
+    expect((await floe(["synth", specFile(devSpec()), "--out", out])).err).toBe("");
+    let err = "";
+    let stdout = "";
+    const code = await run(["synth", specFile(devSpec()), "--out", out], { out: (t) => (stdout += t), err: (t) => (err += t), errIsTTY: true });
+    expect(code).toBe(0);
+    expect(err).toContain("floe synth: composing region local (1/1)...");
+    expect(err).toContain("floe synth: rendering region local (3 files)...");
+    expect(err).toContain("floe synth: writing 3 files...");
+    expect(err.endsWith("\r\u001b[2K")).toBe(true);
+    expect(stdout).toMatch(/^floe synth: wrote/);
+    let quietErr = "";
+    await run(["synth", specFile(devSpec()), "--out", out, "--quiet"], { out: () => undefined, err: (t) => (quietErr += t), errIsTTY: true });
+    expect(quietErr).toBe("");
+  });
+
   test("usage errors exit 1", async () => {
     expect((await floe(["synth"])).code).toBe(1);
     expect((await floe(["frobnicate"])).code).toBe(1);

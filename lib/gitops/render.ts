@@ -96,9 +96,14 @@ export function chartManifests(chart: Chart): Manifest[] {
 }
 
 /** Render a composed platform to an in-memory tree. */
-export function renderPlatform(platform: ComposedPlatform, warnings: readonly ValidationIssue[] = []): RenderedTree {
+export function renderPlatform(
+  platform: ComposedPlatform,
+  warnings: readonly ValidationIssue[] = [],
+  onProgress: (step: string) => void = () => undefined,
+): RenderedTree {
   const files: RenderedFile[] = [];
   for (const region of platform.regions) {
+    onProgress(`rendering region ${region.region} (${region.charts.length} files)`);
     for (const { file, chart } of region.charts) {
       const objects = chartManifests(chart).sort(compareManifests);
       files.push({ path: `${region.region}/${file}.yaml`, objects, content: toYaml(objects) });
@@ -109,9 +114,9 @@ export function renderPlatform(platform: ComposedPlatform, warnings: readonly Va
 }
 
 /** Compose and render a spec. Throws a ValidationError (with spec paths) before anything is written. */
-export function synthesize(spec: PlatformSpec): RenderedTree {
-  const { platform, warnings } = composePlatform(spec);
-  return renderPlatform(platform, warnings);
+export function synthesize(spec: PlatformSpec, onProgress?: (step: string) => void): RenderedTree {
+  const { platform, warnings } = composePlatform(spec, onProgress);
+  return renderPlatform(platform, warnings, onProgress);
 }
 
 /**

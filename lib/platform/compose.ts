@@ -745,16 +745,21 @@ function flinkApplicationProps(
  * Compose a parsed spec into one cdk8s app per region. Construct-time and synth-time validation errors are
  * reported together, each with its spec path. Warnings come back in `warnings`.
  */
-export function composePlatform(spec: PlatformSpec): { platform: ComposedPlatform; warnings: ValidationIssue[] } {
+export function composePlatform(
+  spec: PlatformSpec,
+  onProgress: (step: string) => void = () => undefined,
+): { platform: ComposedPlatform; warnings: ValidationIssue[] } {
   const map = new SpecPathMap();
   const pending: ValidationIssue[] = [];
   const regions: RegionPlatform[] = [];
   spec.regions.forEach((region, i) => {
+    onProgress(`composing region ${region.name} (${i + 1}/${spec.regions.length})`);
     const built = buildRegion(spec, region, i, map, pending);
     if (built) regions.push(built);
   });
   const warnings: ValidationIssue[] = [];
   for (const r of regions) {
+    onProgress(`validating region ${r.region}`);
     for (const issue of collectIssues(r.app)) {
       const mapped = map.toSpec(issue);
       (issue.severity === "warning" ? warnings : pending).push(mapped);

@@ -204,7 +204,7 @@ export abstract class DebeziumSource extends Construct {
       },
       spec: Lazy.any({ produce: () => this.renderSpec(kind) }),
     });
-    addFloeValidation(this, () => this.validateAgainstOthers());
+    addGroupValidation(this);
   }
 
   /** The heartbeat topic `<tenant>.debezium-heartbeat.<topic.prefix>` (inside the tenant's prefix). */
@@ -245,8 +245,16 @@ export abstract class DebeziumSource extends Construct {
   protected abstract specificConfig(): Record<string, string | number | boolean>;
   /** Connector-specific prop checks. */
   protected abstract validateSpecific(): ValidationIssue[];
-  /** Checks against other connectors of the app (slot names, server ids). */
-  protected abstract validateAgainstOthers(): ValidationIssue[];
+  /**
+   * Connectors that can conflict share a group (the same database or server); `undefined` when none can.
+   * @internal
+   */
+  public abstract get conflictGroup(): string | undefined;
+  /**
+   * Conflicts with the other connectors of the same group (slot names, server ids).
+   * @internal
+   */
+  public abstract conflictsWith(others: readonly DebeziumSource[]): ValidationIssue[];
 
   private get heartbeatPrefix(): string {
     return `${this.connect.topicPrefix}debezium-heartbeat`;
@@ -389,7 +397,26 @@ export abstract class DebeziumSource extends Construct {
   }
 }
 
-/** Every source connector of the app's tree (for cross-connector rules). */
-export function allSources<T extends DebeziumSource>(from: IConstruct, type: abstract new (...args: never[]) => T): T[] {
-  return from.node.root.node.findAll().filter((c): c is T => c instanceof type);
+const CHECKED_ROOTS = new WeakSet<IConstruct>();
+
+/**
+ * One validation per app compares connectors within their conflict group (linear in the number of
+ * connectors, not quadratic).
+ */
+function addGroupValidation(source: DebeziumSource): void {
+  const root = source.node.root;
+  if (CHECKED_ROOTS.has(root)) return;
+  CHECKED_ROOTS.add(root);
+  addFloeValidation(root, () => {
+    const groups = new Map<string, DebeziumSource[]>();
+    const sources = root.node.findAll().filter((c): c is DebeziumSource => c instanceof DebeziumSource);
+    for (const s of sources) {
+      const key = s.conflictGroup;
+      if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), s]);
+    }
+    return sources.flatMap((s) => {
+      const group = s.conflictGroup === undefined ? [] : groups.get(s.conflictGroup)!;
+      return group.length > 1 ? s.conflictsWith(group.filter((o) => o !== s)) : [];
+    });
+  });
 }

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { ValidationIssue } from "../../core";
 import { KafkaTopic } from "../kafka/kafka-topic";
-import { allSources, DebeziumSource, DebeziumSourceOptions, exactPattern } from "./source-connector";
+import { DebeziumSource, DebeziumSourceOptions, exactPattern } from "./source-connector";
 
 /** How a PostgreSQL source takes its initial snapshot (`snapshot.mode`). */
 export type PostgresSnapshotMode = "initial" | "initial_only" | "no_data" | "when_needed" | "always";
@@ -126,18 +126,21 @@ export class PostgresSource extends DebeziumSource {
     return issues;
   }
 
-  protected validateAgainstOthers(): ValidationIssue[] {
+  public get conflictGroup(): string {
+    return `postgres|${this.props.hostname}:${this.props.port ?? 5432}/${this.props.database}`;
+  }
+
+  public conflictsWith(others: readonly DebeziumSource[]): ValidationIssue[] {
     const issues: ValidationIssue[] = [];
-    const key = (s: PostgresSource) => `${s.props.hostname}:${s.props.port ?? 5432}/${s.props.database}`;
-    for (const other of allSources(this, PostgresSource)) {
-      if (other === this || key(other) !== key(this)) continue;
+    const where = this.conflictGroup.slice("postgres|".length);
+    for (const other of others.filter((o): o is PostgresSource => o instanceof PostgresSource)) {
       if (other.slotName === this.slotName) {
         issues.push({
           code: "DuplicateReplicationSlot",
           scope: this.node.path,
           field: "slotName",
           value: this.slotName,
-          message: `is also the slot of ${other.node.path} on ${key(this)}; two connectors on one slot lose changes`,
+          message: `is also the slot of ${other.node.path} on ${where}; two connectors on one slot lose changes`,
           fix: "give each connector of a database its own slotName",
         });
       }
@@ -147,7 +150,7 @@ export class PostgresSource extends DebeziumSource {
           scope: this.node.path,
           field: "publicationName",
           value: this.publicationName,
-          message: `is also the publication of ${other.node.path} on ${key(this)}; filtered mode would rewrite its table list`,
+          message: `is also the publication of ${other.node.path} on ${where}; filtered mode would rewrite its table list`,
           fix: "give each connector of a database its own publicationName",
         });
       }
@@ -286,16 +289,20 @@ export class MySqlSource extends SchemaHistorySource {
     return issues;
   }
 
-  protected validateAgainstOthers(): ValidationIssue[] {
-    const host = (s: MySqlSource) => `${s.props.hostname}:${s.props.port ?? 3306}`;
-    return allSources(this, MySqlSource)
-      .filter((o) => o !== this && host(o) === host(this) && o.props.serverId === this.props.serverId)
+  public get conflictGroup(): string {
+    return `mysql|${this.props.hostname}:${this.props.port ?? 3306}`;
+  }
+
+  public conflictsWith(others: readonly DebeziumSource[]): ValidationIssue[] {
+    const host = this.conflictGroup.slice("mysql|".length);
+    return others
+      .filter((o): o is MySqlSource => o instanceof MySqlSource && o.props.serverId === this.props.serverId)
       .map((o) => ({
         code: "DuplicateServerId",
         scope: this.node.path,
         field: "serverId",
         value: this.props.serverId,
-        message: `is also the server id of ${o.node.path} on ${host(this)}; MySQL disconnects one of two clients with the same id`,
+        message: `is also the server id of ${o.node.path} on ${host}; MySQL disconnects one of two clients with the same id`,
         fix: "give each connector of a MySQL server its own serverId",
       }));
   }
@@ -363,7 +370,11 @@ export class SqlServerSource extends SchemaHistorySource {
     ];
   }
 
-  protected validateAgainstOthers(): ValidationIssue[] {
+  public get conflictGroup(): undefined {
+    return undefined;
+  }
+
+  public conflictsWith(): ValidationIssue[] {
     return [];
   }
 }
