@@ -40,6 +40,19 @@ function reportError(io: CliIo, command: string, e: unknown): number {
   throw e;
 }
 
+/** A closed-choice option: its value must be one of `allowed`. */
+function checkOption(command: string, flag: string, value: string, allowed: readonly string[]): void {
+  if (allowed.includes(value)) return;
+  throw new ValidationError({
+    code: "InvalidOption",
+    scope: command,
+    field: flag,
+    value,
+    message: `is not a value of ${flag}`,
+    fix: `use ${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]}`,
+  });
+}
+
 /**
  * Run the CLI with `argv` (without the `node floe` prefix) and return the exit code.
  */
@@ -117,12 +130,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     .action((base: string, head: string, options: { format: string; failOn?: string }) => {
       try {
         const format = options.format;
-        if (!["text", "markdown", "json"].includes(format)) {
-          throw new ValidationError({ code: "InvalidOption", scope: "diff", field: "--format", value: format, message: "is not a diff format", fix: "use text, markdown or json" });
-        }
-        if (options.failOn !== undefined && !["destructive", "disruptive"].includes(options.failOn)) {
-          throw new ValidationError({ code: "InvalidOption", scope: "diff", field: "--fail-on", value: options.failOn, message: "is not a risk level", fix: "use destructive or disruptive" });
-        }
+        checkOption("diff", "--format", format, ["text", "markdown", "json"]);
+        if (options.failOn !== undefined) checkOption("diff", "--fail-on", options.failOn, ["destructive", "disruptive"]);
         const result = diffDirectories(base, head);
         io.out(formatDiff(result, format as DiffFormat, io.isTTY === true && format === "text"));
         if (options.failOn && exceeds(result, options.failOn as "destructive" | "disruptive")) code = EXIT_RISK;
@@ -138,9 +147,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     .option("--format <format>", "mermaid | dot | json", "mermaid")
     .action((specFile: string, options: { format: string }) => {
       try {
-        if (!["mermaid", "dot", "json"].includes(options.format)) {
-          throw new ValidationError({ code: "InvalidOption", scope: "lineage", field: "--format", value: options.format, message: "is not a lineage format", fix: "use mermaid, dot or json" });
-        }
+        checkOption("lineage", "--format", options.format, ["mermaid", "dot", "json"]);
         const graph = buildLineage(loadPlatformSpec(specFile));
         io.out(options.format === "json" ? lineageJson(graph) : options.format === "dot" ? lineageDot(graph) : lineageMermaid(graph));
       } catch (e) {
