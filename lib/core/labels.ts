@@ -6,6 +6,8 @@ export const FloeLabels = {
   ENVIRONMENT: "floe.dev/environment",
   /** The cloud region the object is deployed in. */
   REGION: "floe.dev/region",
+  /** `<Kind>.<name>` of the object that owns this one (same namespace): acknowledging its removal covers this one. */
+  OWNED_BY: "floe.dev/owned-by",
   /** `app.kubernetes.io/name`: what the object is (`kafka`, `kafka-topic`, ...). */
   NAME: "app.kubernetes.io/name",
   /** `app.kubernetes.io/instance`: which instance (the cluster, topic or user name). */

@@ -1,7 +1,7 @@
 /**
  * Schemas for custom resources Floe renders whose CRDs are not among the pinned upstream CRDs in
- * `../shared/crds`: the External Secrets Operator's `ExternalSecret` and `ClusterSecretStore`
- * (`external-secrets.io/v1`). They cover exactly the fields Floe renders, closed to unknown fields, and are
+ * `../shared/crds`: the External Secrets Operator's `ExternalSecret`, `SecretStore` and `ClusterSecretStore`
+ * (`external-secrets.io/v1`) and `PushSecret` (`external-secrets.io/v1alpha1`). They cover exactly the fields Floe renders, closed to unknown fields, and are
  * used only when the CRD directory has no CRD for the kind (a real CRD always wins).
  */
 type JsonSchema = Record<string, unknown>;
@@ -40,6 +40,32 @@ export const BUILTIN_SCHEMAS: Readonly<Record<string, { readonly schema: JsonSch
           dataFrom: { type: "array", items: closed({ extract: closed({ key: str }, ["key"]) }, ["extract"]) },
         },
         ["secretStoreRef"],
+      ),
+    ),
+  },
+  "external-secrets.io/v1alpha1/PushSecret": {
+    clusterScoped: false,
+    schema: root(
+      closed(
+        {
+          refreshInterval: { type: "string", pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$" },
+          updatePolicy: { enum: ["Replace", "IfNotExists"] },
+          deletionPolicy: { enum: ["Delete", "None"] },
+          secretStoreRefs: {
+            type: "array",
+            minItems: 1,
+            items: closed({ name: str, kind: { enum: ["SecretStore", "ClusterSecretStore"] } }, ["name"]),
+          },
+          selector: closed({ secret: closed({ name: str }, ["name"]) }, ["secret"]),
+          data: {
+            type: "array",
+            items: closed(
+              { match: closed({ secretKey: str, remoteRef: closed({ remoteKey: str, property: str }, ["remoteKey"]) }, ["remoteRef"]) },
+              ["match"],
+            ),
+          },
+        },
+        ["secretStoreRefs", "selector"],
       ),
     ),
   },

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "fs";
 import { dirname, relative, resolve } from "path";
 import { parseAllDocuments } from "yaml";
-import { ValidationError } from "../core";
+import { FloeLabels, ValidationError } from "../core";
 import { ChangeRisk, classifyConnectorChange, ConnectorManifest } from "../k8s/debezium/offsets";
 import { listYamlFiles } from "./validate";
 
@@ -243,6 +243,11 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
     }
     case "KafkaMirrorMaker2":
       if (action === "delete") add("destructive", `MirrorMaker 2 ${name} removed: replication stops (a failover leaves the other region without new data)`);
+      if (action === "create") {
+        add("disruptive", `MirrorMaker 2 ${name} starts copying from the source's earliest offsets into topics that may already hold records (after a failback they are duplicated, not merged)`);
+      }
+      if (changed("spec.mirrors[0].topicsPattern")) add("disruptive", "the replicated topic set changed: added topics are copied from their earliest offsets, removed ones stop being copied");
+      if (changed("spec.mirrors[0].source.bootstrapServers")) add("disruptive", "MirrorMaker 2 now reads another source cluster");
       break;
     case "KafkaUser":
       if (action === "delete") add("disruptive", `user ${name} removed: its clients lose access`);
@@ -262,6 +267,14 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
 
 function acknowledged(change: Pick<ObjectChange, "kind" | "name" | "namespace">, acks: readonly Acknowledgement[]): boolean {
   return acks.some((a) => a.kind === change.kind && a.name === change.name && (a.namespace === undefined || a.namespace === change.namespace));
+}
+
+/** An object owned by another (`floe.dev/owned-by: <Kind>.<name>`, e.g. MirrorMaker 2's internal topics) goes with it. */
+function ownerAcknowledged(obj: Record<string, any>, acks: readonly Acknowledgement[]): boolean {
+  const owner = obj.metadata?.labels?.[FloeLabels.OWNED_BY];
+  if (typeof owner !== "string" || !owner.includes(".")) return false;
+  const cut = owner.indexOf(".");
+  return acknowledged({ kind: owner.slice(0, cut), name: owner.slice(cut + 1), namespace: obj.metadata.namespace }, acks);
 }
 
 const RISK_RANK: Record<ChangeRisk, number> = { destructive: 0, disruptive: 1, safe: 2 };
@@ -300,7 +313,7 @@ export function diffTrees(base: Map<string, TreeObject>, head: Map<string, TreeO
       risk,
       reasons,
       fields,
-      ...(risk === "destructive" && acknowledged(identity, acks) ? { acknowledged: true } : {}),
+      ...(risk === "destructive" && (acknowledged(identity, acks) || ownerAcknowledged(obj, acks)) ? { acknowledged: true } : {}),
     });
   }
   changes.sort((a, c) => RISK_RANK[a.risk] - RISK_RANK[c.risk] || (treeKey(a.file, toObj(a)) < treeKey(c.file, toObj(c)) ? -1 : 1));

@@ -54,8 +54,10 @@ const KIND_ORDER = [
   "KafkaNodePool",
   "KafkaTopic",
   "KafkaUser",
+  "PushSecret",
   "KafkaConnect",
   "KafkaConnector",
+  "KafkaMirrorMaker2",
   "FlinkDeployment",
   "FlinkSessionJob",
 ];

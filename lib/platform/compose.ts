@@ -8,6 +8,7 @@ import {
   formatCpu,
   KAFKA_CLIENT_LABEL,
   parseCpu,
+  PushedSecret,
   QuotaClaim,
   SecretStore,
   splitKafkaQuota,
@@ -28,6 +29,8 @@ import {
   KafkaTopic,
   KafkaTopicPrefix,
   KafkaUser,
+  grantMirrorSource,
+  KafkaMirrorMaker2,
 } from "../k8s/kafka";
 import { CheckpointStorage, FlinkApplication, FlinkJob, ICheckpointStorage, JobState, UpgradeMode } from "../k8s/flink";
 import {
@@ -46,7 +49,8 @@ import {
   SourceErrorPolicy,
   SqlServerSource,
 } from "../k8s/debezium";
-import { JobSpec, PlatformSpec, RegionSpec, TenantSpec } from "./spec";
+import { expandTopicRef, replicationBootstrap, resolveReplication, ResolvedReplication, standbyTopics, tenantTopicUniverse } from "./replication";
+import { JobSpec, PlatformSpec, RegionSpec, sourceTopicNames, TenantSpec } from "./spec";
 
 /** Namespace of a region's Kafka cluster when the spec does not name one. */
 export const DEFAULT_KAFKA_NAMESPACE = "kafka";
@@ -202,13 +206,27 @@ export function tenantPrefix(tenant: string): string {
   return `${tenant}.`;
 }
 
+/** What the replication pass needs of a built region. */
+interface RegionBuild {
+  readonly platform: RegionPlatform;
+  readonly spec: RegionSpec;
+  readonly platformChart: Chart;
+  readonly tenants: ReadonlyMap<string, TenantBuild>;
+}
+
+/** The AWS region of a region's Secrets Manager (where the stack creates its secrets). */
+export function secretsAwsRegion(region: RegionSpec): string {
+  return region.secretStore?.awsRegion ?? region.awsRegion ?? region.name;
+}
+
 function buildRegion(
   spec: PlatformSpec,
   region: RegionSpec,
   regionIndex: number,
   map: SpecPathMap,
   pending: ValidationIssue[],
-): RegionPlatform | undefined {
+  replication: readonly ResolvedReplication[],
+): RegionBuild | undefined {
   const production = spec.production ?? true;
   const app = new App({ outdir: "unused" });
   const regionScope = new Construct(app, region.name);
@@ -283,6 +301,7 @@ function buildRegion(
     environment: spec.environment,
     regionName: region.name,
     aws: spec.aws,
+    replication,
   };
   const charts: RegionChart[] = [{ file: "platform", chart: platformChart }];
   const builds: TenantBuild[] = [];
@@ -295,7 +314,12 @@ function buildRegion(
     charts.push({ file: `tenant-${tenant.name}`, chart });
   }
   pending.push(...capacityIssues(region, regionIndex, builds, kafka));
-  return { region: region.name, app, kafka, charts };
+  return {
+    platform: { region: region.name, app, kafka, charts },
+    spec: region,
+    platformChart,
+    tenants: new Map(builds.map((b) => [b.spec.name, b])),
+  };
 }
 
 /** The region's checkpoint bucket (named in the spec, or Floe's default name); a bad name is a spec error. */
@@ -330,6 +354,7 @@ interface TenantRegionContext {
   readonly environment: string;
   readonly regionName: string;
   readonly aws: PlatformSpec["aws"];
+  readonly replication: readonly ResolvedReplication[];
 }
 
 /** What buildTenant made, for the region's capacity checks. */
@@ -339,6 +364,8 @@ interface TenantBuild {
   readonly path: string;
   readonly chart: Chart;
   readonly jobs: readonly FlinkApplication[];
+  /** The tenant's topic (or `x*` prefix) reference -> its resource in this region. */
+  readonly resolve: (ref: string) => IKafkaTopicResource | undefined;
 }
 
 /** The region's ClusterSecretStore (AWS Secrets Manager), usable by the tenants of the region only. */
@@ -352,7 +379,7 @@ function regionSecretStore(
   try {
     return new SecretStore(chart, "SecretStore", {
       name: `floe-${region.name}`,
-      awsRegion: region.secretStore?.awsRegion ?? region.name,
+      awsRegion: secretsAwsRegion(region),
       serviceAccount: region.secretStore?.serviceAccount ?? { name: "external-secrets", namespace: "external-secrets" },
       namespaces: tenantNames,
     });
@@ -448,9 +475,16 @@ function buildTenant(
     if (topic) topics.set(t.name, topic);
   });
   const prefix = tenantPrefix(tenant.name);
-  buildSources(chart, region, tenant, tenantPath, map, pending, topics, quotas);
+  // Topics replicated into this region from their primary: MirrorMaker 2 is their only writer here.
+  const standby = standbyTopics(region.replication, tenant.name, region.regionName);
+  const universe = tenantTopicUniverse(tenant);
+  const isStandby = (ref: string) => expandTopicRef(ref, universe).some((t) => standby.has(t));
+  buildSources(chart, region, tenant, tenantPath, map, pending, topics, quotas, isStandby);
   const resolve = (ref: string): IKafkaTopicResource | undefined =>
     ref.endsWith("*") ? new KafkaTopicPrefix(kafka, `${prefix}${ref.slice(0, -1)}`) : topics.get(ref);
+  /** What a produce grant on `ref` may cover here: nothing of a standby copy (a prefix becomes its other topics). */
+  const writable = (ref: string): string[] =>
+    !isStandby(ref) ? [ref] : ref.endsWith("*") ? expandTopicRef(ref, universe).filter((t) => !standby.has(t)) : [];
 
   (tenant.apps ?? []).forEach((a, i) => {
     const id = `App-${a.name}`;
@@ -465,7 +499,7 @@ function buildTenant(
         quotas: a.quotas ?? quotas.get(tenantUserName(tenant.name, a.name)),
         aclScope: { topicPrefix: prefix, groupPrefix: prefix },
       });
-      (a.produces ?? []).forEach((ref) => resolve(ref)?.grants.produce(user));
+      (a.produces ?? []).flatMap(writable).forEach((ref) => resolve(ref)?.grants.produce(user));
       (a.consumes ?? []).forEach((c) => {
         const ref = typeof c === "string" ? c : c.topic;
         const group = `${prefix}${(typeof c === "string" ? undefined : c.group) ?? a.name}`;
@@ -488,13 +522,15 @@ function buildTenant(
       "job.statements": "sql.statements",
       userName: "name",
     });
+    // A job touching a standby copy is the standby of the job in the primary region: rendered suspended.
+    const jobStandby = [...(j.reads ?? []), ...(j.writes ?? [])].some(isStandby);
     const job = inSpec(map, pending, () =>
-      new FlinkApplication(chart, id, flinkApplicationProps(j, tenantConstruct, region, resolve, prefix, quotas)),
+      new FlinkApplication(chart, id, flinkApplicationProps(j, tenantConstruct, region, resolve, prefix, quotas, jobStandby ? writable : undefined)),
     );
     if (job) built.push(job);
     if (job?.kafka) credentials?.addUser(job.kafka.user.secretName);
   });
-  return { tenant: tenantConstruct, spec: tenant, path: tenantPath, chart, jobs: built };
+  return { tenant: tenantConstruct, spec: tenant, path: tenantPath, chart, jobs: built, resolve };
 }
 
 function optionalString(v: string | number | undefined): string | undefined {
@@ -604,6 +640,7 @@ function buildSources(
   pending: ValidationIssue[],
   topics: Map<string, KafkaTopic>,
   quotas: Map<string, KafkaUserQuotas>,
+  isStandby: (ref: string) => boolean,
 ): void {
   const sources = tenant.sources ?? [];
   if (sources.length === 0 || !region.connect) return;
@@ -646,7 +683,8 @@ function buildSources(
       signalTable: src.signalTable,
       columnExcludeList: src.columnExcludeList,
       tasksMax: src.tasksMax,
-      state: src.state as ConnectorState | undefined,
+      // Where the source's topics are standby copies, its connector is stopped (offsets kept) until failover.
+      state: sourceTopicNames(src).some(isStandby) ? ConnectorState.STOPPED : (src.state as ConnectorState | undefined),
       errorPolicy: src.errorPolicy as SourceErrorPolicy | undefined,
       retryTimeout: src.retryTimeout,
       heartbeatInterval: src.heartbeatInterval,
@@ -690,12 +728,16 @@ function flinkApplicationProps(
   resolve: (ref: string) => IKafkaTopicResource | undefined,
   prefix: string,
   quotas: Map<string, KafkaUserQuotas>,
+  standbyWritable?: (ref: string) => string[],
 ): ConstructorParameters<typeof FlinkApplication>[2] {
   const tenant = tenantConstruct.tenantName;
   const resources = (r: { cpu?: number; memory?: string } | undefined, cpu: number, memory: string) =>
     r && (r.cpu !== undefined || r.memory !== undefined) ? { cpu: r.cpu ?? cpu, memory: r.memory ?? memory } : undefined;
   const reads = (j.reads ?? []).map(resolve).filter((t): t is IKafkaTopicResource => t !== undefined);
-  const writes = (j.writes ?? []).map(resolve).filter((t): t is IKafkaTopicResource => t !== undefined);
+  const writes = (j.writes ?? [])
+    .flatMap((ref) => (standbyWritable ? standbyWritable(ref) : [ref]))
+    .map(resolve)
+    .filter((t): t is IKafkaTopicResource => t !== undefined);
   return {
     name: tenantUserName(tenant, j.name),
     namespace: tenantConstruct.namespace,
@@ -710,7 +752,7 @@ function flinkApplicationProps(
       : FlinkJob.jar(j.jar?.uri ?? "", { entryClass: j.jar?.entryClass, args: j.jar?.args }),
     parallelism: j.parallelism,
     upgradeMode: j.upgradeMode as UpgradeMode | undefined,
-    state: j.state as JobState | undefined,
+    state: standbyWritable ? JobState.SUSPENDED : (j.state as JobState | undefined),
     stateless: j.stateless,
     allowNonRestoredState: j.allowNonRestoredState,
     initialSavepointPath: j.initialSavepointPath,
@@ -752,11 +794,17 @@ export function composePlatform(
   const map = new SpecPathMap();
   const pending: ValidationIssue[] = [];
   const regions: RegionPlatform[] = [];
+  const replication = resolveReplication(spec);
+  const builds = new Map<string, RegionBuild>();
   spec.regions.forEach((region, i) => {
     onProgress(`composing region ${region.name} (${i + 1}/${spec.regions.length})`);
-    const built = buildRegion(spec, region, i, map, pending);
-    if (built) regions.push(built);
+    const built = buildRegion(spec, region, i, map, pending, replication);
+    if (built) {
+      regions.push(built.platform);
+      builds.set(region.name, built);
+    }
   });
+  buildReplication(spec, replication, builds, map, pending);
   const warnings: ValidationIssue[] = [];
   for (const r of regions) {
     onProgress(`validating region ${r.region}`);
@@ -767,6 +815,129 @@ export function composePlatform(
   }
   ValidationError.throwIfAny(dedupe(pending));
   return { platform: { spec, regions, specPaths: map }, warnings: dedupe(warnings) };
+}
+
+/**
+ * Cross-region replication (`replication[]`), for each entry:
+ * - primary region: a read-only KafkaUser `<tenant>-mirror-to-<standby>` on the replicated topics, and
+ *   PushSecrets that copy its Strimzi-generated password and the cluster CA certificate to Secrets Manager in
+ *   the standby's AWS region (under `<environment>/platform/kafka/<primary>/`), through a ClusterSecretStore
+ *   usable only from the Kafka namespace;
+ * - standby region: ExternalSecrets that bring both into its Kafka namespace, and a KafkaMirrorMaker2
+ *   `<tenant>-mirror-<primary>` that keeps topic names, translates the tenant's consumer group offsets, and
+ *   connects to the primary's external replication listener.
+ * Jobs, sources and producers of the standby side were already rendered passive by buildTenant.
+ */
+function buildReplication(
+  spec: PlatformSpec,
+  plan: readonly ResolvedReplication[],
+  regions: ReadonlyMap<string, RegionBuild>,
+  map: SpecPathMap,
+  pending: ValidationIssue[],
+): void {
+  const env = spec.environment;
+  const once = new Map<string, unknown>();
+  const memo = <T>(key: string, make: () => T): T => {
+    if (!once.has(key)) once.set(key, make());
+    return once.get(key) as T;
+  };
+  const serviceAccount = (r: RegionSpec) => r.secretStore?.serviceAccount ?? { name: "external-secrets", namespace: "external-secrets" };
+  for (const entry of plan) {
+    const primary = regions.get(entry.spec.primary);
+    const standby = regions.get(entry.spec.standby);
+    const tenant = entry.tenant.name;
+    const source = primary?.tenants.get(tenant);
+    const target = standby?.tenants.get(tenant);
+    const bootstrap = primary && replicationBootstrap(primary.spec);
+    if (!primary || !standby || !source || !target || !bootstrap || primary === standby) continue; // reported by checkReplication
+    const scope = `replication[${entry.index}]`;
+    const p = primary.platform.region;
+    const t = standby.platform.region;
+    const pKafka = primary.platform.kafka;
+    const tKafka = standby.platform.kafka;
+    const remotePrefix = `${env}/platform/kafka/${p}/`;
+    inSpec(map, pending, () => {
+      const pushStore = memo(`push|${p}|${t}`, () =>
+        new SecretStore(primary.platformChart, `ReplicationPushStore-${t}`, {
+          name: `floe-${p}-to-${t}`,
+          awsRegion: secretsAwsRegion(standby.spec),
+          serviceAccount: serviceAccount(primary.spec),
+          namespaces: [pKafka.namespace],
+        }),
+      );
+      const caRemoteKey = `${remotePrefix}cluster-ca-cert`;
+      memo(`ca-push|${p}|${t}`, () =>
+        new PushedSecret(primary.platformChart, `ClusterCaPush-${t}`, {
+          store: pushStore,
+          namespace: pKafka.namespace,
+          name: `${pKafka.clusterName}-cluster-ca-cert-to-${t}`,
+          secretName: `${pKafka.clusterName}-cluster-ca-cert`,
+          key: "ca.crt",
+          remoteKey: caRemoteKey,
+          allowedPrefix: remotePrefix,
+        }),
+      );
+      const platformStore = memo(`store|${t}`, () =>
+        new SecretStore(standby.platformChart, "ReplicationSecretStore", {
+          name: `floe-${t}-platform`,
+          awsRegion: secretsAwsRegion(standby.spec),
+          serviceAccount: serviceAccount(standby.spec),
+          namespaces: [tKafka.namespace],
+        }),
+      );
+      const caSecret = memo(`ca|${p}|${t}`, () =>
+        new TenantSecret(standby.platformChart, `ClusterCa-${p}`, {
+          store: platformStore,
+          namespace: tKafka.namespace,
+          name: `${pKafka.clusterName}-${p}-cluster-ca-cert`,
+          remoteKey: caRemoteKey,
+          properties: ["ca.crt"],
+          allowedPrefix: remotePrefix,
+        }),
+      );
+      const sourceUser = new KafkaUser(source.chart, `MirrorSource-${t}`, { cluster: pKafka, userName: `${tenant}-mirror-to-${t}` });
+      const sourceTopics = entry.refs.map(source.resolve).filter((x): x is IKafkaTopicResource => x !== undefined);
+      grantMirrorSource(sourceUser, sourceTopics, tenantPrefix(tenant));
+      const passwordKey = `${remotePrefix}users/${sourceUser.userName}`;
+      new PushedSecret(source.chart, `MirrorSourcePush-${t}`, {
+        store: pushStore,
+        namespace: pKafka.namespace,
+        name: `${sourceUser.userName}-push`,
+        secretName: sourceUser.secretName,
+        key: "password",
+        remoteKey: passwordKey,
+        allowedPrefix: remotePrefix,
+      });
+      const credentials = new TenantSecret(target.chart, `MirrorCredentials-${p}`, {
+        store: platformStore,
+        namespace: tKafka.namespace,
+        name: `${tenant}-mirror-${p}-source`,
+        remoteKey: passwordKey,
+        properties: ["password"],
+        allowedPrefix: remotePrefix,
+      });
+      map.add(`${target.chart.node.path}/Mirror-${p}`, scope, { name: "tenant" });
+      return new KafkaMirrorMaker2(target.chart, `Mirror-${p}`, {
+        target: tKafka,
+        targetAlias: t,
+        name: `${tenant}-mirror-${p}`,
+        source: {
+          alias: p,
+          bootstrapServers: bootstrap,
+          caSecret: { secretName: caSecret.secretName, certificate: "ca.crt" },
+          credentials: { username: sourceUser.userName, secretName: credentials.secretName, passwordKey: "password" },
+        },
+        topics: entry.refs.map(target.resolve).filter((x): x is IKafkaTopicResource => x !== undefined),
+        groupPrefix: tenantPrefix(tenant),
+        replicas: entry.spec.replicas,
+        tasksMax: entry.spec.tasksMax,
+        resources: entry.spec.resources && {
+          requests: entry.spec.resources.requests && stringValues(entry.spec.resources.requests),
+          limits: entry.spec.resources.limits && stringValues(entry.spec.resources.limits),
+        },
+      });
+    });
+  }
 }
 
 /** The same issue found in several regions is reported once. */

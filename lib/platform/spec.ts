@@ -2,6 +2,7 @@ import { readFileSync } from "fs";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { ValidationError, ValidationIssue } from "../core";
+import { checkReplication } from "./replication";
 
 /*
  * The PlatformSpec: what a platform engineer writes. Parsed with zod (unknown keys are errors), then checked
@@ -73,6 +74,7 @@ const kafkaSchema = z.strictObject({
   config: z.record(z.string(), configValue).optional(),
   cruiseControl: z.boolean().optional(),
   metrics: z.boolean().optional(),
+  replicationListener: z.string().min(1).optional(),
 });
 
 const flinkRegionSchema = z.strictObject({
@@ -329,6 +331,16 @@ const tenantSchema = z.strictObject({
     .optional(),
 });
 
+const replicationSchema = z.strictObject({
+  tenant: z.string().min(1),
+  primary: z.string().min(1),
+  standby: z.string().min(1),
+  topics: z.array(z.string().min(1)).min(1).optional(),
+  replicas: z.number().int().min(1).optional(),
+  tasksMax: z.number().int().min(1).optional(),
+  resources: resourcesSchema.optional(),
+});
+
 /** The zod schema of a platform spec. */
 export const platformSpecSchema = z.strictObject({
   apiVersion: z.literal("floe.dev/v1alpha1").optional(),
@@ -354,6 +366,7 @@ export const platformSpecSchema = z.strictObject({
     .optional(),
   regions: z.array(regionSchema).min(1),
   tenants: z.array(tenantSchema).optional(),
+  replication: z.array(replicationSchema).optional(),
 });
 
 /** A platform spec: environment, regions with their Kafka cluster, tenants with topics and apps. */
@@ -370,6 +383,8 @@ export type AppSpec = NonNullable<TenantSpec["apps"]>[number];
 export type JobSpec = NonNullable<TenantSpec["jobs"]>[number];
 /** One CDC source of a tenant. */
 export type SourceSpec = NonNullable<TenantSpec["sources"]>[number];
+/** One replication entry: a tenant's topic set copied from its primary region to a standby region. */
+export type ReplicationSpec = NonNullable<PlatformSpec["replication"]>[number];
 
 /** The local names (without the tenant prefix) of the topics a CDC source writes, one per table. */
 export function sourceTopicNames(source: SourceSpec): string[] {
@@ -679,5 +694,6 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
       );
     });
   });
+  issues.push(...checkReplication(spec));
   return issues;
 }

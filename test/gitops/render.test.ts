@@ -33,7 +33,17 @@ describe("determinism", () => {
     const tree = synthesize(parsePlatformSpec(exampleSpec()));
     expect(tree.files.map((f) => f.path)).toEqual([...tree.files.map((f) => f.path)].sort());
     for (const f of tree.files) expect([...f.objects].sort(compareManifests)).toEqual(f.objects);
-    expect(tree.files[0].objects.map((o) => o.kind)).toEqual(["Namespace", "ClusterSecretStore", "Kafka", "KafkaNodePool", "KafkaNodePool"]);
+    expect(tree.files[0].objects.map((o) => o.kind)).toEqual([
+      "Namespace",
+      "ClusterSecretStore",
+      "ClusterSecretStore",
+      "ClusterSecretStore",
+      "ExternalSecret",
+      "Kafka",
+      "KafkaNodePool",
+      "KafkaNodePool",
+      "PushSecret",
+    ]);
   });
 
   test("YAML style is fixed: documents separated by ---, long strings never folded", () => {

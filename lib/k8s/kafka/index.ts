@@ -7,3 +7,4 @@ export * from "./kafka-topic";
 export * from "./kafka-user";
 export * from "./strimzi-resource";
 export * from "./kafka-client-access";
+export * from "./kafka-mirror-maker2";

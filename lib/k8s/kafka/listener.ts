@@ -62,7 +62,9 @@ export interface KafkaExternalListenerOptions extends KafkaListenerOptions {
    */
   readonly tls?: boolean;
   /**
-   * Public host name of the bootstrap address (required for `route`/`ingress`, optional otherwise).
+   * Public host name of the bootstrap address (required for `route`/`ingress`, optional otherwise). For
+   * `route`/`ingress` it is the resource's host; for `loadbalancer` and `nodeport` it is added to the broker
+   * certificates (`alternativeNames`), and a load balancer also gets the external-dns hostname annotation.
    * @default - none; `bootstrapAddress()` then cannot name an external address
    */
   readonly bootstrapHost?: string;
@@ -107,8 +109,19 @@ export class KafkaListener {
 
   /** External listener (load balancer, node port, route, ingress or cluster-ip). */
   public static external(options: KafkaExternalListenerOptions): KafkaListener {
+    // Route and ingress listeners are reached through their host; load balancer and node port listeners get
+    // the name in the certificate (and, for load balancers, an external-dns annotation that publishes it).
+    const host = options.bootstrapHost;
+    const bootstrap =
+      host === undefined
+        ? undefined
+        : options.type === "route" || options.type === "ingress"
+          ? { host }
+          : options.type === "loadbalancer"
+            ? { alternativeNames: [host], annotations: { "external-dns.alpha.kubernetes.io/hostname": host } }
+            : { alternativeNames: [host] };
     const configuration: StrimziListenerConfiguration = {
-      ...(options.bootstrapHost ? { bootstrap: { host: options.bootstrapHost } } : {}),
+      ...(bootstrap ? { bootstrap } : {}),
       ...(options.hostTemplate ? { hostTemplate: options.hostTemplate } : {}),
       ...(options.class ? { class: options.class } : {}),
     };

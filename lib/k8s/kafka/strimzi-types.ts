@@ -47,7 +47,11 @@ export interface StrimziListenerAuthentication {
 
 /** Listener `configuration` subset. */
 export interface StrimziListenerConfiguration {
-  readonly bootstrap?: { readonly host?: string };
+  readonly bootstrap?: {
+    readonly host?: string;
+    readonly alternativeNames?: readonly string[];
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
   readonly brokers?: readonly { readonly broker: number; readonly host?: string; readonly advertisedHost?: string }[];
   readonly class?: string;
   readonly hostTemplate?: string;

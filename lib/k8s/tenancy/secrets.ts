@@ -133,3 +133,77 @@ export class TenantSecret extends Construct {
     });
   }
 }
+
+/** API version of the External Secrets Operator's `PushSecret`. */
+export const PUSH_SECRET_API_VERSION = "external-secrets.io/v1alpha1";
+
+/** Properties of a {@link PushedSecret}. */
+export interface PushedSecretProps {
+  /** The store to write to (a ClusterSecretStore whose IAM role may write under `allowedPrefix`). */
+  readonly store: SecretStore;
+  /** Namespace of the Kubernetes Secret to push (the PushSecret lives there too). */
+  readonly namespace: string;
+  /** PushSecret name. */
+  readonly name: string;
+  /** The Kubernetes Secret to push (written by an operator, e.g. Strimzi's user or cluster CA Secret). */
+  readonly secretName: string;
+  /** The key of that Secret to push; it becomes the JSON property of the same name in Secrets Manager. */
+  readonly key: string;
+  /** Secrets Manager secret name; must lie under `allowedPrefix`. */
+  readonly remoteKey: string;
+  /** The prefix the store's role may write (`<environment>/platform/...`). */
+  readonly allowedPrefix: string;
+  /**
+   * How often the value is pushed again (Strimzi rotates CA certificates and may renew passwords).
+   * @default "1h"
+   */
+  readonly refreshInterval?: string;
+}
+
+/**
+ * A Kubernetes Secret value copied out to AWS Secrets Manager with an External Secrets `PushSecret`, so that a
+ * cluster in another region can read it with an ExternalSecret. Only values an operator generated are pushed
+ * (never a value from the spec); the remote secret is kept when the PushSecret is removed (`deletionPolicy: None`).
+ * @see https://external-secrets.io/latest/guides/pushsecrets/
+ */
+export class PushedSecret extends Construct {
+  /** Secrets Manager secret name. */
+  public readonly remoteKey: string;
+  /** The JSON property the value is stored under. */
+  public readonly property: string;
+
+  constructor(scope: Construct, id: string, props: PushedSecretProps) {
+    super(scope, id);
+    this.remoteKey = props.remoteKey;
+    this.property = props.key;
+    const scopePath = this.node.path;
+    const issues: ValidationIssue[] = [
+      ...checkDnsSubdomain(props.name, { scope: scopePath, field: "name" }),
+      ...checkDnsLabel(props.namespace, { scope: scopePath, field: "namespace" }),
+    ];
+    if (!props.remoteKey.startsWith(props.allowedPrefix) || props.remoteKey.includes("..") || props.remoteKey === props.allowedPrefix) {
+      issues.push({
+        code: "SecretOutsidePrefix",
+        scope: scopePath,
+        field: "remoteKey",
+        value: props.remoteKey,
+        message: `may only write Secrets Manager secrets under ${JSON.stringify(props.allowedPrefix)}`,
+        fix: `name the secret ${JSON.stringify(`${props.allowedPrefix}<name>`)}`,
+      });
+    }
+    ValidationError.throwIfAny(issues);
+    new ApiObject(this, "Resource", {
+      apiVersion: PUSH_SECRET_API_VERSION,
+      kind: "PushSecret",
+      metadata: { name: props.name, namespace: props.namespace, labels: componentLabels("external-secrets", props.name, "push-secret") },
+      spec: {
+        refreshInterval: props.refreshInterval ?? "1h",
+        updatePolicy: "Replace",
+        deletionPolicy: "None",
+        secretStoreRefs: [{ name: props.store.storeName, kind: "ClusterSecretStore" }],
+        selector: { secret: { name: props.secretName } },
+        data: [{ match: { secretKey: props.key, remoteRef: { remoteKey: props.remoteKey, property: props.key } } }],
+      },
+    });
+  }
+}

@@ -133,8 +133,12 @@ describe("KafkaCluster options", () => {
       type: "loadbalancer",
       tls: true,
       authentication: { type: "scram-sha-512" },
-      configuration: { bootstrap: { host: "kafka.example.com" } },
+      // A load balancer's name goes into the certificate and is published by external-dns.
+      configuration: {
+        bootstrap: { alternativeNames: ["kafka.example.com"], annotations: { "external-dns.alpha.kubernetes.io/hostname": "kafka.example.com" } },
+      },
     });
+    expect(spec.kafka.listeners[3].configuration).toEqual({ bootstrap: { host: "kafka-route.example.com" } });
     expect(kafka.bootstrapAddress("plain")).toBe("events-kafka-bootstrap.kafka.svc:9092");
     expect(kafka.bootstrapAddress("external")).toBe("kafka.example.com:9095");
     expect(kafka.bootstrapAddress("route")).toBe("kafka-route.example.com:443");

@@ -1,4 +1,4 @@
-import { SecretStore, TenantSecret, TenantSecretProps } from "../../../lib";
+import { PushedSecret, PushedSecretProps, SecretStore, TenantSecret, TenantSecretProps } from "../../../lib";
 import { catchValidation, expectSchemaValid, newChart, registry, synth } from "../../helpers";
 
 function setup(props: Partial<TenantSecretProps> = {}) {
@@ -59,5 +59,60 @@ describe("secrets by reference", () => {
     expect(
       catchValidation(() => new SecretStore(chart, "S", { name: "s", awsRegion: "local", serviceAccount: { name: "a", namespace: "b" }, namespaces: [] })).code,
     ).toBe("InvalidAwsRegion");
+  });
+});
+
+describe("PushedSecret (an operator-generated value copied out to Secrets Manager)", () => {
+  const push = (props: Partial<PushedSecretProps> = {}) => {
+    const { app, chart } = newChart();
+    const store = new SecretStore(chart, "Store", {
+      name: "floe-eu-west-1-to-us-east-1",
+      awsRegion: "us-east-1",
+      serviceAccount: { name: "external-secrets", namespace: "external-secrets" },
+      namespaces: ["kafka"],
+    });
+    const pushed = new PushedSecret(chart, "Push", {
+      store,
+      namespace: "kafka",
+      name: "events-cluster-ca-cert-to-us-east-1",
+      secretName: "events-cluster-ca-cert",
+      key: "ca.crt",
+      remoteKey: "prod/platform/kafka/eu-west-1/cluster-ca-cert",
+      allowedPrefix: "prod/platform/kafka/eu-west-1/",
+      ...props,
+    });
+    return { objects: synth(app, chart) as any[], pushed };
+  };
+
+  test("defaults: one key as a JSON property, kept when the PushSecret goes, refreshed hourly, schema-valid", () => {
+    const { objects, pushed } = push();
+    expectSchemaValid(objects);
+    const ps = objects.find((o) => o.kind === "PushSecret");
+    expect(ps.apiVersion).toBe("external-secrets.io/v1alpha1");
+    expect(ps.metadata).toMatchObject({ name: "events-cluster-ca-cert-to-us-east-1", namespace: "kafka" });
+    expect(ps.spec).toEqual({
+      refreshInterval: "1h",
+      updatePolicy: "Replace",
+      deletionPolicy: "None",
+      secretStoreRefs: [{ name: "floe-eu-west-1-to-us-east-1", kind: "ClusterSecretStore" }],
+      selector: { secret: { name: "events-cluster-ca-cert" } },
+      data: [{ match: { secretKey: "ca.crt", remoteRef: { remoteKey: "prod/platform/kafka/eu-west-1/cluster-ca-cert", property: "ca.crt" } } }],
+    });
+    expect([pushed.remoteKey, pushed.property]).toEqual(["prod/platform/kafka/eu-west-1/cluster-ca-cert", "ca.crt"]);
+    expect(push({ refreshInterval: "10m" }).objects.find((o) => o.kind === "PushSecret").spec.refreshInterval).toBe("10m");
+  });
+
+  test("fails when the remote key leaves the allowed prefix", () => {
+    for (const remoteKey of ["prod/payments/db", "prod/platform/kafka/eu-west-1/../../payments/db", "prod/platform/kafka/eu-west-1/"]) {
+      const e = catchValidation(() => push({ remoteKey }));
+      expect(e.issues[0]).toMatchObject({ code: "SecretOutsidePrefix", field: "remoteKey", value: remoteKey });
+    }
+  });
+
+  test("the builtin PushSecret schema refuses unknown fields", () => {
+    const { objects } = push();
+    const ps = objects.find((o) => o.kind === "PushSecret");
+    const bad = { ...ps, spec: { ...ps.spec, data: [{ match: { secretKey: "x", remoteRef: { remoteKey: "k" } }, value: "leak" }] } };
+    expect(registry().validate(bad).length).toBeGreaterThan(0);
   });
 });

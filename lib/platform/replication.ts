@@ -1,0 +1,231 @@
+import { ValidationIssue } from "../core";
+import { PlatformSpec, RegionSpec, ReplicationSpec, sourceTopicNames, TenantSpec } from "./spec";
+
+/*
+ * Multi-region replication as a pure function of the spec: which tenant topics each region holds as primary
+ * (producers, jobs and CDC sources run there) and which as standby (MirrorMaker 2 writes the copies there;
+ * jobs are suspended, sources stopped, nobody else may produce). Both `floe synth` and the Pulumi stack use it.
+ */
+
+/** One replication entry with its topic set resolved to the tenant's declared topic names. */
+export interface ResolvedReplication {
+  /** Index in `replication[]`. */
+  readonly index: number;
+  /** The entry. */
+  readonly spec: ReplicationSpec;
+  /** The tenant it replicates. */
+  readonly tenant: TenantSpec;
+  /** Topic references as written (local names or prefixes ending in `*`); every topic of the tenant when omitted. */
+  readonly refs: readonly string[];
+  /** The tenant's declared topics (local names) the entry covers. */
+  readonly topics: ReadonlySet<string>;
+}
+
+/** The local names of every topic a tenant declares (its topics and its CDC sources' table topics). */
+export function tenantTopicUniverse(tenant: TenantSpec): string[] {
+  return [...(tenant.topics ?? []).map((t) => t.name), ...(tenant.sources ?? []).flatMap(sourceTopicNames)];
+}
+
+/** The declared topics a reference covers: itself, or every topic starting with a `*` prefix. */
+export function expandTopicRef(ref: string, universe: readonly string[]): string[] {
+  if (ref.endsWith("*")) {
+    const prefix = ref.slice(0, -1);
+    return universe.filter((t) => t.startsWith(prefix));
+  }
+  return universe.includes(ref) ? [ref] : [];
+}
+
+/** Every replication entry whose tenant exists, with its topics resolved. */
+export function resolveReplication(spec: PlatformSpec): ResolvedReplication[] {
+  const tenants = new Map((spec.tenants ?? []).map((t) => [t.name, t]));
+  const out: ResolvedReplication[] = [];
+  (spec.replication ?? []).forEach((entry, index) => {
+    const tenant = tenants.get(entry.tenant);
+    if (!tenant) return;
+    const universe = tenantTopicUniverse(tenant);
+    const refs = entry.topics ?? ["*"];
+    out.push({ index, spec: entry, tenant, refs, topics: new Set(refs.flatMap((r) => expandTopicRef(r, universe))) });
+  });
+  return out;
+}
+
+/** The tenant's topics (local names) that are standby copies in `region`. */
+export function standbyTopics(plan: readonly ResolvedReplication[], tenant: string, region: string): ReadonlySet<string> {
+  const set = new Set<string>();
+  for (const r of plan) if (r.tenant.name === tenant && r.spec.standby === region) r.topics.forEach((t) => set.add(t));
+  return set;
+}
+
+/**
+ * The listener MirrorMaker 2 in another region connects through: `kafka.replicationListener`, else the first
+ * external TLS listener with SCRAM-SHA-512 and a bootstrap host.
+ */
+export function replicationListener(region: RegionSpec): NonNullable<RegionSpec["kafka"]["listeners"]>[number] | undefined {
+  const listeners = region.kafka.listeners ?? [];
+  if (region.kafka.replicationListener) return listeners.find((l) => l.name === region.kafka.replicationListener);
+  return listeners.find((l) => isReplicationCapable(l));
+}
+
+function isReplicationCapable(l: NonNullable<RegionSpec["kafka"]["listeners"]>[number]): boolean {
+  return l.type !== "internal" && l.type !== "cluster-ip" && l.tls && (l.authentication ?? "scram-sha-512") === "scram-sha-512" && l.bootstrapHost !== undefined;
+}
+
+/** `host:port` of a region's replication listener (route and ingress listeners are reached on 443). */
+export function replicationBootstrap(region: RegionSpec): string | undefined {
+  const l = replicationListener(region);
+  if (!l || !l.bootstrapHost) return undefined;
+  return `${l.bootstrapHost}:${l.type === "route" || l.type === "ingress" ? 443 : l.port}`;
+}
+
+/** Region-aware checks of `replication[]` (tenants, regions, topics, overlaps, listeners, job placement). */
+export function checkReplication(spec: PlatformSpec): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const regionNames = spec.regions.map((r) => r.name);
+  const tenants = new Map((spec.tenants ?? []).map((t) => [t.name, t]));
+  const listenerChecked = new Set<string>();
+  (spec.replication ?? []).forEach((entry, i) => {
+    const scope = `replication[${i}]`;
+    const tenant = tenants.get(entry.tenant);
+    if (!tenant) {
+      issues.push({
+        code: "UnknownTenant",
+        scope,
+        field: "tenant",
+        value: entry.tenant,
+        message: "is not a tenant of this environment",
+        fix: tenants.size ? `use one of ${[...tenants.keys()].join(", ")}` : "declare the tenant under tenants[]",
+      });
+    }
+    for (const field of ["primary", "standby"] as const) {
+      const name = entry[field];
+      if (!regionNames.includes(name)) {
+        issues.push({
+          code: "UnknownRegion",
+          scope,
+          field,
+          value: name,
+          message: "is not a region of this environment",
+          fix: `use one of ${regionNames.join(", ")}, or declare the region under regions[]`,
+        });
+      } else if (tenant && tenant.regions && !tenant.regions.includes(name)) {
+        issues.push({
+          code: "TenantNotInRegion",
+          scope,
+          field,
+          value: name,
+          message: `tenant ${tenant.name} does not run in region ${name} (its regions: ${tenant.regions.join(", ")}), so there are no topics to replicate ${field === "primary" ? "from" : "into"}`,
+          fix: `add ${name} to tenants[${[...tenants.keys()].indexOf(tenant.name)}].regions`,
+        });
+      }
+    }
+    if (entry.primary === entry.standby) {
+      issues.push({
+        code: "ReplicationToSameRegion",
+        scope,
+        field: "standby",
+        value: entry.standby,
+        message: "the standby region is the primary region; MirrorMaker 2 would copy the topics onto themselves",
+        fix: "name another region as standby",
+      });
+    }
+    if (tenant) {
+      const universe = tenantTopicUniverse(tenant);
+      (entry.topics ?? []).forEach((ref, ti) => {
+        if (expandTopicRef(ref, universe).length === 0) {
+          issues.push({
+            code: "UnknownTopic",
+            scope,
+            field: `topics[${ti}]`,
+            value: ref,
+            message: ref.endsWith("*") ? `matches no topic of tenant ${tenant.name}` : `is not a topic of tenant ${tenant.name}`,
+            fix: universe.length ? `use one of ${universe.join(", ")} or a prefix ending in '*'` : `declare the tenant's topics under tenants[].topics`,
+          });
+        }
+      });
+    }
+    const primary = spec.regions.find((r) => r.name === entry.primary);
+    if (primary && !listenerChecked.has(primary.name)) {
+      listenerChecked.add(primary.name);
+      const ri = spec.regions.indexOf(primary);
+      const named = primary.kafka.replicationListener;
+      const listener = replicationListener(primary);
+      if (named && !listener) {
+        issues.push({
+          code: "UnknownListener",
+          scope: `regions[${ri}].kafka`,
+          field: "replicationListener",
+          value: named,
+          message: "is not a listener of the region's Kafka cluster",
+          fix: `use one of ${(primary.kafka.listeners ?? []).map((l) => l.name).join(", ") || "its listeners"}`,
+        });
+      } else if (!listener || !isReplicationCapable(listener)) {
+        issues.push({
+          code: "ReplicationListenerMissing",
+          scope: `regions[${ri}].kafka`,
+          field: named ? "replicationListener" : "listeners",
+          value: named ?? (primary.kafka.listeners ?? []).map((l) => l.name),
+          message: `region ${primary.name} is the primary of ${scope}, but MirrorMaker 2 in ${entry.standby} needs an external TLS listener with scram-sha-512 and a bootstrapHost to reach it`,
+          fix: "add a listener such as { name: replication, port: 9095, type: loadbalancer, tls: true, authentication: scram-sha-512, bootstrapHost: kafka.eu-west-1.example.com }",
+        });
+      }
+    }
+  });
+  issues.push(...overlapIssues(spec), ...jobPlacementIssues(spec));
+  return issues;
+}
+
+/** A topic in two entries of a tenant would be copied twice, or back and forth (an identity-policy loop). */
+function overlapIssues(spec: PlatformSpec): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const plan = resolveReplication(spec);
+  plan.forEach((a, ai) => {
+    for (const b of plan.slice(0, ai)) {
+      if (a.tenant !== b.tenant) continue;
+      const shared = [...a.topics].filter((t) => b.topics.has(t)).sort();
+      if (shared.length === 0) continue;
+      const loop = a.spec.primary === b.spec.standby && a.spec.standby === b.spec.primary;
+      issues.push({
+        code: "ReplicationOverlap",
+        scope: `replication[${a.index}]`,
+        field: "topics",
+        value: shared,
+        message: loop
+          ? `replication[${b.index}] copies these topics the other way; with names kept on both sides MirrorMaker 2 would copy records back and forth forever`
+          : `replication[${b.index}] already replicates these topics of tenant ${a.tenant.name}; a topic has one primary`,
+        fix: "give each topic of the tenant one primary region: split the topic sets between the entries",
+      });
+    }
+  });
+  return issues;
+}
+
+/** A job whose topics have different primaries would be suspended everywhere. */
+function jobPlacementIssues(spec: PlatformSpec): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const plan = resolveReplication(spec);
+  (spec.tenants ?? []).forEach((tenant, ti) => {
+    const entries = plan.filter((r) => r.tenant === tenant);
+    if (entries.length < 2) return;
+    const universe = tenantTopicUniverse(tenant);
+    (tenant.jobs ?? []).forEach((job, ji) => {
+      const primaries = new Map<string, string>();
+      for (const ref of [...(job.reads ?? []), ...(job.writes ?? [])]) {
+        for (const topic of expandTopicRef(ref, universe)) {
+          const entry = entries.find((e) => e.topics.has(topic));
+          if (entry && !primaries.has(entry.spec.primary)) primaries.set(entry.spec.primary, topic);
+        }
+      }
+      if (primaries.size > 1) {
+        issues.push({
+          code: "JobSpansPrimaries",
+          scope: `tenants[${ti}].jobs[${ji}]`,
+          field: "reads",
+          value: Object.fromEntries(primaries),
+          message: `the job's topics have different primary regions (${[...primaries.entries()].map(([r, t]) => `${t}: ${r}`).join(", ")}); it is suspended wherever one of them is a standby copy, so it would run nowhere`,
+          fix: "replicate the job's topics with one entry (one primary), or split the job",
+        });
+      }
+    });
+  });
+  return issues;
+}
