@@ -52,6 +52,10 @@ describe("README", () => {
     const spec = parsePlatformSpec(parse(yaml));
     expect(spec.tenants?.[0].jobs?.[0].name).toBe("fraud-scorer");
     const { platform } = composePlatform(spec);
-    expect(platform.regions).toHaveLength(1);
+    expect(platform.regions.map((r) => r.region)).toEqual(["eu-west-1", "us-east-1"]);
+    // The replication entry renders: the standby's MirrorMaker 2 and the suspended job.
+    const us = platform.regions[1].charts.flatMap((c) => c.chart.toJson()) as any[];
+    expect(us.find((o) => o.kind === "KafkaMirrorMaker2").metadata.name).toBe("payments-mirror-eu-west-1");
+    expect(us.find((o) => o.kind === "FlinkDeployment").spec.job.state).toBe("suspended");
   });
 });

@@ -4,3 +4,4 @@ export * from "./policies";
 export * from "./checkpoint-storage";
 export * from "./workload-role";
 export * from "./platform-secrets";
+export * from "./savepoint-replication";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { externalSecretsRoleName, roleArn, tenantSecretName } from "../core";
-import { externalSecretsPolicy, irsaTrustPolicy } from "./policies";
+import { externalSecretsPolicy, irsaTrustPolicy, SecretPushTarget } from "./policies";
 
 /** One secret value, given as a Pulumi secret. */
 export interface PlatformSecretValue {
@@ -37,6 +37,11 @@ export interface PlatformSecretsArgs {
    * @default { namespace: "external-secrets", name: "external-secrets" }
    */
   readonly externalSecretsServiceAccount?: { readonly namespace: string; readonly name: string };
+  /**
+   * Where the operator may write with PushSecrets (replication credentials and CA certificates for standby regions).
+   * @default - none (read only)
+   */
+  readonly pushes?: readonly SecretPushTarget[];
   /**
    * KMS key to encrypt the secrets with.
    * @default - the account's aws/secretsmanager key
@@ -99,7 +104,7 @@ export class PlatformSecrets extends pulumi.ComponentResource {
     );
     new aws.iam.RolePolicy(
       `${name}-external-secrets-read`,
-      { role: role.name, policy: JSON.stringify(externalSecretsPolicy({ region: args.awsRegion ?? args.region, accountId: args.accountId, environment: args.environment })) },
+      { role: role.name, policy: JSON.stringify(externalSecretsPolicy({ region: args.awsRegion ?? args.region, accountId: args.accountId, environment: args.environment, pushes: args.pushes })) },
       { parent: this },
     );
     this.registerOutputs({ secretNames: this.secretNames, externalSecretsRoleArn: this.externalSecretsRoleArn });

@@ -120,8 +120,34 @@ export function podIdentityTrustPolicy(accountId: string): PolicyDocument {
   };
 }
 
-/** What the External Secrets Operator may read: the environment's secrets in its region, nothing else. */
-export function externalSecretsPolicy(input: { readonly region: string; readonly accountId: string; readonly environment: string }): PolicyDocument {
+/** Where the External Secrets Operator may write (PushSecret): a secret-name prefix in an AWS region. */
+export interface SecretPushTarget {
+  /** AWS region of the Secrets Manager written to (the standby region of a replication). */
+  readonly awsRegion: string;
+  /** Secret-name prefix, e.g. `prod/platform/kafka/eu-west-1/`. */
+  readonly prefix: string;
+}
+
+/** The actions the External Secrets Operator's AWS provider uses to push a secret (create, update, tag, read back). */
+export const SECRET_PUSH_ACTIONS = [
+  "secretsmanager:CreateSecret",
+  "secretsmanager:PutSecretValue",
+  "secretsmanager:TagResource",
+  "secretsmanager:DescribeSecret",
+  "secretsmanager:GetSecretValue",
+] as const;
+
+/**
+ * What the External Secrets Operator may do: read the environment's secrets in its region, and write (only)
+ * under the given push prefixes (replication credentials and CA certificates for another region).
+ */
+export function externalSecretsPolicy(input: {
+  readonly region: string;
+  readonly accountId: string;
+  readonly environment: string;
+  readonly pushes?: readonly SecretPushTarget[];
+}): PolicyDocument {
+  const pushes = [...(input.pushes ?? [])].sort((a, b) => (`${a.awsRegion}/${a.prefix}` < `${b.awsRegion}/${b.prefix}` ? -1 : 1));
   return {
     Version: "2012-10-17",
     Statement: [
@@ -131,6 +157,83 @@ export function externalSecretsPolicy(input: { readonly region: string; readonly
         Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
         Resource: [`arn:aws:secretsmanager:${input.region}:${input.accountId}:secret:${input.environment}/*`],
       },
+      ...(pushes.length > 0
+        ? [
+            {
+              Sid: "PushReplicationSecrets",
+              Effect: "Allow" as const,
+              Action: [...SECRET_PUSH_ACTIONS],
+              Resource: pushes.map((p) => `arn:aws:secretsmanager:${p.awsRegion}:${input.accountId}:secret:${p.prefix}*`),
+            },
+          ]
+        : []),
+    ],
+  };
+}
+
+/** One destination of a savepoint replication: the peer bucket, its key, and the key prefixes copied there. */
+export interface SavepointDestination {
+  /** Destination bucket name. */
+  readonly bucketName: string;
+  /** AWS region of the destination bucket. */
+  readonly awsRegion: string;
+  /** KMS key ARN of the destination bucket (replicas are encrypted with it). */
+  readonly kmsKeyArn: string;
+  /** Key prefixes replicated (the jobs' savepoint directories). */
+  readonly prefixes: readonly string[];
+}
+
+/** Trust policy of the role S3 replication runs as. */
+export function s3ReplicationTrustPolicy(): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  };
+}
+
+/**
+ * What S3 replication may do: read the replication configuration and the object versions under the replicated
+ * prefixes of the source bucket, decrypt them with the source key (through S3 in the source region), write
+ * replicas under the same prefixes of the destination buckets and encrypt them with the destination keys.
+ */
+export function savepointReplicationPolicy(input: {
+  readonly sourceBucketName: string;
+  readonly sourceAwsRegion: string;
+  readonly sourceKmsKeyArn: string;
+  readonly destinations: readonly SavepointDestination[];
+}): PolicyDocument {
+  const source = `arn:aws:s3:::${input.sourceBucketName}`;
+  const prefixes = [...new Set(input.destinations.flatMap((d) => d.prefixes))].sort();
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "SourceBucket", Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: [source] },
+      {
+        Sid: "SourceVersions",
+        Effect: "Allow",
+        Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+        Resource: prefixes.map((p) => `${source}/${p}*`),
+      },
+      {
+        Sid: "DestinationReplicas",
+        Effect: "Allow",
+        Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+        Resource: input.destinations.flatMap((d) => [...d.prefixes].sort().map((p) => `arn:aws:s3:::${d.bucketName}/${p}*`)),
+      },
+      {
+        Sid: "DecryptSource",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: [input.sourceKmsKeyArn],
+        Condition: { StringEquals: { "kms:ViaService": `s3.${input.sourceAwsRegion}.amazonaws.com` } },
+      },
+      ...input.destinations.map((d, i) => ({
+        Sid: `EncryptDestination${i}`,
+        Effect: "Allow" as const,
+        Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+        Resource: [d.kmsKeyArn],
+        Condition: { StringEquals: { "kms:ViaService": `s3.${d.awsRegion}.amazonaws.com` } },
+      })),
     ],
   };
 }

@@ -60,6 +60,11 @@ export function tenantSecretName(environment: string, tenant: string, name: stri
   return `${environment}/${tenant}/${name}`;
 }
 
+/** The IAM role S3 replication of a region's savepoints runs as: `floe-<environment>-<region>-savepoint-replication`. */
+export function savepointReplicationRoleName(environment: string, region: string): string {
+  return fit(`floe-${environment}-${region}-savepoint-replication`, 64);
+}
+
 /** The IAM role of the External Secrets Operator in a region: `floe-<environment>-<region>-external-secrets`. */
 export function externalSecretsRoleName(environment: string, region: string): string {
   return fit(`floe-${environment}-${region}-external-secrets`, 64);

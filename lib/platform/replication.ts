@@ -1,4 +1,4 @@
-import { ValidationIssue } from "../core";
+import { tenantStoragePrefix, ValidationIssue } from "../core";
 import { PlatformSpec, RegionSpec, ReplicationSpec, sourceTopicNames, TenantSpec } from "./spec";
 
 /*
@@ -54,6 +54,17 @@ export function standbyTopics(plan: readonly ResolvedReplication[], tenant: stri
   const set = new Set<string>();
   for (const r of plan) if (r.tenant.name === tenant && r.spec.standby === region) r.topics.forEach((t) => set.add(t));
   return set;
+}
+
+/** The jobs of an entry's tenant that read or write its topics: they run in the primary and wait in the standby. */
+export function replicatedJobs(entry: ResolvedReplication): NonNullable<TenantSpec["jobs"]> {
+  const universe = tenantTopicUniverse(entry.tenant);
+  return (entry.tenant.jobs ?? []).filter((j) => [...(j.reads ?? []), ...(j.writes ?? [])].some((ref) => expandTopicRef(ref, universe).some((t) => entry.topics.has(t))));
+}
+
+/** The savepoint directories (bucket key prefixes) of an entry's jobs, replicated to the standby's bucket. */
+export function replicatedSavepointPrefixes(entry: ResolvedReplication): string[] {
+  return replicatedJobs(entry).map((j) => `${tenantStoragePrefix(entry.tenant.name)}${j.name}/savepoints/`).sort();
 }
 
 /**

@@ -1,12 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { OPERATOR_CHARTS, ValidationError, ValidationIssue } from "../core";
+import { OPERATOR_CHARTS, savepointReplicationRoleName, ValidationError, ValidationIssue } from "../core";
 import { CheckpointStorage } from "../cloud/checkpoint-storage";
 import { PlatformSecrets } from "../cloud/platform-secrets";
+import { SavepointReplication } from "../cloud/savepoint-replication";
 import { TenantWorkloadRole, WorkloadIdentity } from "../cloud/workload-role";
 import { renderPlatform, RenderedTree } from "../gitops/render";
-import { composePlatform, ComposedPlatform, DEFAULT_KAFKA_NAMESPACE } from "./compose";
+import { composePlatform, ComposedPlatform, DEFAULT_KAFKA_NAMESPACE, secretsAwsRegion } from "./compose";
+import { replicatedSavepointPrefixes, resolveReplication } from "./replication";
 import { PlatformSpec, RegionSpec } from "./spec";
 
 /** Arguments of a {@link StreamingPlatform}. */
@@ -35,6 +37,8 @@ export interface RegionOutputs {
   readonly tenantRoleArns: Readonly<Record<string, string>>;
   /** The External Secrets Operator's role ARN. */
   readonly externalSecretsRoleArn?: string;
+  /** ARN of the role that replicates this region's savepoints to its standby regions, if any. */
+  readonly savepointReplicationRoleArn?: pulumi.Output<string>;
 }
 
 /**
@@ -43,6 +47,9 @@ export interface RegionOutputs {
  * provider for the region's cluster, the pinned operators (Strimzi, Flink operator, External Secrets) and
  * the manifests `floe synth` renders, applied with `yaml.v2.ConfigGroup` after the operators (platform file
  * first, then the tenants'). With `delivery: gitops` the manifests are left to the GitOps controller.
+ * With `replication[]`, each primary region's bucket replicates the replicated jobs' savepoints to the standby
+ * buckets, and the primary's External Secrets Operator may push the MirrorMaker 2 credentials and CA to the
+ * standby's Secrets Manager (under `<environment>/platform/kafka/<primary>/`).
  */
 export class StreamingPlatform extends pulumi.ComponentResource {
   /** The rendered tree the stack applies (identical to `floe synth` of the same spec). */
@@ -57,9 +64,21 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     const accountId = spec.aws!.accountId!;
     const { platform, warnings } = composePlatform(spec);
     this.tree = renderPlatform(platform, warnings);
+    // Buckets first: replication in either direction needs the peer bucket and key.
+    const storages = new Map<string, { storage: CheckpointStorage; awsProvider: aws.Provider }>();
+    for (const region of spec.regions) {
+      const prefix = `${name}-${region.name}`;
+      const awsProvider = new aws.Provider(`${prefix}-aws`, { region: (region.awsRegion ?? region.name) as aws.Region }, { parent: this });
+      const storage = new CheckpointStorage(
+        `${prefix}-state`,
+        { environment: spec.environment, region: region.name, awsRegion: region.awsRegion ?? region.name, accountId, bucketName: region.flink?.checkpointBucket },
+        { parent: this, providers: { aws: awsProvider } },
+      );
+      storages.set(region.name, { storage, awsProvider });
+    }
     const regions: Record<string, RegionOutputs> = {};
     for (const region of spec.regions) {
-      regions[region.name] = this.buildRegion(name, region, args, accountId, platform);
+      regions[region.name] = this.buildRegion(name, region, args, accountId, platform, storages);
     }
     this.regions = regions;
     this.registerOutputs({ regions });
@@ -101,6 +120,18 @@ export class StreamingPlatform extends pulumi.ComponentResource {
           fix: "set cluster.clusterName",
         });
       }
+      const replicates = (spec.replication ?? []).some((r) => r.primary === region.name || r.standby === region.name);
+      const reportedAbove = tenantsWithJobs && identity === "irsa";
+      if (replicates && !reportedAbove && (!region.cluster?.oidcProviderArn || !region.cluster?.oidcIssuer)) {
+        issues.push({
+          code: "OidcProviderMissing",
+          scope: `regions[${ri}]`,
+          field: "cluster.oidcProviderArn",
+          value: undefined,
+          message: "the region replicates Kafka topics: the External Secrets Operator's role (IRSA) moves MirrorMaker 2's credentials and CA",
+          fix: "set cluster.oidcProviderArn and cluster.oidcIssuer",
+        });
+      }
       if (spec.delivery === "pulumi" && args.kubeconfigs?.[region.name] === undefined) {
         issues.push({
           code: "ClusterKubeconfigMissing",
@@ -130,14 +161,38 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     return issues;
   }
 
-  private buildRegion(name: string, region: RegionSpec, args: StreamingPlatformArgs, accountId: string, platform: ComposedPlatform): RegionOutputs {
+  private buildRegion(
+    name: string,
+    region: RegionSpec,
+    args: StreamingPlatformArgs,
+    accountId: string,
+    platform: ComposedPlatform,
+    storages: ReadonlyMap<string, { storage: CheckpointStorage; awsProvider: aws.Provider }>,
+  ): RegionOutputs {
     const spec = args.spec;
     const prefix = `${name}-${region.name}`;
     const awsRegion = region.awsRegion ?? region.name;
-    const awsProvider = new aws.Provider(`${prefix}-aws`, { region: awsRegion as aws.Region }, { parent: this });
+    const { storage, awsProvider } = storages.get(region.name)!;
     const cloud: pulumi.ComponentResourceOptions = { parent: this, providers: { aws: awsProvider } };
     const base = { environment: spec.environment, region: region.name, awsRegion, accountId };
-    const storage = new CheckpointStorage(`${prefix}-state`, { ...base, bucketName: region.flink?.checkpointBucket }, cloud);
+    const replication = resolveReplication(spec);
+    const asPrimary = replication.filter((r) => r.spec.primary === region.name);
+    let savepointReplicationRoleArn: pulumi.Output<string> | undefined;
+    const destinations = [...new Set(asPrimary.map((r) => r.spec.standby))]
+      .map((standby) => ({
+        storage: storages.get(standby)!.storage,
+        awsRegion: spec.regions.find((r) => r.name === standby)!.awsRegion ?? standby,
+        prefixes: [...new Set(asPrimary.filter((r) => r.spec.standby === standby).flatMap(replicatedSavepointPrefixes))].sort(),
+      }))
+      .filter((d) => d.prefixes.length > 0);
+    if (destinations.length > 0) {
+      const savepoints = new SavepointReplication(
+        `${prefix}-savepoint-replication`,
+        { source: storage, sourceAwsRegion: awsRegion, destinations, roleName: savepointReplicationRoleName(spec.environment, region.name) },
+        cloud,
+      );
+      savepointReplicationRoleArn = savepoints.role.arn;
+    }
     const tenants = (spec.tenants ?? []).filter((t) => (t.regions ?? spec.regions.map((r) => r.name)).includes(region.name));
     const identity = (): WorkloadIdentity =>
       (spec.aws?.workloadIdentity ?? "irsa") === "irsa"
@@ -156,7 +211,8 @@ export class StreamingPlatform extends pulumi.ComponentResource {
       (t.secrets ?? []).map((s) => ({ tenant: t.name, name: s.name, value: args.secretValues?.[`${t.name}/${s.name}`] })),
     );
     let externalSecretsRoleArn: string | undefined;
-    if (secrets.length > 0 && region.cluster?.oidcProviderArn && region.cluster.oidcIssuer) {
+    const replicates = replication.some((r) => r.spec.primary === region.name || r.spec.standby === region.name);
+    if ((secrets.length > 0 || replicates) && region.cluster?.oidcProviderArn && region.cluster.oidcIssuer) {
       const platformSecrets = new PlatformSecrets(
         `${prefix}-secrets`,
         {
@@ -164,6 +220,11 @@ export class StreamingPlatform extends pulumi.ComponentResource {
           secrets: secrets.filter((s) => s.value !== undefined).map((s) => ({ tenant: s.tenant, name: s.name, value: s.value! })),
           oidcProviderArn: region.cluster.oidcProviderArn,
           oidcIssuer: region.cluster.oidcIssuer,
+          // MirrorMaker 2 in each standby region reads this region's replication user and CA from there.
+          pushes: [...new Set(asPrimary.map((r) => r.spec.standby))].sort().map((standby) => ({
+            awsRegion: secretsAwsRegion(spec.regions.find((r) => r.name === standby)!),
+            prefix: `${spec.environment}/platform/kafka/${region.name}/`,
+          })),
         },
         cloud,
       );
@@ -174,7 +235,13 @@ export class StreamingPlatform extends pulumi.ComponentResource {
       this.applyManifests(prefix, region, args.kubeconfigs![region.name], tenants.map((t) => t.name), externalSecretsRoleArn);
     }
     const bootstrap = platform.regions.find((r) => r.region === region.name)!.kafka.bootstrapAddress();
-    return { bucketName: storage.bucketName, bootstrap, tenantRoleArns, ...(externalSecretsRoleArn ? { externalSecretsRoleArn } : {}) };
+    return {
+      bucketName: storage.bucketName,
+      bootstrap,
+      tenantRoleArns,
+      ...(externalSecretsRoleArn ? { externalSecretsRoleArn } : {}),
+      ...(savepointReplicationRoleArn ? { savepointReplicationRoleArn } : {}),
+    };
   }
 
   private applyManifests(prefix: string, region: RegionSpec, kubeconfig: pulumi.Input<string>, tenantNamespaces: string[], esoRoleArn: string | undefined): void {

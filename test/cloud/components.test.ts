@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CheckpointStorage as OfflineStorage, checkpointBucketName, jobStatePaths, roleArn, tenantRoleName } from "../../lib";
-import { CheckpointStorage, PlatformSecrets, statefulResourceOptions, TenantWorkloadRole } from "../../lib/cloud";
+import { catchValidation } from "../helpers";
+import { CheckpointStorage, PlatformSecrets, SavepointReplication, statefulResourceOptions, TenantWorkloadRole } from "../../lib/cloud";
 
 interface Registered {
   type: string;
@@ -205,5 +206,53 @@ describe("PlatformSecrets (Pulumi)", () => {
     expect(policy.Statement[0].Resource).toEqual(["arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/*"]);
     const trust = JSON.parse(ofType("aws:iam/role:Role", "secrets")[0].inputs.assumeRolePolicy);
     expect(trust.Statement[0].Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub"]).toEqual(["system:serviceaccount:external-secrets:external-secrets"]);
+  });
+});
+
+describe("SavepointReplication (Pulumi)", () => {
+  const eu = new CheckpointStorage("sr-euw1", base);
+  const us = new CheckpointStorage("sr-use1", { ...base, region: "us-east-1" });
+  const replication = new SavepointReplication("sr-euw1-savepoints", {
+    source: eu,
+    sourceAwsRegion: "eu-west-1",
+    roleName: "floe-prod-eu-west-1-savepoint-replication",
+    destinations: [{ storage: us, awsRegion: "us-east-1", prefixes: ["tenants/payments/fraud-scorer/savepoints/", "tenants/payments/alerts/savepoints/"] }],
+  });
+  beforeAll(async () => {
+    await valueOf(replication.role.arn);
+    await settle();
+  });
+
+  test("one configuration on the source bucket, a rule per prefix, re-encrypted with the peer key, deletes not replicated", () => {
+    const [config] = ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "sr-euw1-savepoints");
+    expect(config.inputs.bucket).toBe("sr-euw1-bucket-id");
+    expect(config.inputs.role).toBe("arn:aws:mock:::sr-euw1-savepoints-role");
+    expect(config.inputs.rules.map((r: any) => [r.id, r.priority, r.filter.prefix, r.destination.bucket, r.destination.encryptionConfiguration.replicaKmsKeyId, r.deleteMarkerReplication.status])).toEqual([
+      ["savepoints-0", 0, "tenants/payments/alerts/savepoints/", "arn:aws:s3:::floe-prod-us-east-1-123456789012", "arn:aws:kms:eu-west-1:123456789012:key/sr-use1-key", "Disabled"],
+      ["savepoints-1", 1, "tenants/payments/fraud-scorer/savepoints/", "arn:aws:s3:::floe-prod-us-east-1-123456789012", "arn:aws:kms:eu-west-1:123456789012:key/sr-use1-key", "Disabled"],
+    ]);
+  });
+
+  test("its role is assumed by S3 only and holds the replication policy of exactly these prefixes", () => {
+    const [role] = ofType("aws:iam/role:Role", "sr-euw1-savepoints");
+    expect(role.inputs.name).toBe("floe-prod-eu-west-1-savepoint-replication");
+    expect(JSON.parse(role.inputs.assumeRolePolicy).Statement).toEqual([{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    const [policy] = ofType("aws:iam/rolePolicy:RolePolicy", "sr-euw1-savepoints");
+    const doc = JSON.parse(policy.inputs.policy);
+    expect(doc.Statement.find((s: any) => s.Sid === "DestinationReplicas").Resource).toEqual([
+      "arn:aws:s3:::floe-prod-us-east-1-123456789012/tenants/payments/alerts/savepoints/*",
+      "arn:aws:s3:::floe-prod-us-east-1-123456789012/tenants/payments/fraud-scorer/savepoints/*",
+    ]);
+  });
+
+  test("fails NothingToReplicate, ReplicationToSameBucket, InvalidReplicationPrefix", () => {
+    const args = { source: eu, sourceAwsRegion: "eu-west-1", roleName: "r" };
+    expect(catchValidation(() => new SavepointReplication("bad1", { ...args, destinations: [] })).code).toBe("NothingToReplicate");
+    expect(catchValidation(() => new SavepointReplication("bad2", { ...args, destinations: [{ storage: eu, awsRegion: "eu-west-1", prefixes: ["tenants/a/j/savepoints/"] }] })).code).toBe("ReplicationToSameBucket");
+    const e = catchValidation(() => new SavepointReplication("bad3", { ...args, destinations: [{ storage: us, awsRegion: "us-east-1", prefixes: ["tenants/a/j/savepoints", "/tenants/b/"] }] }));
+    expect(e.issues.map((i) => [i.code, i.value])).toEqual([
+      ["InvalidReplicationPrefix", "tenants/a/j/savepoints"],
+      ["InvalidReplicationPrefix", "/tenants/b/"],
+    ]);
   });
 });

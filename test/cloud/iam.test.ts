@@ -1,5 +1,12 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { bucketTlsOnlyPolicy, externalSecretsPolicy, irsaTrustPolicy, tenantWorkloadPolicy } from "../../lib/cloud/policies";
+import {
+  bucketTlsOnlyPolicy,
+  externalSecretsPolicy,
+  irsaTrustPolicy,
+  PolicyDocument,
+  savepointReplicationPolicy,
+  tenantWorkloadPolicy,
+} from "../../lib/cloud/policies";
 
 const account = "123456789012";
 const bucket = "floe-prod-eu-west-1-123456789012";
@@ -110,5 +117,67 @@ describe("policy documents", () => {
     expect(await sim(`arn:aws:secretsmanager:eu-west-1:${account}:secret:prod/payments/orders-db-cdc-AbCdEf`)).toBe("Allowed");
     expect(await sim(`arn:aws:secretsmanager:eu-west-1:${account}:secret:staging/payments/orders-db-cdc-AbCdEf`)).toBe("ImplicitlyDenied");
     expect(await sim(`arn:aws:secretsmanager:us-east-1:${account}:secret:prod/payments/orders-db-cdc-AbCdEf`)).toBe("ImplicitlyDenied");
+  });
+
+  test("with push targets it may also write, only under the primary's platform prefix in the standby's region", async () => {
+    const policy = externalSecretsPolicy({ region: "eu-west-1", accountId: account, environment: "prod", pushes: [{ awsRegion: "us-east-1", prefix: "prod/platform/kafka/eu-west-1/" }] });
+    const sim = (action: string, resource: string) => decide(policy, `arn:aws:iam::${account}:role/eso`, action, resource);
+    const pushed = `arn:aws:secretsmanager:us-east-1:${account}:secret:prod/platform/kafka/eu-west-1/cluster-ca-cert-AbCdEf`;
+    for (const action of ["secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:TagResource"]) {
+      expect(await sim(action, pushed)).toBe("Allowed");
+    }
+    expect(await sim("secretsmanager:PutSecretValue", `arn:aws:secretsmanager:us-east-1:${account}:secret:prod/payments/orders-db-cdc-AbCdEf`)).toBe("ImplicitlyDenied");
+    expect(await sim("secretsmanager:PutSecretValue", `arn:aws:secretsmanager:us-east-1:${account}:secret:prod/platform/kafka/us-east-1/cluster-ca-cert-AbCdEf`)).toBe("ImplicitlyDenied");
+    expect(await sim("secretsmanager:PutSecretValue", `arn:aws:secretsmanager:eu-west-1:${account}:secret:prod/payments/orders-db-cdc-AbCdEf`)).toBe("ImplicitlyDenied");
+    expect(await sim("secretsmanager:DeleteSecret", pushed)).toBe("ImplicitlyDenied");
+    // Without push targets the operator stays read-only.
+    expect(await decide(externalSecretsPolicy({ region: "eu-west-1", accountId: account, environment: "prod" }), `arn:aws:iam::${account}:role/eso`, "secretsmanager:PutSecretValue", pushed)).toBe("ImplicitlyDenied");
+  });
+});
+
+async function decide(policy: PolicyDocument, principal: string, action: string, resource: string, context: Record<string, string> = {}): Promise<string> {
+  const result = await runSimulation(
+    {
+      request: { principal, action, resource: { resource, accountId: account }, contextVariables: context },
+      identityPolicies: [{ name: "policy", policy }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      // KMS needs a key policy: AWS's default one delegates key use to IAM.
+      ...(action.startsWith("kms:") ? { resourcePolicy: defaultKeyPolicy } : {}),
+    },
+    {},
+  );
+  return (result as { overallResult: string }).overallResult;
+}
+
+describe("savepoint replication role (proven with iam-simulate)", () => {
+  const euKey = `arn:aws:kms:eu-west-1:${account}:key/eu`;
+  const usKey = `arn:aws:kms:us-east-1:${account}:key/us`;
+  const policy = savepointReplicationPolicy({
+    sourceBucketName: bucket,
+    sourceAwsRegion: "eu-west-1",
+    sourceKmsKeyArn: euKey,
+    destinations: [{ bucketName: otherBucket, awsRegion: "us-east-1", kmsKeyArn: usKey, prefixes: ["tenants/payments/fraud-scorer/savepoints/"] }],
+  });
+  const role = `arn:aws:iam::${account}:role/floe-prod-eu-west-1-savepoint-replication`;
+  const sim = (action: string, resource: string, context: Record<string, string> = {}) => decide(policy, role, action, resource, context);
+
+  test("reads savepoint versions of the replicated prefix and writes replicas under the same prefix of the peer", async () => {
+    expect(await sim("s3:GetReplicationConfiguration", `arn:aws:s3:::${bucket}`)).toBe("Allowed");
+    expect(await sim("s3:GetObjectVersionForReplication", `arn:aws:s3:::${bucket}/tenants/payments/fraud-scorer/savepoints/savepoint-1/_metadata`)).toBe("Allowed");
+    expect(await sim("s3:ReplicateObject", `arn:aws:s3:::${otherBucket}/tenants/payments/fraud-scorer/savepoints/savepoint-1/_metadata`)).toBe("Allowed");
+    expect(await sim("kms:Decrypt", euKey, { "kms:ViaService": "s3.eu-west-1.amazonaws.com" })).toBe("Allowed");
+    expect(await sim("kms:Encrypt", usKey, { "kms:ViaService": "s3.us-east-1.amazonaws.com" })).toBe("Allowed");
+  });
+
+  test("nothing else: checkpoints, other tenants, other buckets, reads of replicas, keys outside S3", async () => {
+    expect(await sim("s3:GetObjectVersionForReplication", `arn:aws:s3:::${bucket}/tenants/payments/fraud-scorer/checkpoints/chk-1/_metadata`)).toBe("ImplicitlyDenied");
+    expect(await sim("s3:GetObjectVersionForReplication", `arn:aws:s3:::${bucket}/tenants/analytics/daily-rollup/savepoints/s/_metadata`)).toBe("ImplicitlyDenied");
+    expect(await sim("s3:ReplicateObject", `arn:aws:s3:::${otherBucket}/tenants/analytics/daily-rollup/savepoints/s/_metadata`)).toBe("ImplicitlyDenied");
+    expect(await sim("s3:ReplicateObject", `arn:aws:s3:::floe-prod-ap-south-1-${account}/tenants/payments/fraud-scorer/savepoints/s/_metadata`)).toBe("ImplicitlyDenied");
+    expect(await sim("s3:GetObject", `arn:aws:s3:::${otherBucket}/tenants/payments/fraud-scorer/savepoints/s/_metadata`)).toBe("ImplicitlyDenied");
+    expect(await sim("s3:DeleteObject", `arn:aws:s3:::${bucket}/tenants/payments/fraud-scorer/savepoints/s/_metadata`)).toBe("ImplicitlyDenied");
+    expect(await sim("kms:Decrypt", euKey)).toBe("ImplicitlyDenied");
+    expect(await sim("kms:Decrypt", usKey, { "kms:ViaService": "s3.us-east-1.amazonaws.com" })).toBe("ImplicitlyDenied");
   });
 });

@@ -24,6 +24,8 @@ pulumi.runtime.setMocks(
   false,
 );
 const settle = () => new Promise((r) => setTimeout(r, 200));
+/** The example's platform, created once by the first describe block. */
+const created: { floe?: StreamingPlatform } = {};
 
 /** The example (2 regions, 3 tenants) with an account, clusters and Pulumi delivery. */
 function pulumiSpec(delivery: "pulumi" | "gitops" = "pulumi"): any {
@@ -52,6 +54,7 @@ describe("StreamingPlatform (the stack) under mocks: 2 regions, 3 tenants, Pulum
     secretValues,
     kubeconfigs: { "eu-west-1": pulumi.secret("kubeconfig-euw1"), "us-east-1": pulumi.secret("kubeconfig-use1") },
   });
+  created.floe = platform;
   beforeAll(settle);
   const byType = (type: string) => registered.filter((r) => r.type === type && r.name.startsWith("floe-"));
 
@@ -120,6 +123,37 @@ describe("StreamingPlatform (the stack) under mocks: 2 regions, 3 tenants, Pulum
   });
 });
 
+describe("StreamingPlatform replication (example: payments eu -> us; analytics us -> eu and experiments eu -> us)", () => {
+  const byType = (type: string) => registered.filter((r) => r.type === type && r.name.startsWith("floe-"));
+  beforeAll(settle);
+
+  test("each primary bucket replicates exactly its replicated jobs' savepoint directories to the standby bucket", () => {
+    const configs = byType("aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+    const rules = (region: string) =>
+      configs
+        .find((c) => c.name === `floe-${region}-savepoint-replication-configuration`)!
+        .inputs.rules.map((r: any) => [r.filter.prefix, r.destination.bucket, r.deleteMarkerReplication.status, r.sourceSelectionCriteria.sseKmsEncryptedObjects.status]);
+    // payments' fraud-scorer is primary in eu-west-1; analytics' daily-rollup (sessions) in us-east-1.
+    expect(rules("eu-west-1")).toEqual([["tenants/payments/fraud-scorer/savepoints/", "arn:aws:mock:::floe-us-east-1-state-bucket", "Disabled", "Enabled"]]);
+    expect(rules("us-east-1")).toEqual([["tenants/analytics/daily-rollup/savepoints/", "arn:aws:mock:::floe-eu-west-1-state-bucket", "Disabled", "Enabled"]]);
+    const roles = byType("aws:iam/role:Role").filter((r) => r.name.endsWith("savepoint-replication-role"));
+    expect(roles.map((r) => [r.inputs.name, JSON.parse(r.inputs.assumeRolePolicy).Statement[0].Principal])).toEqual([
+      ["floe-prod-eu-west-1-savepoint-replication", { Service: "s3.amazonaws.com" }],
+      ["floe-prod-us-east-1-savepoint-replication", { Service: "s3.amazonaws.com" }],
+    ]);
+    for (const c of configs) expect(c.provider).toContain(c.name.includes("eu-west-1") ? "floe-eu-west-1-aws" : "floe-us-east-1-aws");
+    expect(created.floe!.regions["eu-west-1"].savepointReplicationRoleArn).toBeDefined();
+  });
+
+  test("the External Secrets Operator of a primary may push under <env>/platform/kafka/<primary>/ in the standby's region", () => {
+    const policies = byType("aws:iam/rolePolicy:RolePolicy").filter((r) => r.name.endsWith("-secrets-external-secrets-read"));
+    const push = (region: string) =>
+      JSON.parse(policies.find((p) => p.name.startsWith(`floe-${region}-`))!.inputs.policy).Statement.find((st: any) => st.Sid === "PushReplicationSecrets");
+    expect(push("eu-west-1").Resource).toEqual(["arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/platform/kafka/eu-west-1/*"]);
+    expect(push("us-east-1").Resource).toEqual(["arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/platform/kafka/us-east-1/*"]);
+  });
+});
+
 describe("StreamingPlatform validation and GitOps delivery", () => {
   test("gitops delivery creates the cloud parts but applies nothing", async () => {
     const before = registered.length;
@@ -140,6 +174,16 @@ describe("StreamingPlatform validation and GitOps delivery", () => {
     expect(catchValidation(() => new StreamingPlatform("c", { spec: parsePlatformSpec(pulumiSpec()), kubeconfigs: {} })).code).toBe("ClusterKubeconfigMissing");
     const e = catchValidation(() => new StreamingPlatform("d", { spec: parsePlatformSpec(pulumiSpec("gitops")), secretValues: {} }));
     expect(e.issues.map((i) => `${i.code} ${i.field}`)).toEqual(["SecretValueMissing payments/orders-db-cdc", "SecretValueMissing logistics/warehouse-db-cdc"]);
+  });
+
+  test("fails OidcProviderMissing for a replicating region even when its workloads use Pod Identity", () => {
+    const spec = pulumiSpec("gitops");
+    spec.aws.workloadIdentity = "pod-identity";
+    for (const r of spec.regions) r.cluster.clusterName = `eks-${r.name}`;
+    delete spec.regions[1].cluster.oidcIssuer;
+    const e = catchValidation(() => new StreamingPlatform("e", { spec: parsePlatformSpec(spec), secretValues }));
+    expect(e).toMatchObject({ code: "OidcProviderMissing", scope: "regions[1]", field: "cluster.oidcProviderArn" });
+    expect(e.issues[0].message).toMatch(/replicates Kafka topics/);
   });
 
   test("the spec refuses pulumi delivery without a kubeconfig source", () => {
