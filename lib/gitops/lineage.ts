@@ -1,4 +1,5 @@
 import { DEFAULT_KAFKA_NAMESPACE, tenantTopicName, tenantUserName } from "../platform/compose";
+import { resolveReplication } from "../platform/replication";
 import { PlatformSpec, sourceTopicNames } from "../platform/spec";
 
 /** A dataset (a Kafka topic, or a source database table) or a job (a CDC connector, an app, a Flink job). */
@@ -10,8 +11,8 @@ export interface LineageNode {
   readonly namespace: string;
   /** OpenLineage-style name: the topic, `db.schema.table`, or `<tenant>.<job>`. */
   readonly name: string;
-  /** What the node is: topic, table, source, app, flink-job. */
-  readonly kind: "topic" | "table" | "source" | "app" | "flink-job";
+  /** What the node is: topic, table, source, app, flink-job, or mirror (MirrorMaker 2 between regions). */
+  readonly kind: "topic" | "table" | "source" | "app" | "flink-job" | "mirror";
   readonly tenant: string;
   readonly region: string;
 }
@@ -22,7 +23,7 @@ export interface LineageEdge {
   readonly to: string;
 }
 
-/** The lineage graph of a spec: sources -> topics -> jobs -> topics, per tenant and region. */
+/** The lineage graph of a spec: sources -> topics -> jobs -> topics, per tenant and region; mirrors between regions. */
 export interface LineageGraph {
   readonly environment: string;
   readonly nodes: readonly LineageNode[];
@@ -83,6 +84,19 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
         for (const ref of j.writes ?? []) for (const t of prefixTopics(ref)) edge(id, t);
       }
     }
+  }
+  // Replication: primary topic -> MirrorMaker 2 (runs in the standby region) -> the standby's copy.
+  for (const entry of resolveReplication(spec)) {
+    const { primary, standby } = entry.spec;
+    const tenant = entry.tenant.name;
+    const mirror = `${standby}/mirror/${tenant}-mirror-${primary}`;
+    const topics = [...entry.topics].sort().map((t) => tenantTopicName(tenant, t));
+    const from = topics.map((t) => `${primary}/topic/${t}`).filter((id) => nodes.has(id));
+    const to = topics.map((t) => `${standby}/topic/${t}`).filter((id) => nodes.has(id));
+    if (from.length === 0 || to.length === 0) continue;
+    nodes.set(mirror, { id: mirror, type: "job", namespace: `floe://${spec.environment}/${standby}`, name: `${tenant}.mirror-${primary}`, kind: "mirror", tenant, region: standby });
+    for (const id of from) edge(id, mirror);
+    for (const id of to) edge(mirror, id);
   }
   const sortedEdges = [...new Map(edges.map((e) => [`${e.from}->${e.to}`, e])).values()].sort((a, b) =>
     `${a.from}->${a.to}` < `${b.from}->${b.to}` ? -1 : 1,

@@ -20,6 +20,21 @@ describe("floe lineage", () => {
     expect(edgesOf("us-east-1").some((e) => e.to.includes("logistics"))).toBe(false);
   });
 
+  test("replication: the primary's topic -> MirrorMaker 2 (in the standby region) -> the standby's copy", () => {
+    expect(graph.edges).toContainEqual({ from: "eu-west-1/topic/payments.orders", to: "us-east-1/mirror/payments-mirror-eu-west-1" });
+    expect(graph.edges).toContainEqual({ from: "us-east-1/mirror/payments-mirror-eu-west-1", to: "us-east-1/topic/payments.orders" });
+    const mirrorIn = (id: string) => graph.edges.filter((e) => e.to === id).map((e) => e.from).sort();
+    // analytics: experiments go eu -> us, the rest us -> eu.
+    expect(mirrorIn("us-east-1/mirror/analytics-mirror-eu-west-1")).toEqual(["eu-west-1/topic/analytics.experiments"]);
+    expect(mirrorIn("eu-west-1/mirror/analytics-mirror-us-east-1")).toEqual([
+      "us-east-1/topic/analytics.clickstream",
+      "us-east-1/topic/analytics.daily-aggregates",
+      "us-east-1/topic/analytics.enriched-clicks",
+      "us-east-1/topic/analytics.sessions",
+    ]);
+    expect(graph.nodes.find((n) => n.id === "us-east-1/mirror/payments-mirror-eu-west-1")).toMatchObject({ kind: "mirror", type: "job", region: "us-east-1", tenant: "payments" });
+  });
+
   test("apps with prefix grants read every matching topic", () => {
     const reads = graph.edges.filter((e) => e.to === "eu-west-1/app/payments-customer-projector").map((e) => e.from);
     expect(reads).toContain("eu-west-1/topic/payments.orders");
