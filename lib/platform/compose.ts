@@ -85,12 +85,18 @@ export interface ComposedPlatform {
   readonly specPaths: SpecPathMap;
 }
 
+/** Where a construct field comes from in the spec: a field of the construct's spec path, or a scope and field elsewhere. */
+export type SpecFieldTarget = string | { readonly scope: string; readonly field: string };
+
 /** Construct path -> spec path (and field renames), so construct errors name the spec. */
 export class SpecPathMap {
-  private readonly entries = new Map<string, { specPath: string; fields: Readonly<Record<string, string>> }>();
+  private readonly entries = new Map<string, { specPath: string; fields: Readonly<Record<string, SpecFieldTarget>> }>();
 
-  /** Record that `construct` was made from `specPath`; `fields` renames construct fields to spec fields. */
-  public add(construct: Construct | string, specPath: string, fields: Readonly<Record<string, string>> = {}): void {
+  /**
+   * Record that `construct` was made from `specPath`; `fields` renames construct fields to spec fields (a field
+   * that comes from elsewhere in the spec names its own scope).
+   */
+  public add(construct: Construct | string, specPath: string, fields: Readonly<Record<string, SpecFieldTarget>> = {}): void {
     this.entries.set(typeof construct === "string" ? construct : construct.node.path, { specPath, fields });
   }
 
@@ -104,11 +110,10 @@ export class SpecPathMap {
         const key = Object.keys(entry.fields)
           .filter((k) => issue.field === k || issue.field.startsWith(`${k}.`) || issue.field.startsWith(`${k}[`))
           .sort((a, b) => b.length - a.length)[0];
-        return {
-          ...issue,
-          scope: entry.specPath,
-          field: key !== undefined ? entry.fields[key] + issue.field.slice(key.length) : issue.field,
-        };
+        const target = key !== undefined ? entry.fields[key] : undefined;
+        const rest = key !== undefined ? issue.field.slice(key.length) : "";
+        if (target !== undefined && typeof target !== "string") return { ...issue, scope: target.scope, field: target.field + rest };
+        return { ...issue, scope: entry.specPath, field: target !== undefined ? target + rest : issue.field };
       }
       const cut = path.lastIndexOf("/");
       path = cut < 0 ? "" : path.slice(0, cut);
@@ -235,7 +240,7 @@ function buildRegion(
   const namespace = kafkaSpec.namespace ?? DEFAULT_KAFKA_NAMESPACE;
   const platformChart = new Chart(regionScope, "platform", { labels: contextLabels(ctx) });
   const kafkaPath = `regions[${regionIndex}].kafka`;
-  map.add(`${platformChart.node.path}/Kafka`, kafkaPath);
+  map.add(`${platformChart.node.path}/Kafka`, kafkaPath, { zones: { scope: `regions[${regionIndex}]`, field: "cluster.zones" } });
   map.add(`${platformChart.node.path}/Kafka/Controllers`, `${kafkaPath}.controllers`);
   map.add(`${platformChart.node.path}/Kafka/Brokers`, `${kafkaPath}.brokers`);
   map.add(`${platformChart.node.path}/Kafka/Dual`, `${kafkaPath}.brokers`);
@@ -273,6 +278,7 @@ function buildRegion(
       combinedRoles: kafkaSpec.combinedRoles,
       rackAwareness: kafkaSpec.rackAwareness,
       rackTopologyKey: kafkaSpec.rackTopologyKey,
+      zones: region.cluster?.zones,
       config: kafkaSpec.config,
       cruiseControl: kafkaSpec.cruiseControl,
       metrics: kafkaSpec.metrics,

@@ -145,6 +145,7 @@ const clusterSchema = z.strictObject({
   oidcProviderArn: z.string().min(1).optional(),
   oidcIssuer: z.string().regex(/^https:\/\//, "must be the https:// issuer URL of the cluster's OIDC provider").optional(),
   clusterName: z.string().min(1).optional(),
+  zones: z.array(z.string().min(1)).min(1).optional(),
 });
 
 const regionSchema = z.strictObject({

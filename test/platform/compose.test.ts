@@ -103,4 +103,14 @@ describe("composePlatform", () => {
     const { warnings } = composePlatform(parsePlatformSpec(spec));
     expect(warnings).toEqual([expect.objectContaining({ code: "TopicNameMixesPeriodAndUnderscore", scope: "tenants[0].topics[2]", field: "name" })]);
   });
+
+  test("zone findings name regions[i].cluster.zones (the field's own place in the spec)", () => {
+    const spec: any = exampleSpec();
+    spec.regions[1].cluster = { zones: ["us-east-1a", "us-east-1b"] };
+    const { warnings } = composePlatform(parsePlatformSpec(spec));
+    expect(warnings).toEqual([expect.objectContaining({ code: "FewZones", scope: "regions[1]", field: "cluster.zones", severity: "warning" })]);
+    spec.regions[1].cluster.zones.push("us-east-1a");
+    const e = catchValidation(() => composePlatform(parsePlatformSpec(spec)));
+    expect(e.issues.find((i) => i.code === "DuplicateZone")).toMatchObject({ scope: "regions[1]", field: "cluster.zones", value: "us-east-1a" });
+  });
 });

@@ -64,6 +64,10 @@ export interface IKafkaCluster extends IConstruct {
   readonly defaultMinInsyncReplicas: number;
   /** `host:port` clients use to reach the cluster through a listener (default: the first listener). */
   bootstrapAddress(listenerName?: string): string;
+  /** Availability zones the nodes must run in (empty: any zone). */
+  readonly zones: readonly string[];
+  /** Node label naming a node's zone. */
+  readonly zoneTopologyKey: string;
 }
 
 /** Properties of a {@link KafkaCluster}. */
@@ -118,6 +122,13 @@ export interface KafkaClusterProps {
    * @default "topology.kubernetes.io/zone"
    */
   readonly rackTopologyKey?: string;
+  /**
+   * Availability zones the Kafka nodes must run in (a required node affinity on `rackTopologyKey`, so volumes
+   * and pods stay in the zones the cluster was planned for). Production clusters spanning fewer than 3 zones
+   * get a warning: losing the zone holding two replicas of an RF-3 topic drops it below min ISR 2.
+   * @default - any zone
+   */
+  readonly zones?: readonly string[];
   /**
    * Super users that bypass ACLs (e.g. `CN=platform-admin`). Only with `authorization` simple.
    * @default - none
@@ -219,6 +230,8 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
   public readonly authorization: KafkaAuthorization;
   /** The rendered `Kafka` object. */
   public readonly apiObject: ApiObject;
+  public readonly zones: readonly string[];
+  public readonly zoneTopologyKey: string;
   private readonly pools: KafkaNodePool[] = [];
   private readonly props: KafkaClusterProps;
 
@@ -232,6 +245,8 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
     this.listeners = props.listeners ?? [KafkaListener.internalTls()];
     this.authorization =
       props.authorization ?? KafkaAuthorization.simple({ superUsers: props.superUsers });
+    this.zones = [...(props.zones ?? [])];
+    this.zoneTopologyKey = props.rackTopologyKey ?? "topology.kubernetes.io/zone";
     ValidationError.throwIfAny(this.validateProps(props));
 
     this.apiObject = new ApiObject(this, "Resource", {
@@ -504,6 +519,21 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
   private validateTopology(): ValidationIssue[] {
     const scope = this.node.path;
     const issues: ValidationIssue[] = [];
+    const duplicate = this.zones.find((z, i) => this.zones.indexOf(z) !== i);
+    if (duplicate !== undefined) {
+      issues.push({ code: "DuplicateZone", scope, field: "zones", value: duplicate, message: "is listed twice", fix: "list each availability zone once" });
+    }
+    if (this.production && this.zones.length > 0 && new Set(this.zones).size < 3) {
+      issues.push({
+        code: "FewZones",
+        severity: "warning",
+        scope,
+        field: "zones",
+        value: this.zones,
+        message: "a production cluster in fewer than 3 zones: losing the zone that holds two replicas of an RF-3 topic leaves it below min.insync.replicas 2 (producers with acks=all stop)",
+        fix: "spread the cluster over 3 zones",
+      });
+    }
     const controllers = this.controllerCount;
     const brokers = this.brokerCount;
     const minControllers = this.production ? 3 : 1;
@@ -671,7 +701,7 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
             }
           : {}),
         ...((this.props.rackAwareness ?? true)
-          ? { rack: { topologyKey: this.props.rackTopologyKey ?? "topology.kubernetes.io/zone" } }
+          ? { rack: { topologyKey: this.zoneTopologyKey } }
           : {}),
         ...((this.props.metrics ?? true)
           ? { metricsConfig: { type: "strimziMetricsReporter" as const, values: { allowList: METRICS_ALLOW_LIST } } }

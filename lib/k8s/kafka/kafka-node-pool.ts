@@ -73,9 +73,11 @@ export class KafkaNodePool extends Construct implements IKafkaNodePool {
   /** The rendered API object. */
   public readonly apiObject: ApiObject;
   private readonly resources: ResourceRequirements;
+  private readonly cluster: IKafkaCluster;
 
   constructor(scope: Construct, id: string, props: KafkaNodePoolProps) {
     super(scope, id);
+    this.cluster = props.cluster;
     this.poolName = props.name;
     this.roles = [...props.roles].sort();
     this.replicas = props.replicas ?? 3;
@@ -157,12 +159,29 @@ export class KafkaNodePool extends Construct implements IKafkaNodePool {
   }
 
   private renderSpec(): KafkaNodePoolSpec {
+    const zones = this.cluster.zones;
     return {
       replicas: this.replicas,
       roles: this.roles,
       storage: this.storage.toStrimzi(),
       resources: this.resources,
-      template: { pod: { securityContext: RESTRICTED_POD_SECURITY_CONTEXT } },
+      template: {
+        pod: {
+          securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
+          // Declared zones: nodes (and their volumes) stay in them.
+          ...(zones.length > 0
+            ? {
+                affinity: {
+                  nodeAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: {
+                      nodeSelectorTerms: [{ matchExpressions: [{ key: this.cluster.zoneTopologyKey, operator: "In", values: [...zones] }] }],
+                    },
+                  },
+                },
+              }
+            : {}),
+        },
+      },
     };
   }
 }

@@ -33,6 +33,7 @@ export interface StrimziPodSecurityContext {
 export interface StrimziPodTemplate {
   readonly metadata?: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
   readonly securityContext?: StrimziPodSecurityContext;
+  readonly affinity?: Readonly<Record<string, unknown>>;
 }
 
 /** `template.<container>` subset. */

@@ -112,6 +112,33 @@ describe("KafkaCluster defaults", () => {
   });
 });
 
+describe("KafkaCluster zones", () => {
+  test("declared zones pin every pool to them (required node affinity on the rack key); none by default", () => {
+    const { objects, pools } = rendered({ zones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], rackTopologyKey: "topology.kubernetes.io/zone" });
+    expectSchemaValid(objects);
+    for (const p of pools) {
+      expect(p.spec.template.pod.affinity).toEqual({
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] }] }],
+          },
+        },
+      });
+    }
+    expect(rendered().pools.every((p) => p.spec.template.pod.affinity === undefined)).toBe(true);
+  });
+
+  test("fails DuplicateZone; warns FewZones in production only", () => {
+    expect(issuesWithCode(synthIssues({ zones: ["a", "b", "a"] }), "DuplicateZone")[0]).toMatchObject({ field: "zones", value: "a" });
+    const { app } = cluster({ zones: ["eu-west-1a", "eu-west-1b"] });
+    const warning = validateApp(app).find((i) => i.code === "FewZones")!;
+    expect(warning).toMatchObject({ severity: "warning", field: "zones" });
+    expect(warning.message).toMatch(/below min.insync.replicas 2/);
+    const dev = cluster({ production: false, zones: ["a"], combinedRoles: true, brokers: { replicas: 1, storage: KafkaStorage.ephemeral() } });
+    expect(validateApp(dev.app).some((i) => i.code === "FewZones")).toBe(false);
+  });
+});
+
 describe("KafkaCluster options", () => {
   test("listeners: plain, mTLS and external variants render and validate", () => {
     const { objects, spec, kafka } = rendered({
