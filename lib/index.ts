@@ -5,6 +5,7 @@ export * from "./k8s/kafka";
 export * from "./k8s/flink";
 export * from "./k8s/debezium";
 export * from "./k8s/tenancy";
+export * from "./k8s/schema";
 export * from "./platform";
 export * from "./gitops";
 export * from "./k8s/network";

@@ -56,6 +56,15 @@ export const DEBEZIUM_CONNECTORS = {
 /** A Debezium connector kind Floe types. */
 export type DebeziumConnectorKind = keyof typeof DEBEZIUM_CONNECTORS;
 
+/**
+ * Images of the platform services Floe deploys itself, pinned to release tags (never `latest`): the Schema
+ * Registry (Confluent Community, Kafka-backed storage) and the image of its registration Jobs.
+ */
+export const PLATFORM_IMAGES = {
+  schemaRegistry: "confluentinc/cp-schema-registry:7.9.0",
+  curl: "curlimages/curl:8.11.1",
+} as const;
+
 /** Pinned Helm charts of the operators the Pulumi delivery installs (chart, version, repository). */
 export const OPERATOR_CHARTS = {
   strimzi: { chart: "strimzi-kafka-operator", version: STRIMZI_VERSION, repo: "https://strimzi.io/charts/", namespace: "strimzi" },

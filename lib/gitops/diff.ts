@@ -3,6 +3,9 @@ import { dirname, relative, resolve } from "path";
 import { parseAllDocuments } from "yaml";
 import { FloeLabels, ValidationError } from "../core";
 import { ChangeRisk, classifyConnectorChange, ConnectorManifest } from "../k8s/debezium/offsets";
+import { checkCompatibility } from "../k8s/schema/compatibility";
+import { SCHEMAS_COMPONENT } from "../k8s/schema/schema-registry";
+import { SCHEMA_COMPATIBILITIES, SchemaCompatibility } from "../k8s/schema/topic-schema";
 import { listYamlFiles } from "./validate";
 
 /** What happens to an object. */
@@ -255,12 +258,72 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
     case "KafkaConnect":
       if (action === "delete") add("destructive", `Connect cluster ${name} removed: its connectors stop and their offsets stay in topics nobody reads`);
       break;
+    case "ConfigMap":
+      if (base?.metadata?.labels?.[FloeLabels.COMPONENT] === SCHEMAS_COMPONENT && head && action === "update") {
+        for (const [risk, reason] of schemaChanges(base.data ?? {}, head.data ?? {})) add(risk, reason);
+      } else if (action === "delete") {
+        add("disruptive", `ConfigMap ${name} removed`);
+      }
+      break;
+    case "Job":
+      // Schema registration Jobs are named after their content: a new one replaces the old on every change.
+      if ((base ?? head)?.metadata?.labels?.[FloeLabels.COMPONENT] !== SCHEMAS_COMPONENT && action === "delete") add("disruptive", `Job ${name} removed`);
+      break;
     case "ExternalSecret":
     case "ClusterSecretStore":
       if (action === "delete") add("disruptive", `${kind} ${name} removed: workloads reading the secret fail on restart`);
       break;
     default:
       if (action === "delete") add("disruptive", `${kind} ${name} removed`);
+  }
+  return out;
+}
+
+/**
+ * Schema changes of a registration ConfigMap: each subject whose schema changed is checked against its previous
+ * schema under the head's compatibility mode; an incompatible change is destructive (the registry would refuse
+ * it, and consumers on the other side of the change break).
+ */
+function schemaChanges(base: Record<string, string>, head: Record<string, string>): [ChangeRisk, string][] {
+  const modes = (txt: string | undefined) =>
+    new Map(
+      (txt ?? "")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(" ") as [string, string]),
+    );
+  const baseModes = modes(base["subjects.txt"]);
+  const headModes = modes(head["subjects.txt"]);
+  const out: [ChangeRisk, string][] = [];
+  for (const subject of [...new Set([...baseModes.keys(), ...headModes.keys()])].sort()) {
+    const before = base[`${subject}.json`];
+    const after = head[`${subject}.json`];
+    if (before !== undefined && after === undefined) {
+      out.push(["disruptive", `schema subject ${subject} no longer registered by Floe (it stays in the registry)`]);
+      continue;
+    }
+    if (before === undefined || after === undefined || before === after) continue;
+    let b: { schemaType: string; schema: string };
+    let h: { schemaType: string; schema: string };
+    try {
+      b = JSON.parse(before);
+      h = JSON.parse(after);
+    } catch {
+      out.push(["destructive", `schema subject ${subject}: the registration request is not JSON`]);
+      continue;
+    }
+    if (b.schemaType !== h.schemaType) {
+      out.push(["destructive", `schema subject ${subject}: type changed ${b.schemaType} -> ${h.schemaType}: existing data cannot be read with the new schema`]);
+      continue;
+    }
+    const mode = (headModes.get(subject) ?? "BACKWARD") as SchemaCompatibility;
+    if (!SCHEMA_COMPATIBILITIES.includes(mode)) continue;
+    const result = checkCompatibility(h.schemaType === "AVRO" ? "avro" : "json", mode, JSON.parse(b.schema), JSON.parse(h.schema));
+    if (!result.compatible) {
+      out.push(["destructive", `schema subject ${subject} is not ${mode} compatible: ${result.reasons.join("; ")}`]);
+    } else if (mode === "NONE") {
+      out.push(["disruptive", `schema subject ${subject} changed with compatibility NONE: consumers may not read the new data`]);
+    }
   }
   return out;
 }

@@ -55,11 +55,15 @@ const KIND_ORDER = [
   "KafkaTopic",
   "KafkaUser",
   "PushSecret",
+  "Service",
+  "Deployment",
+  "PodDisruptionBudget",
   "KafkaConnect",
   "KafkaConnector",
   "KafkaMirrorMaker2",
   "FlinkDeployment",
   "FlinkSessionJob",
+  "Job",
 ];
 
 function kindRank(kind: string): number {

@@ -50,7 +50,8 @@ import {
   SqlServerSource,
 } from "../k8s/debezium";
 import { expandTopicRef, replicationBootstrap, resolveReplication, ResolvedReplication, standbyTopics, tenantTopicUniverse } from "./replication";
-import { JobSpec, PlatformSpec, RegionSpec, sourceTopicNames, TenantSpec } from "./spec";
+import { ConfluentSchemaRegistry, SCHEMA_REGISTRY_PORT, SchemaRegistration, SchemaSubject } from "../k8s/schema";
+import { JobSpec, PlatformSpec, RegionSpec, sourceTopicNames, TenantSpec, topicSchemaOf } from "./spec";
 
 /** Namespace of a region's Kafka cluster when the spec does not name one. */
 export const DEFAULT_KAFKA_NAMESPACE = "kafka";
@@ -293,6 +294,26 @@ function buildRegion(
     .sort((a, b) => (a.tenant.name < b.tenant.name ? -1 : a.tenant.name > b.tenant.name ? 1 : 0));
   const needsStorage = region.flink?.checkpointBucket !== undefined || tenants.some(({ tenant }) => (tenant.jobs ?? []).length > 0);
   const storage = needsStorage ? regionStorage(spec, region, regionIndex, pending) : undefined;
+  // A Schema Registry where the spec asks for one or a tenant of the region declares schemas or Avro sources.
+  const needsRegistry =
+    region.schemaRegistry !== undefined ||
+    tenants.some(({ tenant }) => (tenant.topics ?? []).some((t) => t.valueSchema || t.keySchema) || (tenant.sources ?? []).some((src) => src.format === "avro"));
+  map.add(`${platformChart.node.path}/SchemaRegistry`, `regions[${regionIndex}].schemaRegistry`);
+  const registry = needsRegistry
+    ? inSpec(map, pending, () =>
+        new ConfluentSchemaRegistry(platformChart, "SchemaRegistry", {
+          cluster: kafka,
+          image: region.schemaRegistry?.image,
+          replicas: region.schemaRegistry?.replicas,
+          resources: region.schemaRegistry?.resources && {
+            requests: region.schemaRegistry.resources.requests && stringValues(region.schemaRegistry.resources.requests),
+            limits: region.schemaRegistry.resources.limits && stringValues(region.schemaRegistry.resources.limits),
+          },
+          defaultCompatibility: region.schemaRegistry?.compatibility,
+          clientNamespaceLabels: { [KAFKA_CLIENT_LABEL]: kafkaSpec.name },
+        }),
+      )
+    : undefined;
   const secretStore = tenants.some(({ tenant }) => (tenant.secrets ?? []).length > 0)
     ? regionSecretStore(platformChart, region, regionIndex, tenants.map(({ tenant }) => tenant.name), pending)
     : undefined;
@@ -308,6 +329,7 @@ function buildRegion(
     regionName: region.name,
     aws: spec.aws,
     replication,
+    registry,
   };
   const charts: RegionChart[] = [{ file: "platform", chart: platformChart }];
   const builds: TenantBuild[] = [];
@@ -361,6 +383,7 @@ interface TenantRegionContext {
   readonly regionName: string;
   readonly aws: PlatformSpec["aws"];
   readonly replication: readonly ResolvedReplication[];
+  readonly registry: ConfluentSchemaRegistry | undefined;
 }
 
 /** What buildTenant made, for the region's capacity checks. */
@@ -480,6 +503,26 @@ function buildTenant(
     );
     if (topic) topics.set(t.name, topic);
   });
+  const registry = region.registry;
+  if (registry) {
+    tenantConstruct.allowServiceEgress({ name: "schema-registry", namespace: registry.namespace, podLabels: registry.podLabels, port: SCHEMA_REGISTRY_PORT });
+    const subjects: SchemaSubject[] = [];
+    (tenant.topics ?? []).forEach((t, i) => {
+      for (const [which, suffix] of [["valueSchema", "value"], ["keySchema", "key"]] as const) {
+        const ref = t[which];
+        if (!ref) continue;
+        subjects.push({
+          subject: `${tenantTopicName(tenant.name, t.name)}-${suffix}`,
+          schema: topicSchemaOf(ref, { scope: `${tenantPath}.topics[${i}]`, field: which }),
+          compatibility: t.compatibility,
+        });
+      }
+    });
+    if (subjects.length > 0) {
+      map.add(`${chart.node.path}/Schemas`, `${tenantPath}.topics`);
+      inSpec(map, pending, () => new SchemaRegistration(chart, "Schemas", { registry, name: `${tenant.name}-schemas`, subjects }));
+    }
+  }
   const prefix = tenantPrefix(tenant.name);
   // Topics replicated into this region from their primary: MirrorMaker 2 is their only writer here.
   const standby = standbyTopics(region.replication, tenant.name, region.regionName);
@@ -695,8 +738,9 @@ function buildSources(
       retryTimeout: src.retryTimeout,
       heartbeatInterval: src.heartbeatInterval,
       topicPartitions: src.topicPartitions,
-      config: src.config,
+      config: src.format === "avro" && region.registry ? { ...avroConverters(region.registry.url), ...(src.config ?? {}) } : src.config,
     };
+    if (src.format === "avro" && region.registry) connect.allowServiceEgress(region.registry.podLabels, SCHEMA_REGISTRY_PORT);
     const source = inSpec(map, pending, (): DebeziumSource => {
       switch (src.type) {
         case "postgres":
@@ -727,6 +771,19 @@ function buildSources(
   });
 }
 
+/** Connector converters that write Avro with the region's Schema Registry (the image must contain them). */
+function avroConverters(url: string): Record<string, string> {
+  return {
+    "key.converter": "io.confluent.connect.avro.AvroConverter",
+    "key.converter.schema.registry.url": url,
+    "value.converter": "io.confluent.connect.avro.AvroConverter",
+    "value.converter.schema.registry.url": url,
+  };
+}
+
+/** The token SQL statements use for the region's Schema Registry URL (replaced at synth). */
+export const SCHEMA_REGISTRY_URL_TOKEN = "{{schemaRegistryUrl}}";
+
 function flinkApplicationProps(
   j: JobSpec,
   tenantConstruct: Tenant,
@@ -753,8 +810,12 @@ function flinkApplicationProps(
     image: j.image,
     serviceAccount: tenantConstruct.flinkServiceAccount,
     secretEnv: j.secretEnv,
+    env: region.registry ? [{ name: "FLOE_SCHEMA_REGISTRY_URL", value: region.registry.url }] : undefined,
     job: j.sql
-      ? FlinkJob.sql(j.sql.statements, { runnerJarUri: j.sql.runnerJarUri, runnerEntryClass: j.sql.runnerEntryClass })
+      ? FlinkJob.sql(
+          j.sql.statements.map((st) => (region.registry ? st.split(SCHEMA_REGISTRY_URL_TOKEN).join(region.registry.url) : st)),
+          { runnerJarUri: j.sql.runnerJarUri, runnerEntryClass: j.sql.runnerEntryClass },
+        )
       : FlinkJob.jar(j.jar?.uri ?? "", { entryClass: j.jar?.entryClass, args: j.jar?.args }),
     parallelism: j.parallelism,
     upgradeMode: j.upgradeMode as UpgradeMode | undefined,

@@ -1,8 +1,10 @@
 import { readFileSync } from "fs";
+import { dirname, isAbsolute, resolve } from "path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { ValidationError, ValidationIssue } from "../core";
 import { checkReplication } from "./replication";
+import { SCHEMA_COMPATIBILITIES, SchemaCompatibility, TopicSchema } from "../k8s/schema";
 
 /*
  * The PlatformSpec: what a platform engineer writes. Parsed with zod (unknown keys are errors), then checked
@@ -77,6 +79,15 @@ const kafkaSchema = z.strictObject({
   replicationListener: z.string().min(1).optional(),
 });
 
+const compatibilitySchema = z.enum(SCHEMA_COMPATIBILITIES as [SchemaCompatibility, ...SchemaCompatibility[]]);
+
+const schemaRegistryRegionSchema = z.strictObject({
+  image: z.string().min(1).optional(),
+  replicas: z.number().int().min(1).optional(),
+  resources: resourcesSchema.optional(),
+  compatibility: compatibilitySchema.optional(),
+});
+
 const flinkRegionSchema = z.strictObject({
   checkpointBucket: z.string().min(3).optional(),
 });
@@ -107,6 +118,7 @@ const connectRegionSchema = z
   .strictObject({
     image: z.string().min(1).optional(),
     connectors: z.array(connectorKind).optional(),
+    converters: z.array(z.enum(["avro"])).optional(),
     build: z
       .strictObject({
         outputRepository: z.string().min(1),
@@ -159,10 +171,20 @@ const regionSchema = z.strictObject({
   capacity: capacitySchema.optional(),
   network: networkRegionSchema.optional(),
   secretStore: secretStoreSchema.optional(),
+  schemaRegistry: schemaRegistryRegionSchema.optional(),
+});
+
+const schemaRefSchema = z.strictObject({
+  file: z.string().min(1).optional(),
+  type: z.enum(["avro", "json"]).optional(),
+  definition: z.unknown().optional(),
 });
 
 const topicSchema = z.strictObject({
   name: z.string().min(1),
+  valueSchema: schemaRefSchema.optional(),
+  keySchema: schemaRefSchema.optional(),
+  compatibility: compatibilitySchema.optional(),
   partitions: z.number().int().min(1).optional(),
   replicas: z.number().int().min(1).optional(),
   retention: z.string().optional(),
@@ -282,6 +304,7 @@ const sourceSchema = z.strictObject({
   sslMode: z.string().optional(),
   encrypt: z.boolean().optional(),
   topicPartitions: z.number().int().min(1).optional(),
+  format: z.enum(["json", "avro"]).optional(),
   config: z.record(z.string(), configValue).optional(),
 });
 
@@ -485,15 +508,75 @@ function inlineSecretIssues(input: unknown): ValidationIssue[] {
   return issues;
 }
 
-/** Parse and check a spec object (zod shape, then cross-references). Throws {@link ValidationError}. */
-export function parsePlatformSpec(input: unknown): PlatformSpec {
+/** Options of {@link parsePlatformSpec}. */
+export interface ParseSpecOptions {
+  /**
+   * Directory that relative schema `file`s are resolved against (the spec file's directory).
+   * @default - the current working directory
+   */
+  readonly baseDir?: string;
+}
+
+/**
+ * Parse and check a spec object (zod shape, then cross-references). Topic schema files are read (relative to
+ * `baseDir`) and parsed: each schema ends up as `definition` + `type` of its reference. Throws {@link ValidationError}.
+ */
+export function parsePlatformSpec(input: unknown, options: ParseSpecOptions = {}): PlatformSpec {
   ValidationError.throwIfAny(inlineSecretIssues(input));
   const result = platformSpecSchema.safeParse(input, { reportInput: true });
   if (!result.success) {
     throw new ValidationError(result.error.issues.map((i) => zodIssueToValidationIssue(i, input)));
   }
+  ValidationError.throwIfAny(resolveSchemas(result.data, options.baseDir ?? process.cwd()));
   ValidationError.throwIfAny(checkReferences(result.data));
   return result.data;
+}
+
+/** A topic schema reference of the spec as a parsed {@link TopicSchema} (after {@link parsePlatformSpec}). */
+export function topicSchemaOf(ref: NonNullable<TopicSpec["valueSchema"]>, ctx: { scope: string; field: string }): TopicSchema {
+  return ref.type === "avro" ? TopicSchema.avro(ref.definition, ctx) : TopicSchema.jsonSchema(ref.definition, ctx);
+}
+
+/** Read and parse every topic schema; set `definition` and `type` from the file. */
+function resolveSchemas(spec: PlatformSpec, baseDir: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  (spec.tenants ?? []).forEach((tenant, ti) =>
+    (tenant.topics ?? []).forEach((topic, pi) => {
+      for (const which of ["valueSchema", "keySchema"] as const) {
+        const ref = topic[which];
+        if (!ref) continue;
+        const scope = `tenants[${ti}].topics[${pi}]`;
+        const mutable = ref as { file?: string; type?: "avro" | "json"; definition?: unknown };
+        if ((ref.file === undefined) === (ref.definition === undefined)) {
+          issues.push({
+            code: "SchemaSourceAmbiguous",
+            scope,
+            field: which,
+            value: ref.file ?? "(inline)",
+            message: ref.file === undefined ? "names neither a schema file nor an inline definition" : "has both a file and an inline definition",
+            fix: "set exactly one of file (an .avsc or .json file next to the spec) or definition",
+          });
+          continue;
+        }
+        try {
+          if (ref.file !== undefined) {
+            const path = isAbsolute(ref.file) ? ref.file : resolve(baseDir, ref.file);
+            const parsed = TopicSchema.fromFile(path, { scope, field: `${which}.file` }, ref.type);
+            mutable.type = parsed.type;
+            mutable.definition = parsed.definition;
+          } else if (ref.type === undefined) {
+            issues.push({ code: "SchemaTypeUnknown", scope, field: `${which}.type`, value: undefined, message: "an inline schema needs its language", fix: "set type: avro or type: json" });
+          } else {
+            topicSchemaOf(ref, { scope, field: `${which}.definition` });
+          }
+        } catch (e) {
+          if (!(e instanceof ValidationError)) throw e;
+          issues.push(...e.issues);
+        }
+      }
+    }),
+  );
+  return issues;
 }
 
 /** Read a YAML spec file and parse it. YAML syntax errors carry line and column. */
@@ -511,11 +594,11 @@ export function loadPlatformSpec(file: string): PlatformSpec {
       fix: "pass the path of an existing YAML spec file",
     });
   }
-  return parsePlatformSpecYaml(text, file);
+  return parsePlatformSpecYaml(text, file, { baseDir: dirname(resolve(file)) });
 }
 
 /** Parse YAML text as a spec; `source` names it in errors. */
-export function parsePlatformSpecYaml(text: string, source = "spec"): PlatformSpec {
+export function parsePlatformSpecYaml(text: string, source = "spec", options: ParseSpecOptions = {}): PlatformSpec {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ValidationError(
@@ -529,7 +612,7 @@ export function parsePlatformSpecYaml(text: string, source = "spec"): PlatformSp
       })),
     );
   }
-  return parsePlatformSpec(doc.toJS());
+  return parsePlatformSpec(doc.toJS(), options);
 }
 
 /** One `Duplicate<What>` issue per item whose name an earlier item of `items` (at `listPath`) already has. */
@@ -669,6 +752,38 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
         });
       });
     }
+    // Avro CDC needs the Avro converter in the Connect image; SQL using the registry token needs a registry.
+    const hasSchemas = (t: TenantSpec) => (t.topics ?? []).some((x) => x.valueSchema || x.keySchema) || (t.sources ?? []).some((x) => x.format === "avro");
+    spec.regions.forEach((region, ri) => {
+      if (!tenantRegions.includes(region.name)) return;
+      sources.forEach((src, si) => {
+        if (src.format !== "avro" || !region.connect || (region.connect.converters ?? []).includes("avro")) return;
+        issues.push({
+          code: "ConverterMissing",
+          scope: `regions[${ri}].connect`,
+          field: "converters",
+          value: region.connect.converters ?? [],
+          message: `${scope}.sources[${si}] writes Avro, but the region's Connect image does not declare the Avro converter`,
+          fix: region.connect.build
+            ? "use a prebuilt image that contains io.confluent.connect.avro.AvroConverter and list converters: [avro] (Floe builds only Debezium plugins)"
+            : "add the Avro converter (io.confluent.connect.avro.AvroConverter) to the image and list converters: [avro]",
+        });
+      });
+      const registryHere = region.schemaRegistry !== undefined || tenants.some((t) => (t.regions ?? regionNames).includes(region.name) && hasSchemas(t));
+      jobs.forEach((job, ji) =>
+        (job.sql?.statements ?? []).forEach((st, k) => {
+          if (registryHere || !st.includes("{{schemaRegistryUrl}}")) return;
+          issues.push({
+            code: "SchemaRegistryMissing",
+            scope: `${scope}.jobs[${ji}].sql`,
+            field: `statements[${k}]`,
+            value: "{{schemaRegistryUrl}}",
+            message: `uses the Schema Registry URL, but region ${region.name} has no Schema Registry`,
+            fix: `declare regions[${ri}].schemaRegistry (or a topic schema in the region)`,
+          });
+        }),
+      );
+    });
     const checkRef = (ref: string, at: string): void => {
       if (ref === "*" || (ref.endsWith("*") && ref.length > 1)) return;
       if (!topicNames.has(ref)) {

@@ -35,6 +35,7 @@ describe("determinism", () => {
     for (const f of tree.files) expect([...f.objects].sort(compareManifests)).toEqual(f.objects);
     expect(tree.files[0].objects.map((o) => o.kind)).toEqual([
       "Namespace",
+      "NetworkPolicy",
       "ClusterSecretStore",
       "ClusterSecretStore",
       "ClusterSecretStore",
@@ -42,7 +43,12 @@ describe("determinism", () => {
       "Kafka",
       "KafkaNodePool",
       "KafkaNodePool",
+      "KafkaTopic",
+      "KafkaUser",
       "PushSecret",
+      "Service",
+      "Deployment",
+      "PodDisruptionBudget",
     ]);
   });
 

@@ -37,7 +37,7 @@ describe("SchemaRegistry", () => {
     const v = validateObjects(registry(), objects);
     expect(v.map((x) => `${x.object} ${x.path}: ${x.message}`)).toEqual([
       "Kafka/kafka/events spec.kafka.listeners[0].authentification: unknown field (the API server would silently drop it)",
-      "KafkaTopic/kafka/analytics.clickstream spec.partitons: unknown field (the API server would silently drop it)",
+      "KafkaTopic/kafka/schema-registry.schemas spec.partitons: unknown field (the API server would silently drop it)",
     ]);
   });
 

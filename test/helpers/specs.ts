@@ -4,9 +4,18 @@ import { parse } from "yaml";
 import { PlatformSpec } from "../../lib";
 import { ROOT } from "./index";
 
-/** The README's example spec, as a plain object (tests mutate copies of it). */
+/**
+ * The README's example spec, as a plain object (tests mutate copies of it). Schema files are made absolute, so
+ * `parsePlatformSpec` finds them from any working directory.
+ */
 export function exampleSpec(): PlatformSpec {
-  return parse(readFileSync(join(ROOT, "examples", "platform.yaml"), "utf8")) as PlatformSpec;
+  const spec = parse(readFileSync(join(ROOT, "examples", "platform.yaml"), "utf8")) as PlatformSpec;
+  for (const tenant of spec.tenants ?? []) {
+    for (const topic of tenant.topics ?? []) {
+      for (const ref of [topic.valueSchema, topic.keySchema]) if (ref?.file) (ref as { file: string }).file = join(ROOT, "examples", ref.file);
+    }
+  }
+  return spec;
 }
 
 /** A small development spec: one region, one broker, two tenants. */

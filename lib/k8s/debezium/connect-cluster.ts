@@ -133,6 +133,7 @@ export class ConnectCluster extends Construct {
   private readonly secretGrants = new Map<string, Set<string>>();
   private readonly requiredPlugins = new Map<DebeziumConnectorKind, string[]>();
   private readonly databaseEgress: Array<{ cidr: string; port: number }> = [];
+  private readonly serviceEgress = new Map<string, { podLabels: Readonly<Record<string, string>>; port: number }>();
 
   constructor(scope: Construct, id: string, props: ConnectClusterProps) {
     super(scope, id);
@@ -186,6 +187,11 @@ export class ConnectCluster extends Construct {
     return this.props.networkPolicy !== undefined;
   }
 
+  /** Let the workers reach pods of the Kafka namespace on a port (e.g. the Schema Registry for Avro converters). */
+  public allowServiceEgress(podLabels: Readonly<Record<string, string>>, port: number): void {
+    this.serviceEgress.set(`${JSON.stringify(podLabels)}:${port}`, { podLabels, port });
+  }
+
   /** Allow the workers to reach a database (a source's `databaseCidr` and port). */
   public allowDatabase(cidr: string, port: number): void {
     if (!this.databaseEgress.some((e) => e.cidr === cidr && e.port === port)) this.databaseEgress.push({ cidr, port });
@@ -210,6 +216,10 @@ export class ConnectCluster extends Construct {
             ...(options.apiServerCidrs.length > 0
               ? [{ to: [...options.apiServerCidrs].sort().map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: options.apiServerPort ?? 443 }] }]
               : []),
+            ...[...this.serviceEgress.keys()].sort().map((k) => {
+              const e = this.serviceEgress.get(k)!;
+              return { to: [{ podSelector: { matchLabels: { ...e.podLabels } } }], ports: [{ protocol: "TCP", port: e.port }] };
+            }),
             ...[...this.databaseEgress]
               .sort((a, b) => (`${a.cidr}:${a.port}` < `${b.cidr}:${b.port}` ? -1 : 1))
               .map((e) => ({ to: [{ ipBlock: { cidr: e.cidr } }], ports: [{ protocol: "TCP", port: e.port }] })),

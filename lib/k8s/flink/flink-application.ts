@@ -157,6 +157,12 @@ export interface FlinkApplicationProps extends FlinkClusterOptions, FlinkStateOp
    * @default - none
    */
   readonly secretEnv?: readonly FlinkSecretEnv[];
+  /**
+   * Plain environment variables (addresses, not secrets: a value that looks like a secret is refused by review,
+   * use `secretEnv`), e.g. `FLOE_SCHEMA_REGISTRY_URL`.
+   * @default - none
+   */
+  readonly env?: readonly { readonly name: string; readonly value: string }[];
 }
 
 /** An environment variable read from a Secret key. */
@@ -324,6 +330,20 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
         });
       }
     });
+    const taken = new Set((props.secretEnv ?? []).map((e) => e.name));
+    (props.env ?? []).forEach((e, i) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(e.name) || e.name.startsWith("FLOE_KAFKA_") || e.name === "ENABLE_BUILT_IN_PLUGINS" || taken.has(e.name)) {
+        issues.push({
+          code: "InvalidEnvName",
+          scope,
+          field: `env[${i}].name`,
+          value: e.name,
+          message: taken.has(e.name) ? "is also a secretEnv variable" : "must be a shell variable name, not FLOE_KAFKA_* (the Kafka access variables) nor ENABLE_BUILT_IN_PLUGINS",
+          fix: "use another name",
+        });
+      }
+      taken.add(e.name);
+    });
     return issues;
   }
 
@@ -342,7 +362,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
     const plugins = props.builtInPlugins ?? (this.statePaths ? [s3PluginJar(cluster.flinkVersion)] : []);
     const secretEnv = (props.secretEnv ?? []).map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret, key: e.key } } }));
     const podTemplate = flinkPodTemplate({
-      env: [...(this.kafka?.env ?? []), ...secretEnv],
+      env: [...(this.kafka?.env ?? []), ...[...(props.env ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1)), ...secretEnv],
       secretVolumes: this.kafka?.volumes ?? [],
       configMapVolumes: this.sqlConfigMap
         ? [{ name: "sql", configMap: `${props.name}-sql`, key: SQL_SCRIPT_FILE, mountPath: SQL_SCRIPT_DIR }]

@@ -72,6 +72,18 @@ export interface TenantContainerLimits {
   readonly maxCpu?: string;
 }
 
+/** A platform service the tenant's pods may reach ({@link Tenant.allowServiceEgress}). */
+export interface TenantServiceEgress {
+  /** Service name (the policy is `allow-<name>`). */
+  readonly name: string;
+  /** Namespace of the service's pods. */
+  readonly namespace: string;
+  /** Labels of the service's pods. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** TCP port. */
+  readonly port: number;
+}
+
 /** An external endpoint a tenant's workloads may reach (e.g. a CDC source database). */
 export interface TenantEgress {
   /** Destination network (CIDR). */
@@ -232,6 +244,48 @@ export class Tenant extends Construct implements ITenant {
   /** Allow egress to an external endpoint (a CDC database, an API). */
   public allowEgress(egress: TenantEgress): void {
     this.extraEgress.push(egress);
+  }
+
+  /**
+   * Allow the tenant's pods to reach pods of a platform service in another namespace (e.g. the Schema
+   * Registry) on one port: a NetworkPolicy `allow-<name>`.
+   */
+  public allowServiceEgress(service: TenantServiceEgress): void {
+    const policyName = `allow-${service.name}`;
+    if (this.node.tryFindChild(`Service-${service.name}`)) return;
+    new ApiObject(this, `Service-${service.name}`, {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: policyName, namespace: this.namespace, labels: componentLabels("tenant", this.tenantName, "tenancy") },
+      spec: {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": service.namespace } }, podSelector: { matchLabels: { ...service.podLabels } } }],
+            ports: [{ protocol: "TCP", port: service.port }],
+          },
+        ],
+      },
+    });
+  }
+
+  /**
+   * Allow a monitoring namespace (Prometheus) to scrape the tenant's pods on a metrics port: a NetworkPolicy
+   * `allow-metrics-scraping`.
+   */
+  public allowMetricsScraping(options: { readonly namespace: string; readonly port: number }): void {
+    if (this.node.tryFindChild("MetricsScraping")) return;
+    new ApiObject(this, "MetricsScraping", {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "allow-metrics-scraping", namespace: this.namespace, labels: componentLabels("tenant", this.tenantName, "tenancy") },
+      spec: {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": options.namespace } } }], ports: [{ protocol: "TCP", port: options.port }] }],
+      },
+    });
   }
 
   private validateProps(): ValidationIssue[] {

@@ -1,0 +1,3 @@
+export * from "./topic-schema";
+export * from "./compatibility";
+export * from "./schema-registry";

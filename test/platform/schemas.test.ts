@@ -1,0 +1,164 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { stringify } from "yaml";
+import { diffTrees, parsePlatformSpec, synthesize, treeObjects } from "../../lib";
+import { run } from "../../lib/cli";
+import { catchValidation, issuesWithCode } from "../helpers";
+import { devSpec, devSpecWithJob, devSpecWithSource, exampleSpec } from "../helpers/specs";
+
+type Obj = any;
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+const order = { type: "record", name: "Order", fields: [{ name: "id", type: "string" }] };
+
+describe("schemas in the example", () => {
+  const tree = synthesize(parsePlatformSpec(exampleSpec()));
+  const objects = (region: string): Obj[] => tree.files.filter((f) => f.path.startsWith(`${region}/`)).flatMap((f) => f.objects);
+
+  test("a Schema Registry per region, and each tenant's schemas registered by a Job", () => {
+    for (const region of ["eu-west-1", "us-east-1"]) {
+      const platform = tree.files.find((f) => f.path === `${region}/platform.yaml`)!.objects as Obj[];
+      expect(platform.filter((o) => o.kind === "Deployment").map((o) => o.metadata.name)).toEqual(["schema-registry"]);
+    }
+    const cm = objects("eu-west-1").find((o) => o.kind === "ConfigMap" && o.metadata.name === "payments-schemas");
+    expect(cm.data["subjects.txt"]).toBe("payments.orders-key BACKWARD\npayments.orders-value BACKWARD\n");
+    expect(JSON.parse(JSON.parse(cm.data["payments.orders-value.json"]).schema).name).toBe("Order");
+    const analytics = objects("us-east-1").find((o) => o.kind === "ConfigMap" && o.metadata.name === "analytics-schemas");
+    expect(JSON.parse(analytics.data["analytics.clickstream-value.json"]).schemaType).toBe("JSON");
+    expect(objects("eu-west-1").filter((o) => o.kind === "Job").map((o) => o.metadata.name.replace(/-[0-9a-f]{10}$/, "")).sort()).toEqual(["analytics-schemas", "payments-schemas"]);
+  });
+
+  test("tenants may reach the registry; Flink jobs get its URL", () => {
+    for (const tenant of ["payments", "analytics", "logistics"]) {
+      const policy = objects("eu-west-1").find((o) => o.kind === "NetworkPolicy" && o.metadata.namespace === tenant && o.metadata.name === "allow-schema-registry");
+      expect(policy.spec.egress).toEqual([
+        { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kafka" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "schema-registry", "app.kubernetes.io/instance": "schema-registry" } } }], ports: [{ protocol: "TCP", port: 8081 }] },
+      ]);
+    }
+    for (const fd of objects("eu-west-1").filter((o) => o.kind === "FlinkDeployment")) {
+      const env = fd.spec.podTemplate.spec.containers[0].env;
+      expect(env).toContainEqual({ name: "FLOE_SCHEMA_REGISTRY_URL", value: "http://schema-registry.kafka.svc:8081" });
+    }
+  });
+});
+
+describe("schemas in the spec: files, inline definitions, errors", () => {
+  const withSchema = (ref: Obj, mutate: (spec: Obj) => void = () => undefined) => {
+    const spec = devSpecWithJob();
+    spec.tenants[0].topics[0].valueSchema = ref;
+    mutate(spec);
+    return spec;
+  };
+
+  test("files are read relative to baseDir (the spec's directory)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "floe-spec-"));
+    mkdirSync(join(dir, "schemas"));
+    writeFileSync(join(dir, "schemas", "events.avsc"), JSON.stringify(order));
+    const spec = parsePlatformSpec(withSchema({ file: "schemas/events.avsc" }), { baseDir: dir });
+    expect(spec.tenants![0].topics![0].valueSchema).toEqual({ file: "schemas/events.avsc", type: "avro", definition: order });
+  });
+
+  test("a bad schema is a clear error naming the topic and the field, and synth writes nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "floe-spec-"));
+    writeFileSync(join(dir, "events.avsc"), JSON.stringify({ type: "record", name: "E", fields: [{ name: "n", type: "integer" }] }));
+    const e = catchValidation(() => parsePlatformSpec(withSchema({ file: "events.avsc" }), { baseDir: dir }));
+    expect(e.issues[0]).toMatchObject({ code: "InvalidAvroSchema", scope: "tenants[0].topics[0]", field: "valueSchema.file" });
+    expect(e.issues[0].message).toMatch(/undefined type name: integer/);
+    const json = catchValidation(() => parsePlatformSpec(withSchema({ type: "json", definition: { type: "object", requried: ["a"] } })));
+    expect(json.issues[0]).toMatchObject({ code: "InvalidJsonSchema", scope: "tenants[0].topics[0]", field: "valueSchema.definition" });
+    writeFileSync(join(dir, "platform.yaml"), stringify(withSchema({ file: "events.avsc" })));
+    let err = "";
+    const out = join(dir, "out");
+    const code = await run(["synth", join(dir, "platform.yaml"), "--out", out], { out: () => undefined, err: (t) => (err += t), errIsTTY: false });
+    expect(code).toBe(1);
+    expect(err).toMatch(/\[InvalidAvroSchema\] tenants\[0\]\.topics\[0\]\.valueSchema\.file: is not a valid Avro schema/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test("fails SchemaSourceAmbiguous, SchemaTypeUnknown, SchemaFileNotReadable", () => {
+    expect(catchValidation(() => parsePlatformSpec(withSchema({ type: "avro" }))).code).toBe("SchemaSourceAmbiguous");
+    expect(catchValidation(() => parsePlatformSpec(withSchema({ file: "a.avsc", type: "avro", definition: order }))).issues[0].message).toBe("has both a file and an inline definition");
+    expect(catchValidation(() => parsePlatformSpec(withSchema({ definition: order }))).issues[0]).toMatchObject({ code: "SchemaTypeUnknown", field: "valueSchema.type" });
+    expect(catchValidation(() => parsePlatformSpec(withSchema({ file: "/nonexistent/x.avsc" }))).issues[0]).toMatchObject({ code: "SchemaFileNotReadable", field: "valueSchema.file" });
+  });
+
+  test("SQL statements get the registry URL for {{schemaRegistryUrl}}; without a registry it is an error", () => {
+    const sqlJob = (spec: Obj) => {
+      spec.tenants[0].jobs[0] = {
+        name: "enricher",
+        image: "registry.example.com/alpha/sql:1.0.0",
+        sql: { statements: ["CREATE TABLE t (id STRING) WITH ('connector' = 'kafka', 'format' = 'avro-confluent', 'avro-confluent.url' = '{{schemaRegistryUrl}}')"] },
+        reads: ["events"],
+      };
+    };
+    const ok = synthesize(parsePlatformSpec(withSchema({ type: "avro", definition: order }, sqlJob)));
+    const cm = ok.files.flatMap((f) => f.objects).find((o: Obj) => o.kind === "ConfigMap" && o.metadata.name === "alpha-enricher-sql") as Obj;
+    expect(JSON.stringify(cm.data)).toMatch(/'avro-confluent.url' = 'http:\/\/schema-registry.kafka.svc:8081'/);
+    const none = devSpecWithJob();
+    sqlJob(none);
+    const e = catchValidation(() => parsePlatformSpec(none));
+    expect(e.issues[0]).toMatchObject({ code: "SchemaRegistryMissing", scope: "tenants[0].jobs[0].sql", field: "statements[0]" });
+    expect(e.issues[0].fix).toBe("declare regions[0].schemaRegistry (or a topic schema in the region)");
+    const declared = clone(none);
+    declared.regions[0].schemaRegistry = { replicas: 1 };
+    expect(() => synthesize(parsePlatformSpec(declared))).not.toThrow();
+  });
+
+  test("Avro CDC: converters that use the registry, egress to it; refused when the image has no Avro converter", () => {
+    const spec = devSpecWithSource();
+    spec.tenants[0].sources[0].format = "avro";
+    const e = catchValidation(() => parsePlatformSpec(spec));
+    expect(issuesWithCode(e, "ConverterMissing")[0]).toMatchObject({ scope: "regions[0].connect", field: "converters" });
+    spec.regions[0].connect.converters = ["avro"];
+    const all = synthesize(parsePlatformSpec(spec)).files.flatMap((f) => f.objects) as Obj[];
+    const connector = all.find((o) => o.kind === "KafkaConnector");
+    expect(connector.spec.config).toMatchObject({
+      "value.converter": "io.confluent.connect.avro.AvroConverter",
+      "value.converter.schema.registry.url": "http://schema-registry.kafka.svc:8081",
+      "key.converter": "io.confluent.connect.avro.AvroConverter",
+    });
+    const egress = all.find((o) => o.kind === "NetworkPolicy" && o.metadata.name.endsWith("-connect-egress"));
+    expect(egress.spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "schema-registry", "app.kubernetes.io/instance": "schema-registry" } } }], ports: [{ protocol: "TCP", port: 8081 }] });
+  });
+
+  test("no schemas, no registry: nothing rendered for it", () => {
+    const all = synthesize(parsePlatformSpec(devSpec())).files.flatMap((f) => f.objects) as Obj[];
+    expect(all.some((o) => o.kind === "Deployment" || (o.kind === "NetworkPolicy" && o.metadata.name === "allow-schema-registry"))).toBe(false);
+  });
+});
+
+describe("floe diff checks schema compatibility against the base tree", () => {
+  const spec = (value: unknown, compatibility?: string) => {
+    const s = devSpec();
+    s.tenants[0].topics[0].valueSchema = { type: "avro", definition: value };
+    if (compatibility) s.tenants[0].topics[0].compatibility = compatibility;
+    return s;
+  };
+  const diff = (a: unknown, b: unknown) => diffTrees(treeObjects(synthesize(parsePlatformSpec(a)).files), treeObjects(synthesize(parsePlatformSpec(b)).files));
+  const schemaChange = (r: ReturnType<typeof diff>) => r.changes.find((c) => c.kind === "ConfigMap" && c.name === "alpha-schemas")!;
+  const added = (field: Obj) => ({ ...order, fields: [...order.fields, field] });
+
+  test("an incompatible change is destructive, with the reason", () => {
+    const r = diff(spec(order), spec(added({ name: "amount", type: "long" })));
+    const c = schemaChange(r);
+    expect(c.risk).toBe("destructive");
+    expect(c.reasons[0]).toMatch(/^schema subject alpha\.events-value is not BACKWARD compatible: new consumers cannot read old data: .*amount/);
+    expect(r.summary.destructive).toBe(1);
+    // The registration Job is replaced (named after the content): that part is safe.
+    expect(r.changes.filter((c2) => c2.kind === "Job").map((c2) => [c2.action, c2.risk])).toEqual([["create", "safe"], ["delete", "safe"]].sort());
+  });
+
+  test("a compatible change is safe; under FORWARD the same change is not; NONE is disruptive; a type change is destructive", () => {
+    const withDefault = added({ name: "amount", type: "long", default: 0 });
+    expect(schemaChange(diff(spec(order), spec(withDefault))).risk).toBe("safe");
+    const removed = { ...order, fields: [] };
+    expect(schemaChange(diff(spec(order), spec(removed))).risk).toBe("safe");
+    expect(schemaChange(diff(spec(order, "FORWARD"), spec(removed, "FORWARD"))).risk).toBe("destructive");
+    expect(schemaChange(diff(spec(order, "NONE"), spec({ type: "string" }, "NONE"))).risk).toBe("disruptive");
+    const json = devSpec();
+    json.tenants[0].topics[0].valueSchema = { type: "json", definition: { type: "object" } };
+    const c = schemaChange(diff(spec(order), json));
+    expect(c).toMatchObject({ risk: "destructive" });
+    expect(c.reasons[0]).toMatch(/type changed AVRO -> JSON/);
+  });
+});
