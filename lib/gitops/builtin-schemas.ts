@@ -1,7 +1,8 @@
 /**
  * Schemas for custom resources Floe renders whose CRDs are not among the pinned upstream CRDs in
  * `../shared/crds`: the External Secrets Operator's `ExternalSecret`, `SecretStore` and `ClusterSecretStore`
- * (`external-secrets.io/v1`) and `PushSecret` (`external-secrets.io/v1alpha1`). They cover exactly the fields Floe renders, closed to unknown fields, and are
+ * (`external-secrets.io/v1`), `PushSecret` (`external-secrets.io/v1alpha1`), and prometheus-operator's `PodMonitor` and
+ * `PrometheusRule` (`monitoring.coreos.com/v1`). They cover exactly the fields Floe renders, closed to unknown fields, and are
  * used only when the CRD directory has no CRD for the kind (a real CRD always wins).
  */
 type JsonSchema = Record<string, unknown>;
@@ -13,6 +14,8 @@ const closed = (properties: Record<string, JsonSchema>, required: string[] = [])
   required,
   additionalProperties: false,
 });
+/** A Prometheus duration (`30s`, `5m`, `1h30m`). */
+const DURATION = "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$";
 const root = (spec: JsonSchema): JsonSchema =>
   closed({ apiVersion: str, kind: str, metadata: { type: "object" }, spec }, ["apiVersion", "kind", "metadata", "spec"]);
 
@@ -66,6 +69,81 @@ export const BUILTIN_SCHEMAS: Readonly<Record<string, { readonly schema: JsonSch
           },
         },
         ["secretStoreRefs", "selector"],
+      ),
+    ),
+  },
+  "monitoring.coreos.com/v1/PodMonitor": {
+    clusterScoped: false,
+    schema: root(
+      closed(
+        {
+          selector: closed({
+            matchLabels: { type: "object", additionalProperties: str },
+            matchExpressions: {
+              type: "array",
+              items: closed({ key: str, operator: { enum: ["In", "NotIn", "Exists", "DoesNotExist"] }, values: { type: "array", items: str } }, ["key", "operator"]),
+            },
+          }),
+          namespaceSelector: closed({ matchNames: { type: "array", items: str }, any: { type: "boolean" } }),
+          podMetricsEndpoints: {
+            type: "array",
+            minItems: 1,
+            items: closed(
+              {
+                port: str,
+                path: str,
+                interval: { type: "string", pattern: DURATION },
+                relabelings: {
+                  type: "array",
+                  items: closed({
+                    action: { enum: ["replace", "keep", "drop", "labelmap", "labeldrop", "labelkeep", "hashmod", "lowercase", "uppercase", "keepequal", "dropequal"] },
+                    sourceLabels: { type: "array", items: { type: "string", pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$" } },
+                    separator: str,
+                    regex: str,
+                    targetLabel: str,
+                    replacement: str,
+                  }),
+                },
+              },
+              ["port"],
+            ),
+          },
+        },
+        ["selector", "podMetricsEndpoints"],
+      ),
+    ),
+  },
+  "monitoring.coreos.com/v1/PrometheusRule": {
+    clusterScoped: false,
+    schema: root(
+      closed(
+        {
+          groups: {
+            type: "array",
+            minItems: 1,
+            items: closed(
+              {
+                name: { type: "string", minLength: 1 },
+                rules: {
+                  type: "array",
+                  minItems: 1,
+                  items: closed(
+                    {
+                      alert: { type: "string", minLength: 1 },
+                      expr: { type: "string", minLength: 1 },
+                      for: { type: "string", pattern: DURATION },
+                      labels: { type: "object", additionalProperties: str },
+                      annotations: { type: "object", additionalProperties: str },
+                    },
+                    ["alert", "expr"],
+                  ),
+                },
+              },
+              ["name", "rules"],
+            ),
+          },
+        },
+        ["groups"],
       ),
     ),
   },

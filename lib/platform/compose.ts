@@ -51,6 +51,8 @@ import {
 } from "../k8s/debezium";
 import { expandTopicRef, replicationBootstrap, resolveReplication, ResolvedReplication, standbyTopics, tenantTopicUniverse } from "./replication";
 import { ConfluentSchemaRegistry, SCHEMA_REGISTRY_PORT, SchemaRegistration, SchemaSubject } from "../k8s/schema";
+import { kafkaClusterAlerts, PodMonitor, PrometheusRule, tenantAlerts } from "../k8s/monitoring";
+import { FLINK_METRICS_PORT } from "../k8s/flink/flink-deployment";
 import { JobSpec, PlatformSpec, RegionSpec, sourceTopicNames, TenantSpec, topicSchemaOf } from "./spec";
 
 /** Namespace of a region's Kafka cluster when the spec does not name one. */
@@ -314,6 +316,30 @@ function buildRegion(
         }),
       )
     : undefined;
+  // Monitoring (prometheus-operator): Strimzi pods and Kafka Exporter scraped here, cluster alerts.
+  const monitoring: RegionMonitoring | undefined =
+    (region.monitoring?.enabled ?? true)
+      ? { namespace: region.monitoring?.namespace ?? "monitoring", selectorLabels: region.monitoring?.selectorLabels, lagThreshold: region.monitoring?.consumerLagThreshold ?? 10000 }
+      : undefined;
+  if (monitoring) {
+    const context = { environment: spec.environment, region: region.name };
+    map.add(`${platformChart.node.path}/KafkaPodMonitor`, `regions[${regionIndex}].monitoring`);
+    inSpec(map, pending, () => {
+      new PodMonitor(platformChart, "KafkaPodMonitor", {
+        name: `${kafka.clusterName}-strimzi-metrics`,
+        namespace,
+        context,
+        selector: { matchExpressions: [{ key: "strimzi.io/kind", operator: "In", values: ["Kafka", "KafkaConnect", "KafkaMirrorMaker2"] }] },
+        port: "tcp-prometheus",
+        podLabelMap: "strimzi_io_.+",
+        tenantFromPodLabel: { label: "strimzi.io/cluster", regex: "(.+)-(connect|mirror-.+)" },
+        selectorLabels: monitoring.selectorLabels,
+      });
+      if (kafka.metricsEnabled) {
+        new PrometheusRule(platformChart, "KafkaAlerts", { name: `${kafka.clusterName}-kafka-alerts`, namespace, context, rules: kafkaClusterAlerts(kafka), selectorLabels: monitoring.selectorLabels });
+      }
+    });
+  }
   const secretStore = tenants.some(({ tenant }) => (tenant.secrets ?? []).length > 0)
     ? regionSecretStore(platformChart, region, regionIndex, tenants.map(({ tenant }) => tenant.name), pending)
     : undefined;
@@ -330,6 +356,7 @@ function buildRegion(
     aws: spec.aws,
     replication,
     registry,
+    monitoring,
   };
   const charts: RegionChart[] = [{ file: "platform", chart: platformChart }];
   const builds: TenantBuild[] = [];
@@ -384,6 +411,14 @@ interface TenantRegionContext {
   readonly aws: PlatformSpec["aws"];
   readonly replication: readonly ResolvedReplication[];
   readonly registry: ConfluentSchemaRegistry | undefined;
+  readonly monitoring: RegionMonitoring | undefined;
+}
+
+/** A region's monitoring settings (when enabled). */
+interface RegionMonitoring {
+  readonly namespace: string;
+  readonly selectorLabels: Readonly<Record<string, string>> | undefined;
+  readonly lagThreshold: number;
 }
 
 /** What buildTenant made, for the region's capacity checks. */
@@ -579,7 +614,40 @@ function buildTenant(
     if (job) built.push(job);
     if (job?.kafka) credentials?.addUser(job.kafka.user.secretName);
   });
+  if (region.monitoring) addTenantMonitoring(chart, region, tenantConstruct, tenant, tenantPath, map, pending);
   return { tenant: tenantConstruct, spec: tenant, path: tenantPath, chart, jobs: built, resolve };
+}
+
+/** A tenant's PodMonitor (its Flink jobs) and alerts (consumer lag, Flink checkpoints and restarts, connector tasks). */
+function addTenantMonitoring(chart: Chart, region: TenantRegionContext, tenantConstruct: Tenant, tenant: TenantSpec, tenantPath: string, map: SpecPathMap, pending: ValidationIssue[]): void {
+  const monitoring = region.monitoring!;
+  const context = { environment: region.environment, region: region.regionName, tenant: tenant.name };
+  const flinkJobs = (tenant.jobs ?? []).length > 0;
+  map.add(`${chart.node.path}/Alerts`, tenantPath);
+  inSpec(map, pending, () => {
+    if (flinkJobs) {
+      new PodMonitor(chart, "FlinkPodMonitor", {
+        name: "flink-metrics",
+        namespace: tenantConstruct.namespace,
+        context,
+        selector: { matchLabels: { "app.kubernetes.io/name": "flink" } },
+        port: "metrics",
+        selectorLabels: monitoring.selectorLabels,
+      });
+      tenantConstruct.allowMetricsScraping({ namespace: monitoring.namespace, port: FLINK_METRICS_PORT });
+    }
+    const rules = tenantAlerts({
+      tenant: tenant.name,
+      cluster: region.kafka,
+      groupPrefix: tenantPrefix(tenant.name),
+      lagThreshold: monitoring.lagThreshold,
+      flinkJobs,
+      connectCluster: (tenant.sources ?? []).length > 0 && region.connect ? `${tenant.name}-connect` : undefined,
+    }).filter((r) => r.alert !== "KafkaConsumerLagHigh" || region.kafka.kafkaExporterEnabled);
+    if (rules.length > 0) {
+      new PrometheusRule(chart, "Alerts", { name: `${tenant.name}-alerts`, namespace: tenantConstruct.namespace, context, rules, selectorLabels: monitoring.selectorLabels });
+    }
+  });
 }
 
 function optionalString(v: string | number | undefined): string | undefined {

@@ -88,6 +88,13 @@ const schemaRegistryRegionSchema = z.strictObject({
   compatibility: compatibilitySchema.optional(),
 });
 
+const monitoringRegionSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  namespace: dnsLabel.optional(),
+  selectorLabels: z.record(z.string(), z.string()).optional(),
+  consumerLagThreshold: z.number().int().min(1).optional(),
+});
+
 const flinkRegionSchema = z.strictObject({
   checkpointBucket: z.string().min(3).optional(),
 });
@@ -172,6 +179,7 @@ const regionSchema = z.strictObject({
   network: networkRegionSchema.optional(),
   secretStore: secretStoreSchema.optional(),
   schemaRegistry: schemaRegistryRegionSchema.optional(),
+  monitoring: monitoringRegionSchema.optional(),
 });
 
 const schemaRefSchema = z.strictObject({

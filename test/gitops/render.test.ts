@@ -49,6 +49,8 @@ describe("determinism", () => {
       "Service",
       "Deployment",
       "PodDisruptionBudget",
+      "PodMonitor",
+      "PrometheusRule",
     ]);
   });
 

@@ -104,8 +104,8 @@ describe("SchemaRegistry", () => {
   });
 
   test("unknown kinds and non-objects are violations, not silently accepted", () => {
-    expect(registry().validate({ apiVersion: "monitoring.coreos.com/v1", kind: "PodMonitor", metadata: { name: "x" } })[0].message).toMatch(
-      /no schema for monitoring.coreos.com\/v1\/PodMonitor/,
+    expect(registry().validate({ apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "x", namespace: "y" } })[0].message).toMatch(
+      /no schema for monitoring.coreos.com\/v1\/ServiceMonitor/,
     );
     expect(registry().validate([])[0].message).toBe("is not an object");
     expect(registry().validate({ kind: "X" })[0].message).toBe("has no apiVersion/kind");

@@ -23,6 +23,8 @@ describe("tenants[].jobs[] in the platform spec", () => {
       "KafkaUser/kafka/alpha-reader",
       "KafkaUser/kafka/alpha-writer",
       "FlinkDeployment/alpha/alpha-enricher",
+      "PodMonitor/alpha/flink-metrics",
+      "PrometheusRule/alpha/alpha-alerts",
     ]);
     const role = objects.find((o) => o.kind === "Role" && o.metadata.name === "alpha-kafka-credentials");
     expect(role.metadata.namespace).toBe("kafka");

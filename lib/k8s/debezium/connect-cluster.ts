@@ -76,7 +76,15 @@ export interface ConnectClusterProps {
    * @default - none
    */
   readonly quotas?: KafkaUserQuotas;
+  /**
+   * Expose worker, connector and task metrics with the Strimzi Metrics Reporter (port `tcp-prometheus`).
+   * @default true
+   */
+  readonly metrics?: boolean;
 }
+
+/** Metrics of Connect (and MirrorMaker 2) workers: Connect's own metric groups, not every client metric. */
+export const CONNECT_METRICS_CONFIG = { type: "strimziMetricsReporter", values: { allowList: ["kafka_connect.*"] } } as const;
 
 /** Egress restriction of the Connect workers. */
 export interface ConnectNetworkPolicyOptions {
@@ -451,6 +459,7 @@ export class ConnectCluster extends Construct {
         : { type: "tls", certificateAndKey: { secretName: this.user.secretName, certificate: "user.crt", key: "user.key" } },
       config: Object.fromEntries(Object.keys(worker).sort().map((k) => [k, worker[k]])),
       resources: props.resources ?? { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "2Gi" } },
+      ...((props.metrics ?? true) ? { metricsConfig: CONNECT_METRICS_CONFIG } : {}),
       ...(this.image.image ? { image: this.image.image } : {}),
       ...(built && this.image.buildOptions
         ? {

@@ -20,7 +20,9 @@ import {
   deploymentSpec,
   flinkDeploymentObject,
   FlinkClusterOptions,
+  FLINK_METRICS_PORT,
   flinkPodTemplate,
+  prometheusReporterConfiguration,
   resolveCluster,
   s3PluginJar,
   validateClusterOptions,
@@ -163,6 +165,11 @@ export interface FlinkApplicationProps extends FlinkClusterOptions, FlinkStateOp
    * @default - none
    */
   readonly env?: readonly { readonly name: string; readonly value: string }[];
+  /**
+   * Expose Flink metrics with the Prometheus reporter on container port `metrics` (9249), for a PodMonitor.
+   * @default true
+   */
+  readonly metrics?: boolean;
 }
 
 /** An environment variable read from a Secret key. */
@@ -357,6 +364,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
         ? { "kubernetes.operator.periodic.savepoint.interval": flinkDuration(parseDuration(props.periodicSavepointInterval, { scope: "", field: "" }).ms ?? 0) }
         : {}),
       ...(props.autoscaler ? autoscalerConfiguration(props.autoscaler) : {}),
+      ...((props.metrics ?? true) ? prometheusReporterConfiguration() : {}),
       ...(props.flinkConfiguration ?? {}),
     };
     const plugins = props.builtInPlugins ?? (this.statePaths ? [s3PluginJar(cluster.flinkVersion)] : []);
@@ -368,6 +376,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
         ? [{ name: "sql", configMap: `${props.name}-sql`, key: SQL_SCRIPT_FILE, mountPath: SQL_SCRIPT_DIR }]
         : [],
       builtInPlugins: plugins,
+      metricsPort: (props.metrics ?? true) ? FLINK_METRICS_PORT : undefined,
       labels: {
         ...componentLabels("flink", props.name, "application"),
         ...(props.tenant ? { [FloeLabels.TENANT]: props.tenant } : {}),

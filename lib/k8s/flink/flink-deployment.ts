@@ -109,6 +109,19 @@ export interface FlinkPodExtras {
   readonly configMapVolumes: readonly { name: string; configMap: string; key: string; mountPath: string }[];
   readonly builtInPlugins: readonly string[];
   readonly labels: Record<string, string>;
+  /** Port of the Prometheus reporter, exposed as container port `metrics`. */
+  readonly metricsPort?: number;
+}
+
+/** Port of Flink's Prometheus metrics reporter (container port `metrics`). */
+export const FLINK_METRICS_PORT = 9249;
+
+/** Flink configuration of the Prometheus metrics reporter (the plugin ships in the Flink image's plugins/). */
+export function prometheusReporterConfiguration(): Record<string, string> {
+  return {
+    "metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+    "metrics.reporter.prom.port": String(FLINK_METRICS_PORT),
+  };
 }
 
 /** The pod template of every Flink pod: Pod Security "restricted", plus env and volumes. */
@@ -137,6 +150,7 @@ export function flinkPodTemplate(extras: FlinkPodExtras): FlinkPodTemplate {
           name: FLINK_MAIN_CONTAINER,
           securityContext: { ...RESTRICTED_CONTAINER_SECURITY_CONTEXT, runAsUser: FLINK_UID },
           ...(env.length > 0 ? { env } : {}),
+          ...(extras.metricsPort !== undefined ? { ports: [{ name: "metrics", containerPort: extras.metricsPort, protocol: "TCP" as const }] } : {}),
           ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
         },
       ],
@@ -163,6 +177,8 @@ export const DERIVED_FLINK_KEYS = [
   "high-availability.type",
   "high-availability.storageDir",
   "taskmanager.numberOfTaskSlots",
+  "metrics.reporter.prom.factory.class",
+  "metrics.reporter.prom.port",
 ];
 
 /** Checks of the options every FlinkDeployment shares. */

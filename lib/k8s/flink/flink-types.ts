@@ -67,6 +67,7 @@ export interface FlinkPodTemplate {
       readonly name: string;
       readonly securityContext: Record<string, unknown>;
       readonly env?: readonly EnvVar[];
+      readonly ports?: readonly { readonly name: string; readonly containerPort: number; readonly protocol: "TCP" }[];
       readonly volumeMounts?: readonly VolumeMount[];
     }[];
     readonly volumes?: readonly Volume[];

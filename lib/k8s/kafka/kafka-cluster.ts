@@ -150,6 +150,11 @@ export interface KafkaClusterProps {
    */
   readonly metrics?: boolean;
   /**
+   * Run Strimzi's Kafka Exporter (consumer group lag and topic offsets per group, scraped for lag alerts).
+   * @default - the value of `metrics`
+   */
+  readonly kafkaExporter?: boolean;
+  /**
    * Only pods of namespaces with these labels (and of the cluster's own namespace) may reach the listeners
    * (Strimzi `networkPolicyPeers`).
    * @default - any namespace (Strimzi's default)
@@ -716,6 +721,26 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
       ...(this.props.cruiseControl
         ? { cruiseControl: { template: { pod: podTemplate, cruiseControlContainer: containerTemplate } } }
         : {}),
+      ...(this.kafkaExporterEnabled
+        ? {
+            kafkaExporter: {
+              topicRegex: ".*",
+              groupRegex: ".*",
+              resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+              template: { pod: podTemplate, container: containerTemplate },
+            },
+          }
+        : {}),
     };
+  }
+
+  /** Whether the Kafka Exporter runs (consumer lag metrics). */
+  public get kafkaExporterEnabled(): boolean {
+    return this.props.kafkaExporter ?? this.props.metrics ?? true;
+  }
+
+  /** Whether the brokers expose metrics (Strimzi Metrics Reporter on port `tcp-prometheus`). */
+  public get metricsEnabled(): boolean {
+    return this.props.metrics ?? true;
   }
 }

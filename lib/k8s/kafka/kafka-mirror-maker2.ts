@@ -297,6 +297,8 @@ export class KafkaMirrorMaker2 extends Construct {
         },
       ],
       resources: props.resources ?? { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "2Gi" } },
+      // Replication latency, record age and task state (kafka_connect_mirror_*, kafka_connect_connect_worker_*).
+      metricsConfig: { type: "strimziMetricsReporter", values: { allowList: ["kafka_connect.*"] } },
       template: {
         pod: { securityContext: RESTRICTED_POD_SECURITY_CONTEXT },
         connectContainer: containerTemplate,

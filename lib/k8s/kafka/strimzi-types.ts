@@ -105,6 +105,12 @@ export interface KafkaSpec {
     readonly resources?: ResourceRequirements;
     readonly template: { readonly pod: StrimziPodTemplate; readonly cruiseControlContainer: StrimziContainerTemplate };
   };
+  readonly kafkaExporter?: {
+    readonly topicRegex: string;
+    readonly groupRegex: string;
+    readonly resources?: ResourceRequirements;
+    readonly template: { readonly pod: StrimziPodTemplate; readonly container: StrimziContainerTemplate };
+  };
 }
 
 /** One persistent volume of a node pool. */

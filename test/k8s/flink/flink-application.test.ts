@@ -80,6 +80,8 @@ describe("FlinkApplication defaults", () => {
       "execution.checkpointing.interval": "1min",
       "high-availability.storageDir": `${prefix}/ha`,
       "high-availability.type": "kubernetes",
+      "metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+      "metrics.reporter.prom.port": "9249",
       "state.backend.incremental": "true",
       "state.backend.type": "rocksdb",
       "state.checkpoints.dir": `${prefix}/checkpoints`,

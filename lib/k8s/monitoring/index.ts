@@ -1,0 +1,2 @@
+export * from "./monitoring";
+export * from "./alerts";

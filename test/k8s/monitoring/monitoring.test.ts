@@ -1,0 +1,213 @@
+import { parser } from "@prometheus-io/lezer-promql";
+import { kafkaClusterAlerts, KafkaCluster, parsePlatformSpec, PodMonitor, PrometheusRule, promPrefixRegex, synthesize, tenantAlerts } from "../../../lib";
+import { catchValidation, expectSchemaValid, newChart, ofKind, synth } from "../../helpers";
+import { devSpecWithJob, exampleSpec } from "../../helpers/specs";
+
+type Obj = any;
+
+/** Positions of PromQL syntax errors (empty: the expression parses). */
+function promqlErrors(expr: string): number[] {
+  const errors: number[] = [];
+  parser.parse(expr).iterate({ enter: (n) => void (n.type.isError && errors.push(n.from)) });
+  return errors;
+}
+
+describe("PromQL parsing (the check the rule tests rely on)", () => {
+  test("finds syntax errors and accepts valid expressions", () => {
+    expect(promqlErrors('sum by (topic) (kafka_consumergroup_lag{consumergroup=~"a\\\\..*"}) > 10')).toEqual([]);
+    expect(promqlErrors("sum by (topic (kafka_consumergroup_lag")).not.toEqual([]);
+    expect(promqlErrors('increase(flink_jobmanager_job_numRestarts{namespace="a"}[15m) > 2')).not.toEqual([]);
+  });
+});
+
+describe("PrometheusRule", () => {
+  const context = { environment: "prod", region: "eu-west-1", tenant: "payments" };
+  const rule = { alert: "SomethingBroke", expr: "up == 0", severity: "critical" as const, summary: "s", description: "d" };
+
+  test("every alert carries severity, tenant, environment and region labels and its annotations; for defaults to 5m", () => {
+    const { app, chart } = newChart();
+    new PrometheusRule(chart, "R", { name: "payments-alerts", namespace: "payments", context, rules: [rule], selectorLabels: { release: "kube-prometheus-stack" } });
+    const [pr] = synth(app, chart) as Obj[];
+    expectSchemaValid([pr]);
+    expect(pr.metadata.labels.release).toBe("kube-prometheus-stack");
+    expect(pr.spec.groups).toEqual([
+      {
+        name: "payments-alerts",
+        rules: [{ alert: "SomethingBroke", expr: "up == 0", for: "5m", labels: { severity: "critical", tenant: "payments", environment: "prod", region: "eu-west-1" }, annotations: { summary: "s", description: "d" } }],
+      },
+    ]);
+    const { app: a2, chart: c2 } = newChart();
+    new PrometheusRule(c2, "R", { name: "platform", namespace: "kafka", context: { environment: "prod", region: "eu-west-1" }, rules: [rule] });
+    expect((synth(a2, c2) as Obj[])[0].spec.groups[0].rules[0].labels.tenant).toBe("platform");
+  });
+
+  test("fails InvalidAlertName, EmptyAlertExpression, a bad duration, NoAlertRules", () => {
+    const make = (rules: Obj[]) => catchValidation(() => new PrometheusRule(newChart().chart, "R", { name: "r", namespace: "n", context, rules }));
+    expect(make([rule, rule]).issues[0]).toMatchObject({ code: "InvalidAlertName", field: "rules[1].alert", message: "is used twice" });
+    expect(make([{ ...rule, alert: "lower_case" }]).code).toBe("InvalidAlertName");
+    expect(make([{ ...rule, expr: " " }]).code).toBe("EmptyAlertExpression");
+    expect(make([{ ...rule, for: "five minutes" }]).issues[0].field).toBe("rules[0].for");
+    expect(make([]).code).toBe("NoAlertRules");
+  });
+});
+
+describe("PodMonitor", () => {
+  test("scrapes /metrics on the named port in its namespace and labels series with environment, region, tenant", () => {
+    const { app, chart } = newChart();
+    new PodMonitor(chart, "M", { name: "flink-metrics", namespace: "payments", context: { environment: "prod", region: "eu-west-1", tenant: "payments" }, selector: { matchLabels: { "app.kubernetes.io/name": "flink" } }, port: "metrics" });
+    const [pm] = synth(app, chart) as Obj[];
+    expectSchemaValid([pm]);
+    expect(pm.spec).toEqual({
+      selector: { matchLabels: { "app.kubernetes.io/name": "flink" } },
+      namespaceSelector: { matchNames: ["payments"] },
+      podMetricsEndpoints: [
+        {
+          port: "metrics",
+          path: "/metrics",
+          interval: "30s",
+          relabelings: [
+            { action: "replace", targetLabel: "environment", replacement: "prod" },
+            { action: "replace", targetLabel: "region", replacement: "eu-west-1" },
+            { action: "replace", targetLabel: "tenant", replacement: "payments" },
+          ],
+        },
+      ],
+    });
+  });
+
+  test("pod label map and tenant from a pod label (shared namespaces); fails on an empty selector or a bad interval", () => {
+    const { app, chart } = newChart();
+    new PodMonitor(chart, "M", {
+      name: "strimzi",
+      namespace: "kafka",
+      context: { environment: "prod", region: "eu-west-1" },
+      selector: { matchExpressions: [{ key: "strimzi.io/kind", operator: "In", values: ["Kafka"] }] },
+      port: "tcp-prometheus",
+      interval: "15s",
+      podLabelMap: "strimzi_io_.+",
+      tenantFromPodLabel: { label: "strimzi.io/cluster", regex: "(.+)-connect" },
+    });
+    const [pm] = synth(app, chart) as Obj[];
+    expect(pm.spec.podMetricsEndpoints[0].interval).toBe("15s");
+    expect(pm.spec.podMetricsEndpoints[0].relabelings[0]).toEqual({ action: "labelmap", regex: "__meta_kubernetes_pod_label_(strimzi_io_.+)", replacement: "$1" });
+    expect(pm.spec.podMetricsEndpoints[0].relabelings[3]).toEqual({ action: "replace", sourceLabels: ["__meta_kubernetes_pod_label_strimzi_io_cluster"], regex: "(.+)-connect", targetLabel: "tenant", replacement: "$1" });
+    const base = { name: "m", namespace: "n", context: { environment: "e", region: "r" }, port: "p" };
+    expect(catchValidation(() => new PodMonitor(newChart().chart, "A", { ...base, selector: {} })).code).toBe("PodMonitorSelectsAll");
+    expect(catchValidation(() => new PodMonitor(newChart().chart, "B", { ...base, selector: { matchLabels: { a: "b" } }, interval: "often" })).issues[0].field).toBe("interval");
+  });
+});
+
+describe("the alerts Floe ships", () => {
+  const { chart } = newChart();
+  const kafka = new KafkaCluster(chart, "Kafka", { name: "events", namespace: "kafka" });
+
+  test("cluster alerts: under-replicated and offline partitions of this cluster", () => {
+    const rules = kafkaClusterAlerts(kafka);
+    expect(rules.map((r) => [r.alert, r.severity])).toEqual([["KafkaUnderReplicatedPartitions", "warning"], ["KafkaOfflinePartitions", "critical"]]);
+    for (const r of rules) {
+      expect(promqlErrors(r.expr)).toEqual([]);
+      expect(r.expr).toContain('strimzi_io_cluster="events"');
+    }
+  });
+
+  test("tenant alerts: lag of the tenant's groups only, Flink and connector alerts when the tenant has them", () => {
+    const all = tenantAlerts({ tenant: "payments", cluster: kafka, groupPrefix: "payments.", lagThreshold: 5000, flinkJobs: true, connectCluster: "payments-connect" });
+    expect(all.map((r) => r.alert)).toEqual(["KafkaConsumerLagHigh", "FlinkCheckpointsFailing", "FlinkJobRestarting", "KafkaConnectorTasksFailed"]);
+    for (const r of all) expect(promqlErrors(r.expr)).toEqual([]);
+    expect(all[0].expr).toBe('sum by (consumergroup, topic) (kafka_consumergroup_lag{namespace="kafka", consumergroup=~"payments\\\\..*"}) > 5000');
+    expect(all[3].expr).toContain('strimzi_io_cluster="payments-connect"');
+    expect(tenantAlerts({ tenant: "a", cluster: kafka, groupPrefix: "a.", lagThreshold: 1, flinkJobs: false }).map((r) => r.alert)).toEqual(["KafkaConsumerLagHigh"]);
+    expect(promPrefixRegex("a.b")).toBe('"a\\\\.b.*"');
+  });
+});
+
+describe("observability in the example environment", () => {
+  const tree = synthesize(parsePlatformSpec(exampleSpec()));
+  const all = tree.files.flatMap((f) => f.objects) as Obj[];
+  const monitors = all.filter((o) => o.kind === "PodMonitor");
+  const ruleObjects = all.filter((o) => o.kind === "PrometheusRule");
+
+  test("every PodMonitor and PrometheusRule is well-formed (schema) and every expression parses", () => {
+    expect(monitors.length).toBeGreaterThan(0);
+    expect(ruleObjects.length).toBeGreaterThan(0);
+    expectSchemaValid([...monitors, ...ruleObjects]);
+    for (const pr of ruleObjects) {
+      for (const r of pr.spec.groups.flatMap((g: Obj) => g.rules)) expect([r.alert, promqlErrors(r.expr)]).toEqual([r.alert, []]);
+    }
+  });
+
+  test("every alert is labelled with severity, tenant, environment and region, and those match the object's own labels", () => {
+    for (const pr of ruleObjects) {
+      const tenant = pr.metadata.labels["floe.dev/tenant"] ?? "platform";
+      for (const r of pr.spec.groups.flatMap((g: Obj) => g.rules)) {
+        expect(r.labels).toEqual({ severity: expect.stringMatching(/^(critical|warning)$/), tenant, environment: "prod", region: pr.metadata.labels["floe.dev/region"] });
+        expect(r.annotations.summary.length).toBeGreaterThan(0);
+        expect(r.annotations.description.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  test("every PodMonitor labels its series with environment and region (tenant monitors with their tenant) and selects pods that expose the port", () => {
+    for (const pm of monitors) {
+      const relabel = pm.spec.podMetricsEndpoints[0].relabelings;
+      const target = (label: string) => relabel.find((r: Obj) => r.targetLabel === label);
+      expect(target("environment").replacement).toBe("prod");
+      expect(target("region").replacement).toBe(pm.metadata.labels["floe.dev/region"]);
+      const tenant = pm.metadata.labels["floe.dev/tenant"];
+      if (tenant) expect(target("tenant").replacement).toBe(tenant);
+      else expect(target("tenant").sourceLabels).toEqual(["__meta_kubernetes_pod_label_strimzi_io_cluster"]);
+    }
+    // Flink pods carry the selected label and expose port "metrics" with the Prometheus reporter configured.
+    for (const fd of all.filter((o) => o.kind === "FlinkDeployment")) {
+      expect(fd.spec.podTemplate.metadata.labels["app.kubernetes.io/name"]).toBe("flink");
+      expect(fd.spec.podTemplate.spec.containers[0].ports).toEqual([{ name: "metrics", containerPort: 9249, protocol: "TCP" }]);
+      expect(fd.spec.flinkConfiguration["metrics.reporter.prom.port"]).toBe("9249");
+    }
+    const tenantMonitors = monitors.filter((m) => m.metadata.labels["floe.dev/tenant"]);
+    expect(tenantMonitors.map((m) => `${m.metadata.labels["floe.dev/region"]}/${m.metadata.namespace}`).sort()).toEqual(["eu-west-1/analytics", "eu-west-1/payments", "us-east-1/analytics", "us-east-1/payments"]);
+  });
+
+  test("Strimzi side: Kafka Exporter with restricted pods, metrics on Connect and MirrorMaker 2", () => {
+    for (const k of all.filter((o) => o.kind === "Kafka")) {
+      expect(k.spec.kafkaExporter).toMatchObject({ topicRegex: ".*", groupRegex: ".*" });
+      expect(k.spec.kafkaExporter.template.pod.securityContext).toMatchObject({ runAsNonRoot: true });
+      expect(k.spec.kafkaExporter.template.container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    }
+    for (const o of all.filter((x) => x.kind === "KafkaConnect" || x.kind === "KafkaMirrorMaker2")) {
+      expect(o.spec.metricsConfig).toEqual({ type: "strimziMetricsReporter", values: { allowList: ["kafka_connect.*"] } });
+    }
+  });
+
+  test("Prometheus (namespace monitoring) may scrape the tenants' Flink pods, on the metrics port only", () => {
+    const policy = all.find((o) => o.kind === "NetworkPolicy" && o.metadata.namespace === "payments" && o.metadata.name === "allow-metrics-scraping");
+    expect(policy.spec).toEqual({
+      podSelector: {},
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ protocol: "TCP", port: 9249 }] }],
+    });
+  });
+});
+
+describe("regions[].monitoring", () => {
+  test("namespace, selector labels and lag threshold; no lag alert without the Kafka Exporter", () => {
+    const spec = devSpecWithJob();
+    spec.regions[0].monitoring = { namespace: "observability", selectorLabels: { release: "prom" }, consumerLagThreshold: 250 };
+    const objects = synthesize(parsePlatformSpec(spec)).files.flatMap((f) => f.objects) as Obj[];
+    const rules = objects.find((o) => o.kind === "PrometheusRule" && o.metadata.namespace === "alpha");
+    expect(rules.metadata.labels.release).toBe("prom");
+    expect(rules.spec.groups[0].rules[0].expr).toMatch(/> 250$/);
+    expect((ofKind(objects, "NetworkPolicy") as Obj[]).find((p: Obj) => p.metadata.name === "allow-metrics-scraping").spec.ingress[0].from[0].namespaceSelector.matchLabels).toEqual({ "kubernetes.io/metadata.name": "observability" });
+    spec.regions[0].kafka.metrics = false;
+    const noExporter = synthesize(parsePlatformSpec(spec)).files.flatMap((f) => f.objects) as Obj[];
+    expect(noExporter.find((o) => o.kind === "Kafka").spec.kafkaExporter).toBeUndefined();
+    expect(noExporter.find((o) => o.kind === "PrometheusRule" && o.metadata.namespace === "alpha").spec.groups[0].rules.map((r: Obj) => r.alert)).toEqual(["FlinkCheckpointsFailing", "FlinkJobRestarting"]);
+    expect(noExporter.some((o) => o.kind === "PrometheusRule" && o.metadata.namespace === "kafka")).toBe(false);
+  });
+
+  test("enabled: false renders no monitoring objects", () => {
+    const spec = devSpecWithJob();
+    spec.regions[0].monitoring = { enabled: false };
+    const objects = synthesize(parsePlatformSpec(spec)).files.flatMap((f) => f.objects) as Obj[];
+    expect(objects.filter((o) => ["PodMonitor", "PrometheusRule"].includes(o.kind) || o.metadata.name === "allow-metrics-scraping")).toEqual([]);
+  });
+});
