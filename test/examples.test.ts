@@ -49,7 +49,7 @@ describe("README", () => {
     const readme: string = readFileSync(join(ROOT, "README.md"), "utf8");
     const section = readme.slice(readme.indexOf("## The platform spec (annotated)"));
     const yaml = section.slice(section.indexOf("```yaml") + 7, section.indexOf("```", section.indexOf("```yaml") + 7));
-    const spec = parsePlatformSpec(parse(yaml));
+    const spec = parsePlatformSpec(parse(yaml), { baseDir: join(ROOT, "examples") });
     expect(spec.tenants?.[0].jobs?.[0].name).toBe("fraud-scorer");
     const { platform } = composePlatform(spec);
     expect(platform.regions.map((r) => r.region)).toEqual(["eu-west-1", "us-east-1"]);

@@ -285,6 +285,7 @@ function buildRegion(
       config: kafkaSpec.config,
       cruiseControl: kafkaSpec.cruiseControl,
       metrics: kafkaSpec.metrics,
+      kafkaExporter: kafkaSpec.kafkaExporter,
       clientNamespaceLabels: { [KAFKA_CLIENT_LABEL]: kafkaSpec.name },
     }),
   );

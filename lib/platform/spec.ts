@@ -76,6 +76,7 @@ const kafkaSchema = z.strictObject({
   config: z.record(z.string(), configValue).optional(),
   cruiseControl: z.boolean().optional(),
   metrics: z.boolean().optional(),
+  kafkaExporter: z.boolean().optional(),
   replicationListener: z.string().min(1).optional(),
 });
 
