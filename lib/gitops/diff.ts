@@ -195,7 +195,7 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
     }
     case "Kafka":
       if (action === "delete") add("destructive", `Kafka cluster ${name} removed (or renamed): its brokers, volumes and data go`);
-      if (changed("spec.kafka.version") || changed("spec.kafka.metadataVersion")) add("disruptive", "Kafka version changed: rolling upgrade of every broker");
+      for (const [risk, reason] of kafkaVersionChange(changed("spec.kafka.version"), changed("spec.kafka.metadataVersion"))) add(risk, reason);
       if (changed("spec.kafka.listeners")) add("disruptive", "listeners changed: clients may need new addresses or credentials");
       break;
     case "KafkaNodePool": {
@@ -223,15 +223,30 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
       if (action === "delete") add("destructive", `Flink deployment ${name} removed: the job stops; restoring it needs its last savepoint or retained checkpoint`);
       const mode = changed("spec.job.upgradeMode");
       if (mode && mode.new === "stateless") add("destructive", "upgradeMode set to stateless: the next upgrade starts from empty state");
-      for (const key of ["state.checkpoints.dir", "state.savepoints.dir", "execution.checkpointing.dir", "execution.checkpointing.savepoint-dir", "high-availability.storageDir"]) {
-        const f = changed(`spec.flinkConfiguration.${key}`);
-        if (f && action === "update") add("destructive", `${key} changed: the job no longer finds its checkpoints (${String(f.old)} -> ${String(f.new)})`);
+      // Flink 2 renamed the state options (state.checkpoints.dir -> execution.checkpointing.dir, ...): compare
+      // where the state actually is, under either name.
+      for (const [label, keys] of [
+        ["checkpoint directory", ["execution.checkpointing.dir", "state.checkpoints.dir"]],
+        ["savepoint directory", ["execution.checkpointing.savepoint-dir", "state.savepoints.dir"]],
+        ["HA storage directory", ["high-availability.storageDir"]],
+      ] as const) {
+        if (action !== "update") break;
+        const at = (o: Record<string, any> | undefined) => keys.map((k) => o?.spec?.flinkConfiguration?.[k]).find((v) => v !== undefined);
+        const before = at(base);
+        const after = at(head);
+        if (before !== after) add("destructive", `${label} changed: the job no longer finds its checkpoints (${String(before)} -> ${String(after)})`);
       }
       const state = changed("spec.job.state");
       if (state) add("disruptive", `job state ${String(state.old ?? "running")} -> ${String(state.new ?? "running")}`);
       const nonRestored = changed("spec.job.allowNonRestoredState");
       if (nonRestored && nonRestored.new === true) add("destructive", "allowNonRestoredState turned on: state of removed operators is dropped on restore");
-      if (changed("spec.flinkVersion") || changed("spec.image") || changed("spec.job.jarURI")) add("disruptive", "the job is upgraded (savepoint, stop, restart)");
+      const version = changed("spec.flinkVersion");
+      if (version) for (const [risk, reason] of flinkVersionChange(String(version.old), String(version.new), head?.spec?.job?.upgradeMode)) add(risk, reason);
+      else if (changed("spec.image") || changed("spec.job.jarURI")) add("disruptive", "the job is upgraded (savepoint, stop, restart)");
+      const redeploy = changed("spec.job.savepointRedeployNonce");
+      if (redeploy && head) {
+        add("disruptive", `the job is redeployed from ${String(head.spec?.job?.initialSavepointPath)}: its current state is replaced by that snapshot, records since it are processed again`);
+      }
       if (changed("spec.job.parallelism")) add("disruptive", "parallelism changed: the job restarts from a savepoint");
       break;
     }
@@ -275,6 +290,54 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
       break;
     default:
       if (action === "delete") add("disruptive", `${kind} ${name} removed`);
+  }
+  return out;
+}
+
+/** `v1_20` -> [1, 20]. */
+function flinkVersionParts(v: string): [number, number] | undefined {
+  const m = /^v(\d+)_(\d+)$/.exec(v);
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+/** A Flink version change: the steps it implies, destructive where the state would not come back. */
+function flinkVersionChange(from: string, to: string, upgradeMode: unknown): [ChangeRisk, string][] {
+  const a = flinkVersionParts(from);
+  const b = flinkVersionParts(to);
+  if (!a || !b) return [["disruptive", `Flink version changed ${from} -> ${to}`]];
+  const newer = b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]);
+  if (!newer) return [["destructive", `Flink downgraded ${from} -> ${to}: a savepoint taken by a newer Flink cannot be restored by an older one`]];
+  if (b[0] > a[0]) {
+    return [["destructive", `Flink major upgrade ${from} -> ${to}: savepoints of Flink ${a[0]}.x are not guaranteed to restore in ${b[0]}.x (state serializers and APIs changed); migrate the state or start the job empty`]];
+  }
+  const out: [ChangeRisk, string][] = [["disruptive", `Flink upgraded ${from} -> ${to}: the operator takes a savepoint, stops the job, starts the new version and restores it`]];
+  if (upgradeMode === "last-state") out.push(["destructive", "upgradeMode last-state restores a version upgrade from the last checkpoint, which is not guaranteed compatible across Flink versions: use upgradeMode savepoint for the upgrade"]);
+  return out;
+}
+
+/** `4.3.0` -> comparable number. */
+function kafkaVersionNumber(v: unknown): number | undefined {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(String(v ?? ""));
+  return m ? Number(m[1]) * 1e6 + Number(m[2]) * 1e3 + Number(m[3] ?? 0) : undefined;
+}
+
+/** A Kafka version / metadata version change: rolling upgrade steps, and no way back once the metadata moved. */
+function kafkaVersionChange(version: FieldChange | undefined, metadata: FieldChange | undefined): [ChangeRisk, string][] {
+  const out: [ChangeRisk, string][] = [];
+  if (version) {
+    const a = kafkaVersionNumber(version.old);
+    const b = kafkaVersionNumber(version.new);
+    if (a !== undefined && b !== undefined && b < a) {
+      out.push(["destructive", `Kafka downgraded ${String(version.old)} -> ${String(version.new)}: not possible once the metadata version of the newer release is in use`]);
+    } else {
+      out.push(["disruptive", `Kafka upgraded ${String(version.old)} -> ${String(version.new)}: Strimzi rolls the controllers, then the brokers, one at a time (clients reconnect)`]);
+    }
+  }
+  if (metadata) {
+    const a = kafkaVersionNumber(metadata.old);
+    const b = kafkaVersionNumber(metadata.new);
+    if (a !== undefined && b !== undefined && b < a) out.push(["destructive", `metadata version lowered ${String(metadata.old)} -> ${String(metadata.new)}: KRaft metadata cannot be downgraded`]);
+    else out.push(["disruptive", `metadata version raised ${String(metadata.old)} -> ${String(metadata.new)}: after this the cluster cannot go back to the older Kafka`]);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { DEFAULT_KAFKA_NAMESPACE, tenantTopicName, tenantUserName } from "../platform/compose";
 import { resolveReplication } from "../platform/replication";
-import { PlatformSpec, sourceTopicNames } from "../platform/spec";
+import { deadLetterTopicName, PlatformSpec, sourceTopicNames } from "../platform/spec";
 
 /** A dataset (a Kafka topic, or a source database table) or a job (a CDC connector, an app, a Flink job). */
 export interface LineageNode {
@@ -82,6 +82,7 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
         const id = job("flink-job", j.name);
         for (const ref of j.reads ?? []) for (const t of prefixTopics(ref)) edge(t, id);
         for (const ref of j.writes ?? []) for (const t of prefixTopics(ref)) edge(id, t);
+        if ((j.onMalformed ?? tenant.onMalformed) === "dead-letter") edge(id, topic(deadLetterTopicName(j.name)));
       }
     }
   }

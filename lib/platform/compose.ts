@@ -32,7 +32,7 @@ import {
   grantMirrorSource,
   KafkaMirrorMaker2,
 } from "../k8s/kafka";
-import { CheckpointStorage, FlinkApplication, FlinkJob, ICheckpointStorage, JobState, UpgradeMode } from "../k8s/flink";
+import { CheckpointStorage, FlinkApplication, FlinkJob, FlinkSavepointSnapshot, ICheckpointStorage, JobState, UpgradeMode } from "../k8s/flink";
 import {
   ConnectCluster,
   ConnectImage,
@@ -53,7 +53,7 @@ import { expandTopicRef, replicationBootstrap, resolveReplication, ResolvedRepli
 import { ConfluentSchemaRegistry, SCHEMA_REGISTRY_PORT, SchemaRegistration, SchemaSubject } from "../k8s/schema";
 import { kafkaClusterAlerts, PodMonitor, PrometheusRule, tenantAlerts } from "../k8s/monitoring";
 import { FLINK_METRICS_PORT } from "../k8s/flink/flink-deployment";
-import { JobSpec, PlatformSpec, RegionSpec, sourceTopicNames, TenantSpec, topicSchemaOf } from "./spec";
+import { deadLetterTopicName, JobSpec, PlatformSpec, RegionSpec, sourceTopicNames, TenantSpec, topicSchemaOf } from "./spec";
 
 /** Namespace of a region's Kafka cluster when the spec does not name one. */
 export const DEFAULT_KAFKA_NAMESPACE = "kafka";
@@ -601,6 +601,20 @@ function buildTenant(
     ? new TenantKafkaCredentials(chart, "KafkaCredentials", { tenant: tenantConstruct, kafka })
     : undefined;
   jobs.forEach((j, i) => {
+    // Malformed records: a dead-letter topic per job (retention bounded), written by the job only.
+    if ((j.onMalformed ?? tenant.onMalformed) === "dead-letter") {
+      const local = deadLetterTopicName(j.name);
+      map.add(`${chart.node.path}/DeadLetter-${j.name}`, `${tenantPath}.jobs[${i}].deadLetter`);
+      const dlq = inSpec(map, pending, () =>
+        new KafkaTopic(chart, `DeadLetter-${j.name}`, {
+          cluster: kafka,
+          topicName: tenantTopicName(tenant.name, local),
+          partitions: j.deadLetter?.partitions ?? 3,
+          retention: j.deadLetter?.retention ?? "14d",
+        }),
+      );
+      if (dlq) topics.set(local, dlq);
+    }
     const id = `Job-${j.name}`;
     map.add(`${chart.node.path}/${id}`, `${tenantPath}.jobs[${i}]`, {
       "job.jarURI": j.sql ? "sql.runnerJarUri" : "jar.uri",
@@ -610,10 +624,15 @@ function buildTenant(
     // A job touching a standby copy is the standby of the job in the primary region: rendered suspended.
     const jobStandby = [...(j.reads ?? []), ...(j.writes ?? [])].some(isStandby);
     const job = inSpec(map, pending, () =>
-      new FlinkApplication(chart, id, flinkApplicationProps(j, tenantConstruct, region, resolve, prefix, quotas, jobStandby ? writable : undefined)),
+      new FlinkApplication(chart, id, flinkApplicationProps(j, tenantConstruct, region, resolve, prefix, quotas, jobStandby ? writable : undefined, tenant.onMalformed)),
     );
     if (job) built.push(job);
     if (job?.kafka) credentials?.addUser(job.kafka.user.secretName);
+    (j.snapshots ?? []).forEach((snap, si) => {
+      if (!job) return;
+      map.add(`${chart.node.path}/Snapshot-${j.name}-${snap.name}`, `${tenantPath}.jobs[${i}].snapshots[${si}]`);
+      inSpec(map, pending, () => new FlinkSavepointSnapshot(chart, `Snapshot-${j.name}-${snap.name}`, { job, name: snap.name, path: snap.path }));
+    });
   });
   if (region.monitoring) addTenantMonitoring(chart, region, tenantConstruct, tenant, tenantPath, map, pending);
   return { tenant: tenantConstruct, spec: tenant, path: tenantPath, chart, jobs: built, resolve };
@@ -803,7 +822,7 @@ function buildSources(
       tasksMax: src.tasksMax,
       // Where the source's topics are standby copies, its connector is stopped (offsets kept) until failover.
       state: sourceTopicNames(src).some(isStandby) ? ConnectorState.STOPPED : (src.state as ConnectorState | undefined),
-      errorPolicy: src.errorPolicy as SourceErrorPolicy | undefined,
+      errorPolicy: (src.errorPolicy ?? (tenant.onMalformed === "skip-and-log" ? "log-and-skip" : tenant.onMalformed === "fail" ? "fail" : undefined)) as SourceErrorPolicy | undefined,
       retryTimeout: src.retryTimeout,
       heartbeatInterval: src.heartbeatInterval,
       topicPartitions: src.topicPartitions,
@@ -840,6 +859,15 @@ function buildSources(
   });
 }
 
+/** Plain environment of a job: the registry URL, its malformed-record policy and dead-letter topic. */
+function jobEnv(j: JobSpec, tenant: string, region: TenantRegionContext, policy: TenantSpec["onMalformed"]): { name: string; value: string }[] | undefined {
+  const env: { name: string; value: string }[] = [];
+  if (region.registry) env.push({ name: "FLOE_SCHEMA_REGISTRY_URL", value: region.registry.url });
+  if (policy) env.push({ name: "FLOE_MALFORMED_POLICY", value: policy });
+  if (policy === "dead-letter") env.push({ name: "FLOE_DEAD_LETTER_TOPIC", value: tenantTopicName(tenant, deadLetterTopicName(j.name)) });
+  return env.length > 0 ? env : undefined;
+}
+
 /** Connector converters that write Avro with the region's Schema Registry (the image must contain them). */
 function avroConverters(url: string): Record<string, string> {
   return {
@@ -861,12 +889,14 @@ function flinkApplicationProps(
   prefix: string,
   quotas: Map<string, KafkaUserQuotas>,
   standbyWritable?: (ref: string) => string[],
+  tenantMalformed?: TenantSpec["onMalformed"],
 ): ConstructorParameters<typeof FlinkApplication>[2] {
   const tenant = tenantConstruct.tenantName;
   const resources = (r: { cpu?: number; memory?: string } | undefined, cpu: number, memory: string) =>
     r && (r.cpu !== undefined || r.memory !== undefined) ? { cpu: r.cpu ?? cpu, memory: r.memory ?? memory } : undefined;
   const reads = (j.reads ?? []).map(resolve).filter((t): t is IKafkaTopicResource => t !== undefined);
-  const writes = (j.writes ?? [])
+  const policy = j.onMalformed ?? tenantMalformed;
+  const writes = [...(j.writes ?? []), ...(policy === "dead-letter" ? [deadLetterTopicName(j.name)] : [])]
     .flatMap((ref) => (standbyWritable ? standbyWritable(ref) : [ref]))
     .map(resolve)
     .filter((t): t is IKafkaTopicResource => t !== undefined);
@@ -879,7 +909,13 @@ function flinkApplicationProps(
     image: j.image,
     serviceAccount: tenantConstruct.flinkServiceAccount,
     secretEnv: j.secretEnv,
-    env: region.registry ? [{ name: "FLOE_SCHEMA_REGISTRY_URL", value: region.registry.url }] : undefined,
+    env: jobEnv(j, tenantConstruct.tenantName, region, policy),
+    deliveryGuarantee: j.guarantee,
+    savepointHistory: j.savepointHistory,
+    restore: j.restore && {
+      path: j.restore.path ?? (j.snapshots ?? []).find((x) => x.name === j.restore!.snapshot)?.path ?? "",
+      nonce: j.restore.nonce,
+    },
     job: j.sql
       ? FlinkJob.sql(
           j.sql.statements.map((st) => (region.registry ? st.split(SCHEMA_REGISTRY_URL_TOKEN).join(region.registry.url) : st)),

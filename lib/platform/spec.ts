@@ -230,6 +230,8 @@ const flinkResourcesSchema = z.strictObject({
   memory: z.string().min(1).optional(),
 });
 
+const malformedPolicy = z.enum(["fail", "skip-and-log", "dead-letter"]);
+
 const jobSchema = z
   .strictObject({
     name: dnsLabel,
@@ -277,6 +279,15 @@ const jobSchema = z
     flinkConfiguration: z.record(z.string(), z.string()).optional(),
     quotaShare: z.number().optional(),
     secretEnv: z.array(z.strictObject({ name: z.string().min(1), secret: z.string().min(1), key: z.string().min(1) })).optional(),
+    guarantee: z.enum(["exactly-once", "at-least-once"]).optional(),
+    onMalformed: malformedPolicy.optional(),
+    deadLetter: z.strictObject({ retention: z.string().optional(), partitions: z.number().int().min(1).optional() }).optional(),
+    savepointHistory: z.strictObject({ maxCount: z.number().int().min(1).optional(), maxAge: z.string().optional() }).optional(),
+    snapshots: z.array(z.strictObject({ name: dnsLabel, path: z.string().min(1) })).optional(),
+    restore: z
+      .strictObject({ snapshot: z.string().min(1).optional(), path: z.string().min(1).optional(), nonce: z.number().int().min(1) })
+      .refine((r) => (r.snapshot === undefined) !== (r.path === undefined), { message: "restore names either a snapshot or a path: set exactly one", path: ["snapshot"] })
+      .optional(),
   })
   .refine((j) => (j.jar === undefined) !== (j.sql === undefined), {
     message: "a job runs either a jar or SQL statements: set exactly one of jar or sql",
@@ -320,6 +331,7 @@ const sourceSchema = z.strictObject({
 const tenantSchema = z.strictObject({
   name: dnsLabel.max(40, "is limited to 40 characters so that derived user and topic names stay within Kubernetes limits"),
   regions: z.array(z.string()).min(1).optional(),
+  onMalformed: malformedPolicy.optional(),
   topics: z.array(topicSchema).optional(),
   apps: z.array(appSchema).optional(),
   jobs: z.array(jobSchema).optional(),
@@ -418,6 +430,11 @@ export type JobSpec = NonNullable<TenantSpec["jobs"]>[number];
 export type SourceSpec = NonNullable<TenantSpec["sources"]>[number];
 /** One replication entry: a tenant's topic set copied from its primary region to a standby region. */
 export type ReplicationSpec = NonNullable<PlatformSpec["replication"]>[number];
+
+/** The local name of a job's dead-letter topic (`<job>.dead-letter`; Kafka name `<tenant>.<job>.dead-letter`). */
+export function deadLetterTopicName(job: string): string {
+  return `${job}.dead-letter`;
+}
 
 /** The local names (without the tenant prefix) of the topics a CDC source writes, one per table. */
 export function sourceTopicNames(source: SourceSpec): string[] {
@@ -793,6 +810,44 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
         }),
       );
     });
+    jobs.forEach((job, ji) => {
+      issues.push(...duplicateNames("DuplicateSnapshot", `${scope}.jobs[${ji}].snapshots`, job.snapshots ?? [], "snapshot"));
+      const name = job.restore?.snapshot;
+      if (name !== undefined && !(job.snapshots ?? []).some((x) => x.name === name)) {
+        issues.push({
+          code: "UnknownSnapshot",
+          scope: `${scope}.jobs[${ji}].restore`,
+          field: "snapshot",
+          value: name,
+          message: `is not a snapshot of job ${job.name}`,
+          fix: (job.snapshots ?? []).length ? `use one of ${(job.snapshots ?? []).map((x) => x.name).join(", ")}` : `declare it under ${scope}.jobs[${ji}].snapshots (name + savepoint path)`,
+        });
+      }
+      const policy = job.onMalformed ?? tenant.onMalformed;
+      if (policy === "dead-letter" && topicNames.has(deadLetterTopicName(job.name))) {
+        issues.push({
+          code: "DeadLetterTopicExists",
+          scope: `${scope}.jobs[${ji}]`,
+          field: "onMalformed",
+          value: deadLetterTopicName(job.name),
+          message: `the job's dead-letter topic ${tenant.name}.${deadLetterTopicName(job.name)} is also a declared topic`,
+          fix: "rename the declared topic (Floe creates the dead-letter topic itself)",
+        });
+      }
+    });
+    if (tenant.onMalformed === "dead-letter") {
+      sources.forEach((src, si) => {
+        if (src.errorPolicy !== undefined) return;
+        issues.push({
+          code: "DeadLetterForSource",
+          scope: `${scope}.sources[${si}]`,
+          field: "errorPolicy",
+          value: undefined,
+          message: `tenant ${tenant.name} sends malformed records to dead-letter topics, but Kafka Connect has no dead-letter queue for source connectors`,
+          fix: "set the source's errorPolicy to fail or log-and-skip",
+        });
+      });
+    }
     const checkRef = (ref: string, at: string): void => {
       if (ref === "*" || (ref.endsWith("*") && ref.length > 1)) return;
       if (!topicNames.has(ref)) {

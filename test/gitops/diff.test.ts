@@ -89,7 +89,7 @@ describe("floe diff: destructive changes are flagged with the right action", () 
     expect(find(diff(base, stateless), "FlinkDeployment")[0].reasons).toContain("upgradeMode set to stateless: the next upgrade starts from empty state");
     const moved = clone(base);
     moved.regions[0].flink = { checkpointBucket: "another-bucket" };
-    expect(find(diff(base, moved), "FlinkDeployment")[0].reasons.some((r) => r.startsWith("state.checkpoints.dir changed"))).toBe(true);
+    expect(find(diff(base, moved), "FlinkDeployment")[0].reasons.some((r) => r.startsWith("checkpoint directory changed"))).toBe(true);
     const suspended = clone(base);
     suspended.tenants[0].jobs[0].state = "suspended";
     expect(find(diff(base, suspended), "FlinkDeployment")[0]).toMatchObject({ risk: "disruptive", reasons: ["job state running -> suspended"] });

@@ -170,7 +170,39 @@ export interface FlinkApplicationProps extends FlinkClusterOptions, FlinkStateOp
    * @default true
    */
   readonly metrics?: boolean;
+  /**
+   * Processing guarantee: sets the checkpointing mode, and for `exactly-once` Kafka transactions (the job's user
+   * may use transactional ids `<name>*`; `FLOE_KAFKA_DELIVERY_GUARANTEE`, `FLOE_KAFKA_TRANSACTIONAL_ID_PREFIX`,
+   * `FLOE_KAFKA_TRANSACTION_TIMEOUT_MS`, `FLOE_KAFKA_ISOLATION_LEVEL` for the job's sink and source).
+   * @default - Flink's defaults (exactly-once checkpoints; the sink's own delivery guarantee)
+   */
+  readonly deliveryGuarantee?: DeliveryGuarantee;
+  /**
+   * Savepoint history the operator keeps (older savepoints are disposed), for periodic and manual savepoints.
+   * @default - the operator's defaults (10 savepoints, 24 hours)
+   */
+  readonly savepointHistory?: SavepointHistory;
 }
+
+/** A job's processing guarantee. */
+export type DeliveryGuarantee = "exactly-once" | "at-least-once";
+
+/** How many savepoints the operator keeps, and for how long. */
+export interface SavepointHistory {
+  /**
+   * Savepoints kept.
+   * @default - the operator's default (10)
+   */
+  readonly maxCount?: number;
+  /**
+   * Age after which a savepoint is disposed (`7d`, `36h`).
+   * @default - the operator's default (24h)
+   */
+  readonly maxAge?: string;
+}
+
+/** Kafka's default `transaction.max.timeout.ms` (15 minutes): a Kafka sink's transactions must fit in it. */
+export const KAFKA_TRANSACTION_TIMEOUT_MS = 900_000;
 
 /** An environment variable read from a Secret key. */
 export interface FlinkSecretEnv {
@@ -245,6 +277,9 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
         aclScope: props.kafka.aclScope,
         quotas: props.kafka.quotas,
       });
+      if (props.deliveryGuarantee === "exactly-once") {
+        this.kafka.user.addAcl({ resource: { type: "transactionalId", name: props.name, patternType: "prefix" }, operations: ["Write", "Describe"] });
+      }
     }
     if (props.job.kind === "sql") {
       this.sqlConfigMap = new ApiObject(this, "Sql", {
@@ -265,6 +300,104 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
       }),
     );
     addStateOverlapValidation(this);
+  }
+
+  /** Guarantee, restore and savepoint-history rules. */
+  private validateLifecycle(): ValidationIssue[] {
+    const scope = this.node.path;
+    const props = this.props;
+    const issues: ValidationIssue[] = [];
+    const stateless = this.upgradeMode === UpgradeMode.STATELESS;
+    if (props.deliveryGuarantee === "exactly-once") {
+      if ((props.kafka?.writes ?? []).length === 0) {
+        issues.push({
+          code: "ExactlyOnceWithoutKafkaSink",
+          scope,
+          field: "deliveryGuarantee",
+          value: "exactly-once",
+          message: "Floe can only make a job exactly-once end to end through Kafka transactions, and this job writes no Kafka topic",
+          fix: "declare the Kafka topics the job writes, or use at-least-once (and an idempotent sink)",
+        });
+      }
+      if (stateless) {
+        issues.push({
+          code: "ExactlyOnceStateless",
+          scope,
+          field: "deliveryGuarantee",
+          value: "exactly-once",
+          message: "a stateless upgrade drops the checkpointed offsets and open transactions: records are reprocessed and written again",
+          fix: "use upgradeMode savepoint or last-state, or at-least-once",
+        });
+      }
+      if ((this.checkpointIntervalMs ?? 60_000) >= KAFKA_TRANSACTION_TIMEOUT_MS) {
+        issues.push({
+          code: "TransactionTimeoutTooShort",
+          scope,
+          field: "checkpointInterval",
+          value: props.checkpointInterval,
+          message: `Kafka transactions are committed on checkpoints and time out after ${KAFKA_TRANSACTION_TIMEOUT_MS / 60000} minutes (the brokers' transaction.max.timeout.ms): a checkpoint interval that long aborts them`,
+          fix: "checkpoint more often than every 15 minutes (e.g. 1m)",
+        });
+      }
+    }
+    const restore = props.restore;
+    if (restore) {
+      if (props.initialSavepointPath) {
+        issues.push({ code: "RestoreConflict", scope, field: "restore", value: restore.path, message: "initialSavepointPath is also set", fix: "keep one: restore (with its nonce) replaces initialSavepointPath" });
+      }
+      if (!Number.isInteger(restore.nonce) || restore.nonce < 1) {
+        issues.push({ code: "InvalidNonce", scope, field: "restore.nonce", value: restore.nonce, message: "must be a whole number, 1 or more", fix: "use 1, and a new number for each later restore" });
+      }
+      if (stateless) {
+        issues.push({ code: "RestoreStateless", scope, field: "restore", value: restore.path, message: "a stateless job has no state to restore", fix: "use upgradeMode savepoint or last-state" });
+      }
+      const own = this.statePaths ? [`${this.statePaths.savepoints}/`, `${this.statePaths.checkpoints}/`] : [];
+      if (!own.some((p) => restore.path.startsWith(p) && restore.path.length > p.length) || restore.path.includes("..")) {
+        issues.push({
+          code: "RestoreOutsideJobState",
+          scope,
+          field: "restore.path",
+          value: restore.path,
+          message: own.length ? "is not a savepoint or checkpoint of this job" : "the job has no checkpoint storage to restore from",
+          fix: own.length ? `use a directory under ${own.join(" or ")}` : "give the job checkpoint storage",
+        });
+      }
+    }
+    const history = props.savepointHistory;
+    if (history) {
+      if (history.maxCount !== undefined && (!Number.isInteger(history.maxCount) || history.maxCount < 1)) {
+        issues.push({ code: "InvalidSavepointHistory", scope, field: "savepointHistory.maxCount", value: history.maxCount, message: "must be a whole number, 1 or more", fix: "keep e.g. 10 savepoints" });
+      }
+      if (history.maxAge !== undefined) {
+        const age = parseDuration(history.maxAge, { scope, field: "savepointHistory.maxAge" });
+        issues.push(...age.issues);
+        const interval = props.periodicSavepointInterval ? parseDuration(props.periodicSavepointInterval, { scope, field: "periodicSavepointInterval" }).ms : undefined;
+        if (age.ms !== undefined && interval !== undefined && age.ms <= interval) {
+          issues.push({
+            code: "SavepointHistoryShorterThanInterval",
+            scope,
+            field: "savepointHistory.maxAge",
+            value: history.maxAge,
+            message: `savepoints are taken every ${props.periodicSavepointInterval} but disposed after ${history.maxAge}: at times no periodic savepoint would exist`,
+            fix: "keep savepoints longer than the periodic interval (e.g. 3 intervals)",
+          });
+        }
+      }
+    }
+    return issues;
+  }
+
+  /** The Kafka client settings of the processing guarantee (for the job's KafkaSink and KafkaSource). */
+  private guaranteeEnv(): { name: string; value: string }[] {
+    const g = this.props.deliveryGuarantee;
+    if (!g || !this.kafka) return [];
+    if (g === "at-least-once") return [{ name: "FLOE_KAFKA_DELIVERY_GUARANTEE", value: "AT_LEAST_ONCE" }];
+    return [
+      { name: "FLOE_KAFKA_DELIVERY_GUARANTEE", value: "EXACTLY_ONCE" },
+      { name: "FLOE_KAFKA_ISOLATION_LEVEL", value: "read_committed" },
+      { name: "FLOE_KAFKA_TRANSACTIONAL_ID_PREFIX", value: this.props.name },
+      { name: "FLOE_KAFKA_TRANSACTION_TIMEOUT_MS", value: String(KAFKA_TRANSACTION_TIMEOUT_MS) },
+    ];
   }
 
   /** The most the application runs: JobManagers and TaskManagers (parallelism / slots, or the fixed count). */
@@ -337,6 +470,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
         });
       }
     });
+    issues.push(...this.validateLifecycle());
     const taken = new Set((props.secretEnv ?? []).map((e) => e.name));
     (props.env ?? []).forEach((e, i) => {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(e.name) || e.name.startsWith("FLOE_KAFKA_") || e.name === "ENABLE_BUILT_IN_PLUGINS" || taken.has(e.name)) {
@@ -365,12 +499,17 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
         : {}),
       ...(props.autoscaler ? autoscalerConfiguration(props.autoscaler) : {}),
       ...((props.metrics ?? true) ? prometheusReporterConfiguration() : {}),
+      ...(props.deliveryGuarantee ? { "execution.checkpointing.mode": props.deliveryGuarantee === "exactly-once" ? "EXACTLY_ONCE" : "AT_LEAST_ONCE" } : {}),
+      ...(props.savepointHistory?.maxCount !== undefined ? { "kubernetes.operator.savepoint.history.max.count": String(props.savepointHistory.maxCount) } : {}),
+      ...(props.savepointHistory?.maxAge !== undefined
+        ? { "kubernetes.operator.savepoint.history.max.age": flinkDuration(parseDuration(props.savepointHistory.maxAge, { scope: "", field: "" }).ms ?? 0) }
+        : {}),
       ...(props.flinkConfiguration ?? {}),
     };
     const plugins = props.builtInPlugins ?? (this.statePaths ? [s3PluginJar(cluster.flinkVersion)] : []);
     const secretEnv = (props.secretEnv ?? []).map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret, key: e.key } } }));
     const podTemplate = flinkPodTemplate({
-      env: [...(this.kafka?.env ?? []), ...[...(props.env ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1)), ...secretEnv],
+      env: [...(this.kafka?.env ?? []), ...this.guaranteeEnv(), ...[...(props.env ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1)), ...secretEnv],
       secretVolumes: this.kafka?.volumes ?? [],
       configMapVolumes: this.sqlConfigMap
         ? [{ name: "sql", configMap: `${props.name}-sql`, key: SQL_SCRIPT_FILE, mountPath: SQL_SCRIPT_DIR }]

@@ -179,6 +179,9 @@ export const DERIVED_FLINK_KEYS = [
   "taskmanager.numberOfTaskSlots",
   "metrics.reporter.prom.factory.class",
   "metrics.reporter.prom.port",
+  "execution.checkpointing.mode",
+  "kubernetes.operator.savepoint.history.max.count",
+  "kubernetes.operator.savepoint.history.max.age",
 ];
 
 /** Checks of the options every FlinkDeployment shares. */

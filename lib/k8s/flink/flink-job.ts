@@ -103,6 +103,20 @@ export interface FlinkJobOptions {
    * @default - none
    */
   readonly savepointTriggerNonce?: number;
+  /**
+   * Restore the job from one of its own savepoints or retained checkpoints: the operator redeploys it from
+   * `path` (`initialSavepointPath` + `savepointRedeployNonce`). Change `nonce` to restore again.
+   * @default - none
+   */
+  readonly restore?: FlinkRestore;
+}
+
+/** A selective restore of a job ({@link FlinkJobOptions.restore}). */
+export interface FlinkRestore {
+  /** The savepoint or retained checkpoint directory, under the job's own state prefix. */
+  readonly path: string;
+  /** Redeploy nonce: a new value redeploys the job from `path`. */
+  readonly nonce: number;
 }
 
 /** The CR's `spec.job` for a job and its options. */
@@ -115,7 +129,11 @@ export function renderJobSpec(job: FlinkJob, options: FlinkJobOptions, upgradeMo
     upgradeMode,
     state: options.state ?? JobState.RUNNING,
     ...(options.allowNonRestoredState !== undefined ? { allowNonRestoredState: options.allowNonRestoredState } : {}),
-    ...(options.initialSavepointPath ? { initialSavepointPath: options.initialSavepointPath } : {}),
+    ...(options.restore
+      ? { initialSavepointPath: options.restore.path, savepointRedeployNonce: options.restore.nonce }
+      : options.initialSavepointPath
+        ? { initialSavepointPath: options.initialSavepointPath }
+        : {}),
     ...(options.savepointTriggerNonce !== undefined ? { savepointTriggerNonce: options.savepointTriggerNonce } : {}),
   };
 }

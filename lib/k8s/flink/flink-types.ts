@@ -85,6 +85,7 @@ export interface FlinkJobSpec {
   readonly allowNonRestoredState?: boolean;
   readonly initialSavepointPath?: string;
   readonly savepointTriggerNonce?: number;
+  readonly savepointRedeployNonce?: number;
 }
 
 /** Floe's subset of `FlinkDeployment.spec`. */

@@ -6,3 +6,4 @@ export * from "./flink-deployment";
 export * from "./flink-application";
 export * from "./flink-session-cluster";
 export * from "./flink-session-job";
+export * from "./flink-snapshot";

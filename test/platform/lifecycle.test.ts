@@ -1,0 +1,163 @@
+import { buildLineage, diffTrees, parsePlatformSpec, synthesize, treeObjects } from "../../lib";
+import { catchValidation, expectSchemaValid, issuesWithCode } from "../helpers";
+import { devSpecWithJob, devSpecWithSource } from "../helpers/specs";
+
+type Obj = any;
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+const objects = (spec: unknown): Obj[] => synthesize(parsePlatformSpec(spec)).files.flatMap((f) => f.objects) as Obj[];
+const find = (all: Obj[], kind: string, name: string) => all.find((o) => o.kind === kind && o.metadata.name === name);
+const withJob = (change: Obj, tenant: Obj = {}) => {
+  const spec = devSpecWithJob();
+  Object.assign(spec.tenants[0].jobs[0], change);
+  Object.assign(spec.tenants[0], tenant);
+  return spec;
+};
+const env = (fd: Obj) => Object.fromEntries(fd.spec.podTemplate.spec.containers[0].env.filter((e: Obj) => e.value !== undefined).map((e: Obj) => [e.name, e.value]));
+const SAVEPOINTS = "s3://floe-dev-local-state/tenants/alpha/enricher/savepoints";
+
+describe("processing guarantee", () => {
+  test("exactly-once: checkpointing mode, Kafka transactions (ids under the job's name, timeout within the brokers'), read_committed", () => {
+    const all = objects(withJob({ guarantee: "exactly-once" }));
+    expectSchemaValid(all);
+    const fd = find(all, "FlinkDeployment", "alpha-enricher");
+    expect(fd.spec.flinkConfiguration["execution.checkpointing.mode"]).toBe("EXACTLY_ONCE");
+    expect(env(fd)).toMatchObject({
+      FLOE_KAFKA_DELIVERY_GUARANTEE: "EXACTLY_ONCE",
+      FLOE_KAFKA_ISOLATION_LEVEL: "read_committed",
+      FLOE_KAFKA_TRANSACTIONAL_ID_PREFIX: "alpha-enricher",
+      FLOE_KAFKA_TRANSACTION_TIMEOUT_MS: "900000",
+    });
+    const user = find(all, "KafkaUser", "alpha-enricher");
+    expect(user.spec.authorization.acls).toContainEqual({ type: "allow", resource: { type: "transactionalId", name: "alpha-enricher", patternType: "prefix" }, operations: ["Write", "Describe"] });
+  });
+
+  test("at-least-once: checkpointing mode and sink guarantee, no transactions", () => {
+    const all = objects(withJob({ guarantee: "at-least-once" }));
+    const fd = find(all, "FlinkDeployment", "alpha-enricher");
+    expect(fd.spec.flinkConfiguration["execution.checkpointing.mode"]).toBe("AT_LEAST_ONCE");
+    expect(env(fd).FLOE_KAFKA_DELIVERY_GUARANTEE).toBe("AT_LEAST_ONCE");
+    expect(env(fd).FLOE_KAFKA_TRANSACTIONAL_ID_PREFIX).toBeUndefined();
+    expect(find(all, "KafkaUser", "alpha-enricher").spec.authorization.acls.some((a: Obj) => a.resource.type === "transactionalId")).toBe(false);
+  });
+
+  test("refused where it cannot be honoured: no Kafka sink, stateless upgrades, checkpoints slower than the transaction timeout", () => {
+    const noSink = catchValidation(() => objects(withJob({ guarantee: "exactly-once", writes: [] })));
+    expect(issuesWithCode(noSink, "ExactlyOnceWithoutKafkaSink")[0]).toMatchObject({ scope: "tenants[0].jobs[0]", field: "deliveryGuarantee" });
+    const stateless = catchValidation(() => objects(withJob({ guarantee: "exactly-once", upgradeMode: "stateless", stateless: true })));
+    expect(issuesWithCode(stateless, "ExactlyOnceStateless")).toHaveLength(1);
+    const slow = catchValidation(() => objects(withJob({ guarantee: "exactly-once", checkpointInterval: "20m" })));
+    expect(issuesWithCode(slow, "TransactionTimeoutTooShort")[0].fix).toBe("checkpoint more often than every 15 minutes (e.g. 1m)");
+  });
+});
+
+describe("malformed data", () => {
+  test("dead-letter: a bounded topic per job, written only by the job, named in its environment and in the lineage", () => {
+    const spec = withJob({ onMalformed: "dead-letter", deadLetter: { retention: "3d", partitions: 6 } });
+    const all = objects(spec);
+    expectSchemaValid(all);
+    const topic = all.find((o) => o.kind === "KafkaTopic" && o.spec.topicName === "alpha.enricher.dead-letter");
+    expect(topic.spec).toMatchObject({ partitions: 6, config: { "retention.ms": 3 * 86400000 } });
+    const writers = all.filter((o) => o.kind === "KafkaUser" && o.spec.authorization.acls.some((a: Obj) => a.resource.name === "alpha.enricher.dead-letter" && a.operations.includes("Write")));
+    expect(writers.map((u) => u.metadata.name)).toEqual(["alpha-enricher"]);
+    expect(env(find(all, "FlinkDeployment", "alpha-enricher"))).toMatchObject({ FLOE_MALFORMED_POLICY: "dead-letter", FLOE_DEAD_LETTER_TOPIC: "alpha.enricher.dead-letter" });
+    expect(buildLineage(parsePlatformSpec(spec)).edges).toContainEqual({ from: "local/flink-job/alpha-enricher", to: "local/topic/alpha.enricher.dead-letter" });
+  });
+
+  test("the tenant's policy is the default of its jobs (14 days, 3 partitions) and of its connectors' error settings", () => {
+    const all = objects(withJob({}, { onMalformed: "dead-letter" }));
+    expect(all.find((o) => o.kind === "KafkaTopic" && o.spec.topicName === "alpha.enricher.dead-letter").spec).toMatchObject({ partitions: 3, config: { "retention.ms": 14 * 86400000 } });
+    const cdc = devSpecWithSource();
+    cdc.tenants[0].onMalformed = "skip-and-log";
+    const connector = objects(cdc).find((o) => o.kind === "KafkaConnector");
+    expect(connector.spec.config).toMatchObject({ "errors.tolerance": "all", "errors.log.enable": true });
+    const job = withJob({ onMalformed: "skip-and-log" });
+    expect(env(find(objects(job), "FlinkDeployment", "alpha-enricher")).FLOE_MALFORMED_POLICY).toBe("skip-and-log");
+  });
+
+  test("fails DeadLetterForSource (Kafka Connect has no DLQ for sources) and DeadLetterTopicExists", () => {
+    const cdc = devSpecWithSource();
+    cdc.tenants[0].onMalformed = "dead-letter";
+    expect(issuesWithCode(catchValidation(() => parsePlatformSpec(cdc)), "DeadLetterForSource")[0]).toMatchObject({ scope: "tenants[0].sources[0]", field: "errorPolicy" });
+    cdc.tenants[0].sources[0].errorPolicy = "fail";
+    expect(() => parsePlatformSpec(cdc)).not.toThrow();
+    const clash = withJob({ onMalformed: "dead-letter" });
+    clash.tenants[0].topics.push({ name: "enricher.dead-letter" });
+    expect(issuesWithCode(catchValidation(() => parsePlatformSpec(clash)), "DeadLetterTopicExists")[0].value).toBe("enricher.dead-letter");
+  });
+});
+
+describe("savepoint history and selective restore", () => {
+  test("history: count and age kept by the operator; an age shorter than the periodic interval is refused", () => {
+    const fd = find(objects(withJob({ periodicSavepointInterval: "6h", savepointHistory: { maxCount: 20, maxAge: "3d" } })), "FlinkDeployment", "alpha-enricher");
+    expect(fd.spec.flinkConfiguration).toMatchObject({ "kubernetes.operator.savepoint.history.max.count": "20", "kubernetes.operator.savepoint.history.max.age": "3d" });
+    const e = catchValidation(() => objects(withJob({ periodicSavepointInterval: "6h", savepointHistory: { maxAge: "2h" } })));
+    expect(issuesWithCode(e, "SavepointHistoryShorterThanInterval")[0]).toMatchObject({ scope: "tenants[0].jobs[0]", field: "savepointHistory.maxAge" });
+  });
+
+  test("named snapshots are registered (never disposed) and a restore by name redeploys the job from it", () => {
+    const spec = withJob({ snapshots: [{ name: "before-v2", path: `${SAVEPOINTS}/savepoint-0a1b2c` }], restore: { snapshot: "before-v2", nonce: 1 } });
+    const all = objects(spec);
+    expectSchemaValid(all);
+    const snap = find(all, "FlinkStateSnapshot", "alpha-enricher-before-v2");
+    expect(snap.metadata.namespace).toBe("alpha");
+    expect(snap.spec).toEqual({ jobReference: { kind: "FlinkDeployment", name: "alpha-enricher" }, savepoint: { path: `${SAVEPOINTS}/savepoint-0a1b2c`, alreadyExists: true, disposeOnDelete: false } });
+    const job = find(all, "FlinkDeployment", "alpha-enricher").spec.job;
+    expect([job.initialSavepointPath, job.savepointRedeployNonce]).toEqual([`${SAVEPOINTS}/savepoint-0a1b2c`, 1]);
+  });
+
+  test("restore errors: another job's state, an unknown snapshot, both or neither of snapshot/path, with initialSavepointPath", () => {
+    const other = catchValidation(() => objects(withJob({ restore: { path: "s3://floe-dev-local-state/tenants/beta/x/savepoints/s-1", nonce: 1 } })));
+    expect(issuesWithCode(other, "RestoreOutsideJobState")[0]).toMatchObject({ scope: "tenants[0].jobs[0]", field: "restore.path" });
+    const unknown = catchValidation(() => parsePlatformSpec(withJob({ restore: { snapshot: "nope", nonce: 1 } })));
+    expect(issuesWithCode(unknown, "UnknownSnapshot")[0]).toMatchObject({ scope: "tenants[0].jobs[0].restore", field: "snapshot", value: "nope" });
+    expect(catchValidation(() => parsePlatformSpec(withJob({ restore: { nonce: 1 } }))).issues[0].message).toBe("restore names either a snapshot or a path: set exactly one");
+    const both = catchValidation(() => objects(withJob({ initialSavepointPath: `${SAVEPOINTS}/s-1`, restore: { path: `${SAVEPOINTS}/s-1`, nonce: 1 } })));
+    expect(issuesWithCode(both, "RestoreConflict")).toHaveLength(1);
+    const badSnap = catchValidation(() => objects(withJob({ snapshots: [{ name: "x", path: "s3://elsewhere/s-1" }] })));
+    expect(issuesWithCode(badSnap, "SnapshotOutsideJobState")[0].scope).toBe("tenants[0].jobs[0].snapshots[0]");
+  });
+});
+
+describe("floe diff: restores and runtime upgrades", () => {
+  const diff = (a: unknown, b: unknown) => diffTrees(treeObjects(synthesize(parsePlatformSpec(a)).files), treeObjects(synthesize(parsePlatformSpec(b)).files));
+  const job = (r: ReturnType<typeof diff>) => r.changes.find((c) => c.kind === "FlinkDeployment")!;
+
+  test("a restore (new nonce) is disruptive and names the snapshot it uses", () => {
+    const base = withJob({ restore: { path: `${SAVEPOINTS}/s-1`, nonce: 1 } });
+    const head = withJob({ restore: { path: `${SAVEPOINTS}/s-2`, nonce: 2 } });
+    const c = job(diff(base, head));
+    expect(c.risk).toBe("disruptive");
+    expect(c.reasons).toContain(`the job is redeployed from ${SAVEPOINTS}/s-2: its current state is replaced by that snapshot, records since it are processed again`);
+  });
+
+  test("Flink: minor upgrade disruptive with its steps; last-state upgrade, major upgrade and downgrade destructive", () => {
+    const v = (flinkVersion: string, extra: Obj = {}) => withJob({ flinkVersion, image: undefined, ...extra });
+    expect(job(diff(v("v2_0"), v("v2_1")))).toMatchObject({ risk: "disruptive", reasons: ["Flink upgraded v2_0 -> v2_1: the operator takes a savepoint, stops the job, starts the new version and restores it"] });
+    expect(job(diff(v("v2_0", { upgradeMode: "last-state" }), v("v2_1", { upgradeMode: "last-state" }))).risk).toBe("destructive");
+    const major = job(diff(v("v1_20"), v("v2_0")));
+    expect(major.reasons[0]).toMatch(/^Flink major upgrade v1_20 -> v2_0: savepoints of Flink 1.x are not guaranteed/);
+    // Flink 2 renames the state options; the state did not move, so no "directory changed" reason.
+    expect(major.fields.map((f) => f.path)).toContain("spec.flinkConfiguration.execution.checkpointing.dir");
+    expect(major.reasons.some((r) => r.includes("directory changed"))).toBe(false);
+    expect(job(diff(v("v2_1"), v("v2_0"))).reasons[0]).toMatch(/^Flink downgraded/);
+  });
+
+  test("Kafka: upgrade disruptive (rolling), downgrade destructive", () => {
+    const k = (version: string) => {
+      const spec = devSpecWithJob();
+      spec.regions[0].kafka.version = version;
+      return spec;
+    };
+    const up = diff(k("4.2.0"), k("4.3.0")).changes.find((c) => c.kind === "Kafka")!;
+    expect(up.risk).toBe("disruptive");
+    expect(up.reasons[0]).toBe("Kafka upgraded 4.2.0 -> 4.3.0: Strimzi rolls the controllers, then the brokers, one at a time (clients reconnect)");
+    expect(up.reasons).toContain("metadata version raised 4.2-IV1 -> 4.3-IV0: after this the cluster cannot go back to the older Kafka");
+    const down = diff(k("4.3.0"), k("4.2.0")).changes.find((c) => c.kind === "Kafka")!;
+    expect(down.risk).toBe("destructive");
+  });
+
+  test("nothing changes, nothing is reported (the nonce and history are stable)", () => {
+    const spec = withJob({ restore: { path: `${SAVEPOINTS}/s-1`, nonce: 1 }, savepointHistory: { maxCount: 5 } });
+    expect(diff(spec, clone(spec)).changes).toEqual([]);
+  });
+});
