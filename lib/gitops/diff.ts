@@ -280,10 +280,24 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
         add("disruptive", `ConfigMap ${name} removed`);
       }
       break;
-    case "Job":
+    case "Job": {
+      const component = (base ?? head)?.metadata?.labels?.[FloeLabels.COMPONENT];
       // Schema registration Jobs are named after their content: a new one replaces the old on every change.
-      if ((base ?? head)?.metadata?.labels?.[FloeLabels.COMPONENT] !== SCHEMAS_COMPONENT && action === "delete") add("disruptive", `Job ${name} removed`);
+      if (component === "cdc-snapshot" && action === "create") {
+        const value = (head?.spec?.template?.spec?.containers?.[0]?.env ?? []).find((e: { name: string }) => e.name === "SIGNAL_VALUE")?.value;
+        const tables = (() => {
+          try {
+            return (JSON.parse(String(value)).data["data-collections"] as string[]).join(", ");
+          } catch {
+            return "the chosen tables";
+          }
+        })();
+        add("disruptive", `incremental snapshot of ${tables}: their current rows are emitted again (op "r") to the table topics`);
+      } else if (component !== SCHEMAS_COMPONENT && component !== "cdc-snapshot" && action === "delete") {
+        add("disruptive", `Job ${name} removed`);
+      }
       break;
+    }
     case "ExternalSecret":
     case "ClusterSecretStore":
       if (action === "delete") add("disruptive", `${kind} ${name} removed: workloads reading the secret fail on restart`);

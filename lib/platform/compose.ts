@@ -803,6 +803,7 @@ function buildSources(
   sources.forEach((src, i) => {
     const id = `Source-${src.name}`;
     map.add(`${chart.node.path}/${id}`, `${tenantPath}.sources[${i}]`, { hostname: "host", connectorName: "name", credentials: "credentials" });
+    map.add(`${chart.node.path}/${id}/SignalTopic`, `${tenantPath}.sources[${i}]`, { topicName: "topicPrefix" });
     const common = {
       connect,
       name: tenantUserName(tenant.name, src.name),
@@ -826,6 +827,7 @@ function buildSources(
       retryTimeout: src.retryTimeout,
       heartbeatInterval: src.heartbeatInterval,
       topicPartitions: src.topicPartitions,
+      incrementalSnapshots: src.incrementalSnapshots,
       config: src.format === "avro" && region.registry ? { ...avroConverters(region.registry.url), ...(src.config ?? {}) } : src.config,
     };
     if (src.format === "avro" && region.registry) connect.allowServiceEgress(region.registry.podLabels, SCHEMA_REGISTRY_PORT);

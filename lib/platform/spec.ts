@@ -325,6 +325,7 @@ const sourceSchema = z.strictObject({
   encrypt: z.boolean().optional(),
   topicPartitions: z.number().int().min(1).optional(),
   format: z.enum(["json", "avro"]).optional(),
+  incrementalSnapshots: z.array(z.strictObject({ id: z.string().min(1), tables: z.array(z.string().min(1)) })).optional(),
   config: z.record(z.string(), configValue).optional(),
 });
 

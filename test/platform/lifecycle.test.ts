@@ -161,3 +161,52 @@ describe("floe diff: restores and runtime upgrades", () => {
     expect(diff(spec, clone(spec)).changes).toEqual([]);
   });
 });
+
+describe("CDC incremental snapshots as spec edits", () => {
+  const cdc = (snapshots?: Obj[]) => {
+    const spec = devSpecWithSource();
+    spec.tenants[0].sources[0].signalTable = "public.debezium_signal";
+    if (snapshots) spec.tenants[0].sources[0].incrementalSnapshots = snapshots;
+    return spec;
+  };
+
+  test("the connector reads signals from its Kafka signal topic; each snapshot id is one Job sending one execute-snapshot signal", () => {
+    const all = objects(cdc([{ id: "orders-2026-11", tables: ["public.orders"] }]));
+    expectSchemaValid(all);
+    const connector = all.find((o) => o.kind === "KafkaConnector");
+    expect(connector.spec.config).toMatchObject({
+      "signal.enabled.channels": "source,kafka",
+      "signal.data.collection": "public.debezium_signal",
+      "signal.kafka.topic": "alpha.orders-db.signals",
+      "signal.kafka.groupId": "alpha.alpha-orders-db-signals",
+      "signal.consumer.security.protocol": "SASL_SSL",
+    });
+    expect(connector.spec.config["signal.consumer.sasl.jaas.config"]).toMatch(/^\$\{secrets:kafka\/alpha-connect:sasl.jaas.config\}$/);
+    const job = find(all, "Job", "alpha-orders-db-snapshot-orders-2026-11");
+    expect(job.metadata.namespace).toBe("kafka");
+    expect(job.spec.ttlSecondsAfterFinished).toBeUndefined(); // a deleted Job would be re-created and signal again
+    const container = job.spec.template.spec.containers[0];
+    const value = (n: string) => container.env.find((e: Obj) => e.name === n);
+    expect(value("SIGNAL_KEY").value).toBe("alpha.orders-db");
+    expect(JSON.parse(value("SIGNAL_VALUE").value)).toEqual({ type: "execute-snapshot", data: { "data-collections": ["public.orders"], type: "INCREMENTAL" } });
+    expect(value("SASL_JAAS_CONFIG")).toEqual({ name: "SASL_JAAS_CONFIG", valueFrom: { secretKeyRef: { name: "alpha-connect", key: "sasl.jaas.config" } } });
+    expect(container.image).toBe("quay.io/strimzi/kafka:1.2.0-kafka-4.3.0");
+    expect(job.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+  });
+
+  test("floe diff shows a new snapshot as disruptive, naming its tables", () => {
+    const d = diffTrees(treeObjects(synthesize(parsePlatformSpec(cdc())).files), treeObjects(synthesize(parsePlatformSpec(cdc([{ id: "again", tables: ["public.orders"] }]))).files));
+    const job = d.changes.find((c) => c.kind === "Job")!;
+    expect(job).toMatchObject({ action: "create", risk: "disruptive", reasons: ['incremental snapshot of public.orders: their current rows are emitted again (op "r") to the table topics'] });
+  });
+
+  test("errors: no signal table, a table not captured, an id twice", () => {
+    const noSignal = devSpecWithSource();
+    noSignal.tenants[0].sources[0].incrementalSnapshots = [{ id: "a", tables: ["public.orders"] }];
+    delete noSignal.tenants[0].sources[0].signalTable;
+    expect(issuesWithCode(catchValidation(() => objects(noSignal)), "SignalTableMissing")[0].scope).toBe("tenants[0].sources[0]");
+    const e = catchValidation(() => objects(cdc([{ id: "a", tables: ["public.nope"] }, { id: "a", tables: ["public.orders"] }])));
+    expect(issuesWithCode(e, "UnknownSnapshotTable")[0]).toMatchObject({ scope: "tenants[0].sources[0]", field: "incrementalSnapshots[0].tables[0]", value: "public.nope" });
+    expect(issuesWithCode(e, "DuplicateSnapshotId")[0].field).toBe("incrementalSnapshots[1].id");
+  });
+});

@@ -3,15 +3,19 @@ import { Construct, IConstruct } from "constructs";
 import {
   addFloeValidation,
   checkCidr,
+  checkDnsLabel,
   checkDnsSubdomain,
   checkTopicName,
   componentLabels,
   DEBEZIUM_CONNECTORS,
   DebeziumConnectorKind,
   parseDuration,
+  STRIMZI_VERSION,
   ValidationError,
   ValidationIssue,
 } from "../../core";
+import { KafkaAuthenticationType } from "../kafka/listener";
+import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "../security";
 import { CleanupPolicy, KafkaTopic } from "../kafka/kafka-topic";
 import { STRIMZI_API_VERSION } from "../kafka/strimzi-types";
 import { ConnectCluster, connectorLabels } from "./connect-cluster";
@@ -119,6 +123,20 @@ export interface DebeziumSourceOptions {
    * @default - none
    */
   readonly config?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * Incremental snapshots to run: each becomes a Debezium `execute-snapshot` signal (type INCREMENTAL) sent once
+   * over the Kafka signal channel by a Job named after its id. Needs `signalTable` (the watermarks go there).
+   * @default - none
+   */
+  readonly incrementalSnapshots?: readonly IncrementalSnapshot[];
+}
+
+/** An incremental snapshot of chosen tables ({@link DebeziumSourceOptions.incrementalSnapshots}). */
+export interface IncrementalSnapshot {
+  /** Id (a DNS label): the trigger Job is `<connector>-snapshot-<id>`; a new id runs a new snapshot. */
+  readonly id: string;
+  /** Tables to snapshot again, among the captured tables. */
+  readonly tables: readonly string[];
 }
 
 /** Keys of connector config that Floe derives from typed props. */
@@ -134,6 +152,10 @@ const MANAGED_CONNECTOR_KEYS = [
   "table.exclude.list",
   "column.exclude.list",
   "signal.data.collection",
+  "signal.enabled.channels",
+  "signal.kafka.topic",
+  "signal.kafka.groupId",
+  "signal.kafka.bootstrap.servers",
   "errors.tolerance",
   "errors.deadletterqueue.topic.name",
   "slot.name",
@@ -173,6 +195,8 @@ export abstract class DebeziumSource extends Construct {
   public readonly topics: readonly KafkaTopic[];
   /** The rendered KafkaConnector. */
   public readonly apiObject: ApiObject;
+  /** The Kafka signal topic (`<topicPrefix>.signals`), when the source has a signal table. */
+  public readonly signalTopic?: KafkaTopic;
   /** Connector kind. */
   public readonly kind: DebeziumConnectorKind;
   protected readonly options: DebeziumSourceOptions;
@@ -190,6 +214,13 @@ export abstract class DebeziumSource extends Construct {
 
     for (const table of this.capturedTables()) this.declareTopic(this.tableTopic(table));
     if (this.heartbeatMs(kind) !== undefined) this.declareTopic(this.heartbeatTopic);
+    if (options.signalTable) {
+      // The Kafka signal channel: read by the connector (its own group), written by the snapshot trigger Jobs.
+      this.signalTopic = new KafkaTopic(this, "SignalTopic", { cluster: options.connect.cluster, topicName: `${this.topicPrefix}.signals`, partitions: 1, retention: "7d" });
+      options.connect.grantReadWrite(this.signalTopic, this.signalGroup);
+      options.connect.allowOwnCredentials();
+      for (const snap of options.incrementalSnapshots ?? []) this.addSnapshotTrigger(snap);
+    }
     options.connect.allowSecret(options.credentials.namespace, options.credentials.secretName);
     options.connect.requirePlugin(kind, this.node.path);
     if (options.databaseCidr) options.connect.allowDatabase(options.databaseCidr, options.port ?? DEFAULT_PORTS[kind]);
@@ -267,10 +298,91 @@ export abstract class DebeziumSource extends Construct {
     return ms !== undefined && ms > 0 ? ms : undefined;
   }
 
+  /** The consumer group reading the signal topic. */
+  public get signalGroup(): string {
+    return `${this.connect.topicPrefix}${this.connectorName}-signals`;
+  }
+
+  /** A Job that sends one `execute-snapshot` signal with the Connect user's credentials (by reference). */
+  private addSnapshotTrigger(snap: IncrementalSnapshot): void {
+    const connect = this.connect;
+    const name = `${this.connectorName}-snapshot-${snap.id}`;
+    const caDir = "/etc/floe/kafka-ca";
+    const signal = JSON.stringify({ type: "execute-snapshot", data: { "data-collections": [...snap.tables], type: "INCREMENTAL" } });
+    const script = [
+      "set -eu",
+      "printf 'security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\nssl.truststore.type=PEM\nssl.truststore.location=%s\nsasl.jaas.config=%s\n' \"$CA_FILE\" \"$SASL_JAAS_CONFIG\" > /tmp/client.properties",
+      "printf '%s|%s\n' \"$SIGNAL_KEY\" \"$SIGNAL_VALUE\" | /opt/kafka/bin/kafka-console-producer.sh --bootstrap-server \"$BOOTSTRAP_SERVERS\" --topic \"$SIGNAL_TOPIC\" --producer.config /tmp/client.properties --property parse.key=true --property key.separator='|'",
+      "echo \"sent execute-snapshot to $SIGNAL_TOPIC\"",
+    ].join("\n");
+    const labels = componentLabels("debezium", this.connectorName, "cdc-snapshot");
+    new ApiObject(this, `Snapshot-${snap.id}`, {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name, namespace: connect.namespace, labels },
+      spec: {
+        // No TTL: a deleted Job would be re-created by GitOps and send the signal again.
+        backoffLimit: 4,
+        template: {
+          metadata: { labels },
+          spec: {
+            restartPolicy: "OnFailure",
+            automountServiceAccountToken: false,
+            securityContext: { ...RESTRICTED_POD_SECURITY_CONTEXT, runAsUser: 1001 },
+            containers: [
+              {
+                name: "signal",
+                image: `quay.io/strimzi/kafka:${STRIMZI_VERSION}-kafka-${connect.cluster.version}`,
+                command: ["/bin/sh", "-c", script],
+                env: [
+                  { name: "BOOTSTRAP_SERVERS", value: connect.bootstrapServers },
+                  { name: "SIGNAL_TOPIC", value: this.signalTopic!.topicName },
+                  { name: "SIGNAL_KEY", value: this.topicPrefix },
+                  { name: "SIGNAL_VALUE", value: signal },
+                  { name: "CA_FILE", value: `${caDir}/ca.crt` },
+                  { name: "SASL_JAAS_CONFIG", valueFrom: { secretKeyRef: { name: connect.user.secretName, key: "sasl.jaas.config" } } },
+                ],
+                resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+                securityContext: { ...RESTRICTED_CONTAINER_SECURITY_CONTEXT, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
+                volumeMounts: [
+                  { name: "kafka-ca", mountPath: caDir, readOnly: true },
+                  { name: "tmp", mountPath: "/tmp" },
+                ],
+              },
+            ],
+            volumes: [
+              { name: "kafka-ca", secret: { secretName: `${connect.cluster.clusterName}-cluster-ca-cert`, items: [{ key: "ca.crt", path: "ca.crt" }] } },
+              { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
+            ],
+          },
+        },
+      },
+    });
+  }
+
   private validateCommon(kind: DebeziumConnectorKind): ValidationIssue[] {
     const scope = this.node.path;
     const o = this.options;
     const issues: ValidationIssue[] = [...checkDnsSubdomain(o.name, { scope, field: "name" })];
+    const snaps = o.incrementalSnapshots ?? [];
+    if (snaps.length > 0 && !o.signalTable) {
+      issues.push({ code: "SignalTableMissing", scope, field: "incrementalSnapshots", value: snaps.map((x) => x.id), message: "incremental snapshots write their watermarks to the signal table", fix: "set signalTable (and create it in the database)" });
+    }
+    if (snaps.length > 0 && o.connect.user.authentication !== KafkaAuthenticationType.SCRAM_SHA_512) {
+      issues.push({ code: "SnapshotTriggerNeedsScram", scope, field: "incrementalSnapshots", value: o.connect.user.authentication, message: "the snapshot trigger Job authenticates with the Connect user's SCRAM credentials", fix: "use SCRAM-SHA-512 for the Connect cluster" });
+    }
+    const ids = new Set<string>();
+    snaps.forEach((snap, i) => {
+      issues.push(...checkDnsLabel(snap.id, { scope, field: `incrementalSnapshots[${i}].id` }, 63 - o.name.length - "-snapshot-".length, "the trigger Job is <connector>-snapshot-<id>"));
+      if (ids.has(snap.id)) issues.push({ code: "DuplicateSnapshotId", scope, field: `incrementalSnapshots[${i}].id`, value: snap.id, message: "is used twice", fix: "give each snapshot its own id" });
+      ids.add(snap.id);
+      if (snap.tables.length === 0) issues.push({ code: "SnapshotWithoutTables", scope, field: `incrementalSnapshots[${i}].tables`, value: [], message: "names no table", fix: "list the captured tables to snapshot again" });
+      snap.tables.forEach((t, ti) => {
+        if (!o.tables.includes(t)) {
+          issues.push({ code: "UnknownSnapshotTable", scope, field: `incrementalSnapshots[${i}].tables[${ti}]`, value: t, message: "is not a captured table of this source", fix: `use one of ${o.tables.join(", ")}` });
+        }
+      });
+    });
     issues.push(...checkTopicName(this.topicPrefix, { scope, field: "topicPrefix" }).errors);
     if (!this.topicPrefix.startsWith(o.connect.topicPrefix) || this.topicPrefix === o.connect.topicPrefix) {
       issues.push({
@@ -382,7 +494,16 @@ export abstract class DebeziumSource extends Construct {
       "errors.log.include.messages": false,
       ...(o.retryTimeout ? { "errors.retry.timeout": parseDuration(o.retryTimeout, { scope: "", field: "" }).ms ?? 0 } : {}),
       ...(o.columnExcludeList?.length ? { "column.exclude.list": o.columnExcludeList.map(exactPattern).join(",") } : {}),
-      ...(o.signalTable ? { "signal.data.collection": o.signalTable, "signal.enabled.channels": "source" } : {}),
+      ...(o.signalTable && this.signalTopic
+        ? {
+            "signal.data.collection": o.signalTable,
+            "signal.enabled.channels": "source,kafka",
+            "signal.kafka.topic": this.signalTopic.topicName,
+            "signal.kafka.groupId": this.signalGroup,
+            "signal.kafka.bootstrap.servers": this.connect.bootstrapServers,
+            ...this.connect.clientConfig("signal.consumer."),
+          }
+        : {}),
       ...(heartbeat !== undefined ? { "heartbeat.interval.ms": heartbeat, "topic.heartbeat.prefix": this.heartbeatPrefix } : {}),
       ...this.specificConfig(),
       ...(o.config ?? {}),

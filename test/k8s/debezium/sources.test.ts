@@ -83,10 +83,14 @@ describe("PostgresSource", () => {
       "payments.orders-db.public.order_lines",
       "payments.orders-db.public.debezium_signal",
       "payments.debezium-heartbeat.payments.orders-db",
+      "payments.orders-db.signals",
     ]);
     const user = ofKind(objects, "KafkaUser")[0] as any;
     const writes = user.spec.authorization.acls.filter((a: any) => a.operations.join() === "Write").map((a: any) => a.resource.name);
-    expect(writes.sort()).toEqual([...topics].sort());
+    // The signal topic is read (by the connector, in its own group) and written (by snapshot triggers).
+    expect(writes.sort()).toEqual(topics.filter((t: string) => !t.endsWith(".signals")).sort());
+    const signals = user.spec.authorization.acls.find((a: any) => a.resource.name === "payments.orders-db.signals");
+    expect(signals.operations).toEqual(expect.arrayContaining(["Read", "Write"]));
   });
 
   test("options: snapshot mode, heartbeat query, ssl mode, columns, state, error policy, retries, partitions, config", () => {
