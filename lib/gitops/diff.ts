@@ -220,6 +220,18 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
       }
       break;
     case "FlinkDeployment": {
+      const backfillOf = (base ?? head)?.metadata?.labels?.["floe.dev/backfill-of"];
+      if (backfillOf && action === "create") {
+        const env = (head?.spec?.podTemplate?.spec?.containers?.[0]?.env ?? []) as { name: string; value?: string }[];
+        const from = env.find((e) => e.name === "FLOE_KAFKA_STARTING_OFFSETS")?.value;
+        const separate = env.some((e) => e.name === "FLOE_OUTPUT_TOPIC_SUFFIX");
+        add("disruptive", `backfill of ${backfillOf} starts from ${String(from)} up to the offsets at its start, writing ${separate ? "the <topic>.backfill copies" : "into the live topics (consumers see the records again)"}`);
+        break;
+      }
+      if (backfillOf && action === "delete") {
+        add("disruptive", `backfill of ${backfillOf} removed (promoted or abandoned): its savepoints stay in the bucket for a restore of the live job`);
+        break;
+      }
       if (action === "delete") add("destructive", `Flink deployment ${name} removed: the job stops; restoring it needs its last savepoint or retained checkpoint`);
       const mode = changed("spec.job.upgradeMode");
       if (mode && mode.new === "stateless") add("destructive", "upgradeMode set to stateless: the next upgrade starts from empty state");

@@ -83,6 +83,14 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
         for (const ref of j.reads ?? []) for (const t of prefixTopics(ref)) edge(t, id);
         for (const ref of j.writes ?? []) for (const t of prefixTopics(ref)) edge(id, t);
         if ((j.onMalformed ?? tenant.onMalformed) === "dead-letter") edge(id, topic(deadLetterTopicName(j.name)));
+        if (j.backfill) {
+          const bf = job("flink-job", `${j.name}-backfill`);
+          const separate = (j.backfill.output ?? "separate") === "separate";
+          for (const ref of j.reads ?? []) for (const t of prefixTopics(ref)) edge(t, bf);
+          for (const ref of (j.writes ?? []).filter((w) => !separate || !w.endsWith("*"))) {
+            for (const t of separate ? [topic(`${ref}.backfill`)] : prefixTopics(ref)) edge(bf, t);
+          }
+        }
       }
     }
   }

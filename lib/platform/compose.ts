@@ -628,6 +628,13 @@ function buildTenant(
     );
     if (job) built.push(job);
     if (job?.kafka) credentials?.addUser(job.kafka.user.secretName);
+    if (j.backfill) {
+      const bf = buildBackfill(chart, region, tenantConstruct, tenant, j, `${tenantPath}.jobs[${i}]`, topics, resolve, prefix, quotas, jobStandby ? writable : undefined, map, pending);
+      if (bf) {
+        built.push(bf);
+        if (bf.kafka) credentials?.addUser(bf.kafka.user.secretName);
+      }
+    }
     (j.snapshots ?? []).forEach((snap, si) => {
       if (!job) return;
       map.add(`${chart.node.path}/Snapshot-${j.name}-${snap.name}`, `${tenantPath}.jobs[${i}].snapshots[${si}]`);
@@ -861,6 +868,69 @@ function buildSources(
   });
 }
 
+/**
+ * A bounded backfill next to a live job: its own FlinkDeployment `<tenant>-<job>-backfill` (own user, group
+ * `<tenant>.<job>-backfill` and state prefix), reading the job's inputs from `earliest` or a timestamp up to the
+ * offsets at its start, writing either `<topic>.backfill` copies (declared here) or the live topics. Promotion is a
+ * spec edit: remove `backfill`, and restore the live job from one of the backfill's savepoints if wanted.
+ */
+function buildBackfill(
+  chart: Chart,
+  region: TenantRegionContext,
+  tenantConstruct: Tenant,
+  tenant: TenantSpec,
+  j: JobSpec,
+  jobPath: string,
+  topics: Map<string, KafkaTopic>,
+  resolve: (ref: string) => IKafkaTopicResource | undefined,
+  prefix: string,
+  quotas: Map<string, KafkaUserQuotas>,
+  standbyWritable: ((ref: string) => string[]) | undefined,
+  map: SpecPathMap,
+  pending: ValidationIssue[],
+): FlinkApplication | undefined {
+  const bf = j.backfill!;
+  const separate = (bf.output ?? "separate") === "separate";
+  const writes = j.writes ?? [];
+  if (separate) {
+    for (const ref of writes.filter((w) => !w.endsWith("*"))) {
+      const local = `${ref}.backfill`;
+      map.add(`${chart.node.path}/Backfill-${j.name}-${ref}`, `${jobPath}.backfill`, { topicName: "output" });
+      const original = topics.get(ref);
+      const topic = inSpec(map, pending, () =>
+        new KafkaTopic(chart, `Backfill-${j.name}-${ref}`, { cluster: region.kafka, topicName: tenantTopicName(tenant.name, local), partitions: original?.partitions ?? 3 }),
+      );
+      if (topic) topics.set(local, topic);
+    }
+  }
+  const spec: JobSpec = {
+    ...j,
+    name: `${j.name}-backfill`,
+    parallelism: bf.parallelism ?? j.parallelism,
+    writes: separate ? writes.filter((w) => !w.endsWith("*")).map((w) => `${w}.backfill`) : j.writes,
+    group: `${j.group ?? j.name}-backfill`,
+    autoscaler: undefined,
+    periodicSavepointInterval: undefined,
+    savepointHistory: undefined,
+    snapshots: undefined,
+    restore: undefined,
+    initialSavepointPath: undefined,
+    backfill: undefined,
+    onMalformed: j.onMalformed === "dead-letter" || (j.onMalformed === undefined && tenant.onMalformed === "dead-letter") ? "skip-and-log" : j.onMalformed,
+    quotaShare: undefined,
+  };
+  const id = `Job-${spec.name}`;
+  map.add(`${chart.node.path}/${id}`, `${jobPath}.backfill`, { "job.jarURI": j.sql ? "sql.runnerJarUri" : "jar.uri", userName: "name", name: "name" });
+  const start = bf.from === "earliest" ? "earliest" : `timestamp:${Date.parse(bf.from)}`;
+  return inSpec(map, pending, () => {
+    const props = flinkApplicationProps(spec, tenantConstruct, region, resolve, prefix, quotas, standbyWritable, tenant.onMalformed);
+    return new FlinkApplication(chart, id, {
+      ...props,
+      backfill: { of: tenantUserName(tenant.name, j.name), startingOffsets: start, outputTopicSuffix: separate ? ".backfill" : undefined },
+    });
+  });
+}
+
 /** Plain environment of a job: the registry URL, its malformed-record policy and dead-letter topic. */
 function jobEnv(j: JobSpec, tenant: string, region: TenantRegionContext, policy: TenantSpec["onMalformed"]): { name: string; value: string }[] | undefined {
   const env: { name: string; value: string }[] = [];
@@ -913,6 +983,7 @@ function flinkApplicationProps(
     secretEnv: j.secretEnv,
     env: jobEnv(j, tenantConstruct.tenantName, region, policy),
     deliveryGuarantee: j.guarantee,
+    restorePrefixes: region.storage ? [`${region.storage.uri(`${region.storage.tenantPrefix(tenant)}${j.name}-backfill/savepoints`)}/`] : undefined,
     savepointHistory: j.savepointHistory,
     restore: j.restore && {
       path: j.restore.path ?? (j.snapshots ?? []).find((x) => x.name === j.restore!.snapshot)?.path ?? "",

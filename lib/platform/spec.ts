@@ -280,6 +280,13 @@ const jobSchema = z
     quotaShare: z.number().optional(),
     secretEnv: z.array(z.strictObject({ name: z.string().min(1), secret: z.string().min(1), key: z.string().min(1) })).optional(),
     guarantee: z.enum(["exactly-once", "at-least-once"]).optional(),
+    backfill: z
+      .strictObject({
+        from: z.string().min(1),
+        output: z.enum(["separate", "same"]).optional(),
+        parallelism: z.number().int().min(1).optional(),
+      })
+      .optional(),
     onMalformed: malformedPolicy.optional(),
     deadLetter: z.strictObject({ retention: z.string().optional(), partitions: z.number().int().min(1).optional() }).optional(),
     savepointHistory: z.strictObject({ maxCount: z.number().int().min(1).optional(), maxAge: z.string().optional() }).optional(),
@@ -823,6 +830,35 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
           message: `is not a snapshot of job ${job.name}`,
           fix: (job.snapshots ?? []).length ? `use one of ${(job.snapshots ?? []).map((x) => x.name).join(", ")}` : `declare it under ${scope}.jobs[${ji}].snapshots (name + savepoint path)`,
         });
+      }
+      const backfill = job.backfill;
+      if (backfill) {
+        const at = `${scope}.jobs[${ji}].backfill`;
+        if (jobs.some((other) => other.name === `${job.name}-backfill`)) {
+          issues.push({ code: "BackfillNameTaken", scope: at, field: "", value: `${job.name}-backfill`, message: "another job of the tenant already has the backfill's name", fix: "rename that job" });
+        }
+        if (backfill.from !== "earliest" && !(/^\d{4}-\d{2}-\d{2}T/.test(backfill.from) && !Number.isNaN(Date.parse(backfill.from)))) {
+          issues.push({ code: "InvalidBackfillStart", scope: at, field: "from", value: backfill.from, message: "is neither earliest nor an ISO-8601 timestamp", fix: "use earliest or e.g. 2026-11-01T00:00:00Z" });
+        }
+        if ((backfill.output ?? "separate") === "same" && !job.guarantee) {
+          issues.push({
+            code: "BackfillGuaranteeMissing",
+            scope: at,
+            field: "output",
+            value: "same",
+            message: "a backfill writing into the live topics repeats records the live job already wrote; the guarantee it runs with must be declared",
+            fix: "set the job's guarantee (exactly-once with transactional consumers, or at-least-once with idempotent consumers), or output: separate",
+          });
+        }
+        if ((backfill.output ?? "separate") === "separate") {
+          (job.writes ?? []).forEach((ref, wi) => {
+            if (ref.endsWith("*")) {
+              issues.push({ code: "BackfillPrefixWrite", scope: at, field: "output", value: ref, message: `writes[${wi}] is a prefix; a separate backfill output needs each topic named`, fix: "list the written topics, or use output: same" });
+            } else if (topicNames.has(`${ref}.backfill`)) {
+              issues.push({ code: "BackfillTopicExists", scope: at, field: "output", value: `${ref}.backfill`, message: "the backfill output topic is also a declared topic", fix: "rename the declared topic (Floe declares <topic>.backfill itself)" });
+            }
+          });
+        }
       }
       const policy = job.onMalformed ?? tenant.onMalformed;
       if (policy === "dead-letter" && topicNames.has(deadLetterTopicName(job.name))) {

@@ -210,3 +210,73 @@ describe("CDC incremental snapshots as spec edits", () => {
     expect(issuesWithCode(e, "DuplicateSnapshotId")[0].field).toBe("incrementalSnapshots[1].id");
   });
 });
+
+describe("backfill and reprocessing", () => {
+  const backfill = (b: Obj, job?: Obj) => {
+    const spec = withJob({ backfill: b, ...(job ?? {}) });
+    if (job) spec.tenants[0].quota = { cpu: "16", memory: "32Gi" };
+    return spec;
+  };
+
+  test("a bounded backfill runs next to the live job: own deployment, user, group and state; reads from earliest into <topic>.backfill", () => {
+    // The backfill counts against the tenant's quota like any job.
+    const over = catchValidation(() => objects(backfill({ from: "earliest", parallelism: 4 })));
+    expect(issuesWithCode(over, "TenantQuotaExceeded")[0].message).toMatch(/CPU 5 > 4/);
+    const all = objects(backfill({ from: "earliest", parallelism: 4 }, {}));
+    expectSchemaValid(all);
+    const live = find(all, "FlinkDeployment", "alpha-enricher");
+    const bf = find(all, "FlinkDeployment", "alpha-enricher-backfill");
+    expect(live.spec.job.state).toBe("running");
+    expect(bf.metadata.labels["floe.dev/backfill-of"]).toBe("alpha-enricher");
+    expect(bf.spec.job.parallelism).toBe(4);
+    expect(bf.spec.flinkConfiguration["state.checkpoints.dir"]).toBe("s3://floe-dev-local-state/tenants/alpha/enricher-backfill/checkpoints");
+    expect(env(bf)).toMatchObject({
+      FLOE_BACKFILL_OF: "alpha-enricher",
+      FLOE_KAFKA_STARTING_OFFSETS: "earliest",
+      FLOE_KAFKA_BOUNDEDNESS: "latest",
+      FLOE_OUTPUT_TOPIC_SUFFIX: ".backfill",
+      FLOE_KAFKA_GROUP_ID: "alpha.enricher-backfill",
+    });
+    const topic = all.find((o) => o.kind === "KafkaTopic" && o.spec.topicName === "alpha.state.backfill");
+    expect(topic).toBeDefined();
+    const acls = find(all, "KafkaUser", "alpha-enricher-backfill").spec.authorization.acls;
+    expect(acls.filter((a: Obj) => a.operations.includes("Write")).map((a: Obj) => a.resource.name)).toEqual(["alpha.state.backfill"]);
+    expect(acls.find((a: Obj) => a.resource.name === "alpha.events").operations).toEqual(["Read"]);
+    const edges = buildLineage(parsePlatformSpec(backfill({ from: "earliest" }, {}))).edges;
+    expect(edges).toContainEqual({ from: "local/topic/alpha.events", to: "local/flink-job/alpha-enricher-backfill" });
+    expect(edges).toContainEqual({ from: "local/flink-job/alpha-enricher-backfill", to: "local/topic/alpha.state.backfill" });
+  });
+
+  test("from a timestamp into the live topics needs a declared guarantee", () => {
+    const e = catchValidation(() => parsePlatformSpec(backfill({ from: "2026-11-01T00:00:00Z", output: "same" }, {})));
+    expect(issuesWithCode(e, "BackfillGuaranteeMissing")[0]).toMatchObject({ scope: "tenants[0].jobs[0].backfill", field: "output" });
+    const all = objects(backfill({ from: "2026-11-01T00:00:00Z", output: "same" }, { guarantee: "exactly-once" }));
+    const bf = find(all, "FlinkDeployment", "alpha-enricher-backfill");
+    expect(env(bf).FLOE_KAFKA_STARTING_OFFSETS).toBe(`timestamp:${Date.parse("2026-11-01T00:00:00Z")}`);
+    expect(env(bf).FLOE_KAFKA_DELIVERY_GUARANTEE).toBe("EXACTLY_ONCE");
+    expect(find(all, "KafkaUser", "alpha-enricher-backfill").spec.authorization.acls.find((a: Obj) => a.resource.name === "alpha.state").operations).toContain("Write");
+  });
+
+  test("errors: a start that is not a time, a prefix written with separate output, a name taken", () => {
+    expect(issuesWithCode(catchValidation(() => parsePlatformSpec(backfill({ from: "yesterday" }))), "InvalidBackfillStart")[0].fix).toBe("use earliest or e.g. 2026-11-01T00:00:00Z");
+    expect(issuesWithCode(catchValidation(() => parsePlatformSpec(backfill({ from: "earliest" }, { writes: ["st*"] }))), "BackfillPrefixWrite")).toHaveLength(1);
+    const taken = backfill({ from: "earliest" });
+    taken.tenants[0].jobs.push({ ...clone(taken.tenants[0].jobs[0]), name: "enricher-backfill", backfill: undefined, reads: ["events"], writes: [] });
+    expect(issuesWithCode(catchValidation(() => parsePlatformSpec(taken)), "BackfillNameTaken")).toHaveLength(1);
+  });
+
+  test("promotion is a spec edit: remove the backfill, restore the live job from its savepoint; the diff shows both", () => {
+    const base = backfill({ from: "earliest" }, {});
+    const promoted = withJob({ restore: { path: "s3://floe-dev-local-state/tenants/alpha/enricher-backfill/savepoints/savepoint-42", nonce: 1 } });
+    const d = diffTrees(treeObjects(synthesize(parsePlatformSpec(base)).files), treeObjects(synthesize(parsePlatformSpec(promoted)).files));
+    const removed = d.changes.find((c) => c.kind === "FlinkDeployment" && c.name === "alpha-enricher-backfill")!;
+    expect(removed).toMatchObject({ action: "delete", risk: "disruptive" });
+    expect(removed.reasons[0]).toMatch(/^backfill of alpha-enricher removed \(promoted or abandoned\)/);
+    const live = d.changes.find((c) => c.kind === "FlinkDeployment" && c.name === "alpha-enricher")!;
+    expect(live.reasons).toContain("the job is redeployed from s3://floe-dev-local-state/tenants/alpha/enricher-backfill/savepoints/savepoint-42: its current state is replaced by that snapshot, records since it are processed again");
+    const started = diffTrees(treeObjects(synthesize(parsePlatformSpec(withJob({}))).files), treeObjects(synthesize(parsePlatformSpec(base)).files));
+    expect(started.changes.find((c) => c.name === "alpha-enricher-backfill" && c.kind === "FlinkDeployment")!.reasons[0]).toBe(
+      "backfill of alpha-enricher starts from earliest up to the offsets at its start, writing the <topic>.backfill copies",
+    );
+  });
+});

@@ -182,6 +182,32 @@ export interface FlinkApplicationProps extends FlinkClusterOptions, FlinkStateOp
    * @default - the operator's defaults (10 savepoints, 24 hours)
    */
   readonly savepointHistory?: SavepointHistory;
+  /**
+   * Other state directories (URIs ending in `/`) a `restore` may use besides the job's own, e.g. the
+   * savepoints of its backfill job when a backfill is promoted.
+   * @default - only the job's own savepoints and checkpoints
+   */
+  readonly restorePrefixes?: readonly string[];
+  /**
+   * Run as a bounded backfill of another job: the job's Kafka source starts at `startingOffsets` and stops at
+   * the offsets at its start (`FLOE_KAFKA_STARTING_OFFSETS`, `FLOE_KAFKA_BOUNDEDNESS=latest`,
+   * `FLOE_BACKFILL_OF`, `FLOE_OUTPUT_TOPIC_SUFFIX`); labelled `floe.dev/backfill-of`.
+   * @default - a live (unbounded) job
+   */
+  readonly backfill?: FlinkBackfill;
+}
+
+/** A bounded backfill run ({@link FlinkApplicationProps.backfill}). */
+export interface FlinkBackfill {
+  /** The live FlinkDeployment it backfills. */
+  readonly of: string;
+  /** `earliest`, or `timestamp:<epoch ms>`. */
+  readonly startingOffsets: string;
+  /**
+   * Suffix of the topics it writes instead of the live ones (`.backfill`).
+   * @default - writes the live topics
+   */
+  readonly outputTopicSuffix?: string;
 }
 
 /** A job's processing guarantee. */
@@ -290,6 +316,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
       });
     }
     this.apiObject = flinkDeploymentObject(this, props, "application", () => this.renderSpec());
+    if (props.backfill) this.apiObject.metadata.addLabel("floe.dev/backfill-of", props.backfill.of);
     addFloeValidation(this, () =>
       upgradeSafetyIssues({
         scope: this.node.path,
@@ -340,6 +367,9 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
         });
       }
     }
+    if (props.backfill && !/^(earliest|timestamp:\d+)$/.test(props.backfill.startingOffsets)) {
+      issues.push({ code: "InvalidBackfillStart", scope, field: "backfill.startingOffsets", value: props.backfill.startingOffsets, message: "is neither earliest nor timestamp:<epoch ms>", fix: "use earliest or timestamp:1730419200000" });
+    }
     const restore = props.restore;
     if (restore) {
       if (props.initialSavepointPath) {
@@ -351,7 +381,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
       if (stateless) {
         issues.push({ code: "RestoreStateless", scope, field: "restore", value: restore.path, message: "a stateless job has no state to restore", fix: "use upgradeMode savepoint or last-state" });
       }
-      const own = this.statePaths ? [`${this.statePaths.savepoints}/`, `${this.statePaths.checkpoints}/`] : [];
+      const own = this.statePaths ? [`${this.statePaths.savepoints}/`, `${this.statePaths.checkpoints}/`, ...(props.restorePrefixes ?? [])] : [];
       if (!own.some((p) => restore.path.startsWith(p) && restore.path.length > p.length) || restore.path.includes("..")) {
         issues.push({
           code: "RestoreOutsideJobState",
@@ -385,6 +415,18 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
       }
     }
     return issues;
+  }
+
+  /** The settings of a bounded backfill run. */
+  private backfillEnv(): { name: string; value: string }[] {
+    const b = this.props.backfill;
+    if (!b) return [];
+    return [
+      { name: "FLOE_BACKFILL_OF", value: b.of },
+      { name: "FLOE_KAFKA_BOUNDEDNESS", value: "latest" },
+      { name: "FLOE_KAFKA_STARTING_OFFSETS", value: b.startingOffsets },
+      ...(b.outputTopicSuffix ? [{ name: "FLOE_OUTPUT_TOPIC_SUFFIX", value: b.outputTopicSuffix }] : []),
+    ];
   }
 
   /** The Kafka client settings of the processing guarantee (for the job's KafkaSink and KafkaSource). */
@@ -509,7 +551,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
     const plugins = props.builtInPlugins ?? (this.statePaths ? [s3PluginJar(cluster.flinkVersion)] : []);
     const secretEnv = (props.secretEnv ?? []).map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret, key: e.key } } }));
     const podTemplate = flinkPodTemplate({
-      env: [...(this.kafka?.env ?? []), ...this.guaranteeEnv(), ...[...(props.env ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1)), ...secretEnv],
+      env: [...(this.kafka?.env ?? []), ...this.guaranteeEnv(), ...this.backfillEnv(), ...[...(props.env ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1)), ...secretEnv],
       secretVolumes: this.kafka?.volumes ?? [],
       configMapVolumes: this.sqlConfigMap
         ? [{ name: "sql", configMap: `${props.name}-sql`, key: SQL_SCRIPT_FILE, mountPath: SQL_SCRIPT_DIR }]
