@@ -44,6 +44,12 @@ export interface CheckpointStorageArgs {
    */
   readonly abortIncompleteUploadDays?: number;
   /**
+   * Replicated savepoints this bucket receives from a primary region, and how long they are kept: the primary's
+   * operator disposes old savepoints, but S3 replication does not replicate deletes, so the copies expire here.
+   * @default - none
+   */
+  readonly replicaExpirations?: readonly { readonly prefix: string; readonly days: number }[];
+  /**
    * Savepoint replication to a peer region.
    * @default - none
    */
@@ -146,6 +152,9 @@ export class CheckpointStorage extends pulumi.ComponentResource implements IChec
             filter: { prefix: "" },
             abortIncompleteMultipartUpload: { daysAfterInitiation: args.abortIncompleteUploadDays ?? 2 },
           },
+          ...[...(args.replicaExpirations ?? [])]
+            .sort((a, b) => (a.prefix < b.prefix ? -1 : 1))
+            .map((r, i) => ({ id: `expire-replicated-savepoints-${i}`, status: "Enabled", filter: { prefix: r.prefix }, expiration: { days: r.days } })),
         ],
       },
       { parent: this, dependsOn: [versioning] },

@@ -638,7 +638,7 @@ function buildTenant(
     (j.snapshots ?? []).forEach((snap, si) => {
       if (!job) return;
       map.add(`${chart.node.path}/Snapshot-${j.name}-${snap.name}`, `${tenantPath}.jobs[${i}].snapshots[${si}]`);
-      inSpec(map, pending, () => new FlinkSavepointSnapshot(chart, `Snapshot-${j.name}-${snap.name}`, { job, name: snap.name, path: snap.path }));
+      inSpec(map, pending, () => new FlinkSavepointSnapshot(chart, `Snapshot-${j.name}-${snap.name}`, { job, name: snap.name, path: jobStatePath(region, tenant.name, j.name, snap.path) }));
     });
   });
   if (region.monitoring) addTenantMonitoring(chart, region, tenantConstruct, tenant, tenantPath, map, pending);
@@ -931,6 +931,23 @@ function buildBackfill(
   });
 }
 
+/**
+ * A state path of the spec: absolute (`s3://...`), or relative to the job's state directory in the region's
+ * bucket (`savepoints/savepoint-1a2b`, `../<job>-backfill/savepoints/...`), so one spec names the same
+ * savepoint in every region (replicated savepoints keep their keys).
+ */
+function jobStatePath(region: TenantRegionContext, tenant: string, job: string, path: string): string {
+  if (path.includes("://") || !region.storage) return path;
+  const base = `${region.storage.tenantPrefix(tenant)}${job}/`;
+  const parts = `${base}${path}`.split("/");
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === "..") out.pop();
+    else if (p !== ".") out.push(p);
+  }
+  return region.storage.uri(out.join("/"));
+}
+
 /** Plain environment of a job: the registry URL, its malformed-record policy and dead-letter topic. */
 function jobEnv(j: JobSpec, tenant: string, region: TenantRegionContext, policy: TenantSpec["onMalformed"]): { name: string; value: string }[] | undefined {
   const env: { name: string; value: string }[] = [];
@@ -986,7 +1003,7 @@ function flinkApplicationProps(
     restorePrefixes: region.storage ? [`${region.storage.uri(`${region.storage.tenantPrefix(tenant)}${j.name}-backfill/savepoints`)}/`] : undefined,
     savepointHistory: j.savepointHistory,
     restore: j.restore && {
-      path: j.restore.path ?? (j.snapshots ?? []).find((x) => x.name === j.restore!.snapshot)?.path ?? "",
+      path: jobStatePath(region, tenant, j.name, j.restore.path ?? (j.snapshots ?? []).find((x) => x.name === j.restore!.snapshot)?.path ?? ""),
       nonce: j.restore.nonce,
     },
     job: j.sql

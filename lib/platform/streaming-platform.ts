@@ -1,15 +1,31 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { OPERATOR_CHARTS, savepointReplicationRoleName, ValidationError, ValidationIssue } from "../core";
+import { OPERATOR_CHARTS, parseDuration, savepointReplicationRoleName, tenantStoragePrefix, ValidationError, ValidationIssue } from "../core";
 import { CheckpointStorage } from "../cloud/checkpoint-storage";
 import { PlatformSecrets } from "../cloud/platform-secrets";
 import { SavepointReplication } from "../cloud/savepoint-replication";
 import { TenantWorkloadRole, WorkloadIdentity } from "../cloud/workload-role";
 import { renderPlatform, RenderedTree } from "../gitops/render";
 import { composePlatform, ComposedPlatform, DEFAULT_KAFKA_NAMESPACE, secretsAwsRegion } from "./compose";
-import { replicatedSavepointPrefixes, resolveReplication } from "./replication";
+import { replicatedJobs, replicatedSavepointPrefixes, resolveReplication } from "./replication";
 import { PlatformSpec, RegionSpec } from "./spec";
+
+/**
+ * How long a standby bucket keeps the savepoints replicated into it: twice the job's savepoint history age
+ * (the operator's 24 hours when the job sets none), at least 7 days, so the standby always holds what the
+ * primary still has.
+ */
+export function replicaExpirations(spec: PlatformSpec, standby: string): { prefix: string; days: number }[] {
+  const out: { prefix: string; days: number }[] = [];
+  for (const entry of resolveReplication(spec).filter((r) => r.spec.standby === standby)) {
+    for (const job of replicatedJobs(entry)) {
+      const ageMs = job.savepointHistory?.maxAge ? parseDuration(job.savepointHistory.maxAge, { scope: "", field: "" }).ms ?? 0 : 86_400_000;
+      out.push({ prefix: `${tenantStoragePrefix(entry.tenant.name)}${job.name}/savepoints/`, days: Math.max(7, Math.ceil((2 * ageMs) / 86_400_000)) });
+    }
+  }
+  return out;
+}
 
 /** Arguments of a {@link StreamingPlatform}. */
 export interface StreamingPlatformArgs {
@@ -71,7 +87,14 @@ export class StreamingPlatform extends pulumi.ComponentResource {
       const awsProvider = new aws.Provider(`${prefix}-aws`, { region: (region.awsRegion ?? region.name) as aws.Region }, { parent: this });
       const storage = new CheckpointStorage(
         `${prefix}-state`,
-        { environment: spec.environment, region: region.name, awsRegion: region.awsRegion ?? region.name, accountId, bucketName: region.flink?.checkpointBucket },
+        {
+          environment: spec.environment,
+          region: region.name,
+          awsRegion: region.awsRegion ?? region.name,
+          accountId,
+          bucketName: region.flink?.checkpointBucket,
+          replicaExpirations: replicaExpirations(spec, region.name),
+        },
         { parent: this, providers: { aws: awsProvider } },
       );
       storages.set(region.name, { storage, awsProvider });

@@ -1,6 +1,6 @@
 import { buildLineage, diffTrees, parsePlatformSpec, synthesize, treeObjects } from "../../lib";
 import { catchValidation, expectSchemaValid, issuesWithCode } from "../helpers";
-import { devSpecWithJob, devSpecWithSource } from "../helpers/specs";
+import { devSpecWithJob, devSpecWithSource, exampleSpec } from "../helpers/specs";
 
 type Obj = any;
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
@@ -103,6 +103,24 @@ describe("savepoint history and selective restore", () => {
     expect(snap.spec).toEqual({ jobReference: { kind: "FlinkDeployment", name: "alpha-enricher" }, savepoint: { path: `${SAVEPOINTS}/savepoint-0a1b2c`, alreadyExists: true, disposeOnDelete: false } });
     const job = find(all, "FlinkDeployment", "alpha-enricher").spec.job;
     expect([job.initialSavepointPath, job.savepointRedeployNonce]).toEqual([`${SAVEPOINTS}/savepoint-0a1b2c`, 1]);
+  });
+
+  test("paths relative to the job's state directory resolve in each region's bucket (replicated savepoints keep their keys)", () => {
+    const rel = withJob({ restore: { path: "savepoints/savepoint-7", nonce: 2 } });
+    expect(find(objects(rel), "FlinkDeployment", "alpha-enricher").spec.job.initialSavepointPath).toBe(`${SAVEPOINTS}/savepoint-7`);
+    const promote = withJob({ restore: { path: "../enricher-backfill/savepoints/savepoint-9", nonce: 1 } });
+    expect(find(objects(promote), "FlinkDeployment", "alpha-enricher").spec.job.initialSavepointPath).toBe("s3://floe-dev-local-state/tenants/alpha/enricher-backfill/savepoints/savepoint-9");
+    const escape = withJob({ restore: { path: "../../beta/x/savepoints/s-1", nonce: 1 } });
+    expect(issuesWithCode(catchValidation(() => objects(escape)), "RestoreOutsideJobState")).toHaveLength(1);
+    const spec: Obj = exampleSpec();
+    spec.tenants[0].jobs[0].snapshots = [{ name: "before-v8", path: "savepoints/savepoint-0a1b" }];
+    spec.tenants[0].jobs[0].restore = { snapshot: "before-v8", nonce: 1 };
+    const all = objects(spec);
+    const paths = all.filter((o) => o.kind === "FlinkDeployment" && o.metadata.name === "payments-fraud-scorer").map((o) => `${o.metadata.labels["floe.dev/region"]} ${o.spec.job.initialSavepointPath}`);
+    expect(paths.sort()).toEqual([
+      "eu-west-1 s3://floe-prod-eu-west-1-state/tenants/payments/fraud-scorer/savepoints/savepoint-0a1b",
+      "us-east-1 s3://floe-prod-us-east-1-state/tenants/payments/fraud-scorer/savepoints/savepoint-0a1b",
+    ]);
   });
 
   test("restore errors: another job's state, an unknown snapshot, both or neither of snapshot/path, with initialSavepointPath", () => {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parsePlatformSpec, synthesize } from "../../lib";
-import { StreamingPlatform } from "../../lib/pulumi";
+import { replicaExpirations, StreamingPlatform } from "../../lib/pulumi";
 import { catchValidation } from "../helpers";
 import { exampleSpec } from "../helpers/specs";
 
@@ -143,6 +143,16 @@ describe("StreamingPlatform replication (example: payments eu -> us; analytics u
     ]);
     for (const c of configs) expect(c.provider).toContain(c.name.includes("eu-west-1") ? "floe-eu-west-1-aws" : "floe-us-east-1-aws");
     expect(created.floe!.regions["eu-west-1"].savepointReplicationRoleArn).toBeDefined();
+  });
+
+  test("standby buckets expire the replicated savepoints (deletes are not replicated): twice the history age, at least 7 days", () => {
+    const lifecycle = (region: string) =>
+      byType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((l) => l.name === `floe-${region}-state-lifecycle`)!.inputs.rules.filter((r: any) => r.id.startsWith("expire-replicated"));
+    expect(lifecycle("us-east-1").map((r: any) => [r.filter.prefix, r.expiration.days])).toEqual([["tenants/payments/fraud-scorer/savepoints/", 7]]);
+    expect(lifecycle("eu-west-1").map((r: any) => [r.filter.prefix, r.expiration.days])).toEqual([["tenants/analytics/daily-rollup/savepoints/", 7]]);
+    const spec: any = exampleSpec();
+    spec.tenants[0].jobs[0].savepointHistory = { maxAge: "10d" };
+    expect(replicaExpirations(parsePlatformSpec(spec), "us-east-1")).toEqual([{ prefix: "tenants/payments/fraud-scorer/savepoints/", days: 20 }]);
   });
 
   test("the External Secrets Operator of a primary may push under <env>/platform/kafka/<primary>/ in the standby's region", () => {
