@@ -6,7 +6,9 @@ import {
   deploymentSpec,
   flinkDeploymentObject,
   FlinkClusterOptions,
+  FLINK_METRICS_PORT,
   flinkPodTemplate,
+  prometheusReporterConfiguration,
   resolveCluster,
   s3PluginJar,
   validateClusterOptions,
@@ -26,6 +28,11 @@ export interface FlinkSessionClusterProps extends FlinkClusterOptions {
    * @default `platform/sessions/<name>/` (or `tenants/<tenant>/sessions/<name>/`)
    */
   readonly storagePrefix?: string;
+  /**
+   * Expose Flink metrics with the Prometheus reporter on container port `metrics` (9249).
+   * @default true
+   */
+  readonly metrics?: boolean;
   /**
    * Tenant owning the cluster.
    * @default - none: a platform cluster
@@ -96,6 +103,7 @@ export class FlinkSessionCluster extends Construct implements IFlinkSessionClust
     const cluster = resolveCluster(props);
     const config: Record<string, string> = {
       ...(this.highAvailability && this.haPaths ? haConfiguration(this.haPaths) : {}),
+      ...((props.metrics ?? true) ? prometheusReporterConfiguration() : {}),
       ...(props.flinkConfiguration ?? {}),
     };
     return deploymentSpec(
@@ -107,6 +115,7 @@ export class FlinkSessionCluster extends Construct implements IFlinkSessionClust
         configMapVolumes: [],
         builtInPlugins: props.builtInPlugins ?? (props.checkpointStorage ? [s3PluginJar(cluster.flinkVersion)] : []),
         labels: componentLabels("flink", props.name, "session"),
+        metricsPort: (props.metrics ?? true) ? FLINK_METRICS_PORT : undefined,
       }),
     );
   }

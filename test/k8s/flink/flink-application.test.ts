@@ -122,6 +122,19 @@ describe("FlinkApplication options", () => {
     expectSchemaValid(objects);
   });
 
+  test("metrics: the Prometheus reporter and port by default, none with metrics: false; plain env sorted, names checked", () => {
+    const { application, deployments } = setup();
+    application({ env: [{ name: "Z_URL", value: "http://z" }, { name: "A_URL", value: "http://a" }] });
+    application({ name: "payments-quiet", metrics: false }, "Quiet");
+    const [loud, quiet] = deployments();
+    expect(loud.spec.podTemplate.spec.containers[0].ports).toEqual([{ name: "metrics", containerPort: 9249, protocol: "TCP" }]);
+    expect(loud.spec.podTemplate.spec.containers[0].env.map((e: any) => e.name)).toEqual(["A_URL", "Z_URL", "ENABLE_BUILT_IN_PLUGINS"]);
+    expect(quiet.spec.flinkConfiguration["metrics.reporter.prom.factory.class"]).toBeUndefined();
+    expect(quiet.spec.podTemplate.spec.containers[0].ports).toBeUndefined();
+    const e = catchValidation(() => setup().application({ env: [{ name: "FLOE_KAFKA_X", value: "1" }, { name: "bad name", value: "2" }] }));
+    expect(e.issues.map((i) => [i.code, i.field])).toEqual([["InvalidEnvName", "env[0].name"], ["InvalidEnvName", "env[1].name"]]);
+  });
+
   test("Flink 2.x uses the execution.checkpointing.* option names", () => {
     const { application, deployments } = setup();
     application({ flinkVersion: "v2_1" });

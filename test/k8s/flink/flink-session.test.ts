@@ -37,10 +37,17 @@ describe("FlinkSessionCluster", () => {
     expect(fd.spec.flinkConfiguration).toEqual({
       "high-availability.storageDir": "s3://floe-prod-eu-west-1-state/tenants/analytics/sessions/analytics-session/ha",
       "high-availability.type": "kubernetes",
+      "metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+      "metrics.reporter.prom.port": "9249",
       "taskmanager.numberOfTaskSlots": "4",
     });
+    expect(fd.spec.podTemplate.spec.containers[0].ports).toEqual([{ name: "metrics", containerPort: 9249, protocol: "TCP" }]);
     expectRestrictedPod(fd.spec.podTemplate.spec);
     expectSchemaValid(objects);
+    const { app: a2, chart: c2 } = setup({ metrics: false });
+    const plain = ofKind(synth(a2, c2), "FlinkDeployment")[0] as any;
+    expect(plain.spec.flinkConfiguration["metrics.reporter.prom.port"]).toBeUndefined();
+    expect(plain.spec.podTemplate.spec.containers[0].ports).toBeUndefined();
   });
 
   test("without storage: no HA; HA requested without storage fails HighAvailabilityRequiresStorage", () => {
