@@ -1151,7 +1151,7 @@ function buildReplication(
         new TenantSecret(standby.platformChart, `ClusterCa-${p}`, {
           store: platformStore,
           namespace: tKafka.namespace,
-          name: `${pKafka.clusterName}-${p}-cluster-ca-cert`,
+          name: `floe-kafka-ca-${p}`,
           remoteKey: caRemoteKey,
           properties: ["ca.crt"],
           allowedPrefix: remotePrefix,

@@ -19,7 +19,7 @@ function setup(clusterProps: { production?: boolean; listeners?: KafkaListener[]
   const source = {
     alias: "eu-west-1",
     bootstrapServers: "kafka.eu-west-1.example.com:9095",
-    caSecret: { secretName: "events-eu-west-1-cluster-ca-cert", certificate: "ca.crt" },
+    caSecret: { secretName: "floe-kafka-ca-eu-west-1", certificate: "ca.crt" },
     credentials: { username: "payments-mirror-to-us-east-1", secretName: "payments-mirror-eu-west-1-source", passwordKey: "password" },
   };
   const mirror = (props: Partial<KafkaMirrorMaker2Props> = {}) =>
@@ -51,7 +51,7 @@ describe("KafkaMirrorMaker2 defaults", () => {
     expect(mirrorSpec.source).toEqual({
       alias: "eu-west-1",
       bootstrapServers: "kafka.eu-west-1.example.com:9095",
-      tls: { trustedCertificates: [{ secretName: "events-eu-west-1-cluster-ca-cert", certificate: "ca.crt" }] },
+      tls: { trustedCertificates: [{ secretName: "floe-kafka-ca-eu-west-1", certificate: "ca.crt" }] },
       authentication: { type: "scram-sha-512", username: "payments-mirror-to-us-east-1", passwordSecret: { secretName: "payments-mirror-eu-west-1-source", password: "password" } },
     });
     expect(mirrorSpec.sourceConnector.tasksMax).toBe(2);
