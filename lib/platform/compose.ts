@@ -916,6 +916,7 @@ function buildBackfill(
     restore: undefined,
     initialSavepointPath: undefined,
     backfill: undefined,
+    // A backfill has no dead-letter topic of its own: where the live job dead-letters, it logs and skips.
     onMalformed: j.onMalformed === "dead-letter" || (j.onMalformed === undefined && tenant.onMalformed === "dead-letter") ? "skip-and-log" : j.onMalformed,
     quotaShare: undefined,
   };
