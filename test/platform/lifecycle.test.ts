@@ -260,6 +260,9 @@ describe("backfill and reprocessing", () => {
     const acls = find(all, "KafkaUser", "alpha-enricher-backfill").spec.authorization.acls;
     expect(acls.filter((a: Obj) => a.operations.includes("Write")).map((a: Obj) => a.resource.name)).toEqual(["alpha.state.backfill"]);
     expect(acls.find((a: Obj) => a.resource.name === "alpha.events").operations).toEqual(["Read"]);
+    const dlq = objects(backfill({ from: "earliest" }, { onMalformed: "dead-letter" }));
+    expect(env(find(dlq, "FlinkDeployment", "alpha-enricher-backfill")).FLOE_MALFORMED_POLICY).toBe("skip-and-log");
+    expect(dlq.filter((o) => o.kind === "KafkaTopic" && o.spec.topicName.endsWith(".dead-letter")).map((o) => o.spec.topicName)).toEqual(["alpha.enricher.dead-letter"]);
     const edges = buildLineage(parsePlatformSpec(backfill({ from: "earliest" }, {}))).edges;
     expect(edges).toContainEqual({ from: "local/topic/alpha.events", to: "local/flink-job/alpha-enricher-backfill" });
     expect(edges).toContainEqual({ from: "local/flink-job/alpha-enricher-backfill", to: "local/topic/alpha.state.backfill" });
