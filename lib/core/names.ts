@@ -137,6 +137,11 @@ export function topicCollisionKey(topicName: string): string {
   return topicName.replace(/\./g, "_");
 }
 
+/** A string with every regular-expression metacharacter escaped (matches the string literally). */
+export function escapeRegex(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /** Short stable hash of a string (hex), used to keep derived names unique and deterministic. */
 export function shortHash(value: string, length = 8): string {
   return createHash("sha256").update(value).digest("hex").slice(0, length);

@@ -9,6 +9,7 @@ import {
   componentLabels,
   DEBEZIUM_CONNECTORS,
   DebeziumConnectorKind,
+  escapeRegex,
   parseDuration,
   STRIMZI_VERSION,
   ValidationError,
@@ -175,7 +176,7 @@ function topicPart(identifier: string): string {
 
 /** A Debezium include-list entry matching exactly one identifier (the lists are regular expressions). */
 export function exactPattern(identifier: string): string {
-  return identifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return escapeRegex(identifier);
 }
 
 const DEFAULT_PORTS: Record<DebeziumConnectorKind, number> = { postgres: 5432, mysql: 3306, sqlserver: 1433 };

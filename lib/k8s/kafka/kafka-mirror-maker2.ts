@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from "cdk8s";
 import { Construct } from "constructs";
-import { checkDnsLabel, componentLabels, FloeLabels, KafkaAclOperation, ValidationError, ValidationIssue } from "../../core";
+import { checkDnsLabel, componentLabels, escapeRegex, FloeLabels, KafkaAclOperation, ValidationError, ValidationIssue } from "../../core";
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "../security";
 import type { IKafkaCluster } from "./kafka-cluster";
 import { CleanupPolicy, IKafkaTopicResource, KafkaTopic } from "./kafka-topic";
@@ -74,10 +74,6 @@ export interface KafkaMirrorMaker2Props {
 /** Pattern MirrorMaker 2 matches topic names with (Java regex), from literal names and prefixes. */
 export function mirrorTopicsPattern(topics: readonly Pick<IKafkaTopicResource, "aclName" | "aclPatternType">[]): string {
   return [...new Set(topics.map((t) => (t.aclPatternType === "prefix" ? `${escapeRegex(t.aclName)}.*` : escapeRegex(t.aclName))))].sort().join("|");
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**

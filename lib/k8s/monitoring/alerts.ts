@@ -1,3 +1,4 @@
+import { escapeRegex } from "../../core";
 import type { IKafkaCluster } from "../kafka/kafka-cluster";
 import { AlertRule } from "./monitoring";
 
@@ -14,7 +15,7 @@ export function promString(value: string): string {
 
 /** A PromQL regex literal matching everything that starts with `prefix`. */
 export function promPrefixRegex(prefix: string): string {
-  return promString(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}.*`);
+  return promString(`${escapeRegex(prefix)}.*`);
 }
 
 /** Cluster-wide alerts of a Kafka cluster (the platform team's). */

@@ -1,7 +1,6 @@
 import { ApiObject } from "cdk8s";
-import { createHash } from "crypto";
 import { Construct } from "constructs";
-import { checkDnsLabel, checkImagePinned, componentLabels, PLATFORM_IMAGES, ValidationError, ValidationIssue } from "../../core";
+import { checkDnsLabel, checkImagePinned, componentLabels, PLATFORM_IMAGES, shortHash, ValidationError, ValidationIssue } from "../../core";
 import type { IKafkaCluster } from "../kafka/kafka-cluster";
 import { CleanupPolicy, KafkaTopic } from "../kafka/kafka-topic";
 import { KafkaUser } from "../kafka/kafka-user";
@@ -268,7 +267,7 @@ export class SchemaRegistration extends Construct {
       "subjects.txt": subjects.map((s) => `${s.subject} ${s.compatibility ?? "BACKWARD"}\n`).join(""),
     };
     for (const s of subjects) data[`${s.subject}.json`] = JSON.stringify({ schemaType: s.schema.registryType, schema: s.schema.text });
-    const hash = createHash("sha256").update(JSON.stringify(data)).digest("hex").slice(0, 10);
+    const hash = shortHash(JSON.stringify(data), 10);
     this.jobName = `${props.name}-${hash}`;
     const registry = props.registry;
     const labels = componentLabels("schema-registration", props.name, SCHEMAS_COMPONENT);
