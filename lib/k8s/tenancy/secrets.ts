@@ -62,6 +62,25 @@ export class SecretStore extends Construct {
   }
 }
 
+/**
+ * Checks shared by every reference to a Secrets Manager secret: the Kubernetes names, and a remote key strictly
+ * under the allowed prefix (no `..`, not the prefix itself); `outside` says what the refusal means here.
+ */
+function secretReferenceIssues(
+  scope: string,
+  ref: { readonly name: string; readonly namespace: string; readonly remoteKey: string; readonly allowedPrefix: string },
+  outside: { readonly code: string; readonly message: string; readonly fix: string },
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [
+    ...checkDnsSubdomain(ref.name, { scope, field: "name" }),
+    ...checkDnsLabel(ref.namespace, { scope, field: "namespace" }),
+  ];
+  if (!ref.remoteKey.startsWith(ref.allowedPrefix) || ref.remoteKey.includes("..") || ref.remoteKey === ref.allowedPrefix) {
+    issues.push({ ...outside, scope, field: "remoteKey", value: ref.remoteKey });
+  }
+  return issues;
+}
+
 /** Properties of a {@link TenantSecret}. */
 export interface TenantSecretProps {
   /** The store to read from. */
@@ -101,22 +120,13 @@ export class TenantSecret extends Construct {
     super(scope, id);
     this.secretName = props.name;
     this.namespace = props.namespace;
-    const scopePath = this.node.path;
-    const issues: ValidationIssue[] = [
-      ...checkDnsSubdomain(props.name, { scope: scopePath, field: "name" }),
-      ...checkDnsLabel(props.namespace, { scope: scopePath, field: "namespace" }),
-    ];
-    if (!props.remoteKey.startsWith(props.allowedPrefix) || props.remoteKey.includes("..") || props.remoteKey === props.allowedPrefix) {
-      issues.push({
+    ValidationError.throwIfAny(
+      secretReferenceIssues(this.node.path, props, {
         code: "SecretOutsideTenant",
-        scope: scopePath,
-        field: "remoteKey",
-        value: props.remoteKey,
         message: `a tenant may only read Secrets Manager secrets under ${JSON.stringify(props.allowedPrefix)}`,
         fix: `name the secret ${JSON.stringify(`${props.allowedPrefix}<name>`)} in Secrets Manager`,
-      });
-    }
-    ValidationError.throwIfAny(issues);
+      }),
+    );
     const storeRef = { name: props.store.storeName, kind: "ClusterSecretStore" };
     new ApiObject(this, "Resource", {
       apiVersion: EXTERNAL_SECRETS_API_VERSION,
@@ -176,22 +186,13 @@ export class PushedSecret extends Construct {
     super(scope, id);
     this.remoteKey = props.remoteKey;
     this.property = props.key;
-    const scopePath = this.node.path;
-    const issues: ValidationIssue[] = [
-      ...checkDnsSubdomain(props.name, { scope: scopePath, field: "name" }),
-      ...checkDnsLabel(props.namespace, { scope: scopePath, field: "namespace" }),
-    ];
-    if (!props.remoteKey.startsWith(props.allowedPrefix) || props.remoteKey.includes("..") || props.remoteKey === props.allowedPrefix) {
-      issues.push({
+    ValidationError.throwIfAny(
+      secretReferenceIssues(this.node.path, props, {
         code: "SecretOutsidePrefix",
-        scope: scopePath,
-        field: "remoteKey",
-        value: props.remoteKey,
         message: `may only write Secrets Manager secrets under ${JSON.stringify(props.allowedPrefix)}`,
         fix: `name the secret ${JSON.stringify(`${props.allowedPrefix}<name>`)}`,
-      });
-    }
-    ValidationError.throwIfAny(issues);
+      }),
+    );
     new ApiObject(this, "Resource", {
       apiVersion: PUSH_SECRET_API_VERSION,
       kind: "PushSecret",
