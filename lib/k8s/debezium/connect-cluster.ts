@@ -11,7 +11,7 @@ import {
   ValidationIssue,
 } from "../../core";
 import { KafkaConfigValue, IKafkaCluster } from "../kafka/kafka-cluster";
-import { IKafkaTopicResource, KafkaTopic, CleanupPolicy } from "../kafka/kafka-topic";
+import { connectStorageTopics, IKafkaTopicResource, KafkaTopic } from "../kafka/kafka-topic";
 import { KafkaUser } from "../kafka/kafka-user";
 import { KafkaAuthenticationType, KafkaListener } from "../kafka/listener";
 import { KafkaUserQuotas, ResourceRequirements, STRIMZI_API_VERSION } from "../kafka/strimzi-types";
@@ -161,18 +161,7 @@ export class ConnectCluster extends Construct {
       aclScope: props.tenant ? { topicPrefix: this.topicPrefix, groupPrefix: this.topicPrefix } : undefined,
       quotas: props.quotas,
     });
-    const internal = (topicId: string, suffix: string, partitions: number) =>
-      new KafkaTopic(this, topicId, {
-        cluster: props.cluster,
-        topicName: `${this.topicPrefix}${props.name}-${suffix}`,
-        partitions,
-        cleanupPolicy: CleanupPolicy.COMPACT,
-      });
-    this.internalTopics = {
-      configs: internal("ConfigsTopic", "configs", 1),
-      offsets: internal("OffsetsTopic", "offsets", 25),
-      status: internal("StatusTopic", "status", 5),
-    };
+    this.internalTopics = connectStorageTopics(this, props.cluster, (suffix) => `${this.topicPrefix}${props.name}-${suffix}`);
     for (const topic of Object.values(this.internalTopics)) this.grantReadWrite(topic, this.groupId);
 
     this.apiObject = new ApiObject(this, "Resource", {

@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { checkDnsLabel, componentLabels, escapeRegex, FloeLabels, KafkaAclOperation, ValidationError, ValidationIssue } from "../../core";
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "../security";
 import type { IKafkaCluster } from "./kafka-cluster";
-import { CleanupPolicy, IKafkaTopicResource, KafkaTopic } from "./kafka-topic";
+import { connectStorageTopics, IKafkaTopicResource, KafkaTopic } from "./kafka-topic";
 import { KafkaUser } from "./kafka-user";
 import { KafkaAuthenticationType } from "./listener";
 import { ResourceRequirements, STRIMZI_API_VERSION } from "./strimzi-types";
@@ -126,17 +126,9 @@ export class KafkaMirrorMaker2 extends Construct {
     this.groupId = `${internalPrefix}connect`;
     this.user = new KafkaUser(this, "User", { cluster: props.target, userName: props.name });
     this.user.apiObject.metadata.addLabel(COMPONENT_LABEL, REPLICATION_COMPONENT);
-    const internal = (topicId: string, suffix: string, partitions: number) => {
-      const topic = new KafkaTopic(this, topicId, { cluster: props.target, topicName: `${internalPrefix}${suffix}`, partitions, cleanupPolicy: CleanupPolicy.COMPACT });
-      // They go with the MirrorMaker 2: acknowledging its removal in `floe diff` covers them.
-      topic.apiObject.metadata.addLabel(FloeLabels.OWNED_BY, `KafkaMirrorMaker2.${props.name}`);
-      return topic;
-    };
-    this.internalTopics = {
-      configs: internal("ConfigsTopic", "configs", 1),
-      offsets: internal("OffsetsTopic", "offsets", 25),
-      status: internal("StatusTopic", "status", 5),
-    };
+    this.internalTopics = connectStorageTopics(this, props.target, (suffix) => `${internalPrefix}${suffix}`);
+    // They go with the MirrorMaker 2: acknowledging its removal in `floe diff` covers them.
+    for (const topic of Object.values(this.internalTopics)) topic.apiObject.metadata.addLabel(FloeLabels.OWNED_BY, `KafkaMirrorMaker2.${props.name}`);
     const all: KafkaAclOperation[] = ["Read", "Write", "Create", "Describe", "DescribeConfigs"];
     for (const t of Object.values(this.internalTopics)) {
       this.user.addAcl({ resource: { type: "topic", name: t.topicName, patternType: "literal" }, operations: all });

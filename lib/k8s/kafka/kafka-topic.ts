@@ -317,3 +317,27 @@ export class KafkaTopic extends Construct implements IKafkaTopicResource {
     return { topicName: this.topicName, partitions: this.partitions, replicas: this.replicas, config };
   }
 }
+
+/** The three storage topics of a Kafka Connect group (Connect, or MirrorMaker 2 which runs on Connect). */
+export interface ConnectStorageTopics {
+  /** Connector configurations (one partition: Connect requires it). */
+  readonly configs: KafkaTopic;
+  /** Source offsets. */
+  readonly offsets: KafkaTopic;
+  /** Connector and task status. */
+  readonly status: KafkaTopic;
+}
+
+/**
+ * Declare a Connect group's storage topics as compacted KafkaTopics with Connect's own partition counts
+ * (configs 1, offsets 25, status 5), named by `topicName(suffix)`.
+ */
+export function connectStorageTopics(scope: Construct, cluster: IKafkaCluster, topicName: (suffix: "configs" | "offsets" | "status") => string): ConnectStorageTopics {
+  const topic = (id: string, suffix: "configs" | "offsets" | "status", partitions: number) =>
+    new KafkaTopic(scope, id, { cluster, topicName: topicName(suffix), partitions, cleanupPolicy: CleanupPolicy.COMPACT });
+  return {
+    configs: topic("ConfigsTopic", "configs", 1),
+    offsets: topic("OffsetsTopic", "offsets", 25),
+    status: topic("StatusTopic", "status", 5),
+  };
+}
