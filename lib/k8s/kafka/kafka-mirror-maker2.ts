@@ -5,7 +5,7 @@ import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT 
 import type { IKafkaCluster } from "./kafka-cluster";
 import { connectStorageTopics, IKafkaTopicResource, KafkaTopic } from "./kafka-topic";
 import { KafkaUser } from "./kafka-user";
-import { KafkaAuthenticationType } from "./listener";
+import { KafkaAuthenticationType, KafkaListener } from "./listener";
 import { ResourceRequirements, STRIMZI_API_VERSION } from "./strimzi-types";
 
 const COMPONENT_LABEL = "app.kubernetes.io/component";
@@ -153,6 +153,11 @@ export class KafkaMirrorMaker2 extends Construct {
     });
   }
 
+  /** The target listener MirrorMaker 2 uses: the first internal one with SCRAM-SHA-512. */
+  private get targetListener(): KafkaListener | undefined {
+    return this.props.target.listeners.find((l) => l.authentication.type === KafkaAuthenticationType.SCRAM_SHA_512 && !l.external);
+  }
+
   private validateProps(): ValidationIssue[] {
     const props = this.props;
     const scope = this.node.path;
@@ -199,7 +204,7 @@ export class KafkaMirrorMaker2 extends Construct {
         });
       }
     }
-    if (!props.target.listeners.some((l) => l.authentication.type === KafkaAuthenticationType.SCRAM_SHA_512 && !l.external)) {
+    if (!this.targetListener) {
       issues.push({
         code: "NoListenerForAuthentication",
         scope,
@@ -215,7 +220,7 @@ export class KafkaMirrorMaker2 extends Construct {
   private renderSpec(): Record<string, unknown> {
     const props = this.props;
     const target = props.target;
-    const listener = target.listeners.find((l) => l.authentication.type === KafkaAuthenticationType.SCRAM_SHA_512 && !l.external)!;
+    const listener = this.targetListener!;
     const containerTemplate = { securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT };
     const interval = props.offsetSyncIntervalSeconds ?? 60;
     const common = {
