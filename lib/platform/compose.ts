@@ -53,7 +53,7 @@ import { expandTopicRef, replicationBootstrap, resolveReplication, ResolvedRepli
 import { ConfluentSchemaRegistry, SCHEMA_REGISTRY_PORT, SchemaRegistration, SchemaSubject } from "../k8s/schema";
 import { kafkaClusterAlerts, PodMonitor, PrometheusRule, tenantAlerts } from "../k8s/monitoring";
 import { FLINK_METRICS_PORT } from "../k8s/flink/flink-deployment";
-import { deadLetterTopicName, JobSpec, PlatformSpec, RegionSpec, sourceTopicNames, TenantSpec, topicSchemaOf } from "./spec";
+import { deadLetterTopicName, JobSpec, PlatformSpec, RegionSpec, sourceTopicNames, TenantSpec, tenantUsesSchemas, topicSchemaOf } from "./spec";
 
 /** Namespace of a region's Kafka cluster when the spec does not name one. */
 export const DEFAULT_KAFKA_NAMESPACE = "kafka";
@@ -298,9 +298,7 @@ function buildRegion(
   const needsStorage = region.flink?.checkpointBucket !== undefined || tenants.some(({ tenant }) => (tenant.jobs ?? []).length > 0);
   const storage = needsStorage ? regionStorage(spec, region, regionIndex, pending) : undefined;
   // A Schema Registry where the spec asks for one or a tenant of the region declares schemas or Avro sources.
-  const needsRegistry =
-    region.schemaRegistry !== undefined ||
-    tenants.some(({ tenant }) => (tenant.topics ?? []).some((t) => t.valueSchema || t.keySchema) || (tenant.sources ?? []).some((src) => src.format === "avro"));
+  const needsRegistry = region.schemaRegistry !== undefined || tenants.some(({ tenant }) => tenantUsesSchemas(tenant));
   map.add(`${platformChart.node.path}/SchemaRegistry`, `regions[${regionIndex}].schemaRegistry`);
   const registry = needsRegistry
     ? inSpec(map, pending, () =>

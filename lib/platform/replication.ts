@@ -181,14 +181,14 @@ export function checkReplication(spec: PlatformSpec): ValidationIssue[] {
       }
     }
   });
-  issues.push(...overlapIssues(spec), ...jobPlacementIssues(spec));
+  const plan = resolveReplication(spec);
+  issues.push(...overlapIssues(plan), ...jobPlacementIssues(spec, plan));
   return issues;
 }
 
 /** A topic in two entries of a tenant would be copied twice, or back and forth (an identity-policy loop). */
-function overlapIssues(spec: PlatformSpec): ValidationIssue[] {
+function overlapIssues(plan: readonly ResolvedReplication[]): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const plan = resolveReplication(spec);
   plan.forEach((a, ai) => {
     for (const b of plan.slice(0, ai)) {
       if (a.tenant !== b.tenant) continue;
@@ -211,9 +211,8 @@ function overlapIssues(spec: PlatformSpec): ValidationIssue[] {
 }
 
 /** A job whose topics have different primaries would be suspended everywhere. */
-function jobPlacementIssues(spec: PlatformSpec): ValidationIssue[] {
+function jobPlacementIssues(spec: PlatformSpec, plan: readonly ResolvedReplication[]): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const plan = resolveReplication(spec);
   (spec.tenants ?? []).forEach((tenant, ti) => {
     const entries = plan.filter((r) => r.tenant === tenant);
     if (entries.length < 2) return;

@@ -439,6 +439,19 @@ export type SourceSpec = NonNullable<TenantSpec["sources"]>[number];
 /** One replication entry: a tenant's topic set copied from its primary region to a standby region. */
 export type ReplicationSpec = NonNullable<PlatformSpec["replication"]>[number];
 
+/** Whether a tenant declares topic schemas or Avro CDC sources (its regions then run a Schema Registry). */
+export function tenantUsesSchemas(tenant: TenantSpec): boolean {
+  return (tenant.topics ?? []).some((t) => t.valueSchema || t.keySchema) || (tenant.sources ?? []).some((s) => s.format === "avro");
+}
+
+/** The regions that run a Schema Registry: those that ask for one, and those where a tenant uses schemas. */
+export function schemaRegistryRegions(spec: PlatformSpec): Set<string> {
+  const all = spec.regions.map((r) => r.name);
+  const out = new Set(spec.regions.filter((r) => r.schemaRegistry !== undefined).map((r) => r.name));
+  for (const tenant of (spec.tenants ?? []).filter(tenantUsesSchemas)) for (const r of tenant.regions ?? all) out.add(r);
+  return out;
+}
+
 /** The local name of a job's dead-letter topic (`<job>.dead-letter`; Kafka name `<tenant>.<job>.dead-letter`). */
 export function deadLetterTopicName(job: string): string {
   return `${job}.dead-letter`;
@@ -709,6 +722,7 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
       });
     });
   }
+  const registryRegions = schemaRegistryRegions(spec);
   const reserved = new Set(["default", "kube-system", "kube-public", "kube-node-lease", ...spec.regions.map((r) => r.kafka.namespace ?? "kafka")]);
   tenants.forEach((tenant, ti) => {
     const scope = `tenants[${ti}]`;
@@ -787,7 +801,6 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
       });
     }
     // Avro CDC needs the Avro converter in the Connect image; SQL using the registry token needs a registry.
-    const hasSchemas = (t: TenantSpec) => (t.topics ?? []).some((x) => x.valueSchema || x.keySchema) || (t.sources ?? []).some((x) => x.format === "avro");
     spec.regions.forEach((region, ri) => {
       if (!tenantRegions.includes(region.name)) return;
       sources.forEach((src, si) => {
@@ -803,10 +816,9 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
             : "add the Avro converter (io.confluent.connect.avro.AvroConverter) to the image and list converters: [avro]",
         });
       });
-      const registryHere = region.schemaRegistry !== undefined || tenants.some((t) => (t.regions ?? regionNames).includes(region.name) && hasSchemas(t));
       jobs.forEach((job, ji) =>
         (job.sql?.statements ?? []).forEach((st, k) => {
-          if (registryHere || !st.includes("{{schemaRegistryUrl}}")) return;
+          if (registryRegions.has(region.name) || !st.includes("{{schemaRegistryUrl}}")) return;
           issues.push({
             code: "SchemaRegistryMissing",
             scope: `${scope}.jobs[${ji}].sql`,
