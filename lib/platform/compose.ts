@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart } from "cdk8s";
+import { posix } from "path";
 import { Construct } from "constructs";
 import { collectIssues, contextLabels, isValidationError, parseBytes, roleArn, tenantRoleName, ValidationError, ValidationIssue } from "../core";
 import { RESTRICTED_NAMESPACE_LABELS } from "../k8s/security";
@@ -937,14 +938,7 @@ function buildBackfill(
  */
 function jobStatePath(region: TenantRegionContext, tenant: string, job: string, path: string): string {
   if (path.includes("://") || !region.storage) return path;
-  const base = `${region.storage.tenantPrefix(tenant)}${job}/`;
-  const parts = `${base}${path}`.split("/");
-  const out: string[] = [];
-  for (const p of parts) {
-    if (p === "..") out.pop();
-    else if (p !== ".") out.push(p);
-  }
-  return region.storage.uri(out.join("/"));
+  return region.storage.uri(posix.join(`${region.storage.tenantPrefix(tenant)}${job}/`, path));
 }
 
 /** Plain environment of a job: the registry URL, its malformed-record policy and dead-letter topic. */
