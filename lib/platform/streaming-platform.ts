@@ -8,7 +8,7 @@ import { SavepointReplication } from "../cloud/savepoint-replication";
 import { TenantWorkloadRole, WorkloadIdentity } from "../cloud/workload-role";
 import { renderPlatform, RenderedTree } from "../gitops/render";
 import { composePlatform, ComposedPlatform, DEFAULT_KAFKA_NAMESPACE, secretsAwsRegion } from "./compose";
-import { replicatedJobs, replicatedSavepointPrefixes, resolveReplication } from "./replication";
+import { replicatedJobs, replicatedSavepointPrefixes, ResolvedReplication, resolveReplication } from "./replication";
 import { PlatformSpec, RegionSpec } from "./spec";
 
 /**
@@ -16,9 +16,13 @@ import { PlatformSpec, RegionSpec } from "./spec";
  * (the operator's 24 hours when the job sets none), at least 7 days, so the standby always holds what the
  * primary still has.
  */
-export function replicaExpirations(spec: PlatformSpec, standby: string): { prefix: string; days: number }[] {
+export function replicaExpirations(
+  spec: PlatformSpec,
+  standby: string,
+  plan: readonly ResolvedReplication[] = resolveReplication(spec),
+): { prefix: string; days: number }[] {
   const out: { prefix: string; days: number }[] = [];
-  for (const entry of resolveReplication(spec).filter((r) => r.spec.standby === standby)) {
+  for (const entry of plan.filter((r) => r.spec.standby === standby)) {
     for (const job of replicatedJobs(entry)) {
       const ageMs = job.savepointHistory?.maxAge ? parseDuration(job.savepointHistory.maxAge, { scope: "", field: "" }).ms ?? 0 : 86_400_000;
       out.push({ prefix: `${tenantStoragePrefix(entry.tenant.name)}${job.name}/savepoints/`, days: Math.max(7, Math.ceil((2 * ageMs) / 86_400_000)) });
@@ -80,6 +84,7 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     const accountId = spec.aws!.accountId!;
     const { platform, warnings } = composePlatform(spec);
     this.tree = renderPlatform(platform, warnings);
+    const replication = resolveReplication(spec);
     // Buckets first: replication in either direction needs the peer bucket and key.
     const storages = new Map<string, { storage: CheckpointStorage; awsProvider: aws.Provider }>();
     for (const region of spec.regions) {
@@ -93,7 +98,7 @@ export class StreamingPlatform extends pulumi.ComponentResource {
           awsRegion: region.awsRegion ?? region.name,
           accountId,
           bucketName: region.flink?.checkpointBucket,
-          replicaExpirations: replicaExpirations(spec, region.name),
+          replicaExpirations: replicaExpirations(spec, region.name, replication),
         },
         { parent: this, providers: { aws: awsProvider } },
       );
@@ -101,7 +106,7 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     }
     const regions: Record<string, RegionOutputs> = {};
     for (const region of spec.regions) {
-      regions[region.name] = this.buildRegion(name, region, args, accountId, platform, storages);
+      regions[region.name] = this.buildRegion(name, region, args, accountId, platform, storages, replication);
     }
     this.regions = regions;
     this.registerOutputs({ regions });
@@ -191,6 +196,7 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     accountId: string,
     platform: ComposedPlatform,
     storages: ReadonlyMap<string, { storage: CheckpointStorage; awsProvider: aws.Provider }>,
+    replication: readonly ResolvedReplication[],
   ): RegionOutputs {
     const spec = args.spec;
     const prefix = `${name}-${region.name}`;
@@ -198,7 +204,6 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     const { storage, awsProvider } = storages.get(region.name)!;
     const cloud: pulumi.ComponentResourceOptions = { parent: this, providers: { aws: awsProvider } };
     const base = { environment: spec.environment, region: region.name, awsRegion, accountId };
-    const replication = resolveReplication(spec);
     const asPrimary = replication.filter((r) => r.spec.primary === region.name);
     let savepointReplicationRoleArn: pulumi.Output<string> | undefined;
     const destinations = [...new Set(asPrimary.map((r) => r.spec.standby))]
