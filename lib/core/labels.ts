@@ -8,6 +8,8 @@ export const FloeLabels = {
   REGION: "floe.dev/region",
   /** `<Kind>.<name>` of the object that owns this one (same namespace): acknowledging its removal covers this one. */
   OWNED_BY: "floe.dev/owned-by",
+  /** On a backfill FlinkDeployment: the live FlinkDeployment it backfills. */
+  BACKFILL_OF: "floe.dev/backfill-of",
   /** `app.kubernetes.io/name`: what the object is (`kafka`, `kafka-topic`, ...). */
   NAME: "app.kubernetes.io/name",
   /** `app.kubernetes.io/instance`: which instance (the cluster, topic or user name). */

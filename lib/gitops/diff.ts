@@ -3,6 +3,7 @@ import { dirname, relative, resolve } from "path";
 import { parseAllDocuments } from "yaml";
 import { FloeLabels, ValidationError } from "../core";
 import { ChangeRisk, classifyConnectorChange, ConnectorManifest } from "../k8s/debezium/offsets";
+import { CDC_SNAPSHOT_COMPONENT } from "../k8s/debezium/source-connector";
 import { checkCompatibility } from "../k8s/schema/compatibility";
 import { SCHEMAS_COMPONENT } from "../k8s/schema/schema-registry";
 import { SCHEMA_COMPATIBILITIES, SchemaCompatibility } from "../k8s/schema/topic-schema";
@@ -220,7 +221,7 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
       }
       break;
     case "FlinkDeployment": {
-      const backfillOf = (base ?? head)?.metadata?.labels?.["floe.dev/backfill-of"];
+      const backfillOf = (base ?? head)?.metadata?.labels?.[FloeLabels.BACKFILL_OF];
       if (backfillOf && action === "create") {
         const env = (head?.spec?.podTemplate?.spec?.containers?.[0]?.env ?? []) as { name: string; value?: string }[];
         const from = env.find((e) => e.name === "FLOE_KAFKA_STARTING_OFFSETS")?.value;
@@ -295,7 +296,7 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
     case "Job": {
       const component = (base ?? head)?.metadata?.labels?.[FloeLabels.COMPONENT];
       // Schema registration Jobs are named after their content: a new one replaces the old on every change.
-      if (component === "cdc-snapshot" && action === "create") {
+      if (component === CDC_SNAPSHOT_COMPONENT && action === "create") {
         const value = (head?.spec?.template?.spec?.containers?.[0]?.env ?? []).find((e: { name: string }) => e.name === "SIGNAL_VALUE")?.value;
         const tables = (() => {
           try {
@@ -305,7 +306,7 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
           }
         })();
         add("disruptive", `incremental snapshot of ${tables}: their current rows are emitted again (op "r") to the table topics`);
-      } else if (component !== SCHEMAS_COMPONENT && component !== "cdc-snapshot" && action === "delete") {
+      } else if (component !== SCHEMAS_COMPONENT && component !== CDC_SNAPSHOT_COMPONENT && action === "delete") {
         add("disruptive", `Job ${name} removed`);
       }
       break;

@@ -169,6 +169,9 @@ const MANAGED_CONNECTOR_KEYS = [
   "include.schema.changes",
 ];
 
+/** `app.kubernetes.io/component` of the Jobs that send incremental snapshot signals (what `floe diff` recognises). */
+export const CDC_SNAPSHOT_COMPONENT = "cdc-snapshot";
+
 /** A Kafka topic name part from a database identifier, as Debezium sanitises it. */
 function topicPart(identifier: string): string {
   return identifier.replace(/[^a-zA-Z0-9._-]/g, "_");
@@ -316,7 +319,7 @@ export abstract class DebeziumSource extends Construct {
       "printf '%s|%s\n' \"$SIGNAL_KEY\" \"$SIGNAL_VALUE\" | /opt/kafka/bin/kafka-console-producer.sh --bootstrap-server \"$BOOTSTRAP_SERVERS\" --topic \"$SIGNAL_TOPIC\" --producer.config /tmp/client.properties --property parse.key=true --property key.separator='|'",
       "echo \"sent execute-snapshot to $SIGNAL_TOPIC\"",
     ].join("\n");
-    const labels = componentLabels("debezium", this.connectorName, "cdc-snapshot");
+    const labels = componentLabels("debezium", this.connectorName, CDC_SNAPSHOT_COMPONENT);
     new ApiObject(this, `Snapshot-${snap.id}`, {
       apiVersion: "batch/v1",
       kind: "Job",

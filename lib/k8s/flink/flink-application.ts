@@ -316,7 +316,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
       });
     }
     this.apiObject = flinkDeploymentObject(this, props, "application", () => this.renderSpec());
-    if (props.backfill) this.apiObject.metadata.addLabel("floe.dev/backfill-of", props.backfill.of);
+    if (props.backfill) this.apiObject.metadata.addLabel(FloeLabels.BACKFILL_OF, props.backfill.of);
     addFloeValidation(this, () =>
       upgradeSafetyIssues({
         scope: this.node.path,
