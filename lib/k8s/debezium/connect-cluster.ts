@@ -468,10 +468,26 @@ export class ConnectCluster extends Construct {
         pod: { securityContext: RESTRICTED_POD_SECURITY_CONTEXT },
         connectContainer: containerTemplate,
         initContainer: containerTemplate,
+        ...(this.image.buildOptions ? { buildContainer: { securityContext: CONNECT_BUILD_CONTAINER_SECURITY_CONTEXT } } : {}),
       },
     };
   }
 }
+
+/**
+ * The security context of the Connect image build container (Kaniko, which runs as root), for Pod Security
+ * "baseline" (the Kafka namespace enforces it when a region builds its image). It must be given explicitly:
+ * Strimzi's restricted provider (STRIMZI_POD_SECURITY_PROVIDER_CLASS=restricted, as Floe installs the operator)
+ * refuses to build without a user-supplied build container context, and the default provider would leave the
+ * container with none (strimzi-kafka-operator 1.2.0, api/.../profiles/impl/RestrictedPodSecurityProvider.java,
+ * kafkaConnectBuildContainerSecurityContext).
+ */
+export const CONNECT_BUILD_CONTAINER_SECURITY_CONTEXT = {
+  runAsUser: 0,
+  runAsNonRoot: false,
+  allowPrivilegeEscalation: false,
+  seccompProfile: { type: "RuntimeDefault" },
+} as const;
 
 /** Label binding a KafkaConnector to its KafkaConnect. */
 export function connectorLabels(connect: ConnectCluster): Record<string, string> {

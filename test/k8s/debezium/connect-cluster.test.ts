@@ -82,6 +82,15 @@ describe("ConnectCluster defaults", () => {
     expect(kc.spec.template.pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
     expect(kc.spec.template.connectContainer.securityContext.capabilities).toEqual({ drop: ["ALL"] });
   });
+
+  test("the build container gets an explicit baseline context (Strimzi's restricted provider refuses a build without one)", () => {
+    expect(kc.spec.template.buildContainer.securityContext).toEqual({
+      runAsUser: 0,
+      runAsNonRoot: false,
+      allowPrivilegeEscalation: false,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+  });
 });
 
 describe("ConnectCluster options", () => {
@@ -96,6 +105,7 @@ describe("ConnectCluster options", () => {
     const kc = ofKind(objects, "KafkaConnect")[0] as any;
     expect(kc.spec.image).toBe("registry.example.com/platform/connect-debezium:3.2.0-1");
     expect(kc.spec.build).toBeUndefined();
+    expect(kc.spec.template.buildContainer).toBeUndefined();
     expect(kc.spec.replicas).toBe(3);
     expect(kc.spec.resources).toEqual({ requests: { cpu: "1", memory: "4Gi" } });
     expect(kc.spec.config["offset.flush.interval.ms"]).toBe(10000);
