@@ -61,6 +61,60 @@ const CORE_MODELS: Readonly<Record<string, CoreModel>> = {
   "rbac.authorization.k8s.io/v1/ClusterRoleBinding": rbac.ClusterRoleBinding,
 };
 
+/**
+ * Fields of a core object that its schema does not declare. The API server's strict field validation refuses
+ * them (`field not declared in schema`) while the `kubernetes-models` schemas let them through. The compiled
+ * validator reads every property its schema declares (`data.<name>`, present or not) and enumerates the keys of
+ * maps (`additionalProperties`: labels, ConfigMap data, resource lists): run on a proxy, any key of a plain
+ * object that it neither read nor enumerated is undeclared. (The kinds' OpenAPI schemas themselves are not
+ * shipped by any package Floe can depend on.)
+ */
+function undeclaredFields(model: CoreModel, obj: Record<string, unknown>): SchemaProblem[] {
+  const read = new Map<object, Set<string>>();
+  const enumerated = new Set<object>();
+  const paths = new Map<object, string>();
+  const proxies = new WeakMap<object, object>();
+  const wrap = (target: object, path: string): object => {
+    paths.set(target, path);
+    let proxy = proxies.get(target);
+    if (!proxy) {
+      proxy = new Proxy(target, {
+        get(t, k, receiver) {
+          const value = Reflect.get(t, k, receiver);
+          if (typeof k !== "string") return value;
+          if (!read.has(t)) read.set(t, new Set());
+          read.get(t)!.add(k);
+          if (value && typeof value === "object") {
+            const child = Array.isArray(t) ? `${paths.get(t)}[${k}]` : paths.get(t) ? `${paths.get(t)}.${k}` : k;
+            return wrap(value as object, child);
+          }
+          return value;
+        },
+        ownKeys(t) {
+          enumerated.add(t);
+          return Reflect.ownKeys(t);
+        },
+      });
+      proxies.set(target, proxy);
+    }
+    return proxy;
+  };
+  try {
+    // The model's validate() runs its compiled schema on `this` (setValidateFunc in @kubernetes-models/base).
+    (model.prototype as { validate(this: unknown): void }).validate.call(wrap(obj, ""));
+  } catch {
+    // Schema errors are reported by the model itself; only the reads matter here.
+  }
+  const problems: SchemaProblem[] = [];
+  for (const [target, path] of paths) {
+    if (Array.isArray(target) || enumerated.has(target)) continue;
+    for (const key of Object.keys(target)) {
+      if (!read.get(target)?.has(key)) problems.push({ path: path ? `${path}.${key}` : key, message: "field not declared in schema" });
+    }
+  }
+  return problems;
+}
+
 /** Kinds that are cluster-scoped (they carry no namespace). */
 const CLUSTER_SCOPED = new Set(["v1/Namespace", "rbac.authorization.k8s.io/v1/ClusterRole", "rbac.authorization.k8s.io/v1/ClusterRoleBinding"]);
 
@@ -282,6 +336,7 @@ export class SchemaRegistry {
         const errors = (e as { errors?: ErrorObject[] }).errors;
         problems.push(...(errors ? ajvProblems(errors) : [{ path: "", message: String((e as Error).message) }]));
       }
+      problems.push(...undeclaredFields(model, o));
       return problems;
     }
     const crd = this.crds.get(key) ?? BUILTIN_SCHEMAS[key];

@@ -103,6 +103,29 @@ describe("SchemaRegistry", () => {
     expect(registry().validate(ok)).toEqual([]);
   });
 
+  test("core objects: a field their schema does not declare fails, as the API server's strict field validation refuses it", () => {
+    const deployment = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "x", namespace: "y", labels: { anything: "goes" }, annotations: { "free.form/key": "v" } },
+      spec: {
+        selector: { matchLabels: { app: "x" } },
+        replicaz: 2,
+        template: {
+          metadata: { labels: { app: "x" } },
+          spec: { containers: [{ name: "c", image: "i:1", imagePullPolicyy: "Always", resources: { limits: { cpu: "1", "nvidia.com/gpu": "1" } } }] },
+        },
+      },
+    };
+    expect(registry().validate(deployment)).toEqual([
+      { path: "spec.replicaz", message: "field not declared in schema" },
+      { path: "spec.template.spec.containers[0].imagePullPolicyy", message: "field not declared in schema" },
+    ]);
+    // Maps (labels, annotations, resource lists, ConfigMap data) take any key.
+    const cm = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "y" }, data: { "any-key": "1" }, extra: true };
+    expect(registry().validate(cm)).toEqual([{ path: "extra", message: "field not declared in schema" }]);
+  });
+
   test("unknown kinds and non-objects are violations, not silently accepted", () => {
     expect(registry().validate({ apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "x", namespace: "y" } })[0].message).toMatch(
       /no schema for monitoring.coreos.com\/v1\/ServiceMonitor/,
