@@ -144,12 +144,20 @@ export function diffFields(a: unknown, b: unknown, path = "", kind = ""): FieldC
   return [{ path, old: redact(path, a, kind), new: redact(path, b, kind) }];
 }
 
-/** Fields the API server or the operator will not change in place: a change means delete and re-create. */
+/**
+ * Fields the API server or the operator will not change in place: a change means delete and re-create. The
+ * API server's (Kubernetes apis/batch/validation ValidateJobUpdate: the pod template and selector;
+ * apps/validation: a Deployment's selector; rbac/validation: a binding's roleRef) are proven against a real
+ * API server in test/e2e/diff-apply.test.ts; the operators' (topicName, node pool roles, Flink mode) are not
+ * the API server's to refuse.
+ */
 const IMMUTABLE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   KafkaTopic: ["spec.topicName"],
   KafkaNodePool: ["spec.roles"],
   FlinkDeployment: ["spec.mode"],
   RoleBinding: ["roleRef"],
+  Job: ["spec.template", "spec.selector", "spec.completionMode"],
+  Deployment: ["spec.selector"],
 };
 
 interface Classified {

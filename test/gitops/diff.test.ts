@@ -126,6 +126,27 @@ describe("floe diff: destructive changes are flagged with the right action", () 
     topic.obj.spec.topicName = "alpha.renamed";
     expect(diffTrees(base, head).changes[0]).toMatchObject({ action: "replace", risk: "destructive" });
   });
+
+  test("a Job's pod template or a Deployment's selector changed: the API server refuses it in place (replace)", () => {
+    const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "j", namespace: "kafka" }, spec: { template: { spec: { containers: [{ name: "c", image: "a:1" }] } } } };
+    const key = "local|batch/v1|Job|kafka|j";
+    const base = new Map([[key, { file: "local/platform.yaml", obj: clone(job) as Record<string, any> }]]);
+    const head = new Map([[key, { file: "local/platform.yaml", obj: clone(job) as Record<string, any> }]]);
+    head.get(key)!.obj.spec.template.spec.containers[0].image = "a:2";
+    const [c] = diffTrees(base, head).changes;
+    expect(c).toMatchObject({ action: "replace", risk: "disruptive" });
+    expect(c.reasons[0]).toBe("spec.template.spec.containers[name=c].image cannot change in place: the object is deleted and re-created");
+    // A label of the Job itself changes in place.
+    const labelled = new Map([[key, { file: "local/platform.yaml", obj: { ...clone(job), metadata: { ...job.metadata, labels: { a: "b" } } } as Record<string, any> }]]);
+    expect(diffTrees(base, labelled).changes[0].action).toBe("update");
+    const dep = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", namespace: "kafka" }, spec: { selector: { matchLabels: { app: "d" } } } };
+    const dkey = "local|apps/v1|Deployment|kafka|d";
+    const moved = diffTrees(
+      new Map([[dkey, { file: "local/platform.yaml", obj: clone(dep) as Record<string, any> }]]),
+      new Map([[dkey, { file: "local/platform.yaml", obj: { ...clone(dep), spec: { selector: { matchLabels: { app: "e" } } } } as Record<string, any> }]]),
+    );
+    expect(moved.changes[0].action).toBe("replace");
+  });
 });
 
 describe("floe diff: benign changes are not flagged", () => {
