@@ -4,6 +4,8 @@
  * Config (namespace `floe`):
  * - `spec` (required): path of the platform spec (YAML), relative to the project.
  * - `accountId`: the AWS account, when the spec has no `aws.accountId`.
+ * - `cloud`: `aws` (default) creates the buckets, keys, roles and secrets; `none` creates no cloud resource and
+ *   only delivers the manifests (the cloud side is another stack's, under the names Floe derives from the spec).
  * - `secrets` (secret object): values of the spec's tenant secrets by `<tenant>/<name>`,
  *   e.g. `pulumi config set --secret --path 'floe:secrets.payments/orders-db-cdc' '{"username":..}'`.
  * - `kubeconfig-<region>` (secret): the region's kubeconfig, for regions whose `cluster.kubeconfig` is `{ config }`.
@@ -47,9 +49,12 @@ function secretValues(all: pulumi.Output<Record<string, string>>): Record<string
   return out;
 }
 
+const cloud = config.get("cloud") ?? "aws";
+if (cloud !== "aws" && cloud !== "none") throw new Error(`floe: config floe:cloud is ${JSON.stringify(cloud)}; set it to "aws" (the default) or "none"`);
 const allSecrets = config.getSecretObject<Record<string, string>>("secrets");
 const platform = new StreamingPlatform("floe", {
   spec,
+  cloud,
   secretValues: allSecrets ? secretValues(allSecrets) : undefined,
   kubeconfigs,
 });

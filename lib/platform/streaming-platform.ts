@@ -1,7 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { OPERATOR_CHARTS, parseDuration, savepointReplicationRoleName, tenantStoragePrefix, ValidationError, ValidationIssue } from "../core";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import {
+  checkpointBucketName,
+  OPERATOR_CHARTS,
+  parseDuration,
+  roleArn,
+  savepointReplicationRoleName,
+  tenantRoleName,
+  tenantStoragePrefix,
+  ValidationError,
+  ValidationIssue,
+} from "../core";
 import { CheckpointStorage } from "../cloud/checkpoint-storage";
 import { PlatformSecrets } from "../cloud/platform-secrets";
 import { SavepointReplication } from "../cloud/savepoint-replication";
@@ -31,6 +42,24 @@ export function replicaExpirations(
   return out;
 }
 
+/**
+ * Kinds whose objects hold data or own it (a KafkaTopic's deletion deletes the topic, a Kafka's its brokers'
+ * volumes, a namespace's everything in it, a FlinkDeployment's its job and HA state): `pulumi destroy` or their
+ * removal from the stack leaves them in the cluster (`retainOnDelete`); deleting them is a reviewed, manual step.
+ */
+export const RETAINED_KINDS: readonly string[] = ["Namespace", "PersistentVolumeClaim", "Kafka", "KafkaNodePool", "KafkaTopic", "FlinkDeployment", "FlinkStateSnapshot"];
+
+/**
+ * A transform for the manifests' ConfigGroups: objects of {@link RETAINED_KINDS} get `retainOnDelete`. (A
+ * ConfigGroup passes only `parent` to the objects it registers, so the option must reach them as a transform.)
+ */
+export function retainStatefulObjects(args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined {
+  if (!args.custom) return undefined;
+  const kind = args.type.split(":").pop() ?? "";
+  if (!RETAINED_KINDS.includes(kind)) return undefined;
+  return { props: args.props, opts: { ...args.opts, retainOnDelete: true } };
+}
+
 /** Arguments of a {@link StreamingPlatform}. */
 export interface StreamingPlatformArgs {
   /** The parsed platform spec (`loadPlatformSpec`). */
@@ -45,6 +74,14 @@ export interface StreamingPlatformArgs {
    * @default - none (required for `delivery: pulumi`)
    */
   readonly kubeconfigs?: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * Which cloud resources the component creates: `aws`, the checkpoint buckets, keys, tenant roles, platform
+   * secrets and savepoint replication; `none`, no cloud resource at all (they are managed by another stack or
+   * exist already under the names Floe derives from the spec, which the outputs report): only the Kubernetes
+   * side is delivered.
+   * @default "aws"
+   */
+  readonly cloud?: "aws" | "none";
 }
 
 /** What the stack exports per region. */
@@ -85,6 +122,11 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     const { platform, warnings } = composePlatform(spec);
     this.tree = renderPlatform(platform, warnings);
     const replication = resolveReplication(spec);
+    if (args.cloud === "none") {
+      this.regions = Object.fromEntries(spec.regions.map((region) => [region.name, this.deliverRegion(name, region, args, platform)]));
+      this.registerOutputs({ regions: this.regions });
+      return;
+    }
     // Buckets first: replication in either direction needs the peer bucket and key.
     const storages = new Map<string, { storage: CheckpointStorage; awsProvider: aws.Provider }>();
     for (const region of spec.regions) {
@@ -115,6 +157,30 @@ export class StreamingPlatform extends pulumi.ComponentResource {
   private validate(args: StreamingPlatformArgs): ValidationIssue[] {
     const spec = args.spec;
     const issues: ValidationIssue[] = [];
+    if (args.cloud !== undefined && args.cloud !== "aws" && args.cloud !== "none") {
+      issues.push({
+        code: "UnknownCloud",
+        scope: "args",
+        field: "cloud",
+        value: args.cloud,
+        message: "is not a cloud the component knows",
+        fix: 'use "aws" (the default) or "none" (no cloud resources, Kubernetes side only)',
+      });
+    }
+    if (args.cloud === "none") {
+      if (Object.keys(args.secretValues ?? {}).length > 0) {
+        issues.push({
+          code: "SecretValuesWithoutCloud",
+          scope: "args",
+          field: "secretValues",
+          value: undefined,
+          message: "secret values were given, but with cloud \"none\" the component creates no secret to hold them",
+          fix: "store them in the secret manager the cloud stack manages, and remove floe:secrets from this stack",
+        });
+      }
+      issues.push(...this.kubeconfigIssues(args));
+      return issues;
+    }
     if (!spec.aws?.accountId) {
       issues.push({
         code: "AwsAccountMissing",
@@ -160,17 +226,8 @@ export class StreamingPlatform extends pulumi.ComponentResource {
           fix: "set cluster.oidcProviderArn and cluster.oidcIssuer",
         });
       }
-      if (spec.delivery === "pulumi" && args.kubeconfigs?.[region.name] === undefined) {
-        issues.push({
-          code: "ClusterKubeconfigMissing",
-          scope: `regions[${ri}]`,
-          field: "cluster.kubeconfig",
-          value: undefined,
-          message: "no kubeconfig was given for the region",
-          fix: "set the stack config key or stack reference the spec names",
-        });
-      }
     });
+    issues.push(...this.kubeconfigIssues(args));
     for (const tenant of args.spec.tenants ?? []) {
       for (const secret of tenant.secrets ?? []) {
         const key = `${tenant.name}/${secret.name}`;
@@ -187,6 +244,41 @@ export class StreamingPlatform extends pulumi.ComponentResource {
       }
     }
     return issues;
+  }
+
+  private kubeconfigIssues(args: StreamingPlatformArgs): ValidationIssue[] {
+    if (args.spec.delivery !== "pulumi") return [];
+    return args.spec.regions.flatMap((region, ri) =>
+      args.kubeconfigs?.[region.name] === undefined
+        ? [
+            {
+              code: "ClusterKubeconfigMissing",
+              scope: `regions[${ri}]`,
+              field: "cluster.kubeconfig",
+              value: undefined,
+              message: "no kubeconfig was given for the region",
+              fix: "set the stack config key or stack reference the spec names",
+            },
+          ]
+        : [],
+    );
+  }
+
+  /** `cloud: none`: the region's manifests only; the cloud names are the ones Floe derives from the spec. */
+  private deliverRegion(name: string, region: RegionSpec, args: StreamingPlatformArgs, platform: ComposedPlatform): RegionOutputs {
+    const spec = args.spec;
+    const accountId = spec.aws?.accountId;
+    const tenants = (spec.tenants ?? []).filter((t) => (t.regions ?? spec.regions.map((r) => r.name)).includes(region.name));
+    if (spec.delivery === "pulumi") {
+      this.applyManifests(`${name}-${region.name}`, region, args.kubeconfigs![region.name], tenants.map((t) => t.name), undefined);
+    }
+    return {
+      bucketName: region.flink?.checkpointBucket ?? checkpointBucketName(spec.environment, region.name, accountId),
+      bootstrap: platform.regions.find((r) => r.region === region.name)!.kafka.bootstrapAddress(),
+      tenantRoleArns: accountId
+        ? Object.fromEntries(tenants.filter((t) => (t.jobs ?? []).length > 0).map((t) => [t.name, roleArn(accountId, tenantRoleName(spec.environment, region.name, t.name))]))
+        : {},
+    };
   }
 
   private buildRegion(
@@ -307,10 +399,14 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     }
     const files = this.tree.files.filter((f) => f.path.startsWith(`${region.name}/`));
     const platformFile = files.find((f) => f.path === `${region.name}/platform.yaml`)!;
-    const platformGroup = new k8s.yaml.v2.ConfigGroup(`${prefix}-platform`, { yaml: platformFile.content }, { ...k8sOpts, dependsOn: operators });
+    // The SDK refuses transforms under `setMocks` (its mock monitor has no transform callbacks), where a mocked
+    // ConfigGroup registers no object to transform anyway; the real engine (test/e2e/pulumi.test.ts) runs them.
+    const mocked = pulumi.runtime.getMonitor() instanceof MockMonitor;
+    const groupOpts = { ...k8sOpts, ...(mocked ? {} : { transforms: [retainStatefulObjects] }) };
+    const platformGroup = new k8s.yaml.v2.ConfigGroup(`${prefix}-platform`, { yaml: platformFile.content }, { ...groupOpts, dependsOn: operators });
     for (const file of files.filter((f) => f !== platformFile)) {
       const id = file.path.slice(region.name.length + 1).replace(/\.yaml$/, "");
-      new k8s.yaml.v2.ConfigGroup(`${prefix}-${id}`, { yaml: file.content }, { ...k8sOpts, dependsOn: [...operators, platformGroup] });
+      new k8s.yaml.v2.ConfigGroup(`${prefix}-${id}`, { yaml: file.content }, { ...groupOpts, dependsOn: [...operators, platformGroup] });
     }
   }
 }

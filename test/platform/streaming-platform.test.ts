@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parsePlatformSpec, synthesize } from "../../lib";
-import { replicaExpirations, StreamingPlatform } from "../../lib/pulumi";
+import { replicaExpirations, RETAINED_KINDS, retainStatefulObjects, StreamingPlatform } from "../../lib/pulumi";
 import { catchValidation } from "../helpers";
 import { exampleSpec } from "../helpers/specs";
 
@@ -200,5 +200,56 @@ describe("StreamingPlatform validation and GitOps delivery", () => {
     const spec = pulumiSpec();
     delete spec.regions[0].cluster.kubeconfig;
     expect(catchValidation(() => parsePlatformSpec(spec))).toMatchObject({ code: "ClusterKubeconfigMissing", scope: "regions[0]", field: "cluster.kubeconfig" });
+  });
+});
+
+describe("StreamingPlatform with cloud: none (the Kubernetes side only)", () => {
+  test("creates no cloud resource, applies the same manifests and reports the names Floe derives", async () => {
+    const before = registered.length;
+    const spec = parsePlatformSpec(pulumiSpec());
+    const platform = new StreamingPlatform("k8sonly", {
+      spec,
+      cloud: "none",
+      kubeconfigs: { "eu-west-1": pulumi.secret("a"), "us-east-1": pulumi.secret("b") },
+    });
+    await settle();
+    const mine = registered.slice(before).filter((r) => r.name.startsWith("k8sonly-"));
+    expect(mine.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("floe:cloud:") || r.type === "pulumi:providers:aws")).toEqual([]);
+    const groups = mine.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");
+    const synth = synthesize(spec);
+    expect(groups.map((g) => g.inputs.yaml).sort()).toEqual(synth.files.map((f) => f.content).sort());
+    expect(platform.regions["eu-west-1"]).toEqual({
+      bucketName: "floe-prod-eu-west-1-state",
+      bootstrap: "events-kafka-bootstrap.kafka.svc:9093",
+      tenantRoleArns: {
+        payments: "arn:aws:iam::123456789012:role/floe-prod-eu-west-1-payments",
+        analytics: "arn:aws:iam::123456789012:role/floe-prod-eu-west-1-analytics",
+      },
+    });
+  });
+
+  test("fails SecretValuesWithoutCloud, ClusterKubeconfigMissing and UnknownCloud", () => {
+    const spec = parsePlatformSpec(pulumiSpec());
+    const e = catchValidation(() => new StreamingPlatform("x", { spec, cloud: "none", secretValues, kubeconfigs: { "eu-west-1": "a" } }));
+    expect(e.issues.map((i) => `${i.code} ${i.field}`)).toEqual(["SecretValuesWithoutCloud secretValues", "ClusterKubeconfigMissing cluster.kubeconfig"]);
+    expect(e.issues[1].scope).toBe("regions[1]");
+    const unknown = catchValidation(() => new StreamingPlatform("y", { spec: parsePlatformSpec(pulumiSpec("gitops")), cloud: "gcp" as never }));
+    expect(unknown).toMatchObject({ code: "UnknownCloud", field: "cloud", value: "gcp" });
+  });
+});
+
+describe("retained objects", () => {
+  const transform = (type: string, custom = true) => retainStatefulObjects({ custom, type, name: "n", props: { a: 1 }, opts: { protect: false } });
+  test("namespaces, volumes, Kafka clusters, node pools, topics and Flink state are kept when removed from the stack", () => {
+    for (const kind of RETAINED_KINDS) {
+      const group = kind === "Namespace" || kind === "PersistentVolumeClaim" ? "core/v1" : kind.startsWith("Flink") ? "flink.apache.org/v1beta1" : "kafka.strimzi.io/v1";
+      expect([kind, transform(`kubernetes:${group}:${kind}`)]).toEqual([kind, { props: { a: 1 }, opts: { protect: false, retainOnDelete: true } }]);
+    }
+  });
+  test("everything else is deleted with the stack, and components are left alone", () => {
+    for (const type of ["kubernetes:kafka.strimzi.io/v1:KafkaUser", "kubernetes:core/v1:ConfigMap", "kubernetes:batch/v1:Job", "kubernetes:kafka.strimzi.io/v1:KafkaConnector"]) {
+      expect([type, transform(type)]).toEqual([type, undefined]);
+    }
+    expect(transform("kubernetes:core/v1:Namespace", false)).toBeUndefined();
   });
 });
