@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Installs the real components of the e2e tier (npm run test:e2e) from the registries, at the versions pinned in
+# this folder, into a cache folder that is reused while the pins are unchanged:
+#   go/etcd               etcd server            go.etcd.io/etcd/server/v3 (go.mod)
+#   go/kube               kube-apiserver and kube-controller-manager, k8s.io/kubernetes (go.mod)
+#   go/pulumi             the Pulumi CLI         github.com/pulumi/pulumi/pkg/v3, the release of @pulumi/pulumi
+#   go/pulumi-kubernetes  the Kubernetes provider (pulumi-resource-kubernetes), the release of @pulumi/kubernetes
+# Cache: $FLOE_E2E_CACHE, default <repo>/.floe/e2e (gitignored). A component is rebuilt when its folder's files
+# or the Go version change (the key is a hash of both). Prints one line per component; exits non-zero on the
+# first failure, with the build's log.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cache="${FLOE_E2E_CACHE:-$root/.floe/e2e}"
+mkdir -p "$cache/bin" "$cache/stamps" "$cache/logs"
+export GOTOOLCHAIN=local GOFLAGS=-mod=readonly
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "e2e install: no 'go' on PATH; the e2e tier builds its components with Go (see README, 'Tests')" >&2
+  exit 1
+fi
+
+# key NAME: a hash of the component's committed files and the Go version.
+key() {
+  (cd "$here/go/$1" && go version && find . -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) | LC_ALL=C sort | xargs sha256sum) |
+    sha256sum | cut -c1-16
+}
+
+# build NAME BINARIES... -- COMMAND: runs COMMAND in go/NAME unless the stamp says these binaries are current.
+build() {
+  local name="$1"; shift
+  local bins=()
+  while [ "$1" != "--" ]; do bins+=("$1"); shift; done
+  shift
+  local k; k="$(key "$name")"
+  local fresh=1
+  for b in "${bins[@]}"; do [ -x "$cache/bin/$b" ] || fresh=0; done
+  if [ "$fresh" = 1 ] && [ "$(cat "$cache/stamps/$name" 2>/dev/null)" = "$k" ]; then
+    echo "e2e install: $name current (${bins[*]})"
+    return
+  fi
+  local log="$cache/logs/build-$name.log" start=$SECONDS
+  echo "e2e install: building $name (${bins[*]}) ..."
+  if ! (cd "$here/go/$name" && "$@") >"$log" 2>&1; then
+    echo "e2e install: building $name failed; its log ($log):" >&2
+    tail -n 60 "$log" >&2
+    exit 1
+  fi
+  echo "$k" >"$cache/stamps/$name"
+  echo "e2e install: built $name in $((SECONDS - start)) s"
+}
+
+build etcd etcd -- go build -o "$cache/bin/etcd" .
+build kube kube-apiserver kube-controller-manager -- go build -o "$cache/bin/" \
+  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+
+npm_version() { node -p 'require(process.argv[1]).version' "$root/node_modules/$1/package.json"; }
+pulumi_version="$(npm_version @pulumi/pulumi)"
+if ! grep -qE "github.com/pulumi/pulumi/pkg/v3 v$pulumi_version( |\$)" "$here/go/pulumi/go.mod"; then
+  echo "e2e install: @pulumi/pulumi is $pulumi_version but e2e/go/pulumi/go.mod pins another pkg/v3; pin the same release" >&2
+  exit 1
+fi
+build pulumi pulumi -- go build \
+  -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$pulumi_version" \
+  -o "$cache/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+
+# The provider's release must be the one @pulumi/kubernetes asks for (the engine matches plugin versions). The
+# Go module proxy serves provider/v4 only as the pseudo-version of the commit tagged v4.25.0 (the module has no
+# tags of its own), so that is the release both sides pin.
+k8s_version=4.25.0
+if [ "$(npm_version @pulumi/kubernetes)" != "$k8s_version" ]; then
+  echo "e2e install: @pulumi/kubernetes is $(npm_version @pulumi/kubernetes) but the buildable provider is $k8s_version; pin @pulumi/kubernetes to $k8s_version" >&2
+  exit 1
+fi
+provider_module=github.com/pulumi/pulumi-kubernetes/provider/v4
+build pulumi-kubernetes pulumi-resource-kubernetes -- bash -c '
+  set -euo pipefail
+  dir="$(go list -m -f "{{.Dir}}" '"$provider_module"')/cmd/pulumi-resource-kubernetes"
+  go run ./gen "$dir" "'"$k8s_version"'" .
+  go build -ldflags "-X '"$provider_module"'/pkg/version.Version='"$k8s_version"'" \
+    -o "'"$cache"'/bin/pulumi-resource-kubernetes" .'
