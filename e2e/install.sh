@@ -5,6 +5,7 @@
 #   go/kube               kube-apiserver and kube-controller-manager, k8s.io/kubernetes (go.mod)
 #   go/pulumi             the Pulumi CLI         github.com/pulumi/pulumi/pkg/v3, the release of @pulumi/pulumi
 #   go/pulumi-kubernetes  the Kubernetes provider (pulumi-resource-kubernetes), the release of @pulumi/kubernetes
+#   java                  the Apache Kafka broker, clients and Floe's Kafka adapter (install-java.sh, Maven Central)
 # Cache: $FLOE_E2E_CACHE, default <repo>/.floe/e2e (gitignored). A component is rebuilt when its folder's files
 # or the Go version change (the key is a hash of both). Prints one line per component; exits non-zero on the
 # first failure, with the build's log.
@@ -13,6 +14,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 cache="${FLOE_E2E_CACHE:-$root/.floe/e2e}"
 mkdir -p "$cache/bin" "$cache/stamps" "$cache/logs"
+# Data and logs of the previous run's components (etcd data, certificates, logs) are not kept across runs.
+rm -rf "$cache/run"
 export GOTOOLCHAIN=local GOFLAGS=-mod=readonly
 
 if ! command -v go >/dev/null 2>&1; then
@@ -75,7 +78,11 @@ fi
 provider_module=github.com/pulumi/pulumi-kubernetes/provider/v4
 build pulumi-kubernetes pulumi-resource-kubernetes -- bash -c '
   set -euo pipefail
+  # go list -m reports the folder only of a module already in the module cache: download it first.
+  go mod download '"$provider_module"'
   dir="$(go list -m -f "{{.Dir}}" '"$provider_module"')/cmd/pulumi-resource-kubernetes"
   go run ./gen "$dir" "'"$k8s_version"'" .
   go build -ldflags "-X '"$provider_module"'/pkg/version.Version='"$k8s_version"'" \
     -o "'"$cache"'/bin/pulumi-resource-kubernetes" .'
+
+bash "$here/install-java.sh" "$cache"

@@ -19,7 +19,8 @@ export function devExampleSpec(): PlatformSpec {
  * Avro converters; PostgreSQL (Avro, signal table, incremental snapshots), MySQL and SQL Server sources; a
  * schema registry; Kafka Exporter; combined-role ephemeral Kafka; mTLS and SCRAM apps with quotas; jobs with
  * exactly-once, dead-lettering, savepoint history, named snapshots with a restore, a bounded backfill, a SQL
- * job, HA with last-state, an autoscaler; tenant egress, secret env, custom groups; pod-identity.
+ * job, HA with last-state, an autoscaler; tenant egress, secret env, custom groups; pod-identity; tenant beta's
+ * topics replicated by MirrorMaker 2 to a standby region.
  */
 export function featureSpec(): PlatformSpec {
   return {
@@ -38,6 +39,7 @@ export function featureSpec(): PlatformSpec {
           listeners: [
             { name: "tls", port: 9093, type: "internal", tls: true, authentication: "scram-sha-512" },
             { name: "mtls", port: 9094, type: "internal", tls: true, authentication: "tls" },
+            { name: "replication", port: 9095, type: "loadbalancer", tls: true, authentication: "scram-sha-512", bootstrapHost: "kafka-replication.local.feat.example.com" },
           ],
           kafkaExporter: true,
         },
@@ -57,10 +59,28 @@ export function featureSpec(): PlatformSpec {
         network: { apiServerCidrs: ["10.0.0.0/16"] },
         monitoring: { enabled: true, consumerLagThreshold: 5000 },
       },
+      {
+        // The standby of tenant beta's topics (MirrorMaker 2 runs here and reads from local).
+        name: "remote",
+        kafka: {
+          name: "feat",
+          combinedRoles: true,
+          brokers: { replicas: 1, storage: { ephemeral: {} } },
+          listeners: [
+            { name: "tls", port: 9093, type: "internal", tls: true, authentication: "scram-sha-512" },
+            { name: "replication", port: 9095, type: "loadbalancer", tls: true, authentication: "scram-sha-512", bootstrapHost: "kafka-replication.remote.feat.example.com" },
+          ],
+        },
+        connect: { image: "registry.example.com/platform/connect:3.2.0-1", connectors: ["mysql", "sqlserver"] },
+        secretStore: { awsRegion: "eu-west-2" },
+        network: { apiServerCidrs: ["10.1.0.0/16"] },
+      },
     ],
+    replication: [{ tenant: "beta", primary: "local", standby: "remote" }],
     tenants: [
       {
         name: "alpha",
+        regions: ["local"],
         quota: { cpu: "40", memory: "96Gi", pods: 80 },
         adminGroups: ["alpha-admins", "alpha-oncall"],
         viewerGroups: ["alpha-readers"],
@@ -79,7 +99,7 @@ export function featureSpec(): PlatformSpec {
           { name: "totals", partitions: 3 },
         ],
         apps: [
-          { name: "writer", produces: ["events"], quotas: { producerByteRate: 1048576 } },
+          { name: "writer", produces: ["events"], quotas: { producerByteRate: 131072 } },
           { name: "reader", authentication: "tls", consumes: [{ topic: "events", group: "readers" }] },
         ],
         sources: [

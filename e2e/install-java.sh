@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The JVM components of the e2e tier, from e2e/java/pom.xml (every version fixed there): the Apache Kafka broker,
+# clients and tools, and Floe's adapter (e2e/java/src). Dependencies are copied into $cache/kafka/lib with the
+# adapter's jar; rebuilt when the pom, the adapter's sources or the JDK change. Called by e2e/install.sh.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cache="$1"
+lib="$cache/kafka/lib"
+key="$( (java -version 2>&1; cd "$here/java" && find . -path ./target -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-16)"
+if [ -f "$lib/floe-e2e-kafka-1.jar" ] && [ "$(cat "$cache/stamps/java" 2>/dev/null)" = "$key" ]; then
+  echo "e2e install: java current (kafka broker, clients, adapter)"
+  exit 0
+fi
+if ! command -v mvn >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
+  echo "e2e install: the e2e tier needs java (17+) and mvn on PATH (see README, 'Tests on real systems')" >&2
+  exit 1
+fi
+log="$cache/logs/build-java.log" start=$SECONDS
+echo "e2e install: building java (kafka broker, clients, adapter) ..."
+rm -rf "$lib"
+if ! mvn -B -f "$here/java/pom.xml" package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$lib" >"$log" 2>&1; then
+  echo "e2e install: building java failed; its log ($log):" >&2
+  tail -n 60 "$log" >&2
+  exit 1
+fi
+cp "$here/java/target/floe-e2e-kafka-1.jar" "$lib/"
+echo "$key" >"$cache/stamps/java"
+echo "e2e install: built java in $((SECONDS - start)) s"

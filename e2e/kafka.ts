@@ -1,0 +1,258 @@
+/**
+ * A real Apache Kafka broker (KRaft, one combined broker/controller node) configured from a rendered `Kafka`
+ * object the way Strimzi 1.2.0 configures its brokers, and the adapter that does to it what Strimzi's Topic and
+ * User Operators do with rendered KafkaTopic and KafkaUser objects (e2e/java: floe.e2e.KafkaAdapter).
+ *
+ * Broker configuration, read off strimzi-kafka-operator 1.2.0
+ * `cluster-operator/src/main/java/io/strimzi/operator/cluster/model/KafkaBrokerConfigurationBuilder.java`:
+ * - a control plane listener `CONTROLPLANE-9090` and a replication listener `REPLICATION-9091`, both TLS with
+ *   client certificates from the cluster CA; the operators connect to the replication listener;
+ * - each rendered listener as `<NAME>-<PORT>`: `tls` -> SSL (`SASL_SSL` with `scram-sha-512`), its SCRAM JAAS
+ *   config and `sasl.enabled.mechanisms=SCRAM-SHA-512`, or `ssl.client.auth=required` with the clients CA for
+ *   `tls` authentication; PEM keystores; global `sasl.enabled.mechanisms=` and
+ *   `ssl.endpoint.identification.algorithm=HTTPS`;
+ * - `simple` authorization: `org.apache.kafka.metadata.authorizer.StandardAuthorizer`, super users
+ *   `User:CN=<cluster>-kafka,O=io.strimzi`, the entity operators', Kafka Exporter's, Cruise Control's, the
+ *   cluster operator's, then the rendered `superUsers` as `User:<name>`;
+ * - the rendered `spec.kafka.config` as is.
+ * Differences, all outside what tenants see: every listener binds 127.0.0.1 on a free port (the rendered port
+ * is kept in the listener's name); the certificates are the test's own CAs instead of Strimzi's.
+ */
+import { execFileSync } from "child_process";
+import { randomBytes } from "crypto";
+import { readFileSync, writeFileSync } from "fs";
+import { join } from "path";
+import { CACHE, runDir } from "./paths";
+import { freePort, Service, startService, waitFor } from "./process";
+import { createConnection } from "net";
+
+type Obj = Record<string, any>;
+
+/** The classpath of the broker, clients and adapter (e2e/install.sh builds it from e2e/java/pom.xml). */
+export function kafkaClasspath(): string {
+  const lib = join(CACHE, "kafka", "lib");
+  return `${lib}/*`;
+}
+
+function openssl(dir: string, ...args: string[]): void {
+  execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+}
+
+/** A CA and certificates signed by it (PEM, PKCS#8 keys as Kafka's PEM keystores want). */
+class CertificateAuthority {
+  public readonly cert: string;
+  constructor(
+    private readonly dir: string,
+    private readonly name: string,
+  ) {
+    openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "2", "-subj", `/CN=${name}`);
+    this.cert = readFileSync(join(dir, `${name}.crt`), "utf8");
+  }
+
+  /** A certificate for `subject` (e.g. `/O=io.strimzi/CN=x`), with IP SAN 127.0.0.1 for servers. */
+  public issue(file: string, subject: string, server = false): { cert: string; key: string } {
+    openssl(this.dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${file}.key`, "-out", `${file}.csr`, "-subj", subject);
+    writeFileSync(join(this.dir, `${file}.ext`), server ? "subjectAltName=IP:127.0.0.1,DNS:localhost\n" : "extendedKeyUsage=clientAuth\n");
+    openssl(this.dir, "x509", "-req", "-in", `${file}.csr`, "-CA", `${this.name}.crt`, "-CAkey", `${this.name}.key`, "-CAcreateserial", "-out", `${file}.crt`, "-days", "2", "-extfile", `${file}.ext`);
+    return { cert: readFileSync(join(this.dir, `${file}.crt`), "utf8"), key: readFileSync(join(this.dir, `${file}.key`), "utf8") };
+  }
+}
+
+/** Java properties text: one `key=value` per line, values escaped (PEM blocks carry newlines). */
+function properties(entries: Record<string, string | number | boolean>): string {
+  const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
+  return `${Object.entries(entries)
+    .map(([k, v]) => `${k}=${escape(String(v))}`)
+    .join("\n")}\n`;
+}
+
+/** A user's credentials as the User Operator would have put them in its Secret. */
+export interface KafkaCredentials {
+  readonly user: string;
+  readonly type: "scram-sha-512" | "tls";
+  readonly password?: string;
+  readonly cert?: string;
+  readonly key?: string;
+}
+
+/** A running broker. */
+export class KafkaBroker {
+  constructor(
+    private readonly service: Service,
+    public readonly dir: string,
+    /** Loopback address of each rendered listener, by rendered name. */
+    public readonly listeners: ReadonlyMap<string, { address: string; tls: boolean; authentication?: string }>,
+    private readonly clusterCa: CertificateAuthority,
+    private readonly clientsCa: CertificateAuthority,
+    private readonly operator: { cert: string; key: string },
+    private readonly replication: string,
+  ) {}
+
+  /** Client properties of the operators' admin connection (replication listener, mTLS, a super user). */
+  public adminProps(): Record<string, string> {
+    return {
+      "bootstrap.servers": this.replication,
+      "security.protocol": "SSL",
+      "ssl.truststore.type": "PEM",
+      "ssl.truststore.certificates": this.clusterCa.cert,
+      "ssl.keystore.type": "PEM",
+      "ssl.keystore.certificate.chain": this.operator.cert,
+      "ssl.keystore.key": this.operator.key,
+    };
+  }
+
+  /** Credentials for a KafkaUser: a generated SCRAM password, or a client certificate `CN=<user>` from the clients CA. */
+  public credentialsFor(user: Obj): KafkaCredentials {
+    const name = user.metadata.name as string;
+    if (user.spec.authentication.type === "tls") {
+      const issued = this.clientsCa.issue(`user-${name}`, `/CN=${name}`);
+      return { user: name, type: "tls", cert: issued.cert, key: issued.key };
+    }
+    return { user: name, type: "scram-sha-512", password: randomBytes(18).toString("base64url") };
+  }
+
+  /** Client properties of `credentials` on the rendered listener that authenticates their kind. */
+  public clientProps(credentials: KafkaCredentials): Record<string, string> {
+    const listener = [...this.listeners.values()].find((l) => l.tls && l.authentication === credentials.type);
+    if (!listener) throw new Error(`e2e: the Kafka object has no TLS listener with ${credentials.type} authentication`);
+    const trust = { "ssl.truststore.type": "PEM", "ssl.truststore.certificates": this.clusterCa.cert };
+    return credentials.type === "tls"
+      ? { "bootstrap.servers": listener.address, "security.protocol": "SSL", ...trust, "ssl.keystore.type": "PEM", "ssl.keystore.certificate.chain": credentials.cert!, "ssl.keystore.key": credentials.key! }
+      : {
+          "bootstrap.servers": listener.address,
+          "security.protocol": "SASL_SSL",
+          "sasl.mechanism": "SCRAM-SHA-512",
+          "sasl.jaas.config": `org.apache.kafka.common.security.scram.ScramLoginModule required username="${credentials.user}" password="${credentials.password}";`,
+          ...trust,
+        };
+  }
+
+  /** Run the adapter (`apply`, `probe` or `throttle`) on a request; its JSON answer. */
+  public adapter<T = any>(command: "apply" | "probe" | "throttle", request: unknown): T {
+    const file = join(this.dir, `adapter-${command}-${Date.now()}.json`);
+    writeFileSync(file, JSON.stringify(request), { mode: 0o600 });
+    const out = execFileSync("java", ["-cp", kafkaClasspath(), "-Dlog4j2.level=warn", "floe.e2e.KafkaAdapter", command, file], {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 600_000,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const last = out.trim().split("\n").pop() ?? "";
+    return JSON.parse(last) as T;
+  }
+
+  public async stop(): Promise<void> {
+    await this.service.stop(20_000);
+  }
+
+  public tail(): string {
+    return this.service.tail(80);
+  }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = createConnection({ host: "127.0.0.1", port }, () => {
+      socket.end();
+      done(true);
+    });
+    socket.on("error", () => done(false));
+  });
+}
+
+/** Format the storage and start a broker for a rendered `Kafka` object. */
+export async function startKafka(kafka: Obj): Promise<KafkaBroker> {
+  const dir = runDir(`kafka-${kafka.metadata.name}`);
+  const cluster = kafka.metadata.name as string;
+  const clusterCa = new CertificateAuthority(dir, "cluster-ca");
+  const clientsCa = new CertificateAuthority(dir, "clients-ca");
+  const broker = clusterCa.issue("broker", `/O=io.strimzi/CN=${cluster}-kafka`, true);
+  const operator = clusterCa.issue("user-operator", `/O=io.strimzi/CN=${cluster}-entity-user-operator`);
+
+  const [controlPort, replicationPort] = [await freePort(), await freePort()];
+  const protocol: string[] = ["CONTROLPLANE-9090:SSL", "REPLICATION-9091:SSL"];
+  const listeners: string[] = [`CONTROLPLANE-9090://127.0.0.1:${controlPort}`, `REPLICATION-9091://127.0.0.1:${replicationPort}`];
+  const advertised: string[] = [`REPLICATION-9091://127.0.0.1:${replicationPort}`];
+  const config: Record<string, string | number | boolean> = {};
+  const tlsListener = (name: string, trustCa: string) => {
+    config[`listener.name.${name}.ssl.keystore.type`] = "PEM";
+    config[`listener.name.${name}.ssl.keystore.certificate.chain`] = broker.cert;
+    config[`listener.name.${name}.ssl.keystore.key`] = broker.key;
+    config[`listener.name.${name}.ssl.truststore.type`] = "PEM";
+    config[`listener.name.${name}.ssl.truststore.certificates`] = trustCa;
+  };
+  for (const internal of ["controlplane-9090", "replication-9091"]) {
+    tlsListener(internal, clusterCa.cert);
+    config[`listener.name.${internal}.ssl.client.auth`] = "required";
+  }
+  const rendered = new Map<string, { address: string; tls: boolean; authentication?: string }>();
+  for (const l of kafka.spec.kafka.listeners as Obj[]) {
+    const id = `${l.name}-${l.port}`.toUpperCase();
+    const lower = id.toLowerCase();
+    const port = await freePort();
+    const auth = l.authentication?.type as string | undefined;
+    const sasl = auth === "scram-sha-512";
+    protocol.push(`${id}:${sasl ? "SASL_" : ""}${l.tls ? "SSL" : "PLAINTEXT"}`);
+    listeners.push(`${id}://127.0.0.1:${port}`);
+    advertised.push(`${id}://127.0.0.1:${port}`);
+    if (sasl) {
+      config[`listener.name.${lower}.scram-sha-512.sasl.jaas.config`] = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+      config[`listener.name.${lower}.sasl.enabled.mechanisms`] = "SCRAM-SHA-512";
+    } else if (auth === "tls") {
+      config[`listener.name.${lower}.ssl.client.auth`] = "required";
+    }
+    if (l.tls) {
+      config[`listener.name.${lower}.ssl.keystore.type`] = "PEM";
+      config[`listener.name.${lower}.ssl.keystore.certificate.chain`] = broker.cert;
+      config[`listener.name.${lower}.ssl.keystore.key`] = broker.key;
+      if (auth === "tls") {
+        config[`listener.name.${lower}.ssl.truststore.type`] = "PEM";
+        config[`listener.name.${lower}.ssl.truststore.certificates`] = clientsCa.cert;
+      }
+    }
+    rendered.set(l.name, { address: `127.0.0.1:${port}`, tls: !!l.tls, authentication: auth });
+  }
+  const authz = kafka.spec.kafka.authorization;
+  const superUsers = [
+    `User:CN=${cluster}-kafka,O=io.strimzi`,
+    `User:CN=${cluster}-entity-topic-operator,O=io.strimzi`,
+    `User:CN=${cluster}-entity-user-operator,O=io.strimzi`,
+    `User:CN=${cluster}-kafka-exporter,O=io.strimzi`,
+    `User:CN=${cluster}-cruise-control,O=io.strimzi`,
+    "User:CN=cluster-operator,O=io.strimzi",
+    ...((authz?.superUsers ?? []) as string[]).map((u) => `User:${u}`),
+  ];
+  const props = properties({
+    "process.roles": "broker,controller",
+    "node.id": 0,
+    "controller.quorum.voters": `0@127.0.0.1:${controlPort}`,
+    "controller.listener.names": "CONTROLPLANE-9090",
+    "inter.broker.listener.name": "REPLICATION-9091",
+    "listener.security.protocol.map": protocol.join(","),
+    listeners: listeners.join(","),
+    "advertised.listeners": advertised.join(","),
+    "sasl.enabled.mechanisms": "",
+    "ssl.endpoint.identification.algorithm": "HTTPS",
+    ...config,
+    ...(authz?.type === "simple" ? { "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer", "super.users": superUsers.join(";") } : {}),
+    "log.dirs": join(dir, "data"),
+    ...(kafka.spec.kafka.config as Record<string, string | number | boolean>),
+    // One node: the group coordinator's own topic must fit it (Strimzi's default is the same for one broker).
+    "group.initial.rebalance.delay.ms": 0,
+  });
+  writeFileSync(join(dir, "server.properties"), props, { mode: 0o600 });
+  writeFileSync(join(dir, "log4j2.yaml"), "Configuration:\n  Appenders:\n    Console:\n      name: STDOUT\n      PatternLayout:\n        Pattern: \"[%d] %p %m (%c)%n\"\n  Loggers:\n    Root:\n      level: INFO\n      AppenderRef:\n        - ref: STDOUT\n");
+  const java = ["-Xms256m", "-Xmx768m", `-Dlog4j2.configurationFile=${join(dir, "log4j2.yaml")}`, "-cp", kafkaClasspath()];
+  execFileSync("java", [...java, "kafka.tools.StorageTool", "format", `--cluster-id=${randomBytes(16).toString("base64url")}`, "-c", join(dir, "server.properties")], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const service = startService("kafka", "java", [...java, "kafka.Kafka", join(dir, "server.properties")], join(dir, "kafka.log"));
+  const result = new KafkaBroker(service, dir, rendered, clusterCa, clientsCa, operator, `127.0.0.1:${replicationPort}`);
+  try {
+    await waitFor(service, "its listeners", async () => (await portOpen(replicationPort)) && (await Promise.all([...rendered.values()].map((l) => portOpen(Number(l.address.split(":")[1]))))).every(Boolean), 120_000);
+  } catch (e) {
+    await service.stop();
+    throw e;
+  }
+  return result;
+}
