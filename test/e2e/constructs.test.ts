@@ -1,0 +1,55 @@
+/**
+ * What the spec cannot declare but the constructs render (README "Using the constructs from another repo"):
+ * the TypeScript example and a Flink session cluster with a session job, applied to a real API server with
+ * strict field validation and no warning, re-applied without change, and their pods admitted as "restricted".
+ */
+import { App, Chart } from "cdk8s";
+import { chartManifests, CheckpointStorage, FlinkJob, FlinkSessionCluster, FlinkSessionJob, Manifest, RESTRICTED_NAMESPACE_LABELS } from "../../lib";
+import { KubeObject } from "../../e2e/kube";
+import { buildExample } from "../../examples/typescript/kafka-app";
+import { flinkPods } from "./pods";
+import { applyOne, withRegionCluster } from "./support";
+
+function sessionObjects(): Manifest[] {
+  const app = new App();
+  const chart = new Chart(app, "sessions");
+  const bucket = CheckpointStorage.fromBucketName("floe-staging-eu-west-1-state");
+  const session = new FlinkSessionCluster(chart, "Session", { name: "analytics-session", namespace: "analytics", tenant: "analytics", checkpointStorage: bucket, taskManager: { replicas: 2, slots: 4 } });
+  new FlinkSessionJob(chart, "Job", { sessionCluster: session, name: "sessionizer", tenant: "analytics", job: FlinkJob.jar("local:///opt/flink/usrlib/job.jar"), checkpointStorage: bucket });
+  return chartManifests(chart);
+}
+
+const rendered = [...chartManifests(buildExample().chart), ...sessionObjects()];
+// The namespaces these objects live in (a Tenant or KafkaCluster's platform chart would render them).
+const namespaces: Manifest[] = [...new Set(rendered.map((o) => o.metadata.namespace).filter((n): n is string => !!n))].sort().map((name) => ({
+  apiVersion: "v1",
+  kind: "Namespace",
+  metadata: { name, labels: { ...RESTRICTED_NAMESPACE_LABELS } },
+}));
+
+describe("the TypeScript example and Flink session objects on a real API server", () => {
+  const cluster = withRegionCluster("constructs");
+
+  test("every object is accepted by strict server-side apply without a warning, and a second apply changes nothing", async () => {
+    for (const ns of namespaces) expect((await applyOne(cluster(), ns as unknown as KubeObject)).status).toBeLessThan(300);
+    const first = [];
+    for (const o of rendered) first.push(await applyOne(cluster(), o as unknown as KubeObject));
+    expect(first.filter((r) => r.status >= 300 || r.warnings.length > 0).map((r) => `${r.id}: ${r.status} ${r.message} ${r.warnings.join("; ")}`)).toEqual([]);
+    expect(new Set(rendered.map((o) => o.kind))).toEqual(new Set(["Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "FlinkDeployment", "FlinkSessionJob"]));
+    const second = [];
+    for (const o of rendered) second.push(await applyOne(cluster(), o as unknown as KubeObject));
+    expect(second.map((r) => r.resourceVersion)).toEqual(first.map((r) => r.resourceVersion));
+  });
+
+  test("the session cluster's JobManager and TaskManager pods are admitted as restricted", async () => {
+    const pods = flinkPods(rendered);
+    expect(pods.length).toBe(2);
+    for (const { origin, pod } of pods) {
+      // The account the pods run as (the Flink operator's chart makes `flink` in the namespaces it watches).
+      const sa = (pod.spec as { serviceAccountName: string }).serviceAccountName;
+      await applyOne(cluster(), { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: sa, namespace: pod.metadata.namespace } });
+      const res = await cluster().createDryRun(pod);
+      expect([origin, res.status, res.warnings]).toEqual([origin, 201, []]);
+    }
+  });
+});
