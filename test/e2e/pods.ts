@@ -10,7 +10,7 @@
  *   Pulumi install sets: the user's container context, else the restricted one; a Connect build without a
  *   user-supplied build container context is refused by the operator);
  * - the Flink operator's pods: `spec.podTemplate` merged with the JobManager's or TaskManager's podTemplate
- *   (containers merged by name, as `kubernetes.operator.pod-template.merge-arrays-by-name` does), into which
+ *   as flink-kubernetes-operator 1.15.0 merges them (see {@link mergePodTemplates}), into which
  *   Flink's KubernetesJobManagerFactory/KubernetesTaskManagerFactory put `flink-main-container` with no security
  *   context of their own, and the flink-config ConfigMap volume.
  * Volumes are those the operators add (Secrets, ConfigMaps, emptyDir, PVCs); only their types matter to the
@@ -147,26 +147,44 @@ export function strimziPods(objects: readonly Manifest[], provider: StrimziProvi
   return { pods: out, refused };
 }
 
-/** Merge two pod templates the way the Flink operator does (objects deep, containers and volumes by name). */
-export function mergePodTemplates(base: Obj | undefined, over: Obj | undefined): Obj {
-  if (!base) return structuredClone(over ?? {});
-  if (!over) return structuredClone(base);
-  const out: Obj = structuredClone(base);
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    if (Array.isArray(v) && Array.isArray(b) && v.every((x) => x && typeof x === "object" && "name" in x)) {
-      const merged = b.map((x: Obj) => {
-        const o = v.find((y: Obj) => y.name === x.name);
-        return o ? mergePodTemplates(x, o) : x;
-      });
-      out[k] = [...merged, ...v.filter((y: Obj) => !b.some((x: Obj) => x.name === y.name))];
-    } else if (v && typeof v === "object" && !Array.isArray(v) && b && typeof b === "object" && !Array.isArray(b)) {
-      out[k] = mergePodTemplates(b, v);
-    } else {
-      out[k] = structuredClone(v);
-    }
+/**
+ * Merge a JobManager's or TaskManager's pod template onto the common one as the Flink operator 1.15 does
+ * (`FlinkUtils.mergePodTemplates` / `mergeInto` / `mergeArray`, called from `FlinkConfigBuilder`): objects
+ * deep, scalars replaced, arrays by position unless `kubernetes.operator.pod-template.merge-arrays-by-name`
+ * (default false) is set and every element has a name.
+ */
+export function mergePodTemplates(base: Obj | undefined, over: Obj | undefined, byName = false): Obj {
+  if (!over) return structuredClone(base ?? {});
+  if (!base) return structuredClone(over);
+  const to = structuredClone(base);
+  mergeInto(to, structuredClone(over), byName);
+  return to;
+}
+
+function mergeInto(to: Obj, from: Obj, byName: boolean): void {
+  for (const [field, fromChild] of Object.entries(from)) {
+    const toChild = to[field];
+    if (Array.isArray(toChild) && Array.isArray(fromChild)) mergeArray(toChild, fromChild, byName);
+    else if (toChild && typeof toChild === "object" && !Array.isArray(toChild)) mergeInto(toChild, fromChild, byName);
+    else to[field] = fromChild;
   }
-  return out;
+}
+
+function mergeArray(to: Obj[], from: Obj[], byName: boolean): void {
+  const named = (a: Obj[]) => a.every((x) => x && typeof x === "object" && "name" in x);
+  if (byName && named(to) && named(from)) {
+    for (const f of from) {
+      const t = to.find((x) => x.name === f.name);
+      if (t) mergeInto(t, f, byName);
+      else to.push(f);
+    }
+    return;
+  }
+  from.forEach((f, i) => {
+    if (to.length <= i) to.push(f);
+    else if (to[i] && typeof to[i] === "object" && f && typeof f === "object") mergeInto(to[i], f, byName);
+    else to[i] = f;
+  });
 }
 
 /** The JobManager and TaskManager pods of every FlinkDeployment. */
