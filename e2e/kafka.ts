@@ -16,7 +16,8 @@
  *   cluster operator's, then the rendered `superUsers` as `User:<name>`;
  * - the rendered `spec.kafka.config` as is.
  * Differences, all outside what tenants see: every listener binds 127.0.0.1 on a free port (the rendered port
- * is kept in the listener's name); the certificates are the test's own CAs instead of Strimzi's.
+ * is kept in the listener's name); the certificates are the test's own CAs instead of Strimzi's; node 0 is both
+ * controller and broker whatever the node pools say (one controller is enough to prove what clients see).
  */
 import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
@@ -75,10 +76,10 @@ export interface KafkaCredentials {
   readonly key?: string;
 }
 
-/** A running broker. */
+/** A running cluster of brokers. */
 export class KafkaBroker {
   constructor(
-    private readonly service: Service,
+    private readonly services: readonly Service[],
     public readonly dir: string,
     /** Loopback address of each rendered listener, by rendered name. */
     public readonly listeners: ReadonlyMap<string, { address: string; tls: boolean; authentication?: string }>,
@@ -142,11 +143,11 @@ export class KafkaBroker {
   }
 
   public async stop(): Promise<void> {
-    await this.service.stop(20_000);
+    for (const service of [...this.services].reverse()) await service.stop(20_000);
   }
 
   public tail(): string {
-    return this.service.tail(80);
+    return this.services.map((s) => `${s.name}:\n${s.tail(40)}`).join("\n");
   }
 }
 
@@ -160,8 +161,11 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-/** Format the storage and start a broker for a rendered `Kafka` object. */
-export async function startKafka(kafka: Obj): Promise<KafkaBroker> {
+/**
+ * Format the storage and start `nodes` brokers for a rendered `Kafka` object (node 0 is also the KRaft
+ * controller, as a combined pool would run it).
+ */
+export async function startKafka(kafka: Obj, nodes = 1): Promise<KafkaBroker> {
   const dir = runDir(`kafka-${kafka.metadata.name}`);
   const cluster = kafka.metadata.name as string;
   const clusterCa = new CertificateAuthority(dir, "cluster-ca");
@@ -169,32 +173,24 @@ export async function startKafka(kafka: Obj): Promise<KafkaBroker> {
   const broker = clusterCa.issue("broker", `/O=io.strimzi/CN=${cluster}-kafka`, true);
   const operator = clusterCa.issue("user-operator", `/O=io.strimzi/CN=${cluster}-entity-user-operator`);
 
-  const [controlPort, replicationPort] = [await freePort(), await freePort()];
+  const controlPort = await freePort();
   const protocol: string[] = ["CONTROLPLANE-9090:SSL", "REPLICATION-9091:SSL"];
-  const listeners: string[] = [`CONTROLPLANE-9090://127.0.0.1:${controlPort}`, `REPLICATION-9091://127.0.0.1:${replicationPort}`];
-  const advertised: string[] = [`REPLICATION-9091://127.0.0.1:${replicationPort}`];
   const config: Record<string, string | number | boolean> = {};
-  const tlsListener = (name: string, trustCa: string) => {
-    config[`listener.name.${name}.ssl.keystore.type`] = "PEM";
-    config[`listener.name.${name}.ssl.keystore.certificate.chain`] = broker.cert;
-    config[`listener.name.${name}.ssl.keystore.key`] = broker.key;
-    config[`listener.name.${name}.ssl.truststore.type`] = "PEM";
-    config[`listener.name.${name}.ssl.truststore.certificates`] = trustCa;
-  };
   for (const internal of ["controlplane-9090", "replication-9091"]) {
-    tlsListener(internal, clusterCa.cert);
+    config[`listener.name.${internal}.ssl.keystore.type`] = "PEM";
+    config[`listener.name.${internal}.ssl.keystore.certificate.chain`] = broker.cert;
+    config[`listener.name.${internal}.ssl.keystore.key`] = broker.key;
+    config[`listener.name.${internal}.ssl.truststore.type`] = "PEM";
+    config[`listener.name.${internal}.ssl.truststore.certificates`] = clusterCa.cert;
     config[`listener.name.${internal}.ssl.client.auth`] = "required";
   }
-  const rendered = new Map<string, { address: string; tls: boolean; authentication?: string }>();
+  const ids: { id: string; listener: Obj }[] = [];
   for (const l of kafka.spec.kafka.listeners as Obj[]) {
     const id = `${l.name}-${l.port}`.toUpperCase();
     const lower = id.toLowerCase();
-    const port = await freePort();
     const auth = l.authentication?.type as string | undefined;
     const sasl = auth === "scram-sha-512";
     protocol.push(`${id}:${sasl ? "SASL_" : ""}${l.tls ? "SSL" : "PLAINTEXT"}`);
-    listeners.push(`${id}://127.0.0.1:${port}`);
-    advertised.push(`${id}://127.0.0.1:${port}`);
     if (sasl) {
       config[`listener.name.${lower}.scram-sha-512.sasl.jaas.config`] = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
       config[`listener.name.${lower}.sasl.enabled.mechanisms`] = "SCRAM-SHA-512";
@@ -210,7 +206,7 @@ export async function startKafka(kafka: Obj): Promise<KafkaBroker> {
         config[`listener.name.${lower}.ssl.truststore.certificates`] = clientsCa.cert;
       }
     }
-    rendered.set(l.name, { address: `127.0.0.1:${port}`, tls: !!l.tls, authentication: auth });
+    ids.push({ id, listener: l });
   }
   const authz = kafka.spec.kafka.authorization;
   const superUsers = [
@@ -222,37 +218,59 @@ export async function startKafka(kafka: Obj): Promise<KafkaBroker> {
     "User:CN=cluster-operator,O=io.strimzi",
     ...((authz?.superUsers ?? []) as string[]).map((u) => `User:${u}`),
   ];
-  const props = properties({
-    "process.roles": "broker,controller",
-    "node.id": 0,
-    "controller.quorum.voters": `0@127.0.0.1:${controlPort}`,
-    "controller.listener.names": "CONTROLPLANE-9090",
-    "inter.broker.listener.name": "REPLICATION-9091",
-    "listener.security.protocol.map": protocol.join(","),
-    listeners: listeners.join(","),
-    "advertised.listeners": advertised.join(","),
-    "sasl.enabled.mechanisms": "",
-    "ssl.endpoint.identification.algorithm": "HTTPS",
-    ...config,
-    ...(authz?.type === "simple" ? { "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer", "super.users": superUsers.join(";") } : {}),
-    "log.dirs": join(dir, "data"),
-    ...(kafka.spec.kafka.config as Record<string, string | number | boolean>),
-    // One node: the group coordinator's own topic must fit it (Strimzi's default is the same for one broker).
-    "group.initial.rebalance.delay.ms": 0,
-  });
-  writeFileSync(join(dir, "server.properties"), props, { mode: 0o600 });
   writeFileSync(join(dir, "log4j2.yaml"), "Configuration:\n  Appenders:\n    Console:\n      name: STDOUT\n      PatternLayout:\n        Pattern: \"[%d] %p %m (%c)%n\"\n  Loggers:\n    Root:\n      level: INFO\n      AppenderRef:\n        - ref: STDOUT\n");
   const java = ["-Xms256m", "-Xmx768m", `-Dlog4j2.configurationFile=${join(dir, "log4j2.yaml")}`, "-cp", kafkaClasspath()];
-  execFileSync("java", [...java, "kafka.tools.StorageTool", "format", `--cluster-id=${randomBytes(16).toString("base64url")}`, "-c", join(dir, "server.properties")], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const service = startService("kafka", "java", [...java, "kafka.Kafka", join(dir, "server.properties")], join(dir, "kafka.log"));
-  const result = new KafkaBroker(service, dir, rendered, clusterCa, clientsCa, operator, `127.0.0.1:${replicationPort}`);
+  const clusterId = randomBytes(16).toString("base64url");
+  const addresses = new Map<string, string[]>(ids.map(({ listener }) => [listener.name as string, []]));
+  const replication: string[] = [];
+  const ports: number[] = [];
+  const services: Service[] = [];
   try {
-    await waitFor(service, "its listeners", async () => (await portOpen(replicationPort)) && (await Promise.all([...rendered.values()].map((l) => portOpen(Number(l.address.split(":")[1]))))).every(Boolean), 120_000);
+    for (let node = 0; node < nodes; node++) {
+      const replicationPort = await freePort();
+      replication.push(`127.0.0.1:${replicationPort}`);
+      ports.push(replicationPort);
+      const listeners = [...(node === 0 ? [`CONTROLPLANE-9090://127.0.0.1:${controlPort}`] : []), `REPLICATION-9091://127.0.0.1:${replicationPort}`];
+      const advertised = [`REPLICATION-9091://127.0.0.1:${replicationPort}`];
+      for (const { id, listener } of ids) {
+        const port = await freePort();
+        ports.push(port);
+        listeners.push(`${id}://127.0.0.1:${port}`);
+        advertised.push(`${id}://127.0.0.1:${port}`);
+        addresses.get(listener.name)!.push(`127.0.0.1:${port}`);
+      }
+      const file = join(dir, `server-${node}.properties`);
+      writeFileSync(
+        file,
+        properties({
+          "process.roles": node === 0 ? "broker,controller" : "broker",
+          "node.id": node,
+          "controller.quorum.voters": `0@127.0.0.1:${controlPort}`,
+          "controller.listener.names": "CONTROLPLANE-9090",
+          "inter.broker.listener.name": "REPLICATION-9091",
+          "listener.security.protocol.map": protocol.join(","),
+          listeners: listeners.join(","),
+          "advertised.listeners": advertised.join(","),
+          "sasl.enabled.mechanisms": "",
+          "ssl.endpoint.identification.algorithm": "HTTPS",
+          ...config,
+          ...(authz?.type === "simple" ? { "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer", "super.users": superUsers.join(";") } : {}),
+          "log.dirs": join(dir, `data-${node}`),
+          ...(kafka.spec.kafka.config as Record<string, string | number | boolean>),
+          "group.initial.rebalance.delay.ms": 0,
+        }),
+        { mode: 0o600 },
+      );
+      execFileSync("java", [...java, "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId}`, "-c", file], { stdio: ["ignore", "pipe", "pipe"] });
+      services.push(startService(`kafka-${node}`, "java", [...java, "kafka.Kafka", file], join(dir, `kafka-${node}.log`)));
+    }
+    for (const service of services) {
+      await waitFor(service, "its listeners", async () => (await Promise.all(ports.map(portOpen))).every(Boolean), 120_000);
+    }
   } catch (e) {
-    await service.stop();
+    for (const service of services) await service.stop();
     throw e;
   }
-  return result;
+  const rendered = new Map(ids.map(({ listener }) => [listener.name as string, { address: addresses.get(listener.name)!.join(","), tls: !!listener.tls, authentication: listener.authentication?.type as string | undefined }]));
+  return new KafkaBroker(services, dir, rendered, clusterCa, clientsCa, operator, replication.join(","));
 }
