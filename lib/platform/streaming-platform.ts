@@ -20,7 +20,7 @@ import { TenantWorkloadRole, WorkloadIdentity } from "../cloud/workload-role";
 import { renderPlatform, RenderedTree } from "../gitops/render";
 import { composePlatform, ComposedPlatform, DEFAULT_KAFKA_NAMESPACE, secretsAwsRegion } from "./compose";
 import { replicatedJobs, replicatedSavepointPrefixes, ResolvedReplication, resolveReplication } from "./replication";
-import { PlatformSpec, RegionSpec } from "./spec";
+import { PlatformSpec, RegionSpec, TenantSpec } from "./spec";
 
 /**
  * How long a standby bucket keeps the savepoints replicated into it: twice the job's savepoint history age
@@ -58,6 +58,11 @@ export function retainStatefulObjects(args: pulumi.ResourceTransformArgs): pulum
   const kind = args.type.split(":").pop() ?? "";
   if (!RETAINED_KINDS.includes(kind)) return undefined;
   return { props: args.props, opts: { ...args.opts, retainOnDelete: true } };
+}
+
+/** The tenants a region runs (a tenant without `regions` runs in every region). */
+function tenantsIn(spec: PlatformSpec, region: RegionSpec): TenantSpec[] {
+  return (spec.tenants ?? []).filter((t) => (t.regions ?? spec.regions.map((r) => r.name)).includes(region.name));
 }
 
 /** Arguments of a {@link StreamingPlatform}. */
@@ -268,7 +273,7 @@ export class StreamingPlatform extends pulumi.ComponentResource {
   private deliverRegion(name: string, region: RegionSpec, args: StreamingPlatformArgs, platform: ComposedPlatform): RegionOutputs {
     const spec = args.spec;
     const accountId = spec.aws?.accountId;
-    const tenants = (spec.tenants ?? []).filter((t) => (t.regions ?? spec.regions.map((r) => r.name)).includes(region.name));
+    const tenants = tenantsIn(spec, region);
     if (spec.delivery === "pulumi") {
       this.applyManifests(`${name}-${region.name}`, region, args.kubeconfigs![region.name], tenants.map((t) => t.name), undefined);
     }
@@ -313,7 +318,7 @@ export class StreamingPlatform extends pulumi.ComponentResource {
       );
       savepointReplicationRoleArn = savepoints.role.arn;
     }
-    const tenants = (spec.tenants ?? []).filter((t) => (t.regions ?? spec.regions.map((r) => r.name)).includes(region.name));
+    const tenants = tenantsIn(spec, region);
     const identity = (): WorkloadIdentity =>
       (spec.aws?.workloadIdentity ?? "irsa") === "irsa"
         ? { type: "irsa", oidcProviderArn: region.cluster!.oidcProviderArn!, oidcIssuer: region.cluster!.oidcIssuer! }
