@@ -21,11 +21,12 @@
  */
 import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
-import { readFileSync, writeFileSync } from "fs";
+import { writeFileSync } from "fs";
 import { join } from "path";
 import { CACHE, runDir } from "./paths";
 import { freePort, Service, startService, waitFor } from "./process";
 import { createConnection } from "net";
+import { CertificateAuthority } from "./tls";
 
 type Obj = Record<string, any>;
 
@@ -33,30 +34,6 @@ type Obj = Record<string, any>;
 export function kafkaClasspath(): string {
   const lib = join(CACHE, "kafka", "lib");
   return `${lib}/*`;
-}
-
-function openssl(dir: string, ...args: string[]): void {
-  execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-}
-
-/** A CA and certificates signed by it (PEM, PKCS#8 keys as Kafka's PEM keystores want). */
-class CertificateAuthority {
-  public readonly cert: string;
-  constructor(
-    private readonly dir: string,
-    private readonly name: string,
-  ) {
-    openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "2", "-subj", `/CN=${name}`);
-    this.cert = readFileSync(join(dir, `${name}.crt`), "utf8");
-  }
-
-  /** A certificate for `subject` (e.g. `/O=io.strimzi/CN=x`), with IP SAN 127.0.0.1 for servers. */
-  public issue(file: string, subject: string, server = false): { cert: string; key: string } {
-    openssl(this.dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${file}.key`, "-out", `${file}.csr`, "-subj", subject);
-    writeFileSync(join(this.dir, `${file}.ext`), server ? "subjectAltName=IP:127.0.0.1,DNS:localhost\n" : "extendedKeyUsage=clientAuth\n");
-    openssl(this.dir, "x509", "-req", "-in", `${file}.csr`, "-CA", `${this.name}.crt`, "-CAkey", `${this.name}.key`, "-CAcreateserial", "-out", `${file}.crt`, "-days", "2", "-extfile", `${file}.ext`);
-    return { cert: readFileSync(join(this.dir, `${file}.crt`), "utf8"), key: readFileSync(join(this.dir, `${file}.key`), "utf8") };
-  }
 }
 
 /** Java properties text: one `key=value` per line, values escaped (PEM blocks carry newlines). */
@@ -170,7 +147,7 @@ export async function startKafka(kafka: Obj, nodes = 1): Promise<KafkaBroker> {
   const cluster = kafka.metadata.name as string;
   const clusterCa = new CertificateAuthority(dir, "cluster-ca");
   const clientsCa = new CertificateAuthority(dir, "clients-ca");
-  const broker = clusterCa.issue("broker", `/O=io.strimzi/CN=${cluster}-kafka`, true);
+  const broker = clusterCa.issue("broker", `/O=io.strimzi/CN=${cluster}-kafka`, ["IP:127.0.0.1", "DNS:localhost"]);
   const operator = clusterCa.issue("user-operator", `/O=io.strimzi/CN=${cluster}-entity-user-operator`);
 
   const controlPort = await freePort();

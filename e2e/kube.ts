@@ -4,7 +4,6 @@
  * controllers only: no nodes, no scheduler, no kubelet), the way controller-runtime's envtest runs the first two.
  * Clients authenticate with static bearer tokens (`--token-auth-file`).
  */
-import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
 import { readdirSync, readFileSync, writeFileSync } from "fs";
 import { request as httpsRequest } from "https";
@@ -13,6 +12,7 @@ import { join } from "path";
 import { parseAllDocuments } from "yaml";
 import { binary, runDir, sharedDir } from "./paths";
 import { freePort, Service, startService, waitFor } from "./process";
+import { CertificateAuthority, keyPair } from "./tls";
 
 /** A Kubernetes object as JSON. */
 export interface KubeObject {
@@ -256,10 +256,6 @@ function yamlFiles(dir: string): string[] {
     .sort();
 }
 
-function openssl(dir: string, ...args: string[]): void {
-  execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-}
-
 function httpOk(url: string): Promise<boolean> {
   return new Promise((done) => {
     const req = httpRequest(url, (res) => {
@@ -275,12 +271,9 @@ function httpOk(url: string): Promise<boolean> {
 export async function startCluster(options: ClusterOptions = {}): Promise<KubeCluster> {
   const dir = runDir(options.label ?? "kube");
   // A CA of the test's own, a serving certificate for 127.0.0.1, and the service-account signing key pair.
-  openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=floe-e2e-ca");
-  openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "serving.key", "-out", "serving.csr", "-subj", "/CN=kube-apiserver");
-  writeFileSync(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n");
-  openssl(dir, "x509", "-req", "-in", "serving.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "serving.crt", "-days", "2", "-extfile", "san.ext");
-  openssl(dir, "genrsa", "-out", "sa.key", "2048");
-  openssl(dir, "rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub");
+  const ca = new CertificateAuthority(dir, "ca");
+  const serving = ca.issue("serving", "/CN=kube-apiserver", ["IP:127.0.0.1", "DNS:localhost", "DNS:kubernetes.default.svc"]);
+  const sa = keyPair(dir, "sa");
 
   const tokens = new Map<string, string>();
   const rows: string[] = [];
@@ -326,24 +319,24 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KubeCl
         "--advertise-address=127.0.0.1",
         `--secure-port=${securePort}`,
         `--cert-dir=${dir}`,
-        `--tls-cert-file=${join(dir, "serving.crt")}`,
-        `--tls-private-key-file=${join(dir, "serving.key")}`,
-        `--client-ca-file=${join(dir, "ca.crt")}`,
+        `--tls-cert-file=${serving.certFile}`,
+        `--tls-private-key-file=${serving.keyFile}`,
+        `--client-ca-file=${ca.certFile}`,
         `--token-auth-file=${join(dir, "tokens.csv")}`,
         "--authorization-mode=RBAC",
         // PodSecurity is on by default; named so that a change of defaults cannot switch it off unnoticed.
         "--enable-admission-plugins=PodSecurity,ServiceAccount,NamespaceLifecycle",
         "--service-cluster-ip-range=10.0.0.0/24",
         "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        `--service-account-key-file=${join(dir, "sa.pub")}`,
-        `--service-account-signing-key-file=${join(dir, "sa.key")}`,
+        `--service-account-key-file=${sa.pubFile}`,
+        `--service-account-signing-key-file=${sa.keyFile}`,
         "--profiling=false",
         "--v=1",
       ],
       join(dir, "kube-apiserver.log"),
     );
     services.push(apiserver);
-    const cluster = new KubeCluster(`https://127.0.0.1:${securePort}`, readFileSync(join(dir, "ca.crt"), "utf8"), tokens, services, dir);
+    const cluster = new KubeCluster(`https://127.0.0.1:${securePort}`, ca.cert, tokens, services, dir);
     await waitFor(apiserver, "/readyz", async () => (await cluster.request("GET", "/readyz")).status === 200, 120_000);
 
     writeFileSync(join(dir, "controller-manager.kubeconfig"), cluster.kubeconfig("system:kube-controller-manager"), { mode: 0o600 });
@@ -355,8 +348,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KubeCl
         // Namespaces are finalised (their contents deleted), owner references collected, service accounts and
         // their tokens made, quota usage computed (clients wait for it), kube-root-ca.crt published.
         "--controllers=namespace,garbagecollector,serviceaccount,serviceaccount-token,resourcequota,root-ca-cert-publisher",
-        `--service-account-private-key-file=${join(dir, "sa.key")}`,
-        `--root-ca-file=${join(dir, "ca.crt")}`,
+        `--service-account-private-key-file=${sa.keyFile}`,
+        `--root-ca-file=${ca.certFile}`,
         "--use-service-account-credentials=true",
         "--leader-elect=false",
         "--bind-address=127.0.0.1",
