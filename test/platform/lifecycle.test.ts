@@ -197,7 +197,12 @@ describe("CDC incremental snapshots as spec edits", () => {
       "signal.data.collection": "public.debezium_signal",
       "signal.kafka.topic": "alpha.orders-db.signals",
       "signal.kafka.groupId": "alpha.alpha-orders-db-signals",
+      // Debezium's default poll timeout (0 ms) never lets a TLS + SCRAM connection complete (test/e2e/cdc.test.ts).
+      "signal.kafka.poll.timeout.ms": 1000,
       "signal.consumer.security.protocol": "SASL_SSL",
+      // Strimzi 1.x mounts no certificates: read through its config provider.
+      "signal.consumer.ssl.truststore.type": "PEM",
+      "signal.consumer.ssl.truststore.certificates": "${strimzisecrets:kafka/alpha-connect-connect-tls-trusted-certs:ca.crt}",
     });
     expect(connector.spec.config["signal.consumer.sasl.jaas.config"]).toMatch(/^\$\{secrets:kafka\/alpha-connect:sasl.jaas.config\}$/);
     const job = find(all, "Job", "alpha-orders-db-snapshot-orders-2026-11");

@@ -19,8 +19,17 @@ import { DNS_EGRESS_RULE, kafkaListenerPorts } from "../network";
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "../security";
 import { ConnectImage } from "./connect-image";
 
-/** Where Strimzi mounts `spec.tls.trustedCertificates` in Connect pods. */
-export const CONNECT_CERTS_DIR = "/opt/kafka/connect-certs";
+/**
+ * Strimzi 1.x mounts no trusted certificates in Connect pods: the operator copies `spec.tls.trustedCertificates`
+ * into the Secret `<name>-connect-tls-trusted-certs` (key `ca.crt`), grants the workers' service account `get`
+ * on it, and the workers read it through the `strimzisecrets` config provider it always configures
+ * (strimzi-kafka-operator 1.2.0, cluster-operator/.../model/KafkaConnectConfigurationBuilder.java `withTls`,
+ * `printConfigProviders`; api/.../connect/KafkaConnectResources.java `internalTlsTrustedCertsSecretName`).
+ * Clients that Floe configures inside connectors read the same value the same way.
+ */
+export function connectTrustedCertificatesReference(namespace: string, connectName: string): string {
+  return `\${strimzisecrets:${namespace}/${connectName}-connect-tls-trusted-certs:ca.crt}`;
+}
 
 /** Properties of a {@link ConnectCluster}. */
 export interface ConnectClusterProps {
@@ -305,7 +314,7 @@ export class ConnectCluster extends Construct {
     }
     if (listener.tls) {
       config[`${prefix}ssl.truststore.type`] = "PEM";
-      config[`${prefix}ssl.truststore.location`] = `${CONNECT_CERTS_DIR}/${this.caSecretName}/ca.crt`;
+      config[`${prefix}ssl.truststore.certificates`] = connectTrustedCertificatesReference(this.namespace, this.connectName);
     }
     return config;
   }

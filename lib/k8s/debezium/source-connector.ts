@@ -169,6 +169,9 @@ const MANAGED_CONNECTOR_KEYS = [
   "include.schema.changes",
 ];
 
+/** How long the Kafka signal channel's consumer may wait in each poll (`signal.kafka.poll.timeout.ms`). */
+export const SIGNAL_POLL_TIMEOUT_MS = 1000;
+
 /** `app.kubernetes.io/component` of the Jobs that send incremental snapshot signals (what `floe diff` recognises). */
 export const CDC_SNAPSHOT_COMPONENT = "cdc-snapshot";
 
@@ -505,6 +508,12 @@ export abstract class DebeziumSource extends Construct {
             "signal.kafka.topic": this.signalTopic.topicName,
             "signal.kafka.groupId": this.signalGroup,
             "signal.kafka.bootstrap.servers": this.connect.bootstrapServers,
+            // Debezium polls the signal consumer once per signal.poll.interval.ms (5 s) with this timeout, whose
+            // default is 0 (debezium-core 3.2.0.Final, pipeline/signal/channels/KafkaSignalChannel.java
+            // SIGNAL_POLL_TIMEOUT_MS): a TLS + SCRAM connection, which needs a dozen round trips, then advances one
+            // step per 5 s and never completes within the client's 10 s connection setup timeout. One second per
+            // poll lets it connect (shown on a real broker in test/e2e/cdc.test.ts).
+            "signal.kafka.poll.timeout.ms": SIGNAL_POLL_TIMEOUT_MS,
             ...this.connect.clientConfig("signal.consumer."),
           }
         : {}),

@@ -239,8 +239,12 @@ describe("MySqlSource", () => {
       "schema.history.internal.consumer.group.id": "payments.payments-legacy-schemahistory",
       "schema.history.internal.producer.sasl.jaas.config": "${secrets:kafka/payments-connect:sasl.jaas.config}",
       "schema.history.internal.consumer.security.protocol": "SASL_SSL",
-      "schema.history.internal.producer.ssl.truststore.location": "/opt/kafka/connect-certs/events-cluster-ca-cert/ca.crt",
+      // Strimzi 1.x mounts no certificates: the truststore is read through its own config provider.
+      "schema.history.internal.producer.ssl.truststore.certificates": "${strimzisecrets:kafka/payments-connect-connect-tls-trusted-certs:ca.crt}",
+      "schema.history.internal.consumer.ssl.truststore.certificates": "${strimzisecrets:kafka/payments-connect-connect-tls-trusted-certs:ca.crt}",
+      "schema.history.internal.consumer.ssl.truststore.type": "PEM",
     });
+    expect(Object.keys(kc.spec.config).filter((k) => k.endsWith("truststore.location"))).toEqual([]);
     const history = ofKind(objects, "KafkaTopic").find((t: any) => t.spec.topicName === "payments.legacy.schema-history") as any;
     expect(history.spec.partitions).toBe(1);
     expect(history.spec.config).toEqual({ "retention.ms": -1 });
