@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The JVM components of the e2e tier, from e2e/java/pom.xml (every version fixed there): the Apache Kafka broker,
-# clients and tools, and Floe's adapter (e2e/java/src). Dependencies are copied into $cache/kafka/lib with the
-# adapter's jar; rebuilt when the pom, the adapter's sources or the JDK change. Called by e2e/install.sh.
+# clients, tools and Connect runtime with Strimzi's config provider, and Floe's adapter (e2e/java/src).
+# Dependencies are copied into $cache/kafka/lib with the adapter's jar; each connector plugin of
+# e2e/java/plugins/<name>/pom.xml into its own folder $cache/connect/plugins/<name> (Connect's plugin.path).
+# Rebuilt when a pom, the adapter's sources or the JDK change. Called by e2e/install.sh.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cache="$1"
 lib="$cache/kafka/lib"
-key="$( (java -version 2>&1; cd "$here/java" && find . -path ./target -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-16)"
-if [ -f "$lib/floe-e2e-kafka-1.jar" ] && [ "$(cat "$cache/stamps/java" 2>/dev/null)" = "$key" ]; then
+key="$( (java -version 2>&1; cd "$here/java" && find . -name target -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-16)"
+if [ -f "$lib/floe-e2e-kafka-1.jar" ] && [ -d "$cache/connect/plugins" ] && [ "$(cat "$cache/stamps/java" 2>/dev/null)" = "$key" ]; then
   echo "e2e install: java current (kafka broker, clients, adapter)"
   exit 0
 fi
@@ -24,5 +26,14 @@ if ! mvn -B -f "$here/java/pom.xml" package dependency:copy-dependencies -Dinclu
   exit 1
 fi
 cp "$here/java/target/floe-e2e-kafka-1.jar" "$lib/"
+rm -rf "$cache/connect/plugins"
+for pom in "$here"/java/plugins/*/pom.xml; do
+  plugin="$(basename "$(dirname "$pom")")"
+  if ! mvn -B -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$cache/connect/plugins/$plugin" >>"$log" 2>&1; then
+    echo "e2e install: building the connector plugin $plugin failed; its log ($log):" >&2
+    tail -n 60 "$log" >&2
+    exit 1
+  fi
+done
 echo "$key" >"$cache/stamps/java"
 echo "e2e install: built java in $((SECONDS - start)) s"

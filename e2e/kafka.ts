@@ -66,6 +66,11 @@ export class KafkaBroker {
     private readonly replication: string,
   ) {}
 
+  /** The cluster CA certificate (PEM): what clients trust (Strimzi's `<cluster>-cluster-ca-cert`, key `ca.crt`). */
+  public get clusterCaCert(): string {
+    return this.clusterCa.cert;
+  }
+
   /** Client properties of the operators' admin connection (replication listener, mTLS, a super user). */
   public adminProps(): Record<string, string> {
     return {
@@ -89,6 +94,20 @@ export class KafkaBroker {
     return { user: name, type: "scram-sha-512", password: randomBytes(18).toString("base64url") };
   }
 
+  /**
+   * The data of the Secret the User Operator writes for a user (strimzi-kafka-operator 1.2.0,
+   * user-operator/.../model/KafkaUserModel.java: `password` and `sasl.jaas.config` for SCRAM-SHA-512; `user.crt`,
+   * `user.key` and `ca.crt` for TLS).
+   */
+  public userSecretData(credentials: KafkaCredentials): Record<string, string> {
+    return credentials.type === "tls"
+      ? { "user.crt": credentials.cert!, "user.key": credentials.key!, "ca.crt": this.clientsCa.cert }
+      : {
+          password: credentials.password!,
+          "sasl.jaas.config": `org.apache.kafka.common.security.scram.ScramLoginModule required username="${credentials.user}" password="${credentials.password}";`,
+        };
+  }
+
   /** Client properties of `credentials` on the rendered listener that authenticates their kind. */
   public clientProps(credentials: KafkaCredentials): Record<string, string> {
     const listener = [...this.listeners.values()].find((l) => l.tls && l.authentication === credentials.type);
@@ -106,7 +125,7 @@ export class KafkaBroker {
   }
 
   /** Run the adapter (`apply`, `probe` or `throttle`) on a request; its JSON answer. */
-  public adapter<T = any>(command: "apply" | "probe" | "throttle", request: unknown): T {
+  public adapter<T = any>(command: "apply" | "probe" | "throttle" | "read", request: unknown): T {
     const file = join(this.dir, `adapter-${command}-${Date.now()}.json`);
     writeFileSync(file, JSON.stringify(request), { mode: 0o600 });
     const out = execFileSync("java", ["-cp", kafkaClasspath(), "-Dlog4j2.level=warn", "floe.e2e.KafkaAdapter", command, file], {

@@ -54,7 +54,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       request_percentage, controller_mutation_rate (user-operator QuotasOperator).</li>
  * </ul>
  *
- * <p>Usage: {@code java floe.e2e.KafkaAdapter apply|probe|throttle <request.json>}; prints one JSON document.
+ * <p>Usage: {@code java floe.e2e.KafkaAdapter apply|probe|throttle|read <request.json>}; prints one JSON document.
  */
 public final class KafkaAdapter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,6 +68,7 @@ public final class KafkaAdapter {
             case "apply" -> apply(request);
             case "probe" -> probe(request);
             case "throttle" -> throttle(request);
+            case "read" -> read(request);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         };
         System.out.println(JSON.writeValueAsString(out));
@@ -267,6 +268,33 @@ public final class KafkaAdapter {
         }
         out.put("seconds", (System.nanoTime() - start) / 1e9);
         out.put("bytes", total);
+        return out;
+    }
+
+    /** Every record of the topics (from the beginning up to their end offsets at the start), keys and values as text. */
+    private static ObjectNode read(JsonNode request) {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode records = out.putArray("records");
+        Properties client = props(request.get("client"));
+        client.put("enable.auto.commit", "false");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(client, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+            for (JsonNode t : request.path("topics")) {
+                consumer.partitionsFor(t.asText(), Duration.ofSeconds(10)).forEach(i -> partitions.add(new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (System.currentTimeMillis() < deadline && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    ObjectNode o = records.addObject().put("topic", r.topic()).put("partition", r.partition()).put("offset", r.offset());
+                    o.put("key", r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8));
+                    o.put("value", r.value() == null ? null : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            out.put("complete", partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp)));
+        }
         return out;
     }
 }

@@ -1,0 +1,56 @@
+/**
+ * Runs the command of a rendered Job's container on this machine, as the kubelet would run it in the image:
+ * the rendered command and arguments, the rendered environment (`value`, and `valueFrom.secretKeyRef` read from
+ * the Secrets given), with only what the image or the cluster would provide replaced: paths of tools inside the
+ * image by programs of this machine, mount paths by folders of the test, Service addresses by loopback ones.
+ */
+import { spawnSync } from "child_process";
+
+type Obj = Record<string, any>;
+
+/** What stands in for the image and the cluster. */
+export interface JobStandIns {
+  /** Secret data by `<secret name>` (the Job's namespace). */
+  readonly secrets: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Environment values that point into the cluster (a Service address, a mounted file), by variable. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Replacements in the command text: a tool's path in the image, a mount folder. */
+  readonly paths?: Readonly<Record<string, string>>;
+  /** Extra PATH entries (tools the image has on its PATH). */
+  readonly pathPrefix?: string;
+}
+
+/** The outcome of the container's command. */
+export interface JobRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The container's environment as the kubelet builds it from the rendered `env`. */
+export function containerEnv(container: Obj, standIns: JobStandIns): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const e of (container.env ?? []) as Obj[]) {
+    if (e.value !== undefined) env[e.name] = String(e.value);
+    else if (e.valueFrom?.secretKeyRef) {
+      const { name, key } = e.valueFrom.secretKeyRef;
+      const value = standIns.secrets[name]?.[key];
+      if (value === undefined) throw new Error(`e2e: the Job reads ${name}/${key}, which the test did not provide`);
+      env[e.name] = value;
+    } else throw new Error(`e2e: env ${e.name} has a source the stand-in does not model`);
+  }
+  return { ...env, ...(standIns.env ?? {}) };
+}
+
+/** Run the (only) container of a rendered Job; its exit status and output. */
+export function runJobContainer(job: Obj, standIns: JobStandIns, timeoutMs = 120_000): JobRun {
+  const containers = job.spec.template.spec.containers as Obj[];
+  if (containers.length !== 1) throw new Error(`e2e: Job ${job.metadata.name} has ${containers.length} containers; one expected`);
+  const container = containers[0];
+  const replace = (text: string) => Object.entries(standIns.paths ?? {}).reduce((t, [from, to]) => t.split(from).join(to), text);
+  const argv = [...((container.command ?? []) as string[]), ...((container.args ?? []) as string[])].map(replace);
+  if (argv.length === 0) throw new Error(`e2e: Job ${job.metadata.name} relies on the image's entrypoint`);
+  const env = { PATH: `${standIns.pathPrefix ? `${standIns.pathPrefix}:` : ""}${process.env.PATH}`, HOME: process.env.HOME ?? "/tmp", ...containerEnv(container, standIns) };
+  const run = spawnSync(argv[0], argv.slice(1), { env, encoding: "utf8", timeout: timeoutMs, stdio: ["ignore", "pipe", "pipe"] });
+  return { status: run.status, stdout: run.stdout ?? "", stderr: run.stderr ?? "" };
+}
