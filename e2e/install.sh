@@ -5,7 +5,9 @@
 #   go/kube               kube-apiserver and kube-controller-manager, k8s.io/kubernetes (go.mod)
 #   go/pulumi             the Pulumi CLI         github.com/pulumi/pulumi/pkg/v3, the release of @pulumi/pulumi
 #   go/pulumi-kubernetes  the Kubernetes provider (pulumi-resource-kubernetes), the release of @pulumi/kubernetes
-#   java                  the Apache Kafka broker, clients and Floe's Kafka adapter (install-java.sh, Maven Central)
+#   java                  the Apache Kafka broker, clients, Connect, connector plugins and Floe's adapters
+#                         (install-java.sh, Maven Central)
+#   postgresql            Debian's PostgreSQL server (the CDC tests' database), when it is not installed yet
 # Cache: $FLOE_E2E_CACHE, default <repo>/.floe/e2e (gitignored). A component is rebuilt when its folder's files
 # or the Go version change (the key is a hash of both). Prints one line per component; exits non-zero on the
 # first failure, with the build's log.
@@ -86,3 +88,15 @@ build pulumi-kubernetes pulumi-resource-kubernetes -- bash -c '
     -o "'"$cache"'/bin/pulumi-resource-kubernetes" .'
 
 bash "$here/install-java.sh" "$cache"
+
+# Debian's PostgreSQL server for the CDC tests (e2e/postgres.ts runs it on loopback as the package's user).
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "e2e install: postgresql current ($(ls -d /usr/lib/postgresql/*/ | xargs -n1 basename | tr '\n' ' '))"
+else
+  echo "e2e install: installing Debian's postgresql ..."
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } >"$cache/logs/install-postgresql.log" 2>&1; then
+    echo "e2e install: installing postgresql failed (needs root and Debian's packages); its log:" >&2
+    tail -n 40 "$cache/logs/install-postgresql.log" >&2
+    exit 1
+  fi
+fi
