@@ -920,7 +920,7 @@ function buildBackfill(
     quotaShare: undefined,
   };
   const id = `Job-${spec.name}`;
-  map.add(`${chart.node.path}/${id}`, `${jobPath}.backfill`, { "job.jarURI": j.sql ? "sql.runnerJarUri" : "jar.uri", userName: "name", name: "name" });
+  map.add(`${chart.node.path}/${id}`, `${jobPath}.backfill`, { "job.jarURI": j.sql ? "sql.runnerJarUri" : "jar.uri", "job.statements": "sql.statements", userName: "name", name: "name" });
   const start = bf.from === "earliest" ? "earliest" : `timestamp:${Date.parse(bf.from)}`;
   return inSpec(map, pending, () => {
     const props = flinkApplicationProps(spec, tenantConstruct, region, resolve, prefix, quotas, standbyWritable, tenant.onMalformed);

@@ -87,7 +87,7 @@ describe("schemas in the spec: files, inline definitions, errors", () => {
       spec.tenants[0].jobs[0] = {
         name: "enricher",
         image: "registry.example.com/alpha/sql:1.0.0",
-        sql: { statements: ["CREATE TABLE t (id STRING) WITH ('connector' = 'kafka', 'format' = 'avro-confluent', 'avro-confluent.url' = '{{schemaRegistryUrl}}')"] },
+        sql: { statements: ["CREATE TABLE t (id STRING) WITH ('connector' = 'kafka', 'topic' = 'alpha.events', 'format' = 'avro-confluent', 'avro-confluent.url' = '{{schemaRegistryUrl}}')"] },
         reads: ["events"],
       };
     };

@@ -1,4 +1,4 @@
-import { ApiObject } from "cdk8s";
+import { ApiObject, Lazy } from "cdk8s";
 import { Construct } from "constructs";
 import {
   addFloeValidation,
@@ -10,7 +10,7 @@ import {
   ValidationIssue,
 } from "../../core";
 import { IKafkaCluster } from "../kafka/kafka-cluster";
-import { KafkaClientAccess } from "../kafka/kafka-client-access";
+import { KAFKA_CA_MOUNT, KAFKA_USER_MOUNT, KafkaClientAccess } from "../kafka/kafka-client-access";
 import { IKafkaTopicResource } from "../kafka/kafka-topic";
 import { KafkaAclScope } from "../kafka/kafka-user";
 import { KafkaUserQuotas } from "../kafka/strimzi-types";
@@ -40,7 +40,8 @@ import {
   upgradeSafetyIssues,
   validateStateOptions,
 } from "./flink-state";
-import { FlinkDeploymentSpec, UpgradeMode } from "./flink-types";
+import { FlinkDeploymentSpec, JobState, UpgradeMode } from "./flink-types";
+import { connectSqlStatements } from "./sql-connection";
 
 /**
  * The operator's job autoscaler.
@@ -312,8 +313,9 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: { name: `${props.name}-sql`, namespace: props.namespace, labels: componentLabels("flink", props.name, "sql") },
-        data: { [SQL_SCRIPT_FILE]: props.job.script },
+        data: { [SQL_SCRIPT_FILE]: Lazy.any({ produce: () => this.connectedSql().statements.map((st) => `${st};\n`).join("") }) },
       });
+      addFloeValidation(this, () => this.connectedSql().issues);
     }
     this.apiObject = flinkDeploymentObject(this, props, "application", () => this.renderSpec());
     if (props.backfill) this.apiObject.metadata.addLabel(FloeLabels.BACKFILL_OF, props.backfill.of);
@@ -442,6 +444,41 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
     ];
   }
 
+  /**
+   * A SQL job's statements with Floe's Kafka connection in every Kafka table (lib/k8s/flink/sql-connection.ts),
+   * and what is wrong with them. A job without Kafka access gets none: its Kafka tables are reported.
+   */
+  private connectedSql(): { statements: string[]; issues: ValidationIssue[] } {
+    const props = this.props;
+    const access = this.kafka;
+    const connection = access?.connection;
+    const grants = (topics: FlinkKafkaOptions["reads"]) => (topics ?? []).map((t) => ({ name: t.aclName, prefix: t.aclPatternType === "prefix" }));
+    return connectSqlStatements(
+      props.job.statements,
+      {
+        bootstrapServers: connection?.bootstrapServers ?? "",
+        securityProtocol: connection?.securityProtocol ?? "",
+        scram: connection?.scram ?? true,
+        tls: connection?.tls ?? true,
+        userDir: KAFKA_USER_MOUNT,
+        caDir: KAFKA_CA_MOUNT,
+        group: access?.group ?? "",
+        reads: grants(props.kafka?.reads),
+        writes: grants(props.kafka?.writes),
+        guarantee:
+          props.deliveryGuarantee === "exactly-once"
+            ? { kind: "exactly-once", transactionalIdPrefix: props.name, transactionTimeoutMs: KAFKA_TRANSACTION_TIMEOUT_MS }
+            : props.deliveryGuarantee === "at-least-once"
+              ? { kind: "at-least-once" }
+              : undefined,
+        backfill: props.backfill && { startingOffsets: props.backfill.startingOffsets, outputTopicSuffix: props.backfill.outputTopicSuffix },
+        checkGrants: props.state !== JobState.SUSPENDED,
+      },
+      this.node.path,
+      "job.statements",
+    );
+  }
+
   /** The most the application runs: JobManagers and TaskManagers (parallelism / slots, or the fixed count). */
   public get footprint(): FlinkFootprint {
     const cluster = resolveCluster(this.props);
@@ -552,7 +589,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
     const secretEnv = (props.secretEnv ?? []).map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret, key: e.key } } }));
     const podTemplate = flinkPodTemplate({
       env: [...(this.kafka?.env ?? []), ...this.guaranteeEnv(), ...this.backfillEnv(), ...[...(props.env ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1)), ...secretEnv],
-      secretVolumes: this.kafka?.volumes ?? [],
+      secretVolumes: this.kafka?.volumes({ credentialFiles: props.job.kind === "sql" }) ?? [],
       configMapVolumes: this.sqlConfigMap
         ? [{ name: "sql", configMap: `${props.name}-sql`, key: SQL_SCRIPT_FILE, mountPath: SQL_SCRIPT_DIR }]
         : [],

@@ -54,6 +54,18 @@ export interface KafkaClientAccessProps {
   readonly quotas?: KafkaUserQuotas;
 }
 
+/** How a workload reaches the cluster ({@link KafkaClientAccess.connection}). */
+export interface KafkaClientConnection {
+  /** Bootstrap address of the listener. */
+  readonly bootstrapServers: string;
+  /** `SASL_SSL`, `SSL` or `SASL_PLAINTEXT`. */
+  readonly securityProtocol: string;
+  /** SCRAM-SHA-512 (else a TLS client certificate). */
+  readonly scram: boolean;
+  /** The listener uses TLS. */
+  readonly tls: boolean;
+}
+
 /** A container environment variable (literal or from a Secret key). */
 export interface ClientEnvVar {
   readonly name: string;
@@ -115,19 +127,30 @@ export class KafkaClientAccess extends Construct {
     return listeners.find((l) => l.authentication.type === this.user.authentication);
   }
 
+  /** The connection: bootstrap address, protocol, authentication (undefined when no listener matches). */
+  public get connection(): KafkaClientConnection | undefined {
+    const listener = this.listener;
+    if (!listener) return undefined;
+    const scram = this.user.authentication === KafkaAuthenticationType.SCRAM_SHA_512;
+    return {
+      bootstrapServers: this.props.cluster.bootstrapAddress(listener.name),
+      securityProtocol: listener.tls ? (scram ? "SASL_SSL" : "SSL") : "SASL_PLAINTEXT",
+      scram,
+      tls: listener.tls,
+    };
+  }
+
   /** Environment variables for the workload's container. */
   public get env(): ClientEnvVar[] {
-    const listener = this.listener;
-    if (!listener) return [];
-    const scram = this.user.authentication === KafkaAuthenticationType.SCRAM_SHA_512;
-    const protocol = listener.tls ? (scram ? "SASL_SSL" : "SSL") : "SASL_PLAINTEXT";
+    const connection = this.connection;
+    if (!connection) return [];
     const secret = (key: string) => ({ secretKeyRef: { name: this.user.secretName, key } });
     const env: ClientEnvVar[] = [
-      { name: "FLOE_KAFKA_BOOTSTRAP_SERVERS", value: this.props.cluster.bootstrapAddress(listener.name) },
-      { name: "FLOE_KAFKA_SECURITY_PROTOCOL", value: protocol },
+      { name: "FLOE_KAFKA_BOOTSTRAP_SERVERS", value: connection.bootstrapServers },
+      { name: "FLOE_KAFKA_SECURITY_PROTOCOL", value: connection.securityProtocol },
       { name: "FLOE_KAFKA_GROUP_ID", value: this.group },
     ];
-    if (scram) {
+    if (connection.scram) {
       env.push({ name: "FLOE_KAFKA_SASL_MECHANISM", value: "SCRAM-SHA-512" });
       env.push({ name: "FLOE_KAFKA_SASL_JAAS_CONFIG", valueFrom: secret("sasl.jaas.config") });
     } else {
@@ -135,15 +158,19 @@ export class KafkaClientAccess extends Construct {
       env.push({ name: "FLOE_KAFKA_SSL_KEYSTORE_LOCATION", value: `${KAFKA_USER_MOUNT}/user.p12` });
       env.push({ name: "FLOE_KAFKA_SSL_KEYSTORE_PASSWORD", valueFrom: secret("user.password") });
     }
-    if (listener.tls) {
+    if (connection.tls) {
       env.push({ name: "FLOE_KAFKA_SSL_TRUSTSTORE_TYPE", value: "PEM" });
       env.push({ name: "FLOE_KAFKA_SSL_TRUSTSTORE_LOCATION", value: `${KAFKA_CA_MOUNT}/ca.crt` });
     }
     return env;
   }
 
-  /** Secret volumes for the workload's pod: the cluster CA (TLS listeners) and the TLS user's keystore. */
-  public get volumes(): ClientSecretVolume[] {
+  /**
+   * Secret volumes for the workload's pod: the cluster CA (TLS listeners) and the TLS user's keystore; with
+   * `credentialFiles`, the user's credentials as files too (`sasl.jaas.config`, or `user.p12` and
+   * `user.password`), for clients that read them through a config provider (SQL jobs).
+   */
+  public volumes(options: { credentialFiles?: boolean } = {}): ClientSecretVolume[] {
     const listener = this.listener;
     const volumes: ClientSecretVolume[] = [];
     if (listener?.tls) {
@@ -154,8 +181,10 @@ export class KafkaClientAccess extends Construct {
         mountPath: KAFKA_CA_MOUNT,
       });
     }
-    if (listener && this.user.authentication === KafkaAuthenticationType.TLS) {
-      volumes.push({ name: "kafka-user", secretName: this.user.secretName, keys: ["user.p12"], mountPath: KAFKA_USER_MOUNT });
+    const scram = this.user.authentication === KafkaAuthenticationType.SCRAM_SHA_512;
+    const keys = scram ? (options.credentialFiles ? ["sasl.jaas.config"] : []) : options.credentialFiles ? ["user.p12", "user.password"] : ["user.p12"];
+    if (listener && keys.length > 0) {
+      volumes.push({ name: "kafka-user", secretName: this.user.secretName, keys, mountPath: KAFKA_USER_MOUNT });
     }
     return volumes;
   }

@@ -122,6 +122,43 @@ describe("FlinkApplication options", () => {
     expectSchemaValid(objects);
   });
 
+  test("SQL job with Kafka access: every Kafka table gets Floe's connection; the user's credential file is mounted (jar jobs: env only)", () => {
+    const { application, render, cluster, orders, enriched } = setup();
+    const sql = FlinkJob.sql([
+      "CREATE TABLE orders (id STRING) WITH ('connector' = 'kafka', 'topic' = 'payments.orders', 'format' = 'json')",
+      "CREATE TABLE enriched (id STRING) WITH ('connector' = 'kafka', 'topic' = 'payments.enriched', 'format' = 'json')",
+      "INSERT INTO enriched SELECT id FROM orders",
+    ]);
+    application({ job: sql, deliveryGuarantee: "exactly-once", checkpointInterval: "1m", kafka: { cluster, reads: [orders], writes: [enriched], group: "payments.enricher" } });
+    const objects = render();
+    const script = (ofKind(objects, "ConfigMap")[0] as any).data["statements.sql"] as string;
+    const [source, sink, insert] = script.split(";\n");
+    expect(source).toContain("'properties.bootstrap.servers' = 'events-kafka-bootstrap.kafka.svc:9093'");
+    expect(source).toContain("'properties.sasl.jaas.config' = '${floe:/etc/floe/kafka/user:sasl.jaas.config}'");
+    expect(source).toContain("'properties.group.id' = 'payments.enricher'");
+    expect(source).toContain("'properties.isolation.level' = 'read_committed'");
+    expect(sink).toContain("'sink.transactional-id-prefix' = 'payments-enricher'");
+    expect(insert).toBe("INSERT INTO enriched SELECT id FROM orders");
+    const pod = (ofKind(objects, "FlinkDeployment")[0] as any).spec.podTemplate.spec;
+    expect(pod.volumes).toContainEqual({ name: "kafka-user", secret: { secretName: "payments-enricher", items: [{ key: "sasl.jaas.config", path: "sasl.jaas.config" }] } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: "kafka-user", mountPath: "/etc/floe/kafka/user", readOnly: true });
+    expectSchemaValid(objects);
+    // A jar job of the same user gets its credentials by env, with no credential file.
+    const jarSetup = setup();
+    jarSetup.application({ kafka: { cluster: jarSetup.cluster, reads: [jarSetup.orders] } });
+    const jarPod = (ofKind(jarSetup.render(), "FlinkDeployment")[0] as any).spec.podTemplate.spec;
+    expect(jarPod.volumes.map((v: any) => v.name)).not.toContain("kafka-user");
+  });
+
+  test("fails a SQL table on a topic the job's Kafka access does not grant (SqlTopicNotDeclared)", () => {
+    const { application, app, cluster, orders } = setup();
+    application({
+      job: FlinkJob.sql(["CREATE TABLE other (id STRING) WITH ('connector' = 'kafka', 'topic' = 'beta.orders', 'format' = 'json')", "INSERT INTO x SELECT id FROM other"]),
+      kafka: { cluster, reads: [orders] },
+    });
+    expect(issuesWithCode(catchValidation(() => validateApp(app)), "SqlTopicNotDeclared")[0]).toMatchObject({ field: "job.statements[0]", value: "beta.orders" });
+  });
+
   test("metrics: the Prometheus reporter and port by default, none with metrics: false; plain env sorted, names checked", () => {
     const { application, deployments } = setup();
     application({ env: [{ name: "Z_URL", value: "http://z" }, { name: "A_URL", value: "http://a" }] });
