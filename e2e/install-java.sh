@@ -3,6 +3,7 @@
 # clients, tools and Connect runtime with Strimzi's config provider, and Floe's adapter (e2e/java/src).
 # Dependencies are copied into $cache/kafka/lib with the adapter's jar; each connector plugin of
 # e2e/java/plugins/<name>/pom.xml into its own folder $cache/connect/plugins/<name> (Connect's plugin.path).
+# Flink SQL with the Kafka connector and Floe's SQL runner per Flink version into $cache/flink/<version>/lib.
 # Rebuilt when a pom, the adapter's sources or the JDK change. Called by e2e/install.sh.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -34,6 +35,17 @@ for pom in "$here"/java/plugins/*/pom.xml; do
     tail -n 60 "$log" >&2
     exit 1
   fi
+done
+# Flink SQL per Flink version Floe renders (e2e/java/flink/<flinkVersion>/pom.xml): $cache/flink/<flinkVersion>/lib.
+rm -rf "$cache/flink"
+for pom in "$here"/java/flink/*/pom.xml; do
+  version="$(basename "$(dirname "$pom")")"
+  if ! mvn -B -f "$pom" package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$cache/flink/$version/lib" >>"$log" 2>&1; then
+    echo "e2e install: building Flink SQL $version failed; its log ($log):" >&2
+    tail -n 60 "$log" >&2
+    exit 1
+  fi
+  cp "$(dirname "$pom")/target/floe-e2e-flink-1.jar" "$cache/flink/$version/lib/"
 done
 echo "$key" >"$cache/stamps/java"
 echo "e2e install: built java in $((SECONDS - start)) s"

@@ -137,9 +137,10 @@ export function featureSpec(): PlatformSpec {
             image: "registry.example.com/alpha/flink-sql:1.20.1-r3",
             sql: {
               statements: [
-                "CREATE TABLE events (id STRING) WITH ('connector' = 'kafka', 'topic' = 'alpha.events', 'format' = 'json')",
-                "CREATE TABLE totals (id STRING, n BIGINT) WITH ('connector' = 'kafka', 'topic' = 'alpha.totals', 'format' = 'json')",
-                "INSERT INTO totals SELECT id, COUNT(*) FROM events GROUP BY id",
+                "CREATE TABLE events (id STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND) WITH ('connector' = 'kafka', 'topic' = 'alpha.events', 'format' = 'json')",
+                "CREATE TABLE totals (id STRING, window_end TIMESTAMP(3), n BIGINT) WITH ('connector' = 'kafka', 'topic' = 'alpha.totals', 'format' = 'json')",
+                // A windowed count: a plain Kafka sink takes appends only (a running GROUP BY id would update rows).
+                "INSERT INTO totals SELECT id, window_end, COUNT(*) FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY id, window_start, window_end",
               ],
             },
             parallelism: 1,

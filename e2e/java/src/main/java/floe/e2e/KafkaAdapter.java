@@ -54,7 +54,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       request_percentage, controller_mutation_rate (user-operator QuotasOperator).</li>
  * </ul>
  *
- * <p>Usage: {@code java floe.e2e.KafkaAdapter apply|probe|throttle|read <request.json>}; prints one JSON document.
+ * <p>Usage: {@code java floe.e2e.KafkaAdapter apply|probe|throttle|read|write <request.json>}; prints one JSON document.
  */
 public final class KafkaAdapter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,6 +69,7 @@ public final class KafkaAdapter {
             case "probe" -> probe(request);
             case "throttle" -> throttle(request);
             case "read" -> read(request);
+            case "write" -> write(request);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         };
         System.out.println(JSON.writeValueAsString(out));
@@ -296,5 +297,24 @@ public final class KafkaAdapter {
             out.put("complete", partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp)));
         }
         return out;
+    }
+
+    /** Write records (topic, optional partition, key, value, optional timestamp) with acks=all; how many. */
+    private static ObjectNode write(JsonNode request) throws Exception {
+        Properties client = props(request.get("client"));
+        client.put("acks", "all");
+        client.put("enable.idempotence", "false");
+        int n = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(client, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (JsonNode r : request.path("records")) {
+                Integer partition = r.hasNonNull("partition") ? r.get("partition").asInt() : null;
+                Long timestamp = r.hasNonNull("timestamp") ? r.get("timestamp").asLong() : null;
+                byte[] key = r.hasNonNull("key") ? r.get("key").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+                byte[] value = r.hasNonNull("value") ? r.get("value").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
+                producer.send(new ProducerRecord<>(r.path("topic").asText(), partition, timestamp, key, value)).get();
+                n++;
+            }
+        }
+        return JSON.createObjectNode().put("written", n);
     }
 }
