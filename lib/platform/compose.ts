@@ -50,7 +50,7 @@ import {
   SourceErrorPolicy,
   SqlServerSource,
 } from "../k8s/debezium";
-import { expandTopicRef, replicationBootstrap, resolveReplication, ResolvedReplication, standbyTopics, tenantTopicUniverse } from "./replication";
+import { expandTopicRef, replicationBootstrap, resolveReplication, ResolvedReplication, standbyTopics, tenantTopicUniverse, tenantUnmirroredTopics } from "./replication";
 import { ConfluentSchemaRegistry, SCHEMA_REGISTRY_PORT, SchemaRegistration, SchemaSubject } from "../k8s/schema";
 import { kafkaClusterAlerts, PodMonitor, PrometheusRule, tenantAlerts } from "../k8s/monitoring";
 import { FLINK_METRICS_PORT } from "../k8s/flink/flink-deployment";
@@ -1183,6 +1183,7 @@ function buildReplication(
           credentials: { username: sourceUser.userName, secretName: credentials.secretName, passwordKey: "password" },
         },
         topics: entry.refs.map(target.resolve).filter((x): x is IKafkaTopicResource => x !== undefined),
+        excludeTopics: tenantUnmirroredTopics(entry.tenant),
         groupPrefix: tenantPrefix(tenant),
         replicas: entry.spec.replicas,
         tasksMax: entry.spec.tasksMax,

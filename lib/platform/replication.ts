@@ -26,6 +26,23 @@ export function tenantTopicUniverse(tenant: TenantSpec): string[] {
   return [...(tenant.topics ?? []).map((t) => t.name), ...(tenant.sources ?? []).flatMap(sourceTopicNames)];
 }
 
+/**
+ * Topics of a tenant that MirrorMaker 2 must never copy to a standby, where the same components run with the
+ * same topic names (identity replication): the tenant's Kafka Connect internal topics (configs, status, offsets:
+ * the standby's workers would take the primary's connector states and positions) and each CDC source's signal
+ * topic (old signals would replay after failover) and schema-history topic (it must match the offsets it was
+ * written with). After a failover the standby's connectors start from their own snapshot: duplicates, never loss.
+ */
+export function tenantUnmirroredTopics(tenant: TenantSpec): string[] {
+  const prefix = `${tenant.name}.`;
+  const sources = tenant.sources ?? [];
+  if (sources.length === 0) return [];
+  return [
+    ...["configs", "offsets", "status"].map((k) => `${prefix}${tenant.name}-connect-${k}`),
+    ...sources.flatMap((s) => [`${prefix}${s.topicPrefix ?? s.name}.signals`, `${prefix}${s.topicPrefix ?? s.name}.schema-history`]),
+  ];
+}
+
 /** The declared topics a reference covers: itself, or every topic starting with a `*` prefix. */
 export function expandTopicRef(ref: string, universe: readonly string[]): string[] {
   if (ref.endsWith("*")) {

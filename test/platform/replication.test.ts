@@ -1,5 +1,5 @@
 import { diffTrees, parsePlatformSpec, synthesize, treeObjects } from "../../lib";
-import { catchValidation, expectRestrictedPod, expectSchemaValid, issuesWithCode } from "../helpers";
+import { catchValidation, expectRestrictedPod, expectSchemaValid, issuesWithCode, ofKind } from "../helpers";
 import { exampleSpec } from "../helpers/specs";
 
 type Obj = any;
@@ -37,6 +37,15 @@ describe("replication in the example (payments eu-west-1 -> us-east-1; analytics
     expect(mirror.source.alias).toBe("eu-west-1");
     expect(mirror.source.bootstrapServers).toBe("kafka-replication.eu-west-1.prod.example.com:9095");
     expect(mirror.topicsPattern).toBe("payments\\..*");
+    // Never copied: the Connect cluster's state and the CDC source's signals (the standby runs the same ones).
+    expect(mirror.topicsExcludePattern).toBe(
+      "payments\\.orders-db\\.schema-history|payments\\.orders-db\\.signals|payments\\.payments-connect-configs|payments\\.payments-connect-offsets|payments\\.payments-connect-status",
+    );
+    const excluded = new RegExp(`^(${mirror.topicsExcludePattern})$`);
+    const connectTopics = ofKind(eu, "KafkaTopic").map((t: Obj) => t.spec.topicName as string).filter((n: string) => /^payments\.payments-connect-|\.signals$/.test(n));
+    expect(connectTopics.length).toBeGreaterThanOrEqual(4);
+    for (const t of connectTopics) expect(excluded.test(t)).toBe(true);
+    expect(excluded.test("payments.orders-db.public.orders")).toBe(false);
     expect(mirror.groupsPattern).toBe("payments\\..*");
     for (const c of [mirror.sourceConnector, mirror.checkpointConnector]) {
       expect(c.config["replication.policy.class"]).toBe("org.apache.kafka.connect.mirror.IdentityReplicationPolicy");

@@ -42,6 +42,13 @@ export interface KafkaMirrorMaker2Props {
   readonly source: MirrorSourceCluster;
   /** Topics (or topic prefixes) to replicate, as resources of the target cluster; names are kept (identity policy). */
   readonly topics: readonly IKafkaTopicResource[];
+  /**
+   * Topics matched by `topics` that must never be copied (MirrorMaker 2's `topics.exclude`), by exact name: the
+   * state of components that also run in the target region, such as a Kafka Connect cluster's config, status and
+   * offset topics and CDC signal and schema-history topics.
+   * @default - none
+   */
+  readonly excludeTopics?: readonly string[];
   /** Consumer groups whose committed offsets are translated to the target (a prefix, e.g. `payments.`). */
   readonly groupPrefix: string;
   /**
@@ -286,6 +293,7 @@ export class KafkaMirrorMaker2 extends Construct {
             }),
           },
           topicsPattern: mirrorTopicsPattern(props.topics),
+          ...(props.excludeTopics?.length ? { topicsExcludePattern: [...new Set(props.excludeTopics)].sort().map(escapeRegex).join("|") } : {}),
           groupsPattern: mirrorTopicsPattern([{ aclName: props.groupPrefix, aclPatternType: "prefix" }]),
         },
       ],
