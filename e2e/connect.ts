@@ -43,9 +43,12 @@ type Obj = Record<string, any>;
 /** The folder of connector plugins e2e/install-java.sh builds (one sub-folder per plugin). */
 export const CONNECT_PLUGIN_PATH = join(CACHE, "connect", "plugins");
 
-/** The Kubernetes user a pod of the Connect cluster `name` in `namespace` runs as (its service account). */
-export function connectServiceAccountUser(namespace: string, name: string): { name: string; groups: string[] } {
-  return { name: `system:serviceaccount:${namespace}:${name}-connect`, groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`] };
+/**
+ * The Kubernetes user a pod of the Connect cluster `name` in `namespace` runs as: its service account,
+ * `<name>-connect` (a KafkaMirrorMaker2's is `<name>-mirrormaker2`: pass `component`).
+ */
+export function connectServiceAccountUser(namespace: string, name: string, component = "connect"): { name: string; groups: string[] } {
+  return { name: `system:serviceaccount:${namespace}:${name}-${component}`, groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`] };
 }
 
 /** Java properties text (values escaped). */
@@ -55,6 +58,18 @@ function properties(entries: Record<string, string | number | boolean>): string 
     .map(([k, v]) => `${k}=${escape(String(v))}`)
     .join("\n")}\n`;
 }
+
+/** cluster-operator/.../model/KafkaConnectConfiguration.java DEFAULTS. */
+const CONNECT_DEFAULTS = { "key.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter": "org.apache.kafka.connect.json.JsonConverter" };
+/** cluster-operator/.../model/KafkaMirrorMaker2Configuration.java DEFAULTS. */
+const MIRROR_MAKER_2_DEFAULTS = {
+  "key.converter": "org.apache.kafka.connect.converters.ByteArrayConverter",
+  "value.converter": "org.apache.kafka.connect.converters.ByteArrayConverter",
+  "header.converter": "org.apache.kafka.connect.converters.ByteArrayConverter",
+};
+/** api/.../connect/KafkaConnectSpec.java (and mirrormaker2/KafkaMirrorMaker2ClusterSpec.java) FORBIDDEN_PREFIXES. */
+const FORBIDDEN_PREFIXES = ["group.id", "config.storage.topic", "offset.storage.topic", "status.storage.topic", "ssl.", "sasl.", "security.", "listeners", "plugin.path", "rest.", "bootstrap.servers", "consumer.interceptor.classes", "producer.interceptor.classes"];
+const FORBIDDEN_EXCEPTIONS = ["ssl.endpoint.identification.algorithm", "ssl.cipher.suites", "ssl.protocol", "ssl.enabled.protocols"];
 
 /** The loopback address of the broker listener with the port of a rendered `host:port` bootstrap address. */
 export function loopbackBootstrap(kafka: Obj, broker: KafkaBroker, rendered: string): string {
@@ -113,7 +128,13 @@ export function workerProperties(connect: Obj, bootstrap: string, restPort: numb
   } else if (auth) {
     throw new Error(`e2e: authentication ${auth.type} is not mapped`);
   }
-  const user: Record<string, string | number | boolean> = { ...(spec.config ?? {}) };
+  // The user configuration as Strimzi keeps it (KafkaConnectConfiguration / KafkaMirrorMaker2Configuration):
+  // forbidden keys are dropped (KafkaConnectSpec.FORBIDDEN_PREFIXES, except FORBIDDEN_PREFIX_EXCEPTIONS: the
+  // test fails on any, as Floe must not render one), and the defaults fill what the user left out.
+  const rendered: Record<string, string | number | boolean> = { ...(spec.config ?? {}) };
+  const dropped = Object.keys(rendered).filter((k) => FORBIDDEN_PREFIXES.some((p) => k.startsWith(p)) && !FORBIDDEN_EXCEPTIONS.includes(k));
+  if (dropped.length > 0) throw new Error(`e2e: Strimzi drops these rendered worker settings (forbidden): ${dropped.join(", ")}`);
+  const user: Record<string, string | number | boolean> = { ...(connect.kind === "KafkaMirrorMaker2" ? MIRROR_MAKER_2_DEFAULTS : CONNECT_DEFAULTS), ...rendered };
   const strimziProviders = "strimzienv,strimzifile,strimzidir,strimzisecrets";
   out["config.providers"] = user["config.providers"] ? `${user["config.providers"]},${strimziProviders}` : strimziProviders;
   delete user["config.providers"];
@@ -262,7 +283,7 @@ export class ConnectWorker {
  * reading Secrets from the real API server `kube` as the workers' service account (a token user named like it:
  * start the cluster with {@link connectServiceAccountUser} among its users).
  */
-export async function startConnect(connect: Obj, kafka: Obj, broker: KafkaBroker, kube: KubeCluster): Promise<ConnectWorker> {
+export async function startConnect(connect: Obj, kafka: Obj, broker: KafkaBroker, kube: KubeCluster, component = "connect"): Promise<ConnectWorker> {
   const dir = runDir(`connect-${connect.metadata.name}`);
   const port = await freePort();
   const props = workerProperties(connect, loopbackBootstrap(kafka, broker, connect.spec.bootstrapServers), port, dir);
@@ -270,7 +291,7 @@ export async function startConnect(connect: Obj, kafka: Obj, broker: KafkaBroker
   writeFileSync(file, properties(props), { mode: 0o600 });
   writeFileSync(join(dir, "kube-ca.crt"), kube.ca);
   writeFileSync(join(dir, "log4j2.yaml"), "Configuration:\n  Appenders:\n    Console:\n      name: STDOUT\n      PatternLayout:\n        Pattern: \"[%d] %p %m (%c)%n\"\n  Loggers:\n    Root:\n      level: INFO\n      AppenderRef:\n        - ref: STDOUT\n");
-  const account = connectServiceAccountUser(connect.metadata.namespace, connect.metadata.name).name;
+  const account = connectServiceAccountUser(connect.metadata.namespace, connect.metadata.name, component).name;
   // The fabric8 client inside Strimzi's config providers: the API server, its CA, the service account's token
   // (below); no kubeconfig or in-cluster files.
   const java = [

@@ -125,7 +125,7 @@ export class KafkaBroker {
   }
 
   /** Run the adapter (`apply`, `probe` or `throttle`) on a request; its JSON answer. */
-  public adapter<T = any>(command: "apply" | "probe" | "throttle" | "read" | "write", request: unknown): T {
+  public adapter<T = any>(command: "apply" | "probe" | "throttle" | "read" | "write" | "commit" | "describe", request: unknown): T {
     const file = join(this.dir, `adapter-${command}-${Date.now()}.json`);
     writeFileSync(file, JSON.stringify(request), { mode: 0o600 });
     const out = execFileSync("java", ["-cp", kafkaClasspath(), "-Dlog4j2.level=warn", "floe.e2e.KafkaAdapter", command, file], {

@@ -54,7 +54,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       request_percentage, controller_mutation_rate (user-operator QuotasOperator).</li>
  * </ul>
  *
- * <p>Usage: {@code java floe.e2e.KafkaAdapter apply|probe|throttle|read|write <request.json>}; prints one JSON document.
+ * <p>Usage: {@code java floe.e2e.KafkaAdapter apply|probe|throttle|read|write|commit|describe <request.json>}; prints one JSON document.
  */
 public final class KafkaAdapter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,6 +70,8 @@ public final class KafkaAdapter {
             case "throttle" -> throttle(request);
             case "read" -> read(request);
             case "write" -> write(request);
+            case "commit" -> commit(request);
+            case "describe" -> describe(request);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         };
         System.out.println(JSON.writeValueAsString(out));
@@ -316,5 +318,33 @@ public final class KafkaAdapter {
             }
         }
         return JSON.createObjectNode().put("written", n);
+    }
+
+    /** Commit offsets for a group: {group, offsets: {topic: {partition: offset}}}. */
+    private static ObjectNode commit(JsonNode request) throws Exception {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets = new HashMap<>();
+        request.path("offsets").fields().forEachRemaining(t -> t.getValue().fields().forEachRemaining(p ->
+                offsets.put(new org.apache.kafka.common.TopicPartition(t.getKey(), Integer.parseInt(p.getKey())), new org.apache.kafka.clients.consumer.OffsetAndMetadata(p.getValue().asLong()))));
+        try (Admin admin = Admin.create(props(request.get("client")))) {
+            admin.alterConsumerGroupOffsets(request.path("group").asText(), offsets).all().get();
+        }
+        return JSON.createObjectNode().put("committed", offsets.size());
+    }
+
+    /** The cluster's topic names and the committed offsets of the given groups. */
+    private static ObjectNode describe(JsonNode request) throws Exception {
+        ObjectNode out = JSON.createObjectNode();
+        try (Admin admin = Admin.create(props(request.get("client")))) {
+            ArrayNode topics = out.putArray("topics");
+            admin.listTopics().names().get().stream().sorted().forEach(topics::add);
+            ObjectNode groups = out.putObject("groups");
+            for (JsonNode g : request.path("groups")) {
+                ObjectNode offsets = groups.putObject(g.asText());
+                admin.listConsumerGroupOffsets(g.asText()).partitionsToOffsetAndMetadata().get().forEach((tp, om) -> {
+                    if (om != null) offsets.put(tp.topic() + ":" + tp.partition(), om.offset());
+                });
+            }
+        }
+        return out;
     }
 }
