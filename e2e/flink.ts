@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
+import { replaceEach } from "./jobs";
 import { CACHE, runDir } from "./paths";
 import { Service, startService } from "./process";
 
@@ -67,8 +68,7 @@ export async function startSqlJob(deployment: Obj, script: string, standIns: Sql
   mkdirSync(caDir);
   for (const [file, content] of Object.entries(standIns.userFiles)) writeFileSync(join(userDir, file), content, { mode: 0o600 });
   writeFileSync(join(caDir, "ca.crt"), standIns.caCert);
-  let run = script.split("/etc/floe/kafka/user").join(userDir).split("/etc/floe/kafka/ca").join(caDir);
-  for (const [from, to] of Object.entries(standIns.addresses)) run = run.split(from).join(to);
+  const run = replaceEach(script, { "/etc/floe/kafka/user": userDir, "/etc/floe/kafka/ca": caDir, ...standIns.addresses });
   const file = join(dir, "statements.sql");
   writeFileSync(file, run);
   // Properties, not YAML: Flink's class path has no YAML parser for log4j.

@@ -5,6 +5,7 @@
  * image by programs of this machine, mount paths by folders of the test, Service addresses by loopback ones.
  */
 import { spawnSync } from "child_process";
+import { escapeRegex } from "../lib/core";
 
 type Obj = Record<string, any>;
 
@@ -18,6 +19,16 @@ export interface JobStandIns {
   readonly paths?: Readonly<Record<string, string>>;
   /** Extra PATH entries (tools the image has on its PATH). */
   readonly pathPrefix?: string;
+}
+
+/**
+ * Replace every key of `map` in `text` in one pass: a replacement is never replaced again (a stand-in path may
+ * contain another key, e.g. a folder under /tmp standing in for a command while /tmp/ itself is mapped).
+ */
+export function replaceEach(text: string, map: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(map).sort((a, b) => b.length - a.length);
+  if (keys.length === 0) return text;
+  return text.replace(new RegExp(keys.map(escapeRegex).join("|"), "g"), (m) => map[m]);
 }
 
 /** The outcome of the container's command. */
@@ -47,7 +58,7 @@ export function runJobContainer(job: Obj, standIns: JobStandIns, timeoutMs = 120
   const containers = job.spec.template.spec.containers as Obj[];
   if (containers.length !== 1) throw new Error(`e2e: Job ${job.metadata.name} has ${containers.length} containers; one expected`);
   const container = containers[0];
-  const replace = (text: string) => Object.entries(standIns.paths ?? {}).reduce((t, [from, to]) => t.split(from).join(to), text);
+  const replace = (text: string) => replaceEach(text, standIns.paths ?? {});
   const argv = [...((container.command ?? []) as string[]), ...((container.args ?? []) as string[])].map(replace);
   if (argv.length === 0) throw new Error(`e2e: Job ${job.metadata.name} relies on the image's entrypoint`);
   const env = { PATH: `${standIns.pathPrefix ? `${standIns.pathPrefix}:` : ""}${process.env.PATH}`, HOME: process.env.HOME ?? "/tmp", ...containerEnv(container, standIns) };
