@@ -32,11 +32,11 @@
 import { writeFileSync } from "fs";
 import { request } from "http";
 import { join } from "path";
-import { KafkaBroker } from "./kafka";
+import { readBody } from "./http";
+import { KafkaBroker, kafkaClasspath } from "./kafka";
 import { KubeCluster } from "./kube";
 import { CACHE, runDir } from "./paths";
 import { freePort, Service, startService, waitFor } from "./process";
-import { kafkaClasspath } from "./kafka";
 
 type Obj = Record<string, any>;
 
@@ -202,18 +202,7 @@ export class ConnectWorker {
         new URL(path, this.url),
         { method, headers: { Accept: "application/json", ...(payload ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {}) } },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            let parsed: unknown = text;
-            try {
-              parsed = text ? JSON.parse(text) : undefined;
-            } catch {
-              // plain text
-            }
-            done({ status: res.statusCode ?? 0, body: parsed as T });
-          });
+          readBody(res).then((body) => done({ status: res.statusCode ?? 0, body: body as T }), reject);
         },
       );
       req.setTimeout(120_000, () => req.destroy(new Error(`e2e: ${method} ${path} timed out`)));

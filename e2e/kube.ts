@@ -10,6 +10,7 @@ import { request as httpsRequest } from "https";
 import { request as httpRequest } from "http";
 import { join } from "path";
 import { parseAllDocuments } from "yaml";
+import { readBody } from "./http";
 import { binary, runDir, sharedDir } from "./paths";
 import { freePort, Service, startService, waitFor } from "./process";
 import { CertificateAuthority, keyPair } from "./tls";
@@ -105,20 +106,9 @@ export class KubeCluster {
           },
         },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            let parsed: unknown = text;
-            try {
-              parsed = text ? JSON.parse(text) : undefined;
-            } catch {
-              // not JSON (e.g. /readyz): keep the text
-            }
-            const warning = res.headers.warning;
-            const warnings = (Array.isArray(warning) ? warning : warning ? [warning] : []).flatMap(splitWarnings);
-            resolveResponse({ status: res.statusCode ?? 0, body: parsed as T, warnings });
-          });
+          const warning = res.headers.warning;
+          const warnings = (Array.isArray(warning) ? warning : warning ? [warning] : []).flatMap(splitWarnings);
+          readBody(res).then((body) => resolveResponse({ status: res.statusCode ?? 0, body: body as T, warnings }), reject);
         },
       );
       req.setTimeout(60_000, () => req.destroy(new Error(`e2e: ${method} ${path} timed out`)));

@@ -10,9 +10,9 @@
 import { parsePlatformSpec, synthesize } from "../../lib";
 import { ConnectWorker, connectServiceAccountUser, loopbackBootstrap, startConnect } from "../../e2e/connect";
 import { KafkaBroker, KafkaCredentials, startKafka } from "../../e2e/kafka";
-import { KubeCluster, KubeObject, startCluster } from "../../e2e/kube";
+import { KubeCluster, startCluster } from "../../e2e/kube";
 import { mirrorConnectors, mirrorMakerConnect, strimziMirrorObjects } from "../../e2e/mirror";
-import { applyOne } from "./support";
+import { applyAll } from "./support";
 import { featureSpec } from "./specs";
 
 type Obj = Record<string, any>;
@@ -59,10 +59,7 @@ describe("MirrorMaker 2: the rendered KafkaMirrorMaker2 between two real brokers
   beforeAll(async () => {
     expect(mm2).toBeDefined();
     kube = await startCluster({ label: "mirror", users: [connectServiceAccountUser(mm2.metadata.namespace, mm2.metadata.name, "mirrormaker2")] });
-    for (const o of remote.filter((x) => ["Namespace", "ServiceAccount", "Role", "RoleBinding"].includes(x.kind))) {
-      const r = await applyOne(kube, o as KubeObject);
-      if (r.status >= 300) throw new Error(`e2e: apply ${r.id}: ${r.message}`);
-    }
+    await applyAll(kube, remote.filter((x) => ["Namespace", "ServiceAccount", "Role", "RoleBinding"].includes(x.kind)));
     let localCreds: Map<string, KafkaCredentials>;
     let remoteCreds: Map<string, KafkaCredentials>;
     [primary, localCreds] = await region(local, localKafka);
@@ -85,10 +82,7 @@ describe("MirrorMaker 2: the rendered KafkaMirrorMaker2 between two real brokers
       secret(source.authentication.passwordSecret.secretName, { password: localCreds.get(source.authentication.username)!.password! }),
       ...strimziMirrorObjects(mm2, { [source.alias]: primary.clusterCaCert, [target.alias]: standby.clusterCaCert }),
     ];
-    for (const o of objects) {
-      const r = await applyOne(kube, o as KubeObject);
-      if (r.status >= 300) throw new Error(`e2e: apply ${r.id}: ${r.message}`);
-    }
+    await applyAll(kube, objects);
 
     // Records in the primary: the tenant's topics, another tenant's, and the tenant's Connect state and signals.
     const write = (topic: string, n: number) => Array.from({ length: n }, (_, i) => ({ topic, key: `k${i}`, value: JSON.stringify({ topic, i }) }));

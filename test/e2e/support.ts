@@ -45,6 +45,14 @@ export async function applyOne(cluster: KubeCluster, obj: KubeObject, options: {
   };
 }
 
+/** Server-side apply of each object in order; throws on the first the API server refuses. */
+export async function applyAll(cluster: KubeCluster, objects: readonly object[]): Promise<void> {
+  for (const o of objects) {
+    const r = await applyOne(cluster, o as KubeObject);
+    if (r.status >= 300) throw new Error(`e2e: apply ${r.id}: ${r.message}`);
+  }
+}
+
 /**
  * A fresh control plane with the shared CRDs for the tests of one describe block (started in beforeAll,
  * stopped in afterAll); call the returned function inside a test.
