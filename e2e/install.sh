@@ -7,7 +7,7 @@
 #   go/pulumi-kubernetes  the Kubernetes provider (pulumi-resource-kubernetes), the release of @pulumi/kubernetes
 #   java                  the Apache Kafka broker, clients, Connect, connector plugins and Floe's adapters
 #                         (install-java.sh, Maven Central)
-#   postgresql            Debian's PostgreSQL server (the CDC tests' database), when it is not installed yet
+#   postgresql, mariadb-server  Debian's database servers (the CDC tests' databases), when not installed yet
 # Cache: $FLOE_E2E_CACHE, default <repo>/.floe/e2e (gitignored). A component is rebuilt when its folder's files
 # or the Go version change (the key is a hash of both). Prints one line per component; exits non-zero on the
 # first failure, with the build's log.
@@ -89,14 +89,20 @@ build pulumi-kubernetes pulumi-resource-kubernetes -- bash -c '
 
 bash "$here/install-java.sh" "$cache"
 
-# Debian's PostgreSQL server for the CDC tests (e2e/postgres.ts runs it on loopback as the package's user).
-if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  echo "e2e install: postgresql current ($(ls -d /usr/lib/postgresql/*/ | xargs -n1 basename | tr '\n' ' '))"
-else
-  echo "e2e install: installing Debian's postgresql ..."
-  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } >"$cache/logs/install-postgresql.log" 2>&1; then
-    echo "e2e install: installing postgresql failed (needs root and Debian's packages); its log:" >&2
-    tail -n 40 "$cache/logs/install-postgresql.log" >&2
+# Debian's database servers for the CDC tests (e2e/postgres.ts and e2e/mariadb.ts run them on loopback as the
+# packages' users): installed when missing.
+debian_package() {
+  local package="$1" probe="$2"
+  if ls $probe >/dev/null 2>&1; then
+    echo "e2e install: $package current"
+    return
+  fi
+  echo "e2e install: installing Debian's $package ..."
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package"; } >"$cache/logs/install-$package.log" 2>&1; then
+    echo "e2e install: installing $package failed (needs root and Debian's packages); its log:" >&2
+    tail -n 40 "$cache/logs/install-$package.log" >&2
     exit 1
   fi
-fi
+}
+debian_package postgresql '/usr/lib/postgresql/*/bin/initdb'
+debian_package mariadb-server /usr/sbin/mariadbd

@@ -5,29 +5,22 @@
  * against Debian's PostgreSQL with logical decoding and TLS, on three real brokers with the rendered topics,
  * users and ACLs. Every secret is read through the config providers from a real API server, as the workers'
  * service account, with the rendered RBAC: nothing is inlined.
- *
- * Not run here: the example's MySQL source (logistics' warehouse-db): Debian has MariaDB, not MySQL, and
- * Debezium 3.x reads MariaDB only with its separate MariaDB connector, which Floe does not render.
+ * The example's MySQL source runs in cdc-mysql.test.ts.
  */
-import { randomBytes } from "crypto";
 import { chmodSync, writeFileSync } from "fs";
 import { join } from "path";
 import { DEBEZIUM_VERSION, parsePlatformSpec, PlatformSpec, synthesize } from "../../lib";
-import { ConnectWorker, connectServiceAccountUser, loopbackBootstrap, startConnect, strimziConnectObjects } from "../../e2e/connect";
+import { ConnectWorker, connectServiceAccountUser, loopbackBootstrap, startConnect } from "../../e2e/connect";
 import { runJobContainer } from "../../e2e/jobs";
-import { KafkaBroker, kafkaClasspath, startKafka } from "../../e2e/kafka";
-import { KubeCluster, KubeObject, startCluster } from "../../e2e/kube";
+import { KafkaBroker, kafkaClasspath } from "../../e2e/kafka";
+import { KubeCluster } from "../../e2e/kube";
 import { runDir } from "../../e2e/paths";
 import { PostgresServer, startPostgres } from "../../e2e/postgres";
 import { exampleSpec } from "../helpers/specs";
-import { applyOne } from "./support";
+import { CdcRegion, databaseSecret, Rec, startCdcRegion } from "./cdc-support";
+import { applyAll } from "./support";
 
 type Obj = Record<string, any>;
-interface Rec {
-  topic: string;
-  key: string | null;
-  value: string | null;
-}
 
 const TENANT = "payments";
 const SOURCE = "orders-db";
@@ -52,6 +45,7 @@ const snapshotJob = objects.find((o) => o.kind === "Job" && o.metadata.name === 
 const ordersTopic = `${connector.spec.config["topic.prefix"]}.public.orders`;
 
 describe("CDC: the rendered Kafka Connect and Debezium PostgreSQL connector on real Connect, PostgreSQL and Kafka", () => {
+  let region: CdcRegion;
   let kube: KubeCluster;
   let broker: KafkaBroker;
   let pg: PostgresServer;
@@ -61,7 +55,7 @@ describe("CDC: the rendered Kafka Connect and Debezium PostgreSQL connector on r
   let config: Record<string, string>;
 
   /** Every record now in the topics, read by the operators' super user. */
-  const read = (...topics: string[]) => broker.adapter<{ records: Rec[]; complete: boolean }>("read", { client: broker.adminProps(), topics }).records;
+  const read = (...topics: string[]) => region.read(...topics);
   const events = (recs: Rec[]) => recs.filter((r) => r.value !== null).map((r) => JSON.parse(r.value!) as Obj);
   /** Poll the orders topic until `done` holds for its change events (values parsed), or fail after `ms`. */
   async function until(done: (evs: Obj[], recs: Rec[]) => boolean, what: string, ms = 120_000): Promise<Obj[]> {
@@ -77,45 +71,17 @@ describe("CDC: the rendered Kafka Connect and Debezium PostgreSQL connector on r
 
   beforeAll(async () => {
     expect(connector).toBeDefined();
-    kube = await startCluster({ label: "cdc", users: [connectServiceAccountUser(connect.metadata.namespace, connect.metadata.name)] });
-    // The rendered namespaces, service accounts and RBAC (Floe's config-provider Roles among them).
-    for (const o of objects.filter((x) => ["Namespace", "ServiceAccount", "Role", "RoleBinding"].includes(x.kind))) {
-      const r = await applyOne(kube, o as KubeObject);
-      if (r.status >= 300) throw new Error(`e2e: apply ${r.id}: ${r.message}`);
-    }
-
-    broker = await startKafka(kafka, 3);
-    const users = objects.filter((o) => o.kind === "KafkaUser");
-    const credentials = new Map(users.map((u) => [u.metadata.name as string, broker.credentialsFor(u)]));
-    const topics = objects.filter((o) => o.kind === "KafkaTopic");
-    const applied = broker.adapter<{ results: { ok: boolean; name: string; error?: string }[] }>("apply", {
-      admin: broker.adminProps(),
-      topics,
-      users,
-      passwords: Object.fromEntries([...credentials].map(([k, c]) => [k, c.password ?? ""])),
-    });
-    expect(applied.results.filter((r) => !r.ok)).toEqual([]);
-
-    // What Strimzi's operators would have made (trusted certificates, the Connect user's Secret, their Role), and
-    // the tenant's database credentials as External Secrets would have synced them from the rendered ExternalSecret.
-    connectUserSecret = broker.userSecretData(credentials.get(connect.spec.authentication.username)!);
-    const ref = /^\$\{secrets:([^/]+)\/([^:]+):(.+)\}$/.exec(connector.spec.config["database.password"])!;
-    const userRef = /^\$\{secrets:([^/]+)\/([^:]+):(.+)\}$/.exec(connector.spec.config["database.user"])!;
-    dbSecret = { namespace: ref[1], name: ref[2], user: `cdc_${TENANT}`, password: randomBytes(18).toString("base64url") };
-    const external = objects.find((o) => o.kind === "ExternalSecret" && o.metadata.namespace === dbSecret.namespace && o.spec.target.name === dbSecret.name);
-    expect(external).toBeDefined();
-    const dbSecretObject = {
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: { name: dbSecret.name, namespace: dbSecret.namespace },
-      data: { [ref[3]]: Buffer.from(dbSecret.password).toString("base64"), [userRef[3]]: Buffer.from(dbSecret.user).toString("base64") },
-    };
-    // A Secret the workers must not read (no rendered Role names it).
+    // The rendered RBAC, the brokers with the rendered topics and users, what Strimzi makes for the KafkaConnect.
+    region = await startCdcRegion(objects, [connect], 3, "cdc");
+    kube = region.kube;
+    broker = region.broker;
+    connectUserSecret = region.userSecrets.get(connect.spec.authentication.username)!;
+    // The tenant's database credentials as External Secrets would have synced them, and a Secret the workers
+    // must not read (no rendered Role names it).
+    const creds = databaseSecret(connector, objects, `cdc_${TENANT}`);
+    dbSecret = creds;
     const otherSecret = { apiVersion: "v1", kind: "Secret", metadata: { name: "not-granted", namespace: dbSecret.namespace }, data: { password: Buffer.from("x").toString("base64") } };
-    for (const o of [...strimziConnectObjects(connect, broker.clusterCaCert, connectUserSecret), dbSecretObject, otherSecret]) {
-      const r = await applyOne(kube, o as KubeObject);
-      if (r.status >= 300) throw new Error(`e2e: apply ${r.id}: ${r.message}`);
-    }
+    await applyAll(kube, [creds.secret, otherSecret]);
 
     pg = await startPostgres();
     pg.sql("postgres", `CREATE ROLE ${dbSecret.user} LOGIN REPLICATION PASSWORD '${dbSecret.password}'`);
@@ -149,8 +115,7 @@ describe("CDC: the rendered Kafka Connect and Debezium PostgreSQL connector on r
   afterAll(async () => {
     await worker?.stop();
     await pg?.stop();
-    await broker?.stop();
-    await kube?.stop();
+    await region?.stop();
   });
 
   test("the rendered worker config starts a worker that loads the Debezium PostgreSQL plugin at the version Floe renders", async () => {

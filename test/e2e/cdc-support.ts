@@ -1,0 +1,88 @@
+import { randomBytes } from "crypto";
+import { connectServiceAccountUser, strimziConnectObjects } from "../../e2e/connect";
+import { KafkaBroker, KafkaCredentials, startKafka } from "../../e2e/kafka";
+import { KubeCluster, startCluster } from "../../e2e/kube";
+import { applyAll } from "./support";
+
+type Obj = Record<string, any>;
+
+/** One record as the adapter reads it. */
+export interface Rec {
+  topic: string;
+  partition: number;
+  key: string | null;
+  value: string | null;
+}
+
+/** A region's data plane for CDC tests: the API server with the rendered RBAC, the brokers, the credentials. */
+export interface CdcRegion {
+  readonly kube: KubeCluster;
+  readonly broker: KafkaBroker;
+  /** The User Operator's Secret data of each KafkaUser, by name. */
+  readonly userSecrets: ReadonlyMap<string, Record<string, string>>;
+  /** Every record now in the topics, read by the operators' super user. */
+  read(...topics: string[]): Rec[];
+  stop(): Promise<void>;
+}
+
+const REF = /^\$\{secrets:([^/]+)\/([^:]+):(.+)\}$/;
+
+/**
+ * The database credentials a rendered connector references (`database.user`/`database.password`, each
+ * `${secrets:<namespace>/<secret>:<key>}`), as External Secrets would have synced them from the rendered
+ * ExternalSecret, with a generated password: the Secret to apply and the values for the database.
+ */
+export function databaseSecret(connector: Obj, objects: readonly Obj[], user: string): { secret: Obj; namespace: string; name: string; user: string; password: string } {
+  const pw = REF.exec(connector.spec.config["database.password"]);
+  const us = REF.exec(connector.spec.config["database.user"]);
+  if (!pw || !us) throw new Error(`e2e: ${connector.metadata.name}'s credentials are not \${secrets:...} references`);
+  const [, namespace, name] = pw;
+  if (!objects.some((o) => o.kind === "ExternalSecret" && o.metadata.namespace === namespace && o.spec.target.name === name)) {
+    throw new Error(`e2e: no rendered ExternalSecret makes ${namespace}/${name}`);
+  }
+  const password = randomBytes(18).toString("base64url");
+  const b64 = (v: string) => Buffer.from(v).toString("base64");
+  return { secret: { apiVersion: "v1", kind: "Secret", metadata: { name, namespace }, data: { [pw[3]]: b64(password), [us[3]]: b64(user) } }, namespace, name, user, password };
+}
+
+/**
+ * Start a region for the rendered `objects`: a control plane with the rendered namespaces, service accounts and
+ * RBAC, and a token user for the pods of each of `connects`; `nodes` brokers with the rendered topics, users,
+ * ACLs and quotas; and what Strimzi's operators would have made for each KafkaConnect (trusted certificates,
+ * the Connect user's Secret and their Role).
+ */
+export async function startCdcRegion(objects: readonly Obj[], connects: readonly Obj[], nodes: number, label: string): Promise<CdcRegion> {
+  const kube = await startCluster({ label, users: connects.map((c) => connectServiceAccountUser(c.metadata.namespace, c.metadata.name)) });
+  let broker: KafkaBroker | undefined;
+  try {
+    await applyAll(kube, objects.filter((x) => ["Namespace", "ServiceAccount", "Role", "RoleBinding"].includes(x.kind)));
+    broker = await startKafka(objects.find((o) => o.kind === "Kafka")!, nodes);
+    const b = broker;
+    const users = objects.filter((o) => o.kind === "KafkaUser");
+    const credentials = new Map<string, KafkaCredentials>(users.map((u) => [u.metadata.name as string, b.credentialsFor(u)]));
+    const applied = b.adapter<{ results: { ok: boolean; name: string; error?: string }[] }>("apply", {
+      admin: b.adminProps(),
+      topics: objects.filter((o) => o.kind === "KafkaTopic"),
+      users,
+      passwords: Object.fromEntries([...credentials].map(([k, c]) => [k, c.password ?? ""])),
+    });
+    const failed = applied.results.filter((r) => !r.ok);
+    if (failed.length > 0) throw new Error(`e2e: the broker refused ${JSON.stringify(failed)}`);
+    const userSecrets = new Map([...credentials].map(([k, c]) => [k, b.userSecretData(c)]));
+    for (const c of connects) await applyAll(kube, strimziConnectObjects(c, b.clusterCaCert, userSecrets.get(c.spec.authentication.username)!));
+    return {
+      kube,
+      broker: b,
+      userSecrets,
+      read: (...topics) => b.adapter<{ records: Rec[] }>("read", { client: b.adminProps(), topics }).records,
+      stop: async () => {
+        await b.stop();
+        await kube.stop();
+      },
+    };
+  } catch (e) {
+    await broker?.stop();
+    await kube.stop();
+    throw e;
+  }
+}
