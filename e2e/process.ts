@@ -63,8 +63,11 @@ export async function waitFor(service: Service, what: string, ready: () => Promi
   }
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
+/** Ports this process has handed out: a component may not bind its port until after others were chosen. */
+const handedOut = new Set<number>();
+
+/** A port the OS chooses for a listener on 127.0.0.1, closed again at once. */
+function ephemeralPort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -73,4 +76,20 @@ export function freePort(): Promise<number> {
       server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
     });
   });
+}
+
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago and that this process has not handed out before. Several
+ * ports chosen before any is bound (a broker's listeners, three brokers) could otherwise be the same: the OS
+ * gives a just-closed port out again (seen: two brokers given one listener port, the second failing to start).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await ephemeralPort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error("e2e: no fresh loopback port after 100 attempts");
 }
