@@ -95,7 +95,8 @@ export async function startSqlJob(deployment: Obj, script: string, standIns: Sql
   return {
     service,
     script: run,
-    exited: (ms) => Promise.race([exited, new Promise<null>((done) => setTimeout(() => done(null), ms))]),
+    // The timer must not keep the test process alive once the job has exited.
+    exited: (ms) => Promise.race([exited, new Promise<null>((done) => setTimeout(() => done(null), ms).unref())]),
     stop: () => service.stop(20_000),
   };
 }
