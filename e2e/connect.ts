@@ -33,7 +33,7 @@ import { writeFileSync } from "fs";
 import { request } from "http";
 import { join } from "path";
 import { readBody } from "./http";
-import { KafkaBroker, kafkaClasspath } from "./kafka";
+import { KafkaBroker, kafkaClasspath, kafkaLogConfig, properties } from "./kafka";
 import { KubeCluster } from "./kube";
 import { CACHE, runDir } from "./paths";
 import { freePort, Service, startService, waitFor } from "./process";
@@ -49,14 +49,6 @@ export const CONNECT_PLUGIN_PATH = join(CACHE, "connect", "plugins");
  */
 export function connectServiceAccountUser(namespace: string, name: string, component = "connect"): { name: string; groups: string[] } {
   return { name: `system:serviceaccount:${namespace}:${name}-${component}`, groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`] };
-}
-
-/** Java properties text (values escaped). */
-function properties(entries: Record<string, string | number | boolean>): string {
-  const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
-  return `${Object.entries(entries)
-    .map(([k, v]) => `${k}=${escape(String(v))}`)
-    .join("\n")}\n`;
 }
 
 /** cluster-operator/.../model/KafkaConnectConfiguration.java DEFAULTS. */
@@ -279,14 +271,13 @@ export async function startConnect(connect: Obj, kafka: Obj, broker: KafkaBroker
   const file = join(dir, "connect.properties");
   writeFileSync(file, properties(props), { mode: 0o600 });
   writeFileSync(join(dir, "kube-ca.crt"), kube.ca);
-  writeFileSync(join(dir, "log4j2.yaml"), "Configuration:\n  Appenders:\n    Console:\n      name: STDOUT\n      PatternLayout:\n        Pattern: \"[%d] %p %m (%c)%n\"\n  Loggers:\n    Root:\n      level: INFO\n      AppenderRef:\n        - ref: STDOUT\n");
   const account = connectServiceAccountUser(connect.metadata.namespace, connect.metadata.name, component).name;
   // The fabric8 client inside Strimzi's config providers: the API server, its CA, the service account's token
   // (below); no kubeconfig or in-cluster files.
   const java = [
     "-Xms256m",
     "-Xmx1g",
-    `-Dlog4j2.configurationFile=${join(dir, "log4j2.yaml")}`,
+    kafkaLogConfig(dir),
     `-Dkubernetes.master=${kube.server}`,
     `-Dkubernetes.certs.ca.file=${join(dir, "kube-ca.crt")}`,
     "-Dkubernetes.auth.tryKubeConfig=false",

@@ -37,11 +37,21 @@ export function kafkaClasspath(): string {
 }
 
 /** Java properties text: one `key=value` per line, values escaped (PEM blocks carry newlines). */
-function properties(entries: Record<string, string | number | boolean>): string {
+export function properties(entries: Record<string, string | number | boolean>): string {
   const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
   return `${Object.entries(entries)
     .map(([k, v]) => `${k}=${escape(String(v))}`)
     .join("\n")}\n`;
+}
+
+/**
+ * Write the log4j 2 configuration of a Kafka JVM (broker, Connect worker: INFO to stdout) into `dir`; the JVM
+ * option that selects it.
+ */
+export function kafkaLogConfig(dir: string): string {
+  const file = join(dir, "log4j2.yaml");
+  writeFileSync(file, "Configuration:\n  Appenders:\n    Console:\n      name: STDOUT\n      PatternLayout:\n        Pattern: \"[%d] %p %m (%c)%n\"\n  Loggers:\n    Root:\n      level: INFO\n      AppenderRef:\n        - ref: STDOUT\n");
+  return `-Dlog4j2.configurationFile=${file}`;
 }
 
 /** A user's credentials as the User Operator would have put them in its Secret. */
@@ -214,8 +224,7 @@ export async function startKafka(kafka: Obj, nodes = 1): Promise<KafkaBroker> {
     "User:CN=cluster-operator,O=io.strimzi",
     ...((authz?.superUsers ?? []) as string[]).map((u) => `User:${u}`),
   ];
-  writeFileSync(join(dir, "log4j2.yaml"), "Configuration:\n  Appenders:\n    Console:\n      name: STDOUT\n      PatternLayout:\n        Pattern: \"[%d] %p %m (%c)%n\"\n  Loggers:\n    Root:\n      level: INFO\n      AppenderRef:\n        - ref: STDOUT\n");
-  const java = ["-Xms256m", "-Xmx768m", `-Dlog4j2.configurationFile=${join(dir, "log4j2.yaml")}`, "-cp", kafkaClasspath()];
+  const java = ["-Xms256m", "-Xmx768m", kafkaLogConfig(dir), "-cp", kafkaClasspath()];
   const clusterId = randomBytes(16).toString("base64url");
   const addresses = new Map<string, string[]>(ids.map(({ listener }) => [listener.name as string, []]));
   const replication: string[] = [];
