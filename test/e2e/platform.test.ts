@@ -116,6 +116,11 @@ describe.each(cases)("$name on a real API server", ({ name, spec, region, files,
       expect(refused).toEqual([]);
       expect(await admit(pods)).toEqual([]);
       expect(pods.length).toBeGreaterThanOrEqual(objects.filter((o) => o.kind === "KafkaNodePool").length);
+      // A freshly provisioned volume is owned by root: the broker (uid 1001, gid 0) writes it only through the
+      // pod's fsGroup 0, which Strimzi leaves out when the template supplies a pod context (Floe's does).
+      const withClaims = pods.filter(({ pod }) => ((pod.spec as { volumes: { persistentVolumeClaim?: unknown }[] }).volumes ?? []).some((v) => v.persistentVolumeClaim));
+      expect(withClaims.length).toBeGreaterThan(0);
+      expect(withClaims.filter(({ pod }) => (pod.spec as { securityContext?: { fsGroup?: number } }).securityContext?.fsGroup !== 0).map((p) => p.origin)).toEqual([]);
     }
   });
 

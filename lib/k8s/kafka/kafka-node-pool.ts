@@ -5,7 +5,10 @@ import { RESTRICTED_POD_SECURITY_CONTEXT } from "../security";
 import type { IKafkaCluster } from "./kafka-cluster";
 import { KafkaStorage } from "./storage";
 import { clusterBoundResource } from "./strimzi-resource";
-import { KafkaNodePoolSpec, ResourceRequirements } from "./strimzi-types";
+import { KafkaNodePoolSpec, ResourceRequirements, StrimziPodSecurityContext } from "./strimzi-types";
+
+/** The group of the Strimzi Kafka image's user (uid 1001, gid 0), which must own the data volumes. */
+const KAFKA_IMAGE_GID = 0;
 
 /** The roles a KRaft node can have. */
 export enum KafkaNodeRole {
@@ -158,6 +161,19 @@ export class KafkaNodePool extends Construct implements IKafkaNodePool {
     return issues;
   }
 
+  /**
+   * The pod's security context. Strimzi uses a user-supplied context as it is and adds its own `fsGroup: 0`
+   * (the group the Kafka image's uid 1001 belongs to) only when none is supplied
+   * (`api/.../plugin/security/profiles/impl/BaselinePodSecurityProvider.java`, createStatefulPodSecurityContext,
+   * 1.2.0; the restricted provider inherits it). Floe supplies the restricted context, so it must carry the
+   * `fsGroup` itself: without it a freshly provisioned volume is owned by root and the broker cannot write it.
+   */
+  private podSecurityContext(): StrimziPodSecurityContext {
+    return this.storage.type === "ephemeral"
+      ? RESTRICTED_POD_SECURITY_CONTEXT
+      : { ...RESTRICTED_POD_SECURITY_CONTEXT, fsGroup: KAFKA_IMAGE_GID };
+  }
+
   private renderSpec(): KafkaNodePoolSpec {
     const zones = this.cluster.zones;
     return {
@@ -167,7 +183,7 @@ export class KafkaNodePool extends Construct implements IKafkaNodePool {
       resources: this.resources,
       template: {
         pod: {
-          securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
+          securityContext: this.podSecurityContext(),
           // Declared zones: nodes (and their volumes) stay in them.
           ...(zones.length > 0
             ? {

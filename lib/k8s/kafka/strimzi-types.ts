@@ -27,6 +27,8 @@ export interface StrimziContainerSecurityContext {
 export interface StrimziPodSecurityContext {
   readonly runAsNonRoot: boolean;
   readonly seccompProfile: { readonly type: string };
+  /** The group that owns mounted volumes (Strimzi's default for persistent storage is 0). */
+  readonly fsGroup?: number;
 }
 
 /** `template.pod` subset. */

@@ -101,8 +101,13 @@ describe("KafkaCluster defaults", () => {
         seccompProfile: { type: "RuntimeDefault" },
       });
     }
-    for (const pod of [spec.kafka.template.pod, spec.entityOperator.template.pod, ...pools.map((p) => p.spec.template.pod)]) {
+    for (const pod of [spec.kafka.template.pod, spec.entityOperator.template.pod]) {
       expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+    }
+    // Node pools with persistent volumes: the Kafka image's group (uid 1001, gid 0) owns them. Strimzi adds this
+    // fsGroup only when no pod context is supplied, and Floe supplies one.
+    for (const pool of pools) {
+      expect(pool.spec.template.pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" }, fsGroup: 0 });
     }
   });
 
@@ -221,6 +226,8 @@ describe("KafkaCluster options", () => {
   test("ephemeral storage in development", () => {
     const { pools } = rendered({ production: false, combinedRoles: true, brokers: { replicas: 1, storage: KafkaStorage.ephemeral("10Gi") } });
     expect(pools[0].spec.storage).toEqual({ type: "ephemeral", sizeLimit: "10Gi" });
+    // An emptyDir is writable by any user: no fsGroup (and no recursive chown) for it.
+    expect(pools[0].spec.template.pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
   });
 
   test("config overrides merge over the defaults, sorted", () => {
