@@ -138,6 +138,14 @@ export function topicCollisionKey(topicName: string): string {
 }
 
 /** A string with every regular-expression metacharacter escaped (matches the string literally). */
+/**
+ * The service account a tenant's Flink pods run as (made by the tenant's namespace, with the role Kubernetes HA
+ * needs and the tenant's IAM role): one name for `Tenant` and for Flink clusters built for a tenant.
+ */
+export function tenantFlinkServiceAccount(tenant: string): string {
+  return `${tenant}-flink`;
+}
+
 export function escapeRegex(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -4,7 +4,7 @@
  * strict field validation and no warning, re-applied without change, and their pods admitted as "restricted".
  */
 import { App, Chart } from "cdk8s";
-import { chartManifests, CheckpointStorage, FlinkJob, FlinkSessionCluster, FlinkSessionJob, Manifest, RESTRICTED_NAMESPACE_LABELS } from "../../lib";
+import { chartManifests, CheckpointStorage, FlinkJob, FlinkSessionCluster, FlinkSessionJob, KafkaCluster, Manifest, RESTRICTED_NAMESPACE_LABELS, Tenant } from "../../lib";
 import { KubeObject } from "../../e2e/kube";
 import { buildExample } from "../../examples/typescript/kafka-app";
 import { flinkPods } from "./pods";
@@ -14,14 +14,21 @@ function sessionObjects(): Manifest[] {
   const app = new App();
   const chart = new Chart(app, "sessions");
   const bucket = CheckpointStorage.fromBucketName("floe-staging-eu-west-1-state");
-  const session = new FlinkSessionCluster(chart, "Session", { name: "analytics-session", namespace: "analytics", tenant: "analytics", checkpointStorage: bucket, taskManager: { replicas: 2, slots: 4 } });
+  // The tenant's namespace, accounts and roles come from Tenant; the session cluster's pods must run as the
+  // account it creates (no account is made by hand below).
+  const kafka = new KafkaCluster(chart, "Kafka", { name: "sessions", namespace: "kafka-sessions", production: false, combinedRoles: true, brokers: { replicas: 1 } });
+  const tenant = new Tenant(chart, "Analytics", { name: "analytics", kafka });
+  const session = new FlinkSessionCluster(chart, "Session", { name: "analytics-session", namespace: tenant.namespace, tenant: tenant.tenantName, checkpointStorage: bucket, taskManager: { replicas: 2, slots: 4 } });
   new FlinkSessionJob(chart, "Job", { sessionCluster: session, name: "sessionizer", tenant: "analytics", job: FlinkJob.jar("local:///opt/flink/usrlib/job.jar"), checkpointStorage: bucket });
   return chartManifests(chart);
 }
 
 const rendered = [...chartManifests(buildExample().chart), ...sessionObjects()];
 // The namespaces these objects live in (a Tenant or KafkaCluster's platform chart would render them).
-const namespaces: Manifest[] = [...new Set(rendered.map((o) => o.metadata.namespace).filter((n): n is string => !!n))].sort().map((name) => ({
+const namespaces: Manifest[] = [...new Set(rendered.map((o) => o.metadata.namespace).filter((n): n is string => !!n))]
+  .filter((n) => !rendered.some((o) => o.kind === "Namespace" && o.metadata.name === n))
+  .sort()
+  .map((name) => ({
   apiVersion: "v1",
   kind: "Namespace",
   metadata: { name, labels: { ...RESTRICTED_NAMESPACE_LABELS } },
@@ -33,11 +40,11 @@ describe("the TypeScript example and Flink session objects on a real API server"
   test("every object is accepted by strict server-side apply without a warning, and a second apply changes nothing", async () => {
     for (const ns of namespaces) expect((await applyOne(cluster(), ns as unknown as KubeObject)).status).toBeLessThan(300);
     const first = [];
-    for (const o of rendered) first.push(await applyOne(cluster(), o as unknown as KubeObject));
+    for (const o of [...rendered].sort((a, b) => Number(b.kind === "Namespace") - Number(a.kind === "Namespace"))) first.push(await applyOne(cluster(), o as unknown as KubeObject));
     expect(first.filter((r) => r.status >= 300 || r.warnings.length > 0).map((r) => `${r.id}: ${r.status} ${r.message} ${r.warnings.join("; ")}`)).toEqual([]);
-    expect(new Set(rendered.map((o) => o.kind))).toEqual(new Set(["Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "FlinkDeployment", "FlinkSessionJob"]));
+    expect([...new Set(rendered.map((o) => o.kind))]).toEqual(expect.arrayContaining(["Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "FlinkDeployment", "FlinkSessionJob", "Namespace", "ServiceAccount", "Role", "RoleBinding"]));
     const second = [];
-    for (const o of rendered) second.push(await applyOne(cluster(), o as unknown as KubeObject));
+    for (const o of [...rendered].sort((a, b) => Number(b.kind === "Namespace") - Number(a.kind === "Namespace"))) second.push(await applyOne(cluster(), o as unknown as KubeObject));
     expect(second.map((r) => r.resourceVersion)).toEqual(first.map((r) => r.resourceVersion));
   });
 
@@ -45,9 +52,15 @@ describe("the TypeScript example and Flink session objects on a real API server"
     const pods = flinkPods(rendered);
     expect(pods.length).toBe(2);
     for (const { origin, pod } of pods) {
-      // The account the pods run as (the Flink operator's chart makes `flink` in the namespaces it watches).
+      // The account the pods run as exists (Tenant's, applied above), and the API server lets it do what a
+      // JobManager does with Kubernetes HA: create TaskManager pods and keep its leader ConfigMaps.
       const sa = (pod.spec as { serviceAccountName: string }).serviceAccountName;
-      await applyOne(cluster(), { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: sa, namespace: pod.metadata.namespace } });
+      const ns = pod.metadata.namespace!;
+      expect([sa, (await cluster().get("v1", "ServiceAccount", ns, sa))?.metadata.name]).toEqual([sa, sa]);
+      const user = { user: `system:serviceaccount:${ns}:${sa}`, groups: ["system:serviceaccounts", `system:serviceaccounts:${ns}`] };
+      for (const [verb, resource] of [["create", "pods"], ["delete", "pods"], ["create", "configmaps"], ["update", "configmaps"]] as const) {
+        expect([sa, verb, resource, await cluster().canI(user, verb, { resource, namespace: ns })]).toEqual([sa, verb, resource, true]);
+      }
       const res = await cluster().createDryRun(pod);
       expect([origin, res.status, res.warnings]).toEqual([origin, 201, []]);
     }

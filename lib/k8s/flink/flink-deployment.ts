@@ -7,6 +7,7 @@ import {
   DEFAULT_FLINK_VERSION,
   FlinkStateOptionStyle,
   SUPPORTED_FLINK_VERSIONS,
+  tenantFlinkServiceAccount,
   ValidationIssue,
 } from "../../core";
 import { ClientEnvVar, ClientSecretVolume } from "../kafka/kafka-client-access";
@@ -67,7 +68,8 @@ export interface FlinkClusterOptions {
   readonly image?: string;
   /**
    * Service account of the Flink pods (needs the operator's Role for Kubernetes HA; carries the IAM role).
-   * @default "flink" (created by the operator's Helm chart in watched namespaces)
+   * @default - `<tenant>-flink` for a tenant's cluster (the account `Tenant` creates, with the tenant's IAM role);
+   * otherwise "flink" (created by the operator's Helm chart in watched namespaces)
    */
   readonly serviceAccount?: string;
   /**
@@ -253,13 +255,13 @@ export interface ResolvedCluster {
 }
 
 /** Defaults applied to the shared options. */
-export function resolveCluster(options: FlinkClusterOptions): ResolvedCluster {
+export function resolveCluster(options: FlinkClusterOptions & { readonly tenant?: string }): ResolvedCluster {
   const flinkVersion = options.flinkVersion ?? DEFAULT_FLINK_VERSION;
   const info = SUPPORTED_FLINK_VERSIONS[flinkVersion] ?? SUPPORTED_FLINK_VERSIONS[DEFAULT_FLINK_VERSION];
   return {
     flinkVersion,
     image: options.image ?? info.image,
-    serviceAccount: options.serviceAccount ?? "flink",
+    serviceAccount: options.serviceAccount ?? (options.tenant !== undefined ? tenantFlinkServiceAccount(options.tenant) : "flink"),
     jobManager: { replicas: options.jobManager?.replicas ?? 1, resource: options.jobManager?.resources ?? { cpu: 1, memory: "2048m" } },
     taskManager: {
       ...(options.taskManager?.replicas !== undefined ? { replicas: options.taskManager.replicas } : {}),

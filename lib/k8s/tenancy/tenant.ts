@@ -6,6 +6,7 @@ import {
   componentLabels,
   FloeLabels,
   parseBytes,
+  tenantFlinkServiceAccount,
   ValidationError,
   ValidationIssue,
 } from "../../core";
@@ -208,7 +209,7 @@ export class Tenant extends Construct implements ITenant {
     this.tenantName = props.name;
     this.namespace = props.name;
     this.topicPrefix = `${props.name}.`;
-    this.flinkServiceAccount = `${props.name}-flink`;
+    this.flinkServiceAccount = tenantFlinkServiceAccount(props.name);
     this.quota = {
       cpu: props.quota?.cpu ?? "4",
       memory: props.quota?.memory ?? "16Gi",

@@ -33,6 +33,8 @@ describe("FlinkSessionCluster", () => {
     const objects = synth(app, chart);
     const fd = ofKind(objects, "FlinkDeployment")[0] as any;
     expect(fd.spec.job).toBeUndefined();
+    // The tenant's account (Tenant creates `<tenant>-flink`), not the operator chart's `flink`.
+    expect(fd.spec.serviceAccount).toBe("analytics-flink");
     expect(fd.spec.taskManager.replicas).toBe(2);
     expect(fd.spec.flinkConfiguration).toEqual({
       "high-availability.storageDir": "s3://floe-prod-eu-west-1-state/tenants/analytics/sessions/analytics-session/ha",
