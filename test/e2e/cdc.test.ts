@@ -69,6 +69,32 @@ describe("CDC: the rendered Kafka Connect and Debezium PostgreSQL connector on r
     }
   }
 
+  /**
+   * Run a rendered snapshot trigger Job's script with the Connect user's credentials, the image's Kafka console
+   * tools standing in as the pinned Kafka tools' classes.
+   */
+  function runSnapshotJob(job: Obj, dirName: string) {
+    const dir = runDir(dirName);
+    const tool = (name: string, mainClass: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, `#!/bin/sh\nexec java -cp '${kafkaClasspath()}' -Dlog4j2.level=warn ${mainClass} "$@"\n`);
+      chmodSync(path, 0o755);
+      return path;
+    };
+    const caFile = join(dir, "ca.crt");
+    writeFileSync(caFile, broker.clusterCaCert);
+    return runJobContainer(job, {
+      secrets: { [connect.spec.authentication.passwordSecret.secretName]: connectUserSecret },
+      env: { BOOTSTRAP_SERVERS: loopbackBootstrap(kafka, broker, connector.spec.config["signal.kafka.bootstrap.servers"]), CA_FILE: caFile },
+      paths: {
+        // What the image's /opt/kafka/bin scripts run (kafka-tools 4.3.0).
+        "/opt/kafka/bin/kafka-console-producer.sh": tool("kafka-console-producer.sh", "org.apache.kafka.tools.ConsoleProducer"),
+        "/opt/kafka/bin/kafka-console-consumer.sh": tool("kafka-console-consumer.sh", "org.apache.kafka.tools.consumer.ConsoleConsumer"),
+        "/tmp/": `${dir}/`,
+      },
+    });
+  }
+
   beforeAll(async () => {
     expect(connector).toBeDefined();
     // The rendered RBAC, the brokers with the rendered topics and users, what Strimzi makes for the KafkaConnect.
@@ -181,25 +207,43 @@ describe("CDC: the rendered Kafka Connect and Debezium PostgreSQL connector on r
     const existing = events(read(ordersTopic));
     expect(existing.filter(isIncremental)).toEqual([]);
     const before = existing.filter((e) => e.op === "r").length;
-    const dir = runDir("cdc-signal");
-    const producer = join(dir, "kafka-console-producer.sh");
-    // The image's /opt/kafka/bin/kafka-console-producer.sh runs this class of the pinned Kafka tools.
-    writeFileSync(producer, `#!/bin/sh\nexec java -cp '${kafkaClasspath()}' -Dlog4j2.level=warn org.apache.kafka.tools.ConsoleProducer "$@"\n`);
-    chmodSync(producer, 0o755);
-    const caFile = join(dir, "ca.crt");
-    writeFileSync(caFile, broker.clusterCaCert);
-    const run = runJobContainer(snapshotJob, {
-      secrets: { [connect.spec.authentication.passwordSecret.secretName]: connectUserSecret },
-      env: { BOOTSTRAP_SERVERS: loopbackBootstrap(kafka, broker, connector.spec.config["signal.kafka.bootstrap.servers"]), CA_FILE: caFile },
-      paths: { "/opt/kafka/bin/kafka-console-producer.sh": producer, "/tmp/": `${dir}/` },
-    });
+    const run = runSnapshotJob(snapshotJob, "cdc-signal");
     expect({ status: run.status, stderr: run.stderr.slice(-2000) }).toEqual({ status: 0, stderr: expect.any(String) });
-    expect(run.stdout).toContain("sent execute-snapshot");
+    expect(run.stdout).toContain(`sent execute-snapshot ${snapshotJob.metadata.name}`);
     // Rows 1-3 (the rows there now) read again, by the incremental snapshot (the topic has several partitions:
     // events are told apart by their source, not by their order).
     const evs = await until((e) => e.filter(isIncremental).length >= 3, "the incremental snapshot");
     expect(evs.filter(isIncremental).map((e) => e.after.id).sort()).toEqual([1, 2, 3]);
     expect(evs.filter((e) => e.op === "r").length).toBe(before + 3);
+  });
+
+  test("the Job run again (replaced after a Kafka upgrade changed its image, or its pod retried) finds its signal and sends none", async () => {
+    const isIncremental = (e: Obj) => e.op === "r" && e.source.snapshot === "incremental";
+    const signalTopic = connector.spec.config["signal.kafka.topic"] as string;
+    const signalsBefore = read(signalTopic).length;
+    expect(signalsBefore).toBe(1);
+    const incrementalBefore = events(read(ordersTopic)).filter(isIncremental).length;
+    // The replacement: the same Job with another image (what a Kafka version change renders).
+    const replaced = JSON.parse(JSON.stringify(snapshotJob)) as Obj;
+    replaced.spec.template.spec.containers[0].image = "quay.io/strimzi/kafka:1.2.0-kafka-4.2.0";
+    const run = runSnapshotJob(replaced, "cdc-signal-again");
+    expect({ status: run.status, stderr: run.stderr.slice(-2000) }).toEqual({ status: 0, stderr: expect.any(String) });
+    expect(run.stdout).toContain(`execute-snapshot ${snapshotJob.metadata.name} was sent before: not sending it again`);
+    expect(read(signalTopic).length).toBe(signalsBefore);
+    // A marker row after the re-run: once it arrives, any snapshot the re-run had caused would have begun.
+    const db = connector.spec.config["database.dbname"] as string;
+    pg.sql(db, "INSERT INTO public.orders VALUES (50, 'marker', 1.00, NULL)");
+    await until((e) => e.some((x) => x.op === "c" && x.after.id === 50), "the marker row");
+    await new Promise((r) => setTimeout(r, 10_000));
+    expect(events(read(ordersTopic)).filter(isIncremental).length).toBe(incrementalBefore);
+    // Another snapshot id is another signal: still sent (the check is per Job, not per topic).
+    const other = JSON.parse(JSON.stringify(snapshotJob).split(SNAPSHOT_ID).join(`${SNAPSHOT_ID}-2`)) as Obj;
+    const second = runSnapshotJob(other, "cdc-signal-other");
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain(`sent execute-snapshot ${snapshotJob.metadata.name}-2`);
+    expect(read(signalTopic).length).toBe(signalsBefore + 1);
+    const evs = await until((e) => e.filter(isIncremental).length >= incrementalBefore + 4, "the second incremental snapshot");
+    expect(evs.filter(isIncremental).length).toBe(incrementalBefore + 4);
   });
 
   test("after a worker restart the connector resumes from its offsets: no change made while it was down is lost", async () => {

@@ -211,7 +211,16 @@ describe("CDC incremental snapshots as spec edits", () => {
     const container = job.spec.template.spec.containers[0];
     const value = (n: string) => container.env.find((e: Obj) => e.name === n);
     expect(value("SIGNAL_KEY").value).toBe("alpha.orders-db");
-    expect(JSON.parse(value("SIGNAL_VALUE").value)).toEqual({ type: "execute-snapshot", data: { "data-collections": ["public.orders"], type: "INCREMENTAL" } });
+    // The signal's id is the Job's name: a re-run (a replaced Job, a retried pod) finds it in the topic and sends nothing.
+    expect(JSON.parse(value("SIGNAL_VALUE").value)).toEqual({ id: "alpha-orders-db-snapshot-orders-2026-11", type: "execute-snapshot", data: { "data-collections": ["public.orders"], type: "INCREMENTAL" } });
+    expect(value("SIGNAL_ID").value).toBe("alpha-orders-db-snapshot-orders-2026-11");
+    const script = container.command[2] as string;
+    expect(script.indexOf("kafka-console-consumer.sh")).toBeGreaterThan(-1);
+    expect(script.indexOf("kafka-console-consumer.sh")).toBeLessThan(script.indexOf("kafka-console-producer.sh"));
+    expect(script).toMatch(/--partition 0 --offset earliest/);
+    expect(script).not.toMatch(/--group/);
+    // The topic keeps every signal (the check above needs the earlier ones).
+    expect(find(all, "KafkaTopic", "alpha.orders-db.signals").spec.config["retention.ms"]).toBe(-1);
     expect(value("SASL_JAAS_CONFIG")).toEqual({ name: "SASL_JAAS_CONFIG", valueFrom: { secretKeyRef: { name: "alpha-connect", key: "sasl.jaas.config" } } });
     expect(container.image).toBe("quay.io/strimzi/kafka:1.2.0-kafka-4.3.0");
     expect(job.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });

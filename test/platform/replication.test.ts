@@ -115,6 +115,28 @@ describe("replication in the example (payments eu-west-1 -> us-east-1; analytics
     expect(writers(us, "analytics.experiments")).toEqual(["analytics-mirror-eu-west-1"]);
   });
 
+  test("incremental snapshot Jobs run only where the source runs: none in the standby, whose connector is stopped", () => {
+    const spec: Obj = clone(exampleSpec());
+    const source = spec.tenants.find((t: Obj) => t.name === "payments").sources[0];
+    source.incrementalSnapshots = [{ id: "backfill-1", tables: ["public.orders"] }];
+    const rendered = synthesize(parsePlatformSpec(spec));
+    const jobs = (region: string) =>
+      rendered.files.filter((f) => f.path.startsWith(`${region}/`)).flatMap((f) => f.objects as Obj[]).filter((o) => o.kind === "Job" && o.metadata.name.includes("-snapshot-"));
+    expect(jobs("eu-west-1").map((j) => j.metadata.name)).toEqual(["payments-orders-db-snapshot-backfill-1"]);
+    expect(jobs("us-east-1")).toEqual([]);
+    // After a failover, the new primary's Job is a new object: the diff lists it as a re-snapshot to review.
+    Object.assign(spec.replication[0], { primary: "us-east-1", standby: "eu-west-1" });
+    const after = synthesize(parsePlatformSpec(spec));
+    const changes = diffTrees(treeObjects(rendered.files), treeObjects(after.files)).changes.filter((c) => c.kind === "Job");
+    expect(changes.map((c) => [c.file.split("/")[0], c.action, c.risk])).toEqual(
+      expect.arrayContaining([
+        ["us-east-1", "create", "disruptive"],
+        ["eu-west-1", "delete", expect.any(String)],
+      ]),
+    );
+    expect(changes.find((c) => c.action === "create")!.reasons.join(" ")).toMatch(/incremental snapshot of public\.orders/);
+  });
+
   test("the primary's replication listener puts its host in the broker certificates", () => {
     const kafka = get(eu, "Kafka", "events");
     const listener = kafka.spec.kafka.listeners.find((l: Obj) => l.name === "replication");

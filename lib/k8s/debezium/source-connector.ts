@@ -172,6 +172,9 @@ const MANAGED_CONNECTOR_KEYS = [
 /** How long the Kafka signal channel's consumer may wait in each poll (`signal.kafka.poll.timeout.ms`). */
 export const SIGNAL_POLL_TIMEOUT_MS = 1000;
 
+/** How long a snapshot trigger Job waits for more records while it looks for its earlier signal. */
+const SIGNAL_READ_TIMEOUT_MS = 10_000;
+
 /** `app.kubernetes.io/component` of the Jobs that send incremental snapshot signals (what `floe diff` recognises). */
 export const CDC_SNAPSHOT_COMPONENT = "cdc-snapshot";
 
@@ -223,7 +226,8 @@ export abstract class DebeziumSource extends Construct {
     if (this.heartbeatMs(kind) !== undefined) this.declareTopic(this.heartbeatTopic);
     if (options.signalTable) {
       // The Kafka signal channel: read by the connector (its own group), written by the snapshot trigger Jobs.
-      this.signalTopic = new KafkaTopic(this, "SignalTopic", { cluster: options.connect.cluster, topicName: `${this.topicPrefix}.signals`, partitions: 1, retention: "7d" });
+      // Kept forever (a few records per snapshot): a trigger Job looks for its own signal there before sending.
+      this.signalTopic = new KafkaTopic(this, "SignalTopic", { cluster: options.connect.cluster, topicName: `${this.topicPrefix}.signals`, partitions: 1, retention: "infinite" });
       options.connect.grantReadWrite(this.signalTopic, this.signalGroup);
       options.connect.allowOwnCredentials();
       for (const snap of options.incrementalSnapshots ?? []) this.addSnapshotTrigger(snap);
@@ -315,12 +319,20 @@ export abstract class DebeziumSource extends Construct {
     const connect = this.connect;
     const name = `${this.connectorName}-snapshot-${snap.id}`;
     const caDir = "/etc/floe/kafka-ca";
-    const signal = JSON.stringify({ type: "execute-snapshot", data: { "data-collections": [...snap.tables], type: "INCREMENTAL" } });
+    // The signal's `id` is the Job's name: Debezium's Kafka channel reads it as the signal id, "can be used for
+    // deduplication" (debezium-core 3.2.0.Final, pipeline/signal/channels/KafkaSignalChannel.java).
+    const signal = JSON.stringify({ id: name, type: "execute-snapshot", data: { "data-collections": [...snap.tables], type: "INCREMENTAL" } });
     const script = [
       "set -eu",
       "printf 'security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\nssl.truststore.type=PEM\nssl.truststore.location=%s\nsasl.jaas.config=%s\n' \"$CA_FILE\" \"$SASL_JAAS_CONFIG\" > /tmp/client.properties",
+      // A Job's pod template is immutable: a new image (a Kafka upgrade) or a GitOps re-creation replaces the Job,
+      // which runs again; a retried pod runs again too. Each sends only when no earlier run did: the signal topic
+      // (one partition, kept forever) is read from the start, without a consumer group (assigned partition, no
+      // commit), and a failure to read it stops the Job rather than risk a second snapshot.
+      "signals=$(/opt/kafka/bin/kafka-console-consumer.sh --bootstrap-server \"$BOOTSTRAP_SERVERS\" --topic \"$SIGNAL_TOPIC\" --partition 0 --offset earliest --timeout-ms \"$READ_TIMEOUT_MS\" --consumer.config /tmp/client.properties)",
+      "case \"$signals\" in *\"\\\"id\\\":\\\"$SIGNAL_ID\\\"\"*) echo \"execute-snapshot $SIGNAL_ID was sent before: not sending it again\"; exit 0;; esac",
       "printf '%s|%s\n' \"$SIGNAL_KEY\" \"$SIGNAL_VALUE\" | /opt/kafka/bin/kafka-console-producer.sh --bootstrap-server \"$BOOTSTRAP_SERVERS\" --topic \"$SIGNAL_TOPIC\" --producer.config /tmp/client.properties --property parse.key=true --property key.separator='|'",
-      "echo \"sent execute-snapshot to $SIGNAL_TOPIC\"",
+      "echo \"sent execute-snapshot $SIGNAL_ID to $SIGNAL_TOPIC\"",
     ].join("\n");
     const labels = componentLabels("debezium", this.connectorName, CDC_SNAPSHOT_COMPONENT);
     new ApiObject(this, `Snapshot-${snap.id}`, {
@@ -345,6 +357,8 @@ export abstract class DebeziumSource extends Construct {
                   { name: "BOOTSTRAP_SERVERS", value: connect.bootstrapServers },
                   { name: "SIGNAL_TOPIC", value: this.signalTopic!.topicName },
                   { name: "SIGNAL_KEY", value: this.topicPrefix },
+                  { name: "SIGNAL_ID", value: name },
+                  { name: "READ_TIMEOUT_MS", value: String(SIGNAL_READ_TIMEOUT_MS) },
                   { name: "SIGNAL_VALUE", value: signal },
                   { name: "CA_FILE", value: `${caDir}/ca.crt` },
                   { name: "SASL_JAAS_CONFIG", valueFrom: { secretKeyRef: { name: connect.user.secretName, key: "sasl.jaas.config" } } },
