@@ -119,7 +119,32 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-/** Field-level differences; arrays of named objects are matched by name, other arrays by index. */
+/**
+ * What an entry of a list is, independent of its position: its `name`; a Prometheus rule's `alert` or `record`;
+ * a Strimzi ACL's resource (type, pattern, name), host and allow/deny type; an RBAC rule's API groups, resources
+ * and resource names. Undefined for entries that have none (matched by content instead).
+ */
+function entryIdentity(x: unknown): string | undefined {
+  if (!isObject(x)) return undefined;
+  if (typeof x.name === "string") return `name=${x.name}`;
+  if (typeof x.alert === "string") return `alert=${x.alert}`;
+  if (typeof x.record === "string") return `record=${x.record}`;
+  if (isObject(x.resource) && typeof x.resource.type === "string") {
+    const r = x.resource;
+    return `acl=${String(x.type ?? "allow")} ${r.type}:${String(r.patternType ?? "literal")}:${String(r.name ?? "*")}${x.host !== undefined ? `@${String(x.host)}` : ""}`;
+  }
+  if (Array.isArray(x.resources) && Array.isArray(x.apiGroups)) {
+    return `rule=${x.apiGroups.join(",")}/${x.resources.join(",")}${Array.isArray(x.resourceNames) ? `/${x.resourceNames.join(",")}` : ""}`;
+  }
+  return undefined;
+}
+
+/**
+ * Field-level differences. Lists of entries with an identity ({@link entryIdentity}: names, alerts, ACLs, RBAC
+ * rules) are matched by it, so an entry added or removed in the middle shows as that entry, not as every later
+ * one shifting. Lists of other objects of unchanged length are compared by position; of changed length, by
+ * content: the entries only in the base are removed (at their base position), those only in the head added.
+ */
 export function diffFields(a: unknown, b: unknown, path = "", kind = ""): FieldChange[] {
   if (JSON.stringify(a) === JSON.stringify(b)) return [];
   if (isObject(a) && isObject(b)) {
@@ -127,19 +152,41 @@ export function diffFields(a: unknown, b: unknown, path = "", kind = ""): FieldC
     return keys.flatMap((k) => diffFields(a[k], b[k], path ? `${path}.${k}` : k, kind));
   }
   if (Array.isArray(a) && Array.isArray(b)) {
-    const named = (arr: unknown[]) => arr.every((x) => isObject(x) && typeof x.name === "string");
-    if (named(a) && named(b)) {
-      const byName = (arr: unknown[]) => new Map(arr.map((x) => [(x as { name: string }).name, x]));
-      const ma = byName(a);
-      const mb = byName(b);
-      const names = [...new Set([...ma.keys(), ...mb.keys()])].sort();
-      return names.flatMap((n) => diffFields(ma.get(n), mb.get(n), `${path}[name=${n}]`, kind));
+    const identified = (arr: unknown[]) => {
+      const ids = arr.map(entryIdentity);
+      return ids.every((id) => id !== undefined) && new Set(ids).size === ids.length ? (ids as string[]) : undefined;
+    };
+    const ia = identified(a);
+    const ib = identified(b);
+    if (ia && ib) {
+      const ma = new Map(ia.map((id, i) => [id, a[i]]));
+      const mb = new Map(ib.map((id, i) => [id, b[i]]));
+      const ids = [...new Set([...ia, ...ib])].sort();
+      return ids.flatMap((id) => diffFields(ma.get(id), mb.get(id), `${path}[${id}]`, kind));
     }
     if (a.every((x) => !isObject(x) && !Array.isArray(x)) && b.every((x) => !isObject(x) && !Array.isArray(x))) {
       return [{ path, old: redact(path, a, kind), new: redact(path, b, kind) }];
     }
-    const n = Math.max(a.length, b.length);
-    return Array.from({ length: n }, (_, i) => diffFields(a[i], b[i], `${path}[${i}]`, kind)).flat();
+    if (a.length === b.length) return Array.from({ length: a.length }, (_, i) => diffFields(a[i], b[i], `${path}[${i}]`, kind)).flat();
+    const unmatched = new Map<string, number>();
+    for (const x of b) unmatched.set(JSON.stringify(x), (unmatched.get(JSON.stringify(x)) ?? 0) + 1);
+    const removed: FieldChange[] = [];
+    a.forEach((x, i) => {
+      const k = JSON.stringify(x);
+      const left = unmatched.get(k) ?? 0;
+      if (left > 0) unmatched.set(k, left - 1);
+      else removed.push(...diffFields(x, undefined, `${path}[${i}]`, kind));
+    });
+    const inBase = new Map<string, number>();
+    for (const x of a) inBase.set(JSON.stringify(x), (inBase.get(JSON.stringify(x)) ?? 0) + 1);
+    const added: FieldChange[] = [];
+    b.forEach((x, i) => {
+      const k = JSON.stringify(x);
+      const left = inBase.get(k) ?? 0;
+      if (left > 0) inBase.set(k, left - 1);
+      else added.push(...diffFields(undefined, x, `${path}[${i}]`, kind));
+    });
+    return [...removed, ...added];
   }
   return [{ path, old: redact(path, a, kind), new: redact(path, b, kind) }];
 }
@@ -154,11 +201,22 @@ export function diffFields(a: unknown, b: unknown, path = "", kind = ""): FieldC
 const IMMUTABLE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   KafkaTopic: ["spec.topicName"],
   KafkaNodePool: ["spec.roles"],
+  // The Flink operator refuses these (flink-kubernetes-operator 1.15.0, validation/DefaultValidator.java,
+  // validateSpecChange: "Cannot switch from native kubernetes to standalone...", "The deploymentName can't be
+  // changed"; a switch between session and application cluster is found by isImmutableChange).
   FlinkDeployment: ["spec.mode"],
+  FlinkSessionJob: ["spec.deploymentName"],
   RoleBinding: ["roleRef"],
   Job: ["spec.template", "spec.selector", "spec.completionMode"],
   Deployment: ["spec.selector"],
 };
+
+/** Whether a field change cannot be made in place ({@link IMMUTABLE_FIELDS}). */
+function isImmutableChange(kind: string, f: FieldChange): boolean {
+  // "Cannot switch from session to job cluster" / "from job to session cluster" (DefaultValidator, as above).
+  if (kind === "FlinkDeployment" && f.path === "spec.job" && (f.old === undefined || f.new === undefined)) return true;
+  return (IMMUTABLE_FIELDS[kind] ?? []).some((p) => f.path === p || f.path.startsWith(`${p}.`));
+}
 
 interface Classified {
   risk: ChangeRisk;
@@ -176,8 +234,12 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
   const changed = (path: string) => fields.find((f) => f.path === path || f.path.startsWith(`${path}.`) || f.path.startsWith(`${path}[`));
   const name = (base ?? head)?.metadata?.name;
   if (action === "replace") {
-    for (const f of fields.filter((f) => (IMMUTABLE_FIELDS[kind] ?? []).some((p) => f.path === p || f.path.startsWith(`${p}.`)))) {
-      add(kind === "KafkaTopic" || kind === "KafkaNodePool" ? "destructive" : "disruptive", `${f.path} cannot change in place: the object is deleted and re-created`);
+    for (const f of fields.filter((f) => isImmutableChange(kind, f))) {
+      if (kind === "FlinkDeployment" || kind === "FlinkSessionJob") {
+        add("destructive", `${f.path} cannot change in place (the operator refuses it): the job is deleted and re-created without its state unless the new one restores the last savepoint`);
+      } else {
+        add(kind === "KafkaTopic" || kind === "KafkaNodePool" ? "destructive" : "disruptive", `${f.path} cannot change in place: the object is deleted and re-created`);
+      }
     }
   }
   switch (kind) {
@@ -290,6 +352,19 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
       break;
     case "KafkaUser":
       if (action === "delete") add("disruptive", `user ${name} removed: its clients lose access`);
+      for (const lost of lostAccess(fields, "spec.authorization.acls")) add("disruptive", `user ${name} loses ${lost}: a running client that uses it fails`);
+      break;
+    case "Role":
+    case "ClusterRole":
+      for (const lost of lostAccess(fields, "rules")) add("disruptive", `${kind} ${name} no longer grants ${lost}: a workload or person relying on it is refused`);
+      break;
+    case "NetworkPolicy":
+      for (const f of fields.filter((f) => /^spec\.(ingress|egress)\[[^\]]+\]$/.test(f.path) && f.old !== undefined && f.new === undefined)) {
+        add("disruptive", `NetworkPolicy ${name} no longer allows ${f.path.startsWith("spec.ingress") ? "ingress" : "egress"} ${JSON.stringify(f.old)}: connections it allowed are dropped`);
+      }
+      for (const f of fields.filter((f) => /^spec\.(ingress|egress)\[\d+\]\./.test(f.path))) {
+        add("disruptive", `NetworkPolicy ${name}: ${f.path} changed: connections the old rule allowed may be dropped`);
+      }
       break;
     case "KafkaConnect":
       if (action === "delete") add("destructive", `Connect cluster ${name} removed: its connectors stop and their offsets stay in topics nobody reads`);
@@ -314,6 +389,8 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
           }
         })();
         add("disruptive", `incremental snapshot of ${tables}: their current rows are emitted again (op "r") to the table topics`);
+      } else if (component === CDC_SNAPSHOT_COMPONENT && action === "replace") {
+        add("disruptive", "the snapshot trigger runs again; it finds the signal it sent (same id) in the signal topic and sends none: no new snapshot");
       } else if (component !== SCHEMAS_COMPONENT && component !== CDC_SNAPSHOT_COMPONENT && action === "delete") {
         add("disruptive", `Job ${name} removed`);
       }
@@ -325,6 +402,32 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
       break;
     default:
       if (action === "delete") add("disruptive", `${kind} ${name} removed`);
+  }
+  return out;
+}
+
+/**
+ * Access an ACL or RBAC rule list no longer grants: entries removed, and operations or verbs dropped from an
+ * entry that stays (lists matched by identity, see {@link entryIdentity}).
+ */
+function lostAccess(fields: readonly FieldChange[], list: string): string[] {
+  const out: string[] = [];
+  const entry = new RegExp(`^${list.replace(/\./g, "\\.")}\\[(acl|rule)=([^\\]]*)\\](\\.(operations|verbs))?$`);
+  for (const f of fields) {
+    const m = entry.exec(f.path);
+    if (!m) continue;
+    const what = m[2];
+    if (m[3] === undefined) {
+      if (f.old !== undefined && f.new === undefined) {
+        const ops = ((f.old as { operations?: string[]; verbs?: string[] }).operations ?? (f.old as { verbs?: string[] }).verbs ?? []).join(", ");
+        out.push(`${ops} on ${what}`);
+      }
+      continue;
+    }
+    const before = Array.isArray(f.old) ? (f.old as string[]) : [];
+    const after = new Set(Array.isArray(f.new) ? (f.new as string[]) : []);
+    const dropped = before.filter((op) => !after.has(op) && !after.has("*") && !after.has("All"));
+    if (dropped.length > 0) out.push(`${dropped.join(", ")} on ${what}`);
   }
   return out;
 }
@@ -459,8 +562,7 @@ export function diffTrees(base: Map<string, TreeObject>, head: Map<string, TreeO
     } else {
       fields = diffFields(b.obj, h.obj, "", obj.kind);
       if (fields.length === 0) continue;
-      const immutable = IMMUTABLE_FIELDS[obj.kind] ?? [];
-      action = fields.some((f) => immutable.some((p) => f.path === p || f.path.startsWith(`${p}.`))) ? "replace" : "update";
+      action = fields.some((f) => isImmutableChange(obj.kind, f)) ? "replace" : "update";
     }
     const { risk, reasons } = classify(action, obj.kind, b?.obj, h?.obj, fields);
     const identity = { kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };

@@ -147,6 +147,44 @@ describe("floe diff: destructive changes are flagged with the right action", () 
     );
     expect(moved.changes[0].action).toBe("replace");
   });
+
+  test("a snapshot trigger Job replaced (Kafka upgrade -> new image) says that its signal is not sent again", () => {
+    const spec = clone(devSpecWithSource());
+    spec.tenants[0].sources[0].signalTable = "public.debezium_signal";
+    spec.tenants[0].sources[0].incrementalSnapshots = [{ id: "once", tables: ["public.orders"] }];
+    const base = render(spec);
+    const head = new Map([...base].map(([k, v]) => [k, clone(v)]));
+    const job = [...head.values()].find((t) => t.obj.kind === "Job" && t.obj.metadata.name.endsWith("-snapshot-once"))!.obj;
+    job.spec.template.spec.containers[0].image = "quay.io/strimzi/kafka:1.2.0-kafka-4.2.0";
+    const [c] = diffTrees(base, head).changes;
+    expect(c).toMatchObject({ kind: "Job", action: "replace", risk: "disruptive" });
+    expect(c.reasons).toContain("the snapshot trigger runs again; it finds the signal it sent (same id) in the signal topic and sends none: no new snapshot");
+  });
+
+  test("Flink changes the operator refuses in place: a session job's deploymentName, a session cluster becoming an application", () => {
+    const sessionJob = { apiVersion: "flink.apache.org/v1beta1", kind: "FlinkSessionJob", metadata: { name: "j", namespace: "t" }, spec: { deploymentName: "s1", job: { upgradeMode: "savepoint" } } };
+    const key = "local|flink.apache.org/v1beta1|FlinkSessionJob|t|j";
+    const moved = diffTrees(
+      new Map([[key, { file: "local/tenant-t.yaml", obj: clone(sessionJob) as Record<string, any> }]]),
+      new Map([[key, { file: "local/tenant-t.yaml", obj: { ...clone(sessionJob), spec: { ...sessionJob.spec, deploymentName: "s2" } } as Record<string, any> }]]),
+    ).changes[0];
+    expect(moved).toMatchObject({ action: "replace", risk: "destructive" });
+    expect(moved.reasons[0]).toMatch(/^spec\.deploymentName cannot change in place \(the operator refuses it\)/);
+    const session = { apiVersion: "flink.apache.org/v1beta1", kind: "FlinkDeployment", metadata: { name: "d", namespace: "t" }, spec: { mode: "native", flinkVersion: "v1_20" } };
+    const dkey = "local|flink.apache.org/v1beta1|FlinkDeployment|t|d";
+    const becomesApp = diffTrees(
+      new Map([[dkey, { file: "local/tenant-t.yaml", obj: clone(session) as Record<string, any> }]]),
+      new Map([[dkey, { file: "local/tenant-t.yaml", obj: { ...clone(session), spec: { ...session.spec, job: { jarURI: "local:///j.jar", upgradeMode: "savepoint" } } } as Record<string, any> }]]),
+    ).changes[0];
+    expect(becomesApp).toMatchObject({ action: "replace", risk: "destructive" });
+    // A change inside an existing job is an in-place update.
+    const app = { ...clone(session), spec: { ...session.spec, job: { jarURI: "local:///j.jar", upgradeMode: "savepoint", parallelism: 2 } } };
+    const scaled = diffTrees(
+      new Map([[dkey, { file: "local/tenant-t.yaml", obj: clone(app) as Record<string, any> }]]),
+      new Map([[dkey, { file: "local/tenant-t.yaml", obj: { ...clone(app), spec: { ...app.spec, job: { ...app.spec.job, parallelism: 4 } } } as Record<string, any> }]]),
+    ).changes[0];
+    expect(scaled.action).toBe("update");
+  });
 });
 
 describe("floe diff: benign changes are not flagged", () => {
@@ -280,5 +318,81 @@ describe("floe diff CLI: --fail-on and reviewed acknowledgements", () => {
     writeFileSync(join(h, "local", "extra.yaml"), stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "alpha" }, data: { a: "b" } }));
     const r = await floe(["diff", b, h, "--format", "json"]);
     expect(JSON.parse(r.out).changes).toEqual([expect.objectContaining({ action: "create", kind: "ConfigMap", file: join("local", "extra.yaml") })]);
+  });
+});
+
+describe("floe diff: lists of ACLs, rules and alerts by identity; lost access is classified", () => {
+  const objectsOf = (spec: unknown) => render(spec);
+  const edit = (base: ReturnType<typeof render>, kind: string, name: string, mutate: (o: any) => void) => {
+    const head = new Map([...base].map(([k, v]) => [k, clone(v)]));
+    const entry = [...head.values()].find((t) => t.obj.kind === kind && t.obj.metadata.name === name);
+    if (!entry) throw new Error(`no ${kind} ${name}`);
+    mutate(entry.obj);
+    return diffTrees(base, head);
+  };
+
+  test("a job that stops reading a topic: its user loses Read on it, shown as that ACL (not as every later ACL shifting) and disruptive", () => {
+    const head = clone(devSpecWithJob());
+    head.tenants[0].jobs[0].reads = [];
+    const [c] = find(diff(devSpecWithJob(), head), "KafkaUser", "alpha-enricher");
+    expect(c.risk).toBe("disruptive");
+    expect(c.fields.every((f) => /^spec\.authorization\.acls\[acl=/.test(f.path))).toBe(true);
+    expect(c.fields.map((f) => f.path)).toContain("spec.authorization.acls[acl=allow topic:literal:alpha.events]");
+    expect(c.reasons).toEqual([
+      "user alpha-enricher loses Read on allow group:literal:alpha.enricher: a running client that uses it fails",
+      "user alpha-enricher loses Read on allow topic:literal:alpha.events: a running client that uses it fails",
+    ]);
+  });
+
+  test("an ACL removed from the middle of the list is one change; an ACL added is safe", () => {
+    const base = objectsOf(devSpecWithJob());
+    const acls = (o: any) => o.spec.authorization.acls as any[];
+    const removed = edit(base, "KafkaUser", "alpha-enricher", (o) => acls(o).splice(0, 1));
+    const [c] = find(removed, "KafkaUser", "alpha-enricher");
+    expect(c.fields).toHaveLength(1);
+    expect(c.fields[0].new).toBeUndefined();
+    const added = edit(base, "KafkaUser", "alpha-enricher", (o) => acls(o).unshift({ resource: { type: "topic", name: "alpha.extra", patternType: "literal" }, operations: ["Read"] }));
+    const [a] = find(added, "KafkaUser", "alpha-enricher");
+    expect(a).toMatchObject({ risk: "safe", fields: [{ path: "spec.authorization.acls[acl=allow topic:literal:alpha.extra]", old: undefined }] });
+  });
+
+  test("operations dropped from an ACL that stays are lost access; operations added are not", () => {
+    const rendered = objectsOf(devSpecWithJob());
+    const base = new Map([...rendered].map(([k, v]) => [k, clone(v)]));
+    const user = [...base.values()].find((t) => t.obj.kind === "KafkaUser" && t.obj.metadata.name === "alpha-enricher")!.obj;
+    user.spec.authorization.acls[0].operations = ["Read", "Describe"];
+    const first = (o: any) => o.spec.authorization.acls[0];
+    const dropped = edit(base, "KafkaUser", "alpha-enricher", (o) => (first(o).operations = first(o).operations.slice(0, 1)));
+    const [c] = find(dropped, "KafkaUser", "alpha-enricher");
+    expect(c.risk).toBe("disruptive");
+    expect(c.reasons).toEqual([expect.stringMatching(/^user alpha-enricher loses Describe on allow \w+:literal:/)]);
+    const grown = edit(base, "KafkaUser", "alpha-enricher", (o) => first(o).operations.push("Alter"));
+    expect(find(grown, "KafkaUser", "alpha-enricher")[0].risk).toBe("safe");
+  });
+
+  test("RBAC: a rule or verb removed from a Role is disruptive; NetworkPolicy: an allowed path removed is disruptive", () => {
+    const base = objectsOf(devSpecWithJob());
+    const roleName = [...base.values()].find((t) => t.obj.kind === "Role" && t.obj.rules.some((r: any) => r.verbs.length > 1))!.obj.metadata.name;
+    const verbs = edit(base, "Role", roleName, (o) => {
+      const rule = o.rules.find((r: any) => r.verbs.length > 1);
+      rule.verbs = rule.verbs.slice(1);
+    });
+    const [r] = find(verbs, "Role", roleName);
+    expect(r.risk).toBe("disruptive");
+    expect(r.reasons[0]).toMatch(new RegExp(`^Role ${roleName} no longer grants \\w+ on `));
+    const policy = [...base.values()].find((t) => t.obj.kind === "NetworkPolicy" && (t.obj.spec.egress ?? []).length > 0)!.obj;
+    const egress = edit(base, "NetworkPolicy", policy.metadata.name, (o) => o.spec.egress.splice(0, 1));
+    const [n] = find(egress, "NetworkPolicy", policy.metadata.name);
+    expect(n.risk).toBe("disruptive");
+    expect(n.fields).toEqual([{ path: "spec.egress[0]", old: policy.spec.egress[0], new: undefined }]);
+    expect(n.reasons[0]).toMatch(/no longer allows egress/);
+  });
+
+  test("alerts are matched by name: one alert inserted first is one change", () => {
+    const base = objectsOf(devSpecWithJob());
+    const rule = [...base.values()].find((t) => t.obj.kind === "PrometheusRule")!.obj;
+    const result = edit(base, "PrometheusRule", rule.metadata.name, (o) => o.spec.groups[0].rules.unshift({ alert: "E2eNew", expr: "vector(1)", labels: { severity: "warning" } }));
+    const [c] = find(result, "PrometheusRule", rule.metadata.name);
+    expect(c.fields.map((f) => f.path)).toEqual([`spec.groups[name=${rule.spec.groups[0].name}].rules[alert=E2eNew]`]);
   });
 });
