@@ -33,7 +33,7 @@ import {
   grantMirrorSource,
   KafkaMirrorMaker2,
 } from "../k8s/kafka";
-import { CheckpointStorage, FlinkApplication, FlinkJob, FlinkSavepointSnapshot, ICheckpointStorage, JobState, UpgradeMode } from "../k8s/flink";
+import { AUTOSCALER_DEFAULT_MAX_PARALLELISM, CheckpointStorage, FlinkApplication, FlinkJob, FlinkSavepointSnapshot, ICheckpointStorage, JobState, UpgradeMode } from "../k8s/flink";
 import {
   ConnectCluster,
   ConnectImage,
@@ -369,6 +369,7 @@ function buildRegion(
     charts.push({ file: `tenant-${tenant.name}`, chart });
   }
   pending.push(...capacityIssues(region, regionIndex, builds, kafka));
+  for (const b of builds) boundAutoscalers(b);
   return {
     platform: { region: region.name, app, kafka, charts },
     spec: region,
@@ -733,8 +734,9 @@ function capacityIssues(region: RegionSpec, regionIndex: number, builds: readonl
     b.chart.node.findAll().filter((c): c is KafkaTopic => c instanceof KafkaTopic && c.cluster === kafka).reduce((n, t) => n + t.partitions, 0);
   issues.push(...checkCapacity("the topic partitions", cap.partitions, builds.map((b) => ({ tenant: b.tenant.tenantName, amount: partitionsOf(b) })), ctx("partitions")));
   for (const b of builds) {
-    const used = b.jobs.reduce((sum, j) => ({ cpu: sum.cpu + j.footprint.cpuMillis, memory: sum.memory + j.footprint.memoryBytes, pods: sum.pods + j.footprint.pods }), { cpu: 0, memory: 0, pods: 0 });
     const quota = { cpu: cpu(b.tenant.quota.cpu), memory: mem(b.tenant.quota.memory), pods: b.tenant.quota.pods };
+    issues.push(...autoscalerQuotaIssues(b, quota, region.name));
+    const used = b.jobs.reduce((sum, j) => ({ cpu: sum.cpu + j.footprint.cpuMillis, memory: sum.memory + j.footprint.memoryBytes, pods: sum.pods + j.footprint.pods }), { cpu: 0, memory: 0, pods: 0 });
     const over: string[] = [];
     if (used.cpu > quota.cpu) over.push(`CPU ${formatCpu(used.cpu)} > ${formatCpu(quota.cpu)}`);
     if (used.memory > quota.memory) over.push(`memory ${formatBytes(used.memory)} > ${formatBytes(quota.memory)}`);
@@ -751,6 +753,78 @@ function capacityIssues(region: RegionSpec, regionIndex: number, builds: readonl
     }
   }
   return issues;
+}
+
+interface TenantQuotaAmounts {
+  readonly cpu: number;
+  readonly memory: number;
+  readonly pods: number;
+}
+
+/**
+ * What a tenant's quota leaves for one job's TaskManagers: the quota less its other jobs (each at its most,
+ * autoscaled ones at their max parallelism) and this job's JobManagers.
+ */
+function taskManagerRoom(b: TenantBuild, job: FlinkApplication, quota: TenantQuotaAmounts): { cpuMillis: number; memoryBytes: number; pods: number } {
+  const others = b.jobs.filter((j) => j !== job);
+  const sum = (f: (fp: FlinkApplication["footprint"]) => number) => others.reduce((n, j) => n + f(j.footprint), 0);
+  const tm = job.taskManagerResources;
+  const n = job.maxTaskManagers;
+  const own = job.footprint;
+  return {
+    cpuMillis: quota.cpu - sum((f) => f.cpuMillis) - (own.cpuMillis - tm.cpuMillis * n),
+    memoryBytes: quota.memory - sum((f) => f.memoryBytes) - (own.memoryBytes - tm.memoryBytes * n),
+    pods: quota.pods - sum((f) => f.pods) - (own.pods - n),
+  };
+}
+
+/** The spec path of a tenant's job construct (`tenants[i].jobs[k]`). */
+function jobSpecPath(b: TenantBuild, job: FlinkApplication): string {
+  const k = (b.spec.jobs ?? []).findIndex((j) => tenantUserName(b.spec.name, j.name) === job.deploymentName);
+  return k >= 0 ? `${b.path}.jobs[${k}]` : b.path;
+}
+
+/**
+ * An autoscaled job may scale to `ceil(maxParallelism / slots)` TaskManagers: that many must fit in the tenant's
+ * quota beside its other jobs, or the autoscaler scales into pods the ResourceQuota refuses.
+ */
+function autoscalerQuotaIssues(b: TenantBuild, quota: TenantQuotaAmounts, region: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const job of b.jobs.filter((j) => j.autoscalerEnabled)) {
+    const room = taskManagerRoom(b, job, quota);
+    const tm = job.taskManagerResources;
+    const fit = Math.max(0, Math.min(Math.floor(room.cpuMillis / Math.max(1, tm.cpuMillis)), Math.floor(room.memoryBytes / Math.max(1, tm.memoryBytes)), room.pods));
+    const n = job.maxTaskManagers;
+    if (n <= fit) continue;
+    const limit = fit * job.slots;
+    issues.push({
+      code: "AutoscalerExceedsQuota",
+      scope: jobSpecPath(b, job),
+      field: "autoscaler.maxParallelism",
+      value: job.autoscalerMaxParallelism,
+      message:
+        `at parallelism ${job.autoscalerMaxParallelism} the autoscaler may run ${n} TaskManagers (${formatCpu(n * tm.cpuMillis)} CPU, ${formatBytes(n * tm.memoryBytes)}), ` +
+        `but tenant ${b.tenant.tenantName}'s quota in region ${region} leaves room for ${fit} beside its other jobs`,
+      fix:
+        limit >= 1
+          ? `set autoscaler.maxParallelism to at most ${limit} (the operator's default is ${AUTOSCALER_DEFAULT_MAX_PARALLELISM}), or raise the tenant's quota`
+          : "raise the tenant's quota (its other jobs leave no room for this one's TaskManagers)",
+    });
+  }
+  return issues;
+}
+
+/**
+ * Give each autoscaled job the operator's resource quota (`job.autoscaler.quota.*`): the room its tenant's quota
+ * leaves for its TaskManagers, so that the autoscaler never scales beyond what the namespace's ResourceQuota admits.
+ */
+function boundAutoscalers(b: TenantBuild): void {
+  const parse = { scope: "", field: "" };
+  const quota = { cpu: parseCpu(String(b.tenant.quota.cpu), parse).millis ?? 0, memory: parseBytes(b.tenant.quota.memory, parse).bytes ?? 0, pods: b.tenant.quota.pods };
+  for (const job of b.jobs.filter((j) => j.autoscalerEnabled)) {
+    const room = taskManagerRoom(b, job, quota);
+    if (room.cpuMillis > 0 && room.memoryBytes > 0) job.limitAutoscaler({ cpu: room.cpuMillis / 1000, memoryBytes: room.memoryBytes });
+  }
 }
 
 /** Bytes as a binary quantity (`16Gi`), or plain bytes when not a whole number of Mi. */
@@ -808,6 +882,7 @@ function buildSources(
   if (!connect) return;
   sources.forEach((src, i) => {
     const id = `Source-${src.name}`;
+    const standbySource = sourceTopicNames(src).some(isStandby);
     map.add(`${chart.node.path}/${id}`, `${tenantPath}.sources[${i}]`, { hostname: "host", connectorName: "name", credentials: "credentials" });
     map.add(`${chart.node.path}/${id}/SignalTopic`, `${tenantPath}.sources[${i}]`, { topicName: "topicPrefix" });
     const common = {
@@ -828,12 +903,15 @@ function buildSources(
       columnExcludeList: src.columnExcludeList,
       tasksMax: src.tasksMax,
       // Where the source's topics are standby copies, its connector is stopped (offsets kept) until failover.
-      state: sourceTopicNames(src).some(isStandby) ? ConnectorState.STOPPED : (src.state as ConnectorState | undefined),
+      state: standbySource ? ConnectorState.STOPPED : (src.state as ConnectorState | undefined),
       errorPolicy: (src.errorPolicy ?? (tenant.onMalformed === "skip-and-log" ? "log-and-skip" : tenant.onMalformed === "fail" ? "fail" : undefined)) as SourceErrorPolicy | undefined,
       retryTimeout: src.retryTimeout,
       heartbeatInterval: src.heartbeatInterval,
       topicPartitions: src.topicPartitions,
-      incrementalSnapshots: src.incrementalSnapshots,
+      // No snapshot trigger Jobs where the connector is stopped: their signals would wait in the standby's signal
+      // topic and run old snapshots after failover (the connector's signal consumer starts at `earliest`).
+      // After a failover the new primary's Jobs are new objects, which `floe diff` lists as re-snapshots.
+      incrementalSnapshots: standbySource ? undefined : src.incrementalSnapshots,
       config: src.format === "avro" && region.registry ? { ...avroConverters(region.registry.url), ...(src.config ?? {}) } : src.config,
     };
     if (src.format === "avro" && region.registry) connect.allowServiceEgress(region.registry.podLabels, SCHEMA_REGISTRY_PORT);

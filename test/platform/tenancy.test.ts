@@ -1,5 +1,5 @@
 import { composePlatform, parsePlatformSpec, RenderedTree, synthesize } from "../../lib";
-import { catchValidation, expectRestrictedPod } from "../helpers";
+import { catchValidation, expectRestrictedPod, issuesWithCode } from "../helpers";
 import { devSpecWithSource, exampleSpec } from "../helpers/specs";
 
 type Obj = any;
@@ -235,7 +235,55 @@ describe("quota arithmetic", () => {
     const e = catchValidation(() => composePlatform(parsePlatformSpec(spec)));
     const issue = e.issues.find((i) => i.code === "TenantQuotaExceeded")!;
     expect(issue).toMatchObject({ scope: "tenants[0]", field: "quota" });
-    expect(issue.message).toBe("the tenant's Flink jobs need more than its quota in region eu-west-1: CPU 8 > 4, memory 16Gi > 8Gi, pods 5 > 3");
+    // The fraud scorer is autoscaled up to parallelism 24 (12 TaskManagers of 2 slots): counted at that size.
+    expect(issue.message).toBe("the tenant's Flink jobs need more than its quota in region eu-west-1: CPU 26 > 4, memory 52Gi > 8Gi, pods 14 > 3");
+  });
+
+  describe("the Flink autoscaler is bounded by the tenant's quota", () => {
+    const payments = (mutate: (spec: Obj) => void = () => undefined) => {
+      const spec: Obj = exampleSpec();
+      mutate(spec);
+      return spec;
+    };
+    const scorer = (spec: Obj) =>
+      synthesize(parsePlatformSpec(spec)).files.find((f) => f.path === "eu-west-1/tenant-payments.yaml")!.objects.find((o: Obj) => o.kind === "FlinkDeployment" && o.metadata.name === "payments-fraud-scorer") as Obj;
+
+    test("its quota options are the room the tenant's quota leaves beside the other jobs and the JobManager", () => {
+      const spec = payments();
+      const tenant = spec.tenants[0];
+      const fd = scorer(spec);
+      const config = fd.spec.flinkConfiguration;
+      // Quota 32 CPU / 96Gi; the other jobs' most and this job's JobManager take the rest.
+      expect(tenant.quota).toMatchObject({ cpu: "32", memory: "96Gi" });
+      expect(config["job.autoscaler.vertex.max-parallelism"]).toBe("24");
+      expect(Number(config["job.autoscaler.quota.cpu"])).toBeGreaterThanOrEqual(12 * 2);
+      expect(config["job.autoscaler.quota.cpu"]).toBe("30");
+      expect(config["job.autoscaler.quota.memory"]).toBe(`${92 * 1024 ** 3}b`);
+    });
+
+    test("a max parallelism whose TaskManagers do not fit is refused, naming the highest that fits", () => {
+      const e = catchValidation(() => composePlatform(parsePlatformSpec(payments((s) => (s.tenants[0].jobs[0].autoscaler.maxParallelism = 400)))));
+      const issue = issuesWithCode(e, "AutoscalerExceedsQuota")[0];
+      expect(issue).toMatchObject({ scope: "tenants[0].jobs[0]", field: "autoscaler.maxParallelism", value: 400 });
+      expect(issue.message).toBe(
+        "at parallelism 400 the autoscaler may run 200 TaskManagers (400 CPU, 800Gi), but tenant payments's quota in region eu-west-1 leaves room for 15 beside its other jobs",
+      );
+      expect(issue.fix).toBe("set autoscaler.maxParallelism to at most 30 (the operator's default is 200), or raise the tenant's quota");
+    });
+
+    test("without maxParallelism the operator's default (200) is what must fit", () => {
+      const e = catchValidation(() => composePlatform(parsePlatformSpec(payments((s) => delete s.tenants[0].jobs[0].autoscaler.maxParallelism))));
+      expect(issuesWithCode(e, "AutoscalerExceedsQuota")[0]).toMatchObject({ scope: "tenants[0].jobs[0]", value: 200 });
+    });
+
+    test("a disabled autoscaler gets no bound and counts at its fixed parallelism", () => {
+      const spec = payments((s) => {
+        s.tenants[0].jobs[0].autoscaler = { enabled: false, maxParallelism: 400 };
+      });
+      const config = scorer(spec).spec.flinkConfiguration;
+      expect(config["job.autoscaler.enabled"]).toBe("false");
+      expect(config["job.autoscaler.quota.cpu"]).toBeUndefined();
+    });
   });
 
   test("the tenant Kafka quota is split across its users by share; an app cannot also set its own", () => {

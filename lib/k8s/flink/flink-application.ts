@@ -88,7 +88,25 @@ export interface FlinkAutoscalerOptions {
    * @default "5m"
    */
   readonly stabilizationInterval?: string;
+  /**
+   * The most CPU and memory the autoscaler may give the job's TaskManagers (`job.autoscaler.quota.cpu`,
+   * `job.autoscaler.quota.memory`): it does not scale up beyond them. Within a Floe platform this is derived
+   * from the tenant's quota ({@link FlinkApplication.limitAutoscaler}).
+   * @default - no quota (bounded by maxParallelism only)
+   */
+  readonly quota?: FlinkAutoscalerQuota;
 }
+
+/** Resource bound of the autoscaler ({@link FlinkAutoscalerOptions.quota}). */
+export interface FlinkAutoscalerQuota {
+  /** CPU cores of all TaskManagers together. */
+  readonly cpu: number;
+  /** Memory of all TaskManagers together, in bytes. */
+  readonly memoryBytes: number;
+}
+
+/** The operator's default `job.autoscaler.vertex.max-parallelism` (flink-autoscaler 1.15.0, AutoScalerOptions.java). */
+export const AUTOSCALER_DEFAULT_MAX_PARALLELISM = 200;
 
 /** Kafka access of a Flink job: topics it reads and writes, through its own KafkaUser. */
 export interface FlinkKafkaOptions {
@@ -278,6 +296,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
   public readonly sqlConfigMap?: ApiObject;
   private readonly props: FlinkApplicationProps;
   private readonly checkpointIntervalMs?: number;
+  private autoscalerQuota?: FlinkAutoscalerQuota;
 
   constructor(scope: Construct, id: string, props: FlinkApplicationProps) {
     super(scope, id);
@@ -479,16 +498,57 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
     );
   }
 
-  /** The most the application runs: JobManagers and TaskManagers (parallelism / slots, or the fixed count). */
+  /**
+   * The most the application runs: JobManagers and TaskManagers (parallelism / slots, or the fixed count). With
+   * the autoscaler on, the TaskManagers it may scale to: its max parallelism over the slots (one slot sharing
+   * group; the operator's quota options, see {@link limitAutoscaler}, bound jobs with more).
+   */
   public get footprint(): FlinkFootprint {
     const cluster = resolveCluster(this.props);
-    const taskManagers = cluster.taskManager.replicas ?? Math.ceil((this.props.parallelism ?? 1) / cluster.slots);
+    const taskManagers = this.maxTaskManagers;
     const mem = (m: string) => flinkMemoryBytes(m) ?? 0;
     return {
       cpuMillis: Math.round(cluster.jobManager.replicas * cluster.jobManager.resource.cpu * 1000 + taskManagers * cluster.taskManager.resource.cpu * 1000),
       memoryBytes: cluster.jobManager.replicas * mem(cluster.jobManager.resource.memory) + taskManagers * mem(cluster.taskManager.resource.memory),
       pods: cluster.jobManager.replicas + taskManagers,
     };
+  }
+
+  /** The most TaskManagers the application runs (see {@link footprint}). */
+  public get maxTaskManagers(): number {
+    const cluster = resolveCluster(this.props);
+    const fixed = cluster.taskManager.replicas ?? Math.ceil((this.props.parallelism ?? 1) / cluster.slots);
+    return this.autoscalerEnabled ? Math.max(fixed, Math.ceil(this.autoscalerMaxParallelism / cluster.slots)) : fixed;
+  }
+
+  /** Task slots per TaskManager. */
+  public get slots(): number {
+    return resolveCluster(this.props).slots;
+  }
+
+  /** Whether the operator's autoscaler may rescale the job. */
+  public get autoscalerEnabled(): boolean {
+    return this.props.autoscaler !== undefined && this.props.autoscaler.enabled !== false;
+  }
+
+  /** The highest parallelism the autoscaler may choose. */
+  public get autoscalerMaxParallelism(): number {
+    return this.props.autoscaler?.maxParallelism ?? AUTOSCALER_DEFAULT_MAX_PARALLELISM;
+  }
+
+  /** CPU and memory of one TaskManager (what the autoscaler's quota counts per TaskManager). */
+  public get taskManagerResources(): { readonly cpuMillis: number; readonly memoryBytes: number } {
+    const cluster = resolveCluster(this.props);
+    return { cpuMillis: Math.round(cluster.taskManager.resource.cpu * 1000), memoryBytes: flinkMemoryBytes(cluster.taskManager.resource.memory) ?? 0 };
+  }
+
+  /**
+   * Bound the autoscaler by a resource quota for the TaskManagers (the operator then does not scale beyond it),
+   * unless the props set one. The platform composition calls it with the tenant's quota less what the tenant's
+   * other jobs and this job's JobManagers may use.
+   */
+  public limitAutoscaler(quota: FlinkAutoscalerQuota): void {
+    this.autoscalerQuota = quota;
   }
 
   private validateProps(): ValidationIssue[] {
@@ -576,7 +636,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
       ...(props.periodicSavepointInterval
         ? { "kubernetes.operator.periodic.savepoint.interval": flinkDuration(parseDuration(props.periodicSavepointInterval, { scope: "", field: "" }).ms ?? 0) }
         : {}),
-      ...(props.autoscaler ? autoscalerConfiguration(props.autoscaler) : {}),
+      ...(props.autoscaler ? autoscalerConfiguration({ ...props.autoscaler, quota: props.autoscaler.quota ?? this.autoscalerQuota }) : {}),
       ...((props.metrics ?? true) ? prometheusReporterConfiguration() : {}),
       ...(props.deliveryGuarantee ? { "execution.checkpointing.mode": props.deliveryGuarantee === "exactly-once" ? "EXACTLY_ONCE" : "AT_LEAST_ONCE" } : {}),
       ...(props.savepointHistory?.maxCount !== undefined ? { "kubernetes.operator.savepoint.history.max.count": String(props.savepointHistory.maxCount) } : {}),
@@ -616,6 +676,10 @@ export function autoscalerConfiguration(a: FlinkAutoscalerOptions): Record<strin
     ["job.autoscaler.vertex.max-parallelism", a.maxParallelism],
     ["job.autoscaler.metrics.window", duration(a.metricsWindow)],
     ["job.autoscaler.stabilization.interval", duration(a.stabilizationInterval)],
+    // Compared with the TaskManagers' CPU and memory after a scale-up (flink-autoscaler 1.15.0,
+    // ScalingExecutor.scalingWouldExceedResourceQuota); memory as a Flink MemorySize in bytes.
+    ["job.autoscaler.quota.cpu", a.quota && Number(a.quota.cpu.toFixed(3))],
+    ["job.autoscaler.quota.memory", a.quota && `${Math.floor(a.quota.memoryBytes)}b`],
   ];
   return Object.fromEntries(entries.filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
 }
@@ -645,7 +709,7 @@ export function validateAutoscaler(a: FlinkAutoscalerOptions, parallelism: numbe
     });
   }
   const min = a.minParallelism ?? 1;
-  const max = a.maxParallelism ?? 200;
+  const max = a.maxParallelism ?? AUTOSCALER_DEFAULT_MAX_PARALLELISM;
   for (const [field, v] of [["minParallelism", a.minParallelism], ["maxParallelism", a.maxParallelism]] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
       issues.push({ code: "InvalidAutoscalerParallelism", scope, field: `autoscaler.${field}`, value: v, message: "must be a whole number, 1 or more", fix: "use e.g. 1 and 32" });
@@ -659,6 +723,16 @@ export function validateAutoscaler(a: FlinkAutoscalerOptions, parallelism: numbe
       value: max,
       message: `must be at least minParallelism (${min}) and the job's parallelism (${parallelism})`,
       fix: `raise maxParallelism to at least ${Math.max(min, parallelism)}`,
+    });
+  }
+  if (a.quota && !(Number.isFinite(a.quota.cpu) && a.quota.cpu > 0 && Number.isInteger(a.quota.memoryBytes) && a.quota.memoryBytes > 0)) {
+    issues.push({
+      code: "InvalidAutoscalerQuota",
+      scope,
+      field: "autoscaler.quota",
+      value: a.quota,
+      message: "needs a CPU count above 0 and a whole number of bytes above 0",
+      fix: "e.g. { cpu: 8, memoryBytes: 34359738368 }",
     });
   }
   for (const field of ["metricsWindow", "stabilizationInterval"] as const) {

@@ -10,6 +10,7 @@ import {
   KafkaListener,
   KafkaTopic,
   KafkaTopicPrefix,
+  Tenant,
   UpgradeMode,
 } from "../../../lib";
 import { catchValidation, expectRestrictedPod, expectSchemaValid, issuesWithCode, newChart, ofKind, synth, validateApp } from "../../helpers";
@@ -57,10 +58,23 @@ describe("FlinkApplication defaults", () => {
       flinkVersion: "v1_20",
       image: "flink:1.20.1-scala_2.12-java17",
       mode: "native",
-      serviceAccount: "flink",
+      // The tenant's account, as Tenant creates it (with the Role Kubernetes HA needs and the tenant's IAM role).
+      serviceAccount: "payments-flink",
       jobManager: { replicas: 1, resource: { cpu: 1, memory: "2048m" } },
       taskManager: { resource: { cpu: 1, memory: "4096m" } },
     });
+  });
+
+  test("the service account of a tenant's application is the one Tenant creates; a platform job runs as the chart's 'flink'", () => {
+    const { app, chart, cluster } = setup();
+    const tenant = new Tenant(chart, "Payments", { name: "payments", kafka: cluster });
+    new FlinkApplication(chart, "Tenant", { name: "payments-a", namespace: tenant.namespace, tenant: tenant.tenantName, job: jar, checkpointStorage: bucket });
+    new FlinkApplication(chart, "Platform", { name: "platform-a", namespace: "flink", job: jar, checkpointStorage: bucket });
+    const objects = synth(app, chart);
+    const [tenantApp, platformApp] = ["payments-a", "platform-a"].map((n) => (ofKind(objects, "FlinkDeployment") as any[]).find((o) => o.metadata.name === n));
+    expect(tenantApp.spec.serviceAccount).toBe(tenant.flinkServiceAccount);
+    expect(ofKind(objects, "ServiceAccount").map((o) => o.metadata.name)).toContain(tenantApp.spec.serviceAccount);
+    expect(platformApp.spec.serviceAccount).toBe("flink");
   });
 
   test("the job: savepoint upgrades, running, parallelism 1", () => {
@@ -231,6 +245,22 @@ describe("FlinkApplication options", () => {
       "job.autoscaler.metrics.window": "10min",
       "job.autoscaler.stabilization.interval": "2min",
     });
+  });
+
+  test("the autoscaler's resource quota: from the props, else from limitAutoscaler; the footprint counts its max parallelism", () => {
+    const { application, deployments } = setup();
+    const bounded = application({ parallelism: 2, taskManager: { slots: 2 }, autoscaler: { maxParallelism: 16 } }, "Bounded");
+    // 8 TaskManagers at parallelism 16 (2 slots each), 1 CPU and 4096m each, plus the JobManager.
+    expect(bounded.maxTaskManagers).toBe(8);
+    expect(bounded.footprint).toEqual({ cpuMillis: 9000, memoryBytes: 8 * 4096 * 1024 ** 2 + 2048 * 1024 ** 2, pods: 9 });
+    bounded.limitAutoscaler({ cpu: 8.5, memoryBytes: 40 * 1024 ** 3 });
+    const own = application({ name: "payments-own", autoscaler: { quota: { cpu: 4, memoryBytes: 1024 ** 3 } } }, "Own");
+    own.limitAutoscaler({ cpu: 100, memoryBytes: 100 * 1024 ** 3 });
+    const off = application({ name: "payments-off", parallelism: 2, taskManager: { slots: 2 }, autoscaler: { enabled: false, maxParallelism: 64 } }, "Off");
+    expect(off.maxTaskManagers).toBe(1);
+    const config = (n: string) => deployments().find((d) => d.metadata.name === n).spec.flinkConfiguration;
+    expect(config("payments-enricher")).toMatchObject({ "job.autoscaler.quota.cpu": "8.5", "job.autoscaler.quota.memory": `${40 * 1024 ** 3}b` });
+    expect(config("payments-own")).toMatchObject({ "job.autoscaler.quota.cpu": "4", "job.autoscaler.quota.memory": `${1024 ** 3}b` });
   });
 
   test("cluster options: image, service account, JM standby with HA, TM replicas and slots, extra config, plugins", () => {
@@ -447,6 +477,8 @@ describe("FlinkApplication safety rules", () => {
     expect(e).toMatchObject({ code: "InvalidAutoscalerParallelism", field: "autoscaler.maxParallelism" });
     expect(e.fix).toBe("raise maxParallelism to at least 8");
     expect(atConstruction({ autoscaler: { minParallelism: 0 } }).field).toBe("autoscaler.minParallelism");
+    expect(atConstruction({ autoscaler: { quota: { cpu: 0, memoryBytes: 1024 } } })).toMatchObject({ code: "InvalidAutoscalerQuota", field: "autoscaler.quota" });
+    expect(atConstruction({ autoscaler: { quota: { cpu: 2, memoryBytes: 1.5 } } }).code).toBe("InvalidAutoscalerQuota");
   });
 
   test("fails InvalidBucketName", () => {
