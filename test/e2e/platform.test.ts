@@ -119,7 +119,8 @@ describe.each(cases)("$name on a real API server", ({ name, spec, region, files,
       // A freshly provisioned volume is owned by root: the broker (uid 1001, gid 0) writes it only through the
       // pod's fsGroup 0, which Strimzi leaves out when the template supplies a pod context (Floe's does).
       const withClaims = pods.filter(({ pod }) => ((pod.spec as { volumes: { persistentVolumeClaim?: unknown }[] }).volumes ?? []).some((v) => v.persistentVolumeClaim));
-      expect(withClaims.length).toBeGreaterThan(0);
+      // One probe pod per node pool; those with persistent storage mount a claim.
+      expect(withClaims.length).toBe(objects.filter((o) => o.kind === "KafkaNodePool" && (o as { spec: { storage: { type: string } } }).spec.storage.type !== "ephemeral").length);
       expect(withClaims.filter(({ pod }) => (pod.spec as { securityContext?: { fsGroup?: number } }).securityContext?.fsGroup !== 0).map((p) => p.origin)).toEqual([]);
     }
   });
