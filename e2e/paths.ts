@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from "fs";
-import { join, resolve } from "path";
+import { delimiter, join, resolve } from "path";
 
 /** Repository root. */
 export const ROOT = resolve(__dirname, "..");
@@ -25,7 +25,11 @@ export function runDir(label: string): string {
 
 /** The shared data folder beside the repository (CI and developers have it at ../shared). */
 export function sharedDir(name: "crds" | "crds-ecosystem"): string {
-  const candidates = [name === "crds" ? process.env.FLOE_CRD_DIR : undefined, join(ROOT, "..", "shared", name)].filter((d): d is string => !!d);
+  // FLOE_CRD_DIR lists CRD folders (':'-separated): the one with strimzi/ stands for crds, the one with
+  // external-secrets/ for crds-ecosystem.
+  const marker = name === "crds" ? "strimzi" : "external-secrets";
+  const listed = (process.env.FLOE_CRD_DIR ?? "").split(delimiter).filter((d) => d && existsSync(join(d, marker)));
+  const candidates = [...listed, join(ROOT, "..", "shared", name)];
   const found = candidates.find((d) => existsSync(d));
   if (!found) throw new Error(`e2e: no ${name} folder (looked in ${candidates.join(", ")}); the e2e tier needs ../shared beside the repo`);
   return found;

@@ -4,7 +4,7 @@ import { diffDirectories, exceeds } from "./gitops/diff";
 import { DiffFormat, formatDiff } from "./gitops/diff-format";
 import { buildLineage, lineageDot, lineageJson, lineageMermaid } from "./gitops/lineage";
 import { synthesize, writeTree } from "./gitops/render";
-import { resolveCrdDir, SchemaRegistry, validateDirectory } from "./gitops/validate";
+import { resolveCrdDirs, SchemaRegistry, validateDirectory } from "./gitops/validate";
 import { loadPlatformSpec } from "./platform/spec";
 
 /** Where the CLI writes; tests pass their own. */
@@ -95,11 +95,16 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     .command("validate")
     .description("validate rendered manifests against the core Kubernetes schemas and the operator CRDs")
     .argument("<dir>", "directory of rendered manifests")
-    .option("--crds <dir>", "CRD directory (default: $FLOE_CRD_DIR, else .floe/crds)")
-    .action((dir: string, options: { crds?: string }) => {
+    .option(
+      "--crds <dir>",
+      "CRD directory, repeatable: the operators' and the ecosystem's CRDs (default: $FLOE_CRD_DIR, folders separated by ':', else .floe/crds)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .action((dir: string, options: { crds: string[] }) => {
       try {
-        const crdDir = resolveCrdDir(options.crds);
-        const registry = SchemaRegistry.fromDirectory(crdDir);
+        const crdDirs = resolveCrdDirs(options.crds);
+        const registry = SchemaRegistry.fromDirectories(crdDirs);
         const result = validateDirectory(registry, dir);
         if (result.violations.length > 0) {
           io.err(`floe validate: ${result.violations.length} violation(s) in ${dir}\n`);
@@ -114,7 +119,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
           code = EXIT_INVALID;
           return;
         }
-        io.out(`floe validate: ${result.objects} objects in ${result.files} files are valid (CRDs from ${crdDir})\n`);
+        io.out(`floe validate: ${result.objects} objects in ${result.files} files are valid (CRDs from ${crdDirs.join(", ")})\n`);
       } catch (e) {
         code = reportError(io, "validate", e);
       }

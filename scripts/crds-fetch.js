@@ -2,8 +2,9 @@
 "use strict";
 /**
  * Download the pinned upstream CRDs into .floe/crds (or the directory given as the first argument) for users
- * outside CI: Strimzi 1.2.0 (kafka.strimzi.io/v1) and the Flink Kubernetes Operator 1.15.0 helm chart CRDs.
- * CI and tests never run this; they read ../shared/crds (FLOE_CRD_DIR).
+ * outside CI: Strimzi 1.2.0 (kafka.strimzi.io/v1), the Flink Kubernetes Operator 1.15.0 helm chart CRDs, and the
+ * ecosystem's: External Secrets v1.0.0 and prometheus-operator v0.93.0 (the objects Floe renders for them).
+ * CI and tests never run this; they read ../shared/crds and ../shared/crds-ecosystem (FLOE_CRD_DIR).
  *
  *   npm run crds:fetch            -> .floe/crds/{strimzi,flink}/...
  *   FLOE_CRD_DIR=.floe/crds npx floe validate dist/prod
@@ -15,6 +16,9 @@ const { parseAllDocuments } = require("yaml");
 
 const STRIMZI_VERSION = "1.2.0";
 const FLINK_OPERATOR_REF = "release-1.15.0";
+// The ecosystem operators whose objects Floe renders (../shared/crds-ecosystem pins the same refs).
+const EXTERNAL_SECRETS_REF = "v1.0.0";
+const PROMETHEUS_OPERATOR_REF = "v0.93.0";
 
 const SOURCES = [
   {
@@ -30,6 +34,29 @@ const SOURCES = [
     url: `https://raw.githubusercontent.com/apache/flink-kubernetes-operator/${FLINK_OPERATOR_REF}/helm/flink-kubernetes-operator/crds/${name}.flink.apache.org-v1.yml`,
     expect: null,
     version: "v1beta1",
+  })),
+  ...[
+    ["externalsecrets", "ExternalSecret", "v1"],
+    ["secretstores", "SecretStore", "v1"],
+    ["clustersecretstores", "ClusterSecretStore", "v1"],
+    ["pushsecrets", "PushSecret", "v1alpha1"],
+  ].map(([name, kind, version]) => ({
+    dir: "external-secrets",
+    file: `external-secrets.io_${name}.yaml`,
+    url: `https://raw.githubusercontent.com/external-secrets/external-secrets/${EXTERNAL_SECRETS_REF}/config/crds/bases/external-secrets.io_${name}.yaml`,
+    expect: [kind],
+    version,
+  })),
+  ...[
+    ["podmonitors", "PodMonitor"],
+    ["prometheusrules", "PrometheusRule"],
+    ["servicemonitors", "ServiceMonitor"],
+  ].map(([name, kind]) => ({
+    dir: "prometheus-operator",
+    file: `monitoring.coreos.com_${name}.yaml`,
+    url: `https://raw.githubusercontent.com/prometheus-operator/prometheus-operator/${PROMETHEUS_OPERATOR_REF}/example/prometheus-operator-crd/monitoring.coreos.com_${name}.yaml`,
+    expect: [kind],
+    version: "v1",
   })),
 ];
 
@@ -63,7 +90,12 @@ async function main() {
   rmSync(staging, { recursive: true, force: true });
   try {
     for (const source of SOURCES) {
-      const response = await fetch(source.url);
+      let response;
+      try {
+        response = await fetch(source.url);
+      } catch (e) {
+        throw new Error(`${source.url}: ${e.message}${e.cause ? ` (${e.cause.code || e.cause.message})` : ""}; check the network or a proxy (HTTPS_PROXY), or copy the CRDs into ${target} by hand`);
+      }
       if (!response.ok) throw new Error(`${source.url}: HTTP ${response.status}`);
       const text = await response.text();
       const kinds = checkBundle(text, source);

@@ -1,10 +1,12 @@
 import { execFileSync, spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
-import { join } from "path";
-import { stringify } from "yaml";
+import { delimiter, join } from "path";
+import { parseAllDocuments, stringify } from "yaml";
 import { run } from "../lib/cli";
-import { crdDir, ROOT } from "./helpers";
+import { crdDir, crdDirs, ROOT } from "./helpers";
+
+const crdArgs = () => crdDirs().flatMap((d) => ["--crds", d]);
 import { devSpec } from "./helpers/specs";
 
 async function floe(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -112,7 +114,7 @@ describe("floe validate", () => {
   test("valid tree: exit 0", async () => {
     const out = mkdtempSync(join(tmpdir(), "floe-out-"));
     await floe(["synth", join(ROOT, "examples", "platform.yaml"), "--out", out]);
-    const r = await floe(["validate", join(out, "prod"), "--crds", crdDir()]);
+    const r = await floe(["validate", join(out, "prod"), ...crdArgs()]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^floe validate: \d+ objects in 7 files are valid/);
@@ -123,7 +125,7 @@ describe("floe validate", () => {
     await floe(["synth", specFile(devSpec()), "--out", out]);
     const file = join(out, "dev", "local", "tenant-alpha.yaml");
     writeFileSync(file, readFileSync(file, "utf8").replace("partitions: 3", "partitions: 3\n  partitionCount: 3"));
-    const r = await floe(["validate", join(out, "dev"), "--crds", crdDir()]);
+    const r = await floe(["validate", join(out, "dev"), ...crdArgs()]);
     expect(r.code).toBe(1);
     expect(r.err).toContain("local/tenant-alpha.yaml: KafkaTopic/kafka/alpha.events: spec.partitionCount: unknown field");
   });
@@ -133,8 +135,13 @@ describe("floe validate", () => {
     await floe(["synth", specFile(devSpec()), "--out", out]);
     const saved = process.env.FLOE_CRD_DIR;
     try {
-      process.env.FLOE_CRD_DIR = crdDir();
+      process.env.FLOE_CRD_DIR = crdDirs().join(delimiter);
       expect((await floe(["validate", out])).code).toBe(0);
+      // The operators' CRDs alone: the External Secrets and prometheus-operator objects have no schema.
+      process.env.FLOE_CRD_DIR = crdDir();
+      const partial = await floe(["validate", out]);
+      expect(partial.code).toBe(1);
+      expect(partial.err).toMatch(/PrometheusRule\/alpha\/alpha-alerts: \(object\): no schema for monitoring\.coreos\.com\/v1\/PrometheusRule/);
       process.env.FLOE_CRD_DIR = "/nonexistent/crds";
       const r = await floe(["validate", out]);
       expect(r.code).toBe(1);
@@ -145,8 +152,35 @@ describe("floe validate", () => {
     }
   });
 
+  test("several --crds folders: the operators' and the ecosystem's; a Go RE2 pattern with (?i) is evaluated, not a crash", async () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-out-"));
+    await floe(["synth", join(ROOT, "examples", "platform.yaml"), "--out", out]);
+    const ok = await floe(["validate", join(out, "prod"), ...crdArgs()]);
+    expect(ok).toMatchObject({ code: 0, err: "" });
+    expect(ok.out).toContain(`CRDs from ${crdDirs().join(", ")}`);
+    // PrometheusRule groups[].partial_response_strategy has the RE2 pattern ^(?i)(abort|warn)?$ in the pinned CRD.
+    const file = join(out, "prod", "eu-west-1", "tenant-payments.yaml");
+    const withStrategy = (value: string) =>
+      parseAllDocuments(readFileSync(file, "utf8"))
+        .map((d) => d.toJS())
+        .map((o) => (o.kind === "PrometheusRule" ? { ...o, spec: { ...o.spec, groups: o.spec.groups.map((g: object) => ({ ...g, partial_response_strategy: value })) } } : o))
+        .map((o) => stringify(o))
+        .join("---\n");
+    const original = readFileSync(file, "utf8");
+    try {
+      writeFileSync(file, withStrategy("WARN"));
+      expect(await floe(["validate", join(out, "prod"), ...crdArgs()])).toMatchObject({ code: 0, err: "" });
+      writeFileSync(file, withStrategy("sometimes"));
+      const bad = await floe(["validate", join(out, "prod"), ...crdArgs()]);
+      expect(bad.code).toBe(1);
+      expect(bad.err).toMatch(/PrometheusRule\/payments\/[^:]+: spec\.groups\[0\]\.partial_response_strategy: must match pattern "\^\(\?i\)\(abort\|warn\)\?\$"/);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
   test("an empty directory is not 'valid'", async () => {
-    const r = await floe(["validate", mkdtempSync(join(tmpdir(), "floe-empty-")), "--crds", crdDir()]);
+    const r = await floe(["validate", mkdtempSync(join(tmpdir(), "floe-empty-")), ...crdArgs()]);
     expect(r.code).toBe(1);
     expect(r.err).toContain("no manifests found");
   });
@@ -164,7 +198,7 @@ describe("bin/floe (the installed command)", () => {
     const out = mkdtempSync(join(tmpdir(), "floe-bin-"));
     const synth = execFileSync(process.execPath, [bin, "synth", join(ROOT, "examples", "platform.yaml"), "--out", out], { encoding: "utf8" });
     expect(synth).toMatch(/wrote \d+ objects/);
-    const validate = spawnSync(process.execPath, [bin, "validate", join(out, "prod"), "--crds", crdDir()], { encoding: "utf8" });
+    const validate = spawnSync(process.execPath, [bin, "validate", join(out, "prod"), ...crdArgs()], { encoding: "utf8" });
     expect(validate.status).toBe(0);
     const bad = spawnSync(process.execPath, [bin, "synth", specFile({ environment: "x" }), "--out", out], { encoding: "utf8" });
     expect(bad.status).toBe(1);

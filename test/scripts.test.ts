@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from "fs";
+import { existsSync, readdirSync, readFileSync } from "fs";
 import { join } from "path";
-import { crdDir } from "./helpers";
+import { crdDir, crdDirs } from "./helpers";
 
 // The download itself is never run in tests (no network); its checks run on the pinned CRDs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -10,7 +10,10 @@ describe("scripts/crds-fetch.js", () => {
   test("pins Strimzi 1.2.0 and the Flink operator release-1.15.0 chart", () => {
     const urls: string[] = fetchScript.SOURCES.map((s: { url: string }) => s.url);
     expect(urls[0]).toBe("https://github.com/strimzi/strimzi-kafka-operator/releases/download/1.2.0/strimzi-crds-1.2.0.yaml");
-    expect(urls.slice(1).every((u) => u.includes("/release-1.15.0/helm/flink-kubernetes-operator/crds/"))).toBe(true);
+    const flink = fetchScript.SOURCES.filter((s: { dir: string }) => s.dir === "flink").map((s: { url: string }) => s.url);
+    expect(flink).toHaveLength(4);
+    expect(flink.every((u: string) => u.includes("/release-1.15.0/helm/flink-kubernetes-operator/crds/"))).toBe(true);
+    expect(urls).toHaveLength(1 + 4 + 7);
   });
 
   test("accepts the pinned Flink CRDs and rejects a download without CRDs or with the wrong version", () => {
@@ -21,6 +24,24 @@ describe("scripts/crds-fetch.js", () => {
     const strimzi = fetchScript.SOURCES[0];
     const topic = readFileSync(join(crdDir(), "strimzi", "043-Crd-kafkatopic.yaml"), "utf8");
     expect(() => fetchScript.checkBundle(topic, strimzi)).toThrow(/expected CRD Kafka serving v1/);
+  });
+
+  test("fetches the ecosystem CRDs at the refs ../shared/crds-ecosystem pins, and each pinned file passes its check", () => {
+    const eco = fetchScript.SOURCES.filter((s: { dir: string }) => s.dir === "external-secrets" || s.dir === "prometheus-operator");
+    expect(eco.map((s: { file: string }) => s.file).sort()).toEqual([
+      "external-secrets.io_clustersecretstores.yaml",
+      "external-secrets.io_externalsecrets.yaml",
+      "external-secrets.io_pushsecrets.yaml",
+      "external-secrets.io_secretstores.yaml",
+      "monitoring.coreos.com_podmonitors.yaml",
+      "monitoring.coreos.com_prometheusrules.yaml",
+      "monitoring.coreos.com_servicemonitors.yaml",
+    ]);
+    const ecoDir = crdDirs().find((d) => existsSync(join(d, "external-secrets")))!;
+    for (const source of eco) {
+      expect(source.url).toMatch(source.dir === "external-secrets" ? /\/external-secrets\/v1\.0\.0\/config\/crds\/bases\// : /\/prometheus-operator\/v0\.93\.0\/example\/prometheus-operator-crd\//);
+      expect(fetchScript.checkBundle(readFileSync(join(ecoDir, source.dir, source.file), "utf8"), source)).toEqual(source.expect);
+    }
   });
 
   test("the pinned Strimzi CRDs, concatenated as the release bundle is, pass the check", () => {

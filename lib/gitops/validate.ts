@@ -1,10 +1,11 @@
 import { evaluate as evaluateCel } from "@marcbachmann/cel-js";
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+import type { RegExpEngine } from "ajv/dist/types";
 import { existsSync, readdirSync, readFileSync, statSync } from "fs";
-import { join, relative, resolve } from "path";
+import { delimiter, join, relative, resolve } from "path";
+import { RE2JS } from "re2js";
 import { parseAllDocuments } from "yaml";
 import { checkDnsLabel, checkDnsSubdomain, ValidationError } from "../core";
-import { BUILTIN_SCHEMAS } from "./builtin-schemas";
 import * as apps from "kubernetes-models/apps/v1";
 import * as batch from "kubernetes-models/batch/v1";
 import * as networking from "kubernetes-models/networking.k8s.io/v1";
@@ -114,6 +115,26 @@ function undeclaredFields(model: CoreModel, obj: Record<string, unknown>): Schem
   }
   return problems;
 }
+
+/**
+ * CRD `pattern`s are Go RE2, as the API server evaluates them (apiextensions-apiserver, Go's regexp): inline
+ * flags such as `(?i)` (External Secrets' CRDs) are not JavaScript. re2js is a port of RE2 to JavaScript; Ajv
+ * runs it in place of `new RegExp` (its `code.regExp` option), unanchored like the API server's MatchString.
+ */
+const RE2_CACHE = new Map<string, RE2JS>();
+const re2: RegExpEngine = Object.assign(
+  (pattern: string) => {
+    let compiled = RE2_CACHE.get(pattern);
+    if (!compiled) {
+      compiled = RE2JS.compile(pattern);
+      RE2_CACHE.set(pattern, compiled);
+    }
+    const re = compiled;
+    // Ajv keeps one instance per distinct `toString()` (vocabularies/code.js, usePattern): it must name the pattern.
+    return { test: (value: string) => re.matcher(value).find(), toString: () => `re2:${pattern}` };
+  },
+  { code: 're2js: RE2JS.compile(pattern).matcher(value).find()' },
+);
 
 /** Kinds that are cluster-scoped (they carry no namespace). */
 const CLUSTER_SCOPED = new Set(["v1/Namespace", "rbac.authorization.k8s.io/v1/ClusterRole", "rbac.authorization.k8s.io/v1/ClusterRoleBinding"]);
@@ -270,47 +291,68 @@ function metadataProblems(obj: Record<string, unknown>, clusterScoped: boolean):
 export class SchemaRegistry {
   /** Load every CustomResourceDefinition in `dir` (recursively, `*.yaml`/`*.yml`). */
   public static fromDirectory(dir: string): SchemaRegistry {
-    const root = resolve(dir);
-    if (!existsSync(root) || !statSync(root).isDirectory()) {
-      throw new ValidationError({
-        code: "CrdDirectoryNotFound",
-        scope: "crds",
-        field: "",
-        value: dir,
-        message: "the CRD directory does not exist",
-        fix: "pass --crds DIR, set FLOE_CRD_DIR, or run `npm run crds:fetch` to download the pinned CRDs into .floe/crds",
-      });
+    return SchemaRegistry.fromDirectories([dir]);
+  }
+
+  /**
+   * Load every CustomResourceDefinition in each of `dirs` (recursively, `*.yaml`/`*.yml`): e.g. the operators'
+   * CRDs and the ecosystem's (External Secrets, prometheus-operator). A kind defined twice with different
+   * schemas is an error naming both files.
+   */
+  public static fromDirectories(dirs: readonly string[]): SchemaRegistry {
+    if (dirs.length === 0) {
+      throw new ValidationError({ code: "CrdDirectoryNotFound", scope: "crds", field: "", value: [], message: "no CRD directory given", fix: CRD_DIR_FIX });
     }
     const registry = new SchemaRegistry();
-    for (const file of listYamlFiles(root)) {
-      for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
-        const crd = doc.toJS() as Record<string, any> | null;
-        if (!crd || crd.kind !== "CustomResourceDefinition") continue;
-        const group: string = crd.spec.group;
-        const kind: string = crd.spec.names.kind;
-        const scope: string = crd.spec.scope;
-        for (const v of crd.spec.versions as Array<Record<string, any>>) {
-          if (!v.served || !v.schema?.openAPIV3Schema) continue;
-          registry.crds.set(`${group}/${v.name}/${kind}`, { schema: v.schema.openAPIV3Schema, clusterScoped: scope === "Cluster" });
+    for (const dir of dirs) {
+      const root = resolve(dir);
+      if (!existsSync(root) || !statSync(root).isDirectory()) {
+        throw new ValidationError({ code: "CrdDirectoryNotFound", scope: "crds", field: "", value: dir, message: "the CRD directory does not exist", fix: CRD_DIR_FIX });
+      }
+      let found = 0;
+      for (const file of listYamlFiles(root)) {
+        for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
+          const crd = doc.toJS() as Record<string, any> | null;
+          if (!crd || crd.kind !== "CustomResourceDefinition") continue;
+          found++;
+          const group: string = crd.spec.group;
+          const kind: string = crd.spec.names.kind;
+          const scope: string = crd.spec.scope;
+          for (const v of crd.spec.versions as Array<Record<string, any>>) {
+            if (!v.served || !v.schema?.openAPIV3Schema) continue;
+            const key = `${group}/${v.name}/${kind}`;
+            const known = registry.crds.get(key);
+            if (known && JSON.stringify(known.schema) !== JSON.stringify(v.schema.openAPIV3Schema)) {
+              throw new ValidationError({
+                code: "ConflictingCrds",
+                scope: "crds",
+                field: "",
+                value: [known.file, file],
+                message: `${key} is defined twice, with different schemas`,
+                fix: "pass CRD directories that hold each operator's CRDs once, at the versions you deploy",
+              });
+            }
+            registry.crds.set(key, { schema: v.schema.openAPIV3Schema, clusterScoped: scope === "Cluster", file });
+          }
         }
       }
-    }
-    if (registry.crds.size === 0) {
-      throw new ValidationError({
-        code: "NoCrdsFound",
-        scope: "crds",
-        field: "",
-        value: dir,
-        message: "the directory holds no CustomResourceDefinition",
-        fix: "point it at the Strimzi and Flink operator CRDs (../shared/crds, or `npm run crds:fetch`)",
-      });
+      if (found === 0) {
+        throw new ValidationError({
+          code: "NoCrdsFound",
+          scope: "crds",
+          field: "",
+          value: dir,
+          message: "the directory holds no CustomResourceDefinition",
+          fix: "point it at the Strimzi and Flink operator CRDs and the ecosystem's (../shared/crds and ../shared/crds-ecosystem, or `npm run crds:fetch`)",
+        });
+      }
     }
     return registry;
   }
 
-  private readonly crds = new Map<string, { schema: JsonSchema; clusterScoped: boolean }>();
+  private readonly crds = new Map<string, { schema: JsonSchema; clusterScoped: boolean; file: string }>();
   private readonly compiled = new Map<string, { validate: ValidateFunction; rules: CelRule[] }>();
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: re2 } });
 
   private constructor() {}
 
@@ -339,9 +381,9 @@ export class SchemaRegistry {
       problems.push(...undeclaredFields(model, o));
       return problems;
     }
-    const crd = this.crds.get(key) ?? BUILTIN_SCHEMAS[key];
+    const crd = this.crds.get(key);
     if (!crd) {
-      return [{ path: "", message: `no schema for ${key}: neither a core kind Floe knows nor a CRD in the CRD directory` }];
+      return [{ path: "", message: `no schema for ${key}: neither a core kind Floe knows nor a CRD in the CRD directories (add the operator's CRDs: ${CRD_DIR_FIX})` }];
     }
     let compiled = this.compiled.get(key);
     if (!compiled) {
@@ -375,9 +417,22 @@ export function listYamlFiles(dir: string): string[] {
   return out;
 }
 
-/** The CRD directory: the explicit one, else `$FLOE_CRD_DIR`, else `.floe/crds`. */
+const CRD_DIR_FIX =
+  "pass --crds DIR (once per folder), set FLOE_CRD_DIR (folders separated by ':'), or run `npm run crds:fetch` to download the pinned CRDs into .floe/crds";
+
+/** The CRD directory: the explicit one, else `$FLOE_CRD_DIR` (its first folder), else `.floe/crds`. */
 export function resolveCrdDir(explicit?: string): string {
-  return explicit ?? process.env.FLOE_CRD_DIR ?? ".floe/crds";
+  return resolveCrdDirs(explicit !== undefined ? [explicit] : undefined)[0];
+}
+
+/**
+ * The CRD directories: the explicit ones, else `$FLOE_CRD_DIR` (folders separated by the platform's path
+ * delimiter, `:` on Linux), else `.floe/crds`.
+ */
+export function resolveCrdDirs(explicit?: readonly string[]): string[] {
+  if (explicit && explicit.length > 0) return [...explicit];
+  const env = (process.env.FLOE_CRD_DIR ?? "").split(delimiter).filter((d) => d.length > 0);
+  return env.length > 0 ? env : [".floe/crds"];
 }
 
 /** `Kind/namespace/name` (or `Kind/name`) of a manifest, for messages. */

@@ -120,7 +120,7 @@ describe.each(cases)("$name on a real API server", ({ name, spec, region, files,
       // pod's fsGroup 0, which Strimzi leaves out when the template supplies a pod context (Floe's does).
       const withClaims = pods.filter(({ pod }) => ((pod.spec as { volumes: { persistentVolumeClaim?: unknown }[] }).volumes ?? []).some((v) => v.persistentVolumeClaim));
       // One probe pod per node pool; those with persistent storage mount a claim.
-      expect(withClaims.length).toBe(objects.filter((o) => o.kind === "KafkaNodePool" && (o as { spec: { storage: { type: string } } }).spec.storage.type !== "ephemeral").length);
+      expect(withClaims.length).toBe(objects.filter((o) => o.kind === "KafkaNodePool" && (o as unknown as { spec: { storage: { type: string } } }).spec.storage.type !== "ephemeral").length);
       expect(withClaims.filter(({ pod }) => (pod.spec as { securityContext?: { fsGroup?: number } }).securityContext?.fsGroup !== 0).map((p) => p.origin)).toEqual([]);
     }
   });

@@ -1,8 +1,9 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { parse, stringify } from "yaml";
 import { collectCelRules, parsePlatformSpec, SchemaRegistry, strictSchema, synthesize, validateDirectory, validateObjects, writeTree } from "../../lib";
-import { catchValidation, registry } from "../helpers";
+import { catchValidation, crdDir, registry } from "../helpers";
 import { exampleSpec } from "../helpers/specs";
 
 function exampleObjects(): any[] {
@@ -127,9 +128,11 @@ describe("SchemaRegistry", () => {
   });
 
   test("unknown kinds and non-objects are violations, not silently accepted", () => {
-    expect(registry().validate({ apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "x", namespace: "y" } })[0].message).toMatch(
-      /no schema for monitoring.coreos.com\/v1\/ServiceMonitor/,
+    expect(registry().validate({ apiVersion: "monitoring.coreos.com/v1alpha1", kind: "ScrapeConfig", metadata: { name: "x", namespace: "y" } })[0].message).toMatch(
+      /^no schema for monitoring.coreos.com\/v1alpha1\/ScrapeConfig: .* \(add the operator's CRDs: pass --crds DIR/,
     );
+    // A kind of the ecosystem CRDs is checked against its real schema (here: spec is required).
+    expect(registry().validate({ apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "x", namespace: "y" } })).toEqual([{ path: "spec", message: "is required" }]);
     expect(registry().validate([])[0].message).toBe("is not an object");
     expect(registry().validate({ kind: "X" })[0].message).toBe("has no apiVersion/kind");
   });
@@ -157,9 +160,40 @@ describe("SchemaRegistry", () => {
   test("fails CrdDirectoryNotFound and NoCrdsFound with a fix", () => {
     const missing = catchValidation(() => SchemaRegistry.fromDirectory("/nonexistent/crds"));
     expect(missing.code).toBe("CrdDirectoryNotFound");
-    expect(missing.fix).toMatch(/--crds DIR, set FLOE_CRD_DIR, or run `npm run crds:fetch`/);
+    expect(missing.fix).toBe(
+      "pass --crds DIR (once per folder), set FLOE_CRD_DIR (folders separated by ':'), or run `npm run crds:fetch` to download the pinned CRDs into .floe/crds",
+    );
     const empty = mkdtempSync(join(tmpdir(), "floe-crds-"));
     expect(catchValidation(() => SchemaRegistry.fromDirectory(empty)).code).toBe("NoCrdsFound");
+    // One good folder and one missing: the missing one is named.
+    expect(catchValidation(() => SchemaRegistry.fromDirectories([crdDir(), "/nonexistent/eco"]))).toMatchObject({ code: "CrdDirectoryNotFound", value: "/nonexistent/eco" });
+    expect(catchValidation(() => SchemaRegistry.fromDirectories([])).code).toBe("CrdDirectoryNotFound");
+  });
+
+  test("several folders; the same CRD twice with another schema is refused, naming both files", () => {
+    expect(SchemaRegistry.fromDirectories([crdDir(), crdDir()]).customKinds.length).toBeGreaterThan(0);
+    const other = mkdtempSync(join(tmpdir(), "floe-crds-"));
+    const topic = parse(readFileSync(join(crdDir(), "strimzi", "043-Crd-kafkatopic.yaml"), "utf8"));
+    for (const v of topic.spec.versions) v.schema.openAPIV3Schema.properties.spec.properties.extra = { type: "string" };
+    writeFileSync(join(other, "topic.yaml"), stringify(topic));
+    const e = catchValidation(() => SchemaRegistry.fromDirectories([crdDir(), other]));
+    expect(e.code).toBe("ConflictingCrds");
+    expect(e.issues[0].message).toBe("kafka.strimzi.io/v1/KafkaTopic is defined twice, with different schemas");
+    expect(JSON.stringify(e.issues[0].value)).toContain("topic.yaml");
+  });
+
+  test("Go RE2 patterns (the ecosystem CRDs' inline (?i) flag) are evaluated like the API server's regexp, each pattern on its own", () => {
+    const rule = (strategy: string) => ({
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      metadata: { name: "r", namespace: "t" },
+      spec: { groups: [{ name: "g", partial_response_strategy: strategy, interval: "30s", rules: [{ alert: "A", expr: "vector(1)", for: "5m" }] }] },
+    });
+    expect(registry().validate(rule("WARN"))).toEqual([]);
+    expect(registry().validate(rule("Abort"))).toEqual([]);
+    expect(registry().validate(rule("sometimes"))).toEqual([{ path: "spec.groups[0].partial_response_strategy", message: 'must match pattern "^(?i)(abort|warn)?$"' }]);
+    // Two other patterns of the same schema keep their own meaning (one compiled engine per pattern).
+    expect(registry().validate({ ...rule("warn"), spec: { groups: [{ name: "g", interval: "soon", rules: [{ alert: "A", expr: "vector(1)" }] }] } })[0].path).toBe("spec.groups[0].interval");
   });
 });
 

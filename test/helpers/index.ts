@@ -1,33 +1,40 @@
 import { App, Chart, Testing } from "cdk8s";
 import { existsSync } from "fs";
-import { join, resolve } from "path";
+import { delimiter, join, resolve } from "path";
 import { collectIssues, isError, Manifest, SchemaRegistry, ValidationError, ValidationIssue, chartManifests } from "../../lib";
 
 /** Repository root. */
 export const ROOT = resolve(__dirname, "..", "..");
 
 /**
- * The upstream CRD directory: $FLOE_CRD_DIR, else ../shared/crds beside the repo. Tests that need CRDs fail
- * loudly (never skip) when neither exists.
+ * The upstream CRD directories: $FLOE_CRD_DIR (folders separated by ':'), else ../shared/crds and
+ * ../shared/crds-ecosystem beside the repo, else .floe/crds (npm run crds:fetch). Tests that need CRDs fail
+ * loudly (never skip) when the operators' (strimzi/, flink/) or the ecosystem's CRDs are missing.
  */
-export function crdDir(): string {
-  const candidates = [process.env.FLOE_CRD_DIR, join(ROOT, "..", "shared", "crds"), join(ROOT, ".floe", "crds")].filter(
-    (d): d is string => !!d,
-  );
-  const found = candidates.find((d) => existsSync(join(d, "strimzi")));
+export function crdDirs(): string[] {
+  const env = (process.env.FLOE_CRD_DIR ?? "").split(delimiter).filter(Boolean);
+  const shared = [join(ROOT, "..", "shared", "crds"), join(ROOT, "..", "shared", "crds-ecosystem")];
+  const candidates = [env, shared, [join(ROOT, ".floe", "crds")]].filter((dirs) => dirs.length > 0);
+  const has = (dirs: string[], sub: string) => dirs.some((d) => existsSync(join(d, sub)));
+  const found = candidates.find((dirs) => has(dirs, "strimzi") && has(dirs, "flink") && has(dirs, "external-secrets") && has(dirs, "prometheus-operator"));
   if (!found) {
     throw new Error(
-      `No CRD directory found (looked in: ${candidates.join(", ")}). Set FLOE_CRD_DIR to the folder holding ` +
-        "strimzi/ and flink/ CRDs (CI: ../shared/crds; developers: npm run crds:fetch then FLOE_CRD_DIR=.floe/crds).",
+      `No CRD directories found (looked in: ${candidates.map((d) => d.join(delimiter)).join("; ")}). Set FLOE_CRD_DIR to the folders holding ` +
+        "strimzi/, flink/, external-secrets/ and prometheus-operator/ CRDs (CI: ../shared/crds:../shared/crds-ecosystem; developers: npm run crds:fetch).",
     );
   }
   return found;
 }
 
+/** The folder of the operators' CRDs (strimzi/, flink/) among {@link crdDirs}. */
+export function crdDir(): string {
+  return crdDirs().find((d) => existsSync(join(d, "strimzi")))!;
+}
+
 let cachedRegistry: SchemaRegistry | undefined;
 /** The schema registry over the upstream CRDs (compiled once per test file). */
 export function registry(): SchemaRegistry {
-  cachedRegistry ??= SchemaRegistry.fromDirectory(crdDir());
+  cachedRegistry ??= SchemaRegistry.fromDirectories(crdDirs());
   return cachedRegistry;
 }
 
