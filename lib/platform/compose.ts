@@ -33,7 +33,7 @@ import {
   grantMirrorSource,
   KafkaMirrorMaker2,
 } from "../k8s/kafka";
-import { AUTOSCALER_DEFAULT_MAX_PARALLELISM, CheckpointStorage, FlinkApplication, FlinkJob, FlinkSavepointSnapshot, ICheckpointStorage, JobState, UpgradeMode } from "../k8s/flink";
+import { AUTOSCALER_DEFAULT_MAX_PARALLELISM, CheckpointStorage, FlinkApplication, FlinkSessionCluster, FlinkSessionJob, FlinkJob, FlinkSavepointSnapshot, ICheckpointStorage, JobState, UpgradeMode } from "../k8s/flink";
 import {
   ConnectCluster,
   ConnectImage,
@@ -429,6 +429,8 @@ interface TenantBuild {
   readonly path: string;
   readonly chart: Chart;
   readonly jobs: readonly FlinkApplication[];
+  /** The tenant's session clusters (their jobs are FlinkSessionJobs). */
+  readonly sessions: readonly FlinkSessionCluster[];
   /** The tenant's topic (or `x*` prefix) reference -> its resource in this region. */
   readonly resolve: (ref: string) => IKafkaTopicResource | undefined;
 }
@@ -597,6 +599,7 @@ function buildTenant(
   const jobs = tenant.jobs ?? [];
   const built: FlinkApplication[] = [];
   // Jobs run in the tenant namespace; their Strimzi Secrets (KafkaUser, cluster CA) are delivered there.
+  const sessions = buildSessionClusters(chart, region, tenantConstruct, tenant, tenantPath, quotas, map, pending);
   const credentials = jobs.some((j) => (j.reads ?? []).length + (j.writes ?? []).length > 0)
     ? new TenantKafkaCredentials(chart, "KafkaCredentials", { tenant: tenantConstruct, kafka })
     : undefined;
@@ -623,6 +626,11 @@ function buildTenant(
     });
     // A job touching a standby copy is the standby of the job in the primary region: rendered suspended.
     const jobStandby = [...(j.reads ?? []), ...(j.writes ?? [])].some(isStandby);
+    if (j.session !== undefined) {
+      const session = sessions.get(j.session);
+      if (session) inSpec(map, pending, () => new FlinkSessionJob(chart, id, sessionJobProps(j, tenantConstruct, region, session, resolve, prefix, jobStandby ? writable : undefined, tenant.onMalformed)));
+      return;
+    }
     const job = inSpec(map, pending, () =>
       new FlinkApplication(chart, id, flinkApplicationProps(j, tenantConstruct, region, resolve, prefix, quotas, jobStandby ? writable : undefined, tenant.onMalformed)),
     );
@@ -641,8 +649,9 @@ function buildTenant(
       inSpec(map, pending, () => new FlinkSavepointSnapshot(chart, `Snapshot-${j.name}-${snap.name}`, { job, name: snap.name, path: jobStatePath(region, tenant.name, j.name, snap.path) }));
     });
   });
+  for (const session of sessions.values()) if (session.kafka) credentials?.addUser(session.kafka.user.secretName);
   if (region.monitoring) addTenantMonitoring(chart, region, tenantConstruct, tenant, tenantPath, map, pending);
-  return { tenant: tenantConstruct, spec: tenant, path: tenantPath, chart, jobs: built, resolve };
+  return { tenant: tenantConstruct, spec: tenant, path: tenantPath, chart, jobs: built, sessions: [...sessions.values()], resolve };
 }
 
 /** A tenant's PodMonitor (its Flink jobs) and alerts (consumer lag, Flink checkpoints and restarts, connector tasks). */
@@ -702,8 +711,12 @@ function kafkaQuotas(tenant: TenantSpec, tenantPath: string, pending: Validation
     claims.push({ user: tenantUserName(tenant.name, a.name), share: a.quotaShare, ctx: { scope: `${tenantPath}.apps[${i}]`, field: "quotaShare" } });
   });
   (tenant.jobs ?? []).forEach((j, i) => {
-    if ((j.reads ?? []).length + (j.writes ?? []).length === 0) return;
+    if ((j.reads ?? []).length + (j.writes ?? []).length === 0 || j.session !== undefined) return;
     claims.push({ user: tenantUserName(tenant.name, j.name), share: j.quotaShare, ctx: { scope: `${tenantPath}.jobs[${i}]`, field: "quotaShare" } });
+  });
+  // A session cluster's jobs share its KafkaUser, and its quota.
+  (tenant.sessionClusters ?? []).forEach((c, i) => {
+    claims.push({ user: tenantUserName(tenant.name, c.name), share: c.quotaShare, ctx: { scope: `${tenantPath}.sessionClusters[${i}]`, field: "quotaShare" } });
   });
   if ((tenant.sources ?? []).length > 0) {
     claims.push({ user: `${tenant.name}-connect`, ctx: { scope: `${tenantPath}.sources`, field: "" } });
@@ -736,7 +749,7 @@ function capacityIssues(region: RegionSpec, regionIndex: number, builds: readonl
   for (const b of builds) {
     const quota = { cpu: cpu(b.tenant.quota.cpu), memory: mem(b.tenant.quota.memory), pods: b.tenant.quota.pods };
     issues.push(...autoscalerQuotaIssues(b, quota, region.name));
-    const used = b.jobs.reduce((sum, j) => ({ cpu: sum.cpu + j.footprint.cpuMillis, memory: sum.memory + j.footprint.memoryBytes, pods: sum.pods + j.footprint.pods }), { cpu: 0, memory: 0, pods: 0 });
+    const used = [...b.jobs, ...b.sessions].reduce((sum, j) => ({ cpu: sum.cpu + j.footprint.cpuMillis, memory: sum.memory + j.footprint.memoryBytes, pods: sum.pods + j.footprint.pods }), { cpu: 0, memory: 0, pods: 0 });
     const over: string[] = [];
     if (used.cpu > quota.cpu) over.push(`CPU ${formatCpu(used.cpu)} > ${formatCpu(quota.cpu)}`);
     if (used.memory > quota.memory) over.push(`memory ${formatBytes(used.memory)} > ${formatBytes(quota.memory)}`);
@@ -766,7 +779,7 @@ interface TenantQuotaAmounts {
  * autoscaled ones at their max parallelism) and this job's JobManagers.
  */
 function taskManagerRoom(b: TenantBuild, job: FlinkApplication, quota: TenantQuotaAmounts): { cpuMillis: number; memoryBytes: number; pods: number } {
-  const others = b.jobs.filter((j) => j !== job);
+  const others = [...b.jobs.filter((j) => j !== job), ...b.sessions];
   const sum = (f: (fp: FlinkApplication["footprint"]) => number) => others.reduce((n, j) => n + f(j.footprint), 0);
   const tm = job.taskManagerResources;
   const n = job.maxTaskManagers;
@@ -1113,6 +1126,94 @@ function flinkApplicationProps(
             quotas: quotas.get(tenantUserName(tenant, j.name)),
           }
         : undefined,
+  };
+}
+
+/**
+ * A tenant's session clusters (`<tenant>-<cluster>`): each a FlinkDeployment without a job, with one KafkaUser of
+ * the same name that its session jobs' topics are granted to, its state (HA) under the tenant's prefix.
+ */
+function buildSessionClusters(
+  chart: Chart,
+  region: TenantRegionContext,
+  tenantConstruct: Tenant,
+  tenant: TenantSpec,
+  tenantPath: string,
+  quotas: Map<string, KafkaUserQuotas>,
+  map: SpecPathMap,
+  pending: ValidationIssue[],
+): Map<string, FlinkSessionCluster> {
+  const out = new Map<string, FlinkSessionCluster>();
+  const prefix = tenantPrefix(tenant.name);
+  const resources = (r: { cpu?: number; memory?: string } | undefined, cpu: number, memory: string) =>
+    r && (r.cpu !== undefined || r.memory !== undefined) ? { cpu: r.cpu ?? cpu, memory: r.memory ?? memory } : undefined;
+  (tenant.sessionClusters ?? []).forEach((c, i) => {
+    const id = `Session-${c.name}`;
+    const name = tenantUserName(tenant.name, c.name);
+    map.add(`${chart.node.path}/${id}`, `${tenantPath}.sessionClusters[${i}]`, { userName: "name" });
+    const cluster = inSpec(map, pending, () =>
+      new FlinkSessionCluster(chart, id, {
+        name,
+        namespace: tenantConstruct.namespace,
+        tenant: tenant.name,
+        flinkVersion: c.flinkVersion,
+        image: c.image,
+        highAvailability: c.highAvailability,
+        checkpointStorage: region.storage,
+        storagePrefix: region.storage ? `${region.storage.tenantPrefix(tenant.name)}sessions/${c.name}/` : undefined,
+        jobManager: c.jobManager && { replicas: c.jobManager.replicas, resources: resources(c.jobManager, 1, "2048m") },
+        taskManager: c.taskManager && { replicas: c.taskManager.replicas, slots: c.taskManager.slots, resources: resources(c.taskManager, 1, "4096m") },
+        flinkConfiguration: c.flinkConfiguration,
+        kafka: {
+          cluster: region.kafka,
+          userName: name,
+          authentication: c.authentication === "tls" ? KafkaAuthenticationType.TLS : KafkaAuthenticationType.SCRAM_SHA_512,
+          aclScope: { topicPrefix: prefix, groupPrefix: prefix },
+          quotas: quotas.get(name),
+        },
+      }),
+    );
+    if (cluster) out.set(c.name, cluster);
+  });
+  return out;
+}
+
+/** A session job's props: its jar, state under the tenant's prefix, its topics granted to its cluster's user. */
+function sessionJobProps(
+  j: JobSpec,
+  tenantConstruct: Tenant,
+  region: TenantRegionContext,
+  session: FlinkSessionCluster,
+  resolve: (ref: string) => IKafkaTopicResource | undefined,
+  prefix: string,
+  standbyWritable?: (ref: string) => string[],
+  tenantMalformed?: TenantSpec["onMalformed"],
+): ConstructorParameters<typeof FlinkSessionJob>[2] {
+  const tenant = tenantConstruct.tenantName;
+  const policy = j.onMalformed ?? tenantMalformed;
+  const reads = (j.reads ?? []).map(resolve).filter((t): t is IKafkaTopicResource => t !== undefined);
+  const writes = [...(j.writes ?? []), ...(policy === "dead-letter" ? [deadLetterTopicName(j.name)] : [])]
+    .flatMap((ref) => (standbyWritable ? standbyWritable(ref) : [ref]))
+    .map(resolve)
+    .filter((t): t is IKafkaTopicResource => t !== undefined);
+  return {
+    sessionCluster: session,
+    name: tenantUserName(tenant, j.name),
+    tenant,
+    production: region.production,
+    job: FlinkJob.jar(j.jar?.uri ?? "", { entryClass: j.jar?.entryClass, args: j.jar?.args }),
+    parallelism: j.parallelism,
+    upgradeMode: j.upgradeMode as UpgradeMode | undefined,
+    state: standbyWritable ? JobState.SUSPENDED : (j.state as JobState | undefined),
+    stateless: j.stateless,
+    allowNonRestoredState: j.allowNonRestoredState,
+    initialSavepointPath: j.initialSavepointPath,
+    savepointTriggerNonce: j.savepointTriggerNonce,
+    checkpointInterval: j.checkpointInterval,
+    checkpointsRetained: j.checkpointsRetained,
+    checkpointStorage: region.storage,
+    storagePrefix: region.storage ? `${region.storage.tenantPrefix(tenant)}${j.name}/` : undefined,
+    kafka: reads.length + writes.length > 0 ? { reads, writes, group: `${prefix}${j.group ?? j.name}` } : undefined,
   };
 }
 

@@ -232,9 +232,25 @@ const flinkResourcesSchema = z.strictObject({
 
 const malformedPolicy = z.enum(["fail", "skip-and-log", "dead-letter"]);
 
+/** A tenant's Flink session cluster: a FlinkDeployment without a job, on which its session jobs run. */
+const sessionClusterSchema = z.strictObject({
+  name: dnsLabel,
+  image: z.string().min(1).optional(),
+  flinkVersion: z.string().optional(),
+  highAvailability: z.boolean().optional(),
+  jobManager: flinkResourcesSchema.extend({ replicas: z.number().int().min(1).optional() }).optional(),
+  taskManager: flinkResourcesSchema
+    .extend({ replicas: z.number().int().min(1).optional(), slots: z.number().int().min(1).optional() })
+    .optional(),
+  flinkConfiguration: z.record(z.string(), z.string()).optional(),
+  authentication: z.enum(["scram-sha-512", "tls"]).optional(),
+  quotaShare: z.number().optional(),
+});
+
 const jobSchema = z
   .strictObject({
     name: dnsLabel,
+    session: dnsLabel.optional(),
     image: z.string().min(1).optional(),
     flinkVersion: z.string().optional(),
     jar: z.strictObject({ uri: z.string().min(1), entryClass: z.string().min(1).optional(), args: z.array(z.string()).optional() }).optional(),
@@ -343,6 +359,7 @@ const tenantSchema = z.strictObject({
   topics: z.array(topicSchema).optional(),
   apps: z.array(appSchema).optional(),
   jobs: z.array(jobSchema).optional(),
+  sessionClusters: z.array(sessionClusterSchema).optional(),
   sources: z.array(sourceSchema).optional(),
   quota: z
     .strictObject({
@@ -434,6 +451,92 @@ export type TopicSpec = NonNullable<TenantSpec["topics"]>[number];
 export type AppSpec = NonNullable<TenantSpec["apps"]>[number];
 /** One Flink job of a tenant. */
 export type JobSpec = NonNullable<TenantSpec["jobs"]>[number];
+/** One `tenants[].sessionClusters[]` entry. */
+export type SessionClusterSpec = NonNullable<TenantSpec["sessionClusters"]>[number];
+
+/** What a session job cannot set: its session cluster's pods, resources and JVM-wide settings carry them. */
+const SESSION_CLUSTER_FIELDS = [
+  "image",
+  "flinkVersion",
+  "jobManager",
+  "taskManager",
+  "highAvailability",
+  "autoscaler",
+  "flinkConfiguration",
+  "secretEnv",
+  "authentication",
+  "quotaShare",
+  "backfill",
+  "snapshots",
+  "restore",
+  "guarantee",
+  "periodicSavepointInterval",
+  "savepointHistory",
+] as const;
+
+/**
+ * Session clusters and the jobs that run on them: names unique among the tenant's jobs, apps and clusters (each
+ * is a FlinkDeployment or KafkaUser `<tenant>-<name>`), a session job names a declared cluster, runs a jar (a SQL
+ * script is mounted into a job's own pods) and leaves the cluster's settings to the cluster.
+ */
+function sessionClusterIssues(tenant: TenantSpec, scope: string, appNames: ReadonlySet<string>): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const clusters = tenant.sessionClusters ?? [];
+  const jobs = tenant.jobs ?? [];
+  issues.push(...duplicateNames("DuplicateSessionCluster", `${scope}.sessionClusters`, clusters, "session cluster"));
+  const jobNames = new Set(jobs.map((j) => j.name));
+  clusters.forEach((c, ci) => {
+    if (jobNames.has(c.name) || appNames.has(c.name)) {
+      issues.push({
+        code: "DuplicateWorkloadName",
+        scope: `${scope}.sessionClusters[${ci}]`,
+        field: "name",
+        value: c.name,
+        message: `is also the name of a job or app of tenant ${tenant.name}; both would be ${tenant.name}-${c.name}`,
+        fix: "give the session cluster a name no job or app of the tenant uses",
+      });
+    }
+  });
+  const names = clusters.map((c) => c.name);
+  jobs.forEach((job, ji) => {
+    if (job.session === undefined) return;
+    const at = `${scope}.jobs[${ji}]`;
+    if (!names.includes(job.session)) {
+      issues.push({
+        code: "UnknownSessionCluster",
+        scope: at,
+        field: "session",
+        value: job.session,
+        message: `is not a session cluster of tenant ${tenant.name}`,
+        fix: names.length > 0 ? `use one of ${names.join(", ")}` : `declare it under ${scope}.sessionClusters (or remove session to run the job as its own application)`,
+      });
+    }
+    if (job.sql) {
+      issues.push({
+        code: "SqlJobOnSession",
+        scope: at,
+        field: "sql",
+        value: job.session,
+        message: "a SQL job's script and credentials files are mounted into its own pods, which a shared session cluster does not have",
+        fix: "remove session: SQL jobs run as their own application",
+      });
+    }
+    for (const field of SESSION_CLUSTER_FIELDS) {
+      if (job[field] === undefined) continue;
+      issues.push({
+        code: "SessionJobClusterField",
+        scope: at,
+        field,
+        value: job[field],
+        message: `a job on session cluster ${job.session} shares its pods and JVMs: ${field} is the cluster's (or needs a job of its own)`,
+        fix: ["image", "flinkVersion", "jobManager", "taskManager", "highAvailability", "flinkConfiguration", "authentication", "quotaShare"].includes(field)
+          ? `set it on ${scope}.sessionClusters[name=${job.session}], or remove session`
+          : "remove it, or remove session to run the job as its own application",
+      });
+    }
+  });
+  return issues;
+}
 /** One CDC source of a tenant. */
 export type SourceSpec = NonNullable<TenantSpec["sources"]>[number];
 /** One replication entry: a tenant's topic set copied from its primary region to a standby region. */
@@ -755,6 +858,7 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
     const jobs = tenant.jobs ?? [];
     issues.push(...duplicateNames("DuplicateJob", `${scope}.jobs`, jobs, "job"));
     const appNames = new Set(apps.map((a) => a.name));
+    issues.push(...sessionClusterIssues(tenant, scope, appNames));
     jobs.forEach((job, ji) => {
       if (appNames.has(job.name)) {
         issues.push({

@@ -17,7 +17,8 @@ export function devExampleSpec(): PlatformSpec {
 /**
  * A spec that exercises what the example does not: a built Connect image with all three Debezium plugins and
  * Avro converters; PostgreSQL (Avro, signal table, incremental snapshots), MySQL and SQL Server sources; a
- * schema registry; Kafka Exporter; combined-role ephemeral Kafka; mTLS and SCRAM apps with quotas; jobs with
+ * schema registry; Kafka Exporter; combined-role ephemeral Kafka; mTLS and SCRAM apps with quotas; a session
+ * cluster with a session job; jobs with
  * exactly-once, dead-lettering, savepoint history, named snapshots with a restore, a bounded backfill, a SQL
  * job, HA with last-state, an autoscaler; tenant egress, secret env, custom groups; pod-identity; tenant beta's
  * topics replicated by MirrorMaker 2 to a standby region.
@@ -151,7 +152,17 @@ export function featureSpec(): PlatformSpec {
             reads: ["events"],
             writes: ["totals"],
           },
+          {
+            // A jar job on the tenant's session cluster (its topics granted to the cluster's KafkaUser).
+            name: "sessionizer",
+            session: "adhoc",
+            jar: { uri: "local:///opt/flink/usrlib/sessionizer.jar" },
+            parallelism: 2,
+            reads: ["events"],
+            writes: ["state"],
+          },
         ],
+        sessionClusters: [{ name: "adhoc", taskManager: { slots: 2, cpu: 0.5, memory: "2048m" } }],
       },
       {
         name: "beta",

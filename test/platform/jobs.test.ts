@@ -133,3 +133,87 @@ describe("tenants[].jobs[] in the platform spec", () => {
     expect(catchValidation(() => parsePlatformSpec(reserved))).toMatchObject({ code: "ReservedTenantName", scope: "tenants[1]" });
   });
 });
+
+describe("tenants[].sessionClusters[] and session jobs (jobs[].session)", () => {
+  const sessionSpec = (mutate: (spec: any) => void = () => undefined) => {
+    const spec = devSpecWithJob();
+    spec.tenants[0].sessionClusters = [{ name: "adhoc", taskManager: { slots: 4, cpu: 1, memory: "2048m" } }];
+    spec.tenants[0].jobs.push({
+      name: "sessionizer",
+      session: "adhoc",
+      jar: { uri: "local:///opt/flink/usrlib/sessionizer.jar" },
+      parallelism: 3,
+      reads: ["events"],
+    });
+    mutate(spec);
+    return spec;
+  };
+  const objects = () => tenantFile(sessionSpec(), "local/tenant-alpha.yaml");
+  const find = (all: any[], kind: string, name: string) => all.find((o) => o.kind === kind && o.metadata.name === name);
+
+  test("a session cluster: a FlinkDeployment without job, running as the tenant's account, with one KafkaUser whose credentials its pods get", () => {
+    const all = objects();
+    expectSchemaValid(all);
+    const cluster = find(all, "FlinkDeployment", "alpha-adhoc");
+    expect(cluster.spec.job).toBeUndefined();
+    expect(cluster.spec.serviceAccount).toBe("alpha-flink");
+    expect(cluster.metadata.namespace).toBe("alpha");
+    expect(cluster.spec.flinkConfiguration["high-availability.storageDir"]).toBe("s3://floe-dev-local-state/tenants/alpha/sessions/adhoc/ha");
+    expectRestrictedPod(cluster.spec.podTemplate.spec);
+    const env = Object.fromEntries(cluster.spec.podTemplate.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env).toMatchObject({
+      FLOE_KAFKA_BOOTSTRAP_SERVERS: "dev-kafka-bootstrap.kafka.svc:9093",
+      FLOE_KAFKA_SASL_JAAS_CONFIG: { secretKeyRef: { name: "alpha-adhoc", key: "sasl.jaas.config" } },
+    });
+    // The user's Secret is delivered into the tenant namespace like a job's.
+    expect(find(all, "ExternalSecret", "alpha-adhoc")).toBeDefined();
+  });
+
+  test("a session job: a FlinkSessionJob on its cluster, its own state and consumer group, its topics granted to the cluster's user", () => {
+    const all = objects();
+    const job = find(all, "FlinkSessionJob", "alpha-sessionizer");
+    expect(job.metadata.namespace).toBe("alpha");
+    expect(job.spec.deploymentName).toBe("alpha-adhoc");
+    expect(job.spec.job).toMatchObject({ jarURI: "local:///opt/flink/usrlib/sessionizer.jar", parallelism: 3, upgradeMode: "savepoint", state: "running" });
+    expect(job.spec.flinkConfiguration).toMatchObject({
+      "floe.kafka.group.id": "alpha.sessionizer",
+      "state.checkpoints.dir": "s3://floe-dev-local-state/tenants/alpha/sessionizer/checkpoints",
+    });
+    const user = find(all, "KafkaUser", "alpha-adhoc");
+    expect(user.spec.authorization.acls).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ resource: { type: "topic", name: "alpha.events", patternType: "literal" }, operations: expect.arrayContaining(["Read"]) }),
+        expect.objectContaining({ resource: { type: "group", name: "alpha.sessionizer", patternType: "literal" } }),
+      ]),
+    );
+    // No user of its own: its JVMs are the cluster's.
+    expect(find(all, "KafkaUser", "alpha-sessionizer")).toBeUndefined();
+  });
+
+  test("the cluster counts against the tenant's quota with TaskManagers for its jobs' slots", () => {
+    const e = catchValidation(() =>
+      composePlatform(parsePlatformSpec(sessionSpec((s) => {
+        s.tenants[0].quota = { cpu: "4", memory: "16Gi", pods: 40 };
+        s.tenants[0].jobs[1].parallelism = 16;
+      }))),
+    );
+    // enricher: 1 JM + 1 TM (1 CPU each); adhoc: 1 JM + 4 TMs (16 slots / 4): 7 CPU.
+    expect(e.issues.find((i) => i.code === "TenantQuotaExceeded")!.message).toMatch(/CPU 7 > 4/);
+  });
+
+  test("errors: an unknown cluster, a SQL job on a session, a cluster setting on a session job, a name taken twice", () => {
+    const unknown = catchValidation(() => parsePlatformSpec(sessionSpec((s) => (s.tenants[0].jobs[1].session = "nope"))));
+    expect(unknown.issues.find((i) => i.code === "UnknownSessionCluster")).toMatchObject({ scope: "tenants[0].jobs[1]", field: "session", value: "nope", fix: "use one of adhoc" });
+    const sql = catchValidation(() =>
+      parsePlatformSpec(sessionSpec((s) => {
+        delete s.tenants[0].jobs[1].jar;
+        s.tenants[0].jobs[1].sql = { statements: ["SELECT 1"] };
+      })),
+    );
+    expect(sql.issues.find((i) => i.code === "SqlJobOnSession")).toMatchObject({ scope: "tenants[0].jobs[1]", field: "sql" });
+    const field = catchValidation(() => parsePlatformSpec(sessionSpec((s) => (s.tenants[0].jobs[1].taskManager = { slots: 8 }))));
+    expect(field.issues.find((i) => i.code === "SessionJobClusterField")).toMatchObject({ scope: "tenants[0].jobs[1]", field: "taskManager", fix: "set it on tenants[0].sessionClusters[name=adhoc], or remove session" });
+    const twice = catchValidation(() => parsePlatformSpec(sessionSpec((s) => s.tenants[0].sessionClusters.push({ name: "enricher" }))));
+    expect(twice.issues.find((i) => i.code === "DuplicateWorkloadName")).toMatchObject({ scope: "tenants[0].sessionClusters[1]", field: "name", value: "enricher" });
+  });
+});

@@ -1,6 +1,6 @@
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
-import { componentLabels, FlinkStateOptionStyle, ValidationError, ValidationIssue } from "../../core";
+import { componentLabels, flinkMemoryBytes, FlinkStateOptionStyle, FloeLabels, ValidationError, ValidationIssue } from "../../core";
 import { ICheckpointStorage, jobStatePaths, JobStatePaths } from "./checkpoint-storage";
 import {
   deploymentSpec,
@@ -15,6 +15,9 @@ import {
 } from "./flink-deployment";
 import { haConfiguration } from "./flink-state";
 import { FlinkDeploymentSpec } from "./flink-types";
+import { KafkaClientAccess } from "../kafka/kafka-client-access";
+import type { FlinkFootprint, FlinkKafkaOptions } from "./flink-application";
+
 
 /** Properties of a {@link FlinkSessionCluster}. */
 export interface FlinkSessionClusterProps extends FlinkClusterOptions {
@@ -38,6 +41,15 @@ export interface FlinkSessionClusterProps extends FlinkClusterOptions {
    * @default - none: a platform cluster
    */
   readonly tenant?: string;
+  /**
+   * Kafka access of the cluster's jobs: one KafkaUser for the cluster (its jobs share its TaskManager JVMs, so
+   * per-job credentials would isolate nothing), whose connection and credentials reach every pod as the
+   * `FLOE_KAFKA_*` variables and mounted files; each {@link FlinkSessionJob} adds the ACLs of its own topics
+   * and consumer group. Adding a job changes the user's ACLs, not the cluster's pods (no restart).
+   * `reads`, `writes` and `group` here are the cluster's own (usually none).
+   * @default - no Kafka access
+   */
+  readonly kafka?: FlinkKafkaOptions;
 }
 
 /** What session jobs need to know about their session cluster. */
@@ -52,6 +64,10 @@ export interface IFlinkSessionCluster {
   readonly slots: number;
   /** How the cluster's Flink version spells checkpoint/savepoint options. */
   readonly stateOptionStyle: FlinkStateOptionStyle;
+  /** The cluster's Kafka access, when it has one (its jobs' topics are granted to its user). */
+  readonly kafka?: KafkaClientAccess;
+  /** Record a job's parallelism (its slots count towards the cluster's TaskManagers). */
+  addJobSlots(parallelism: number): void;
 }
 
 /**
@@ -68,7 +84,10 @@ export class FlinkSessionCluster extends Construct implements IFlinkSessionClust
   public readonly haPaths?: JobStatePaths;
   /** The rendered FlinkDeployment. */
   public readonly apiObject: ApiObject;
+  /** The cluster's Kafka access (its KafkaUser and client settings), when `kafka` is set. */
+  public readonly kafka?: KafkaClientAccess;
   private readonly props: FlinkSessionClusterProps;
+  private jobSlots = 0;
 
   constructor(scope: Construct, id: string, props: FlinkSessionClusterProps) {
     super(scope, id);
@@ -95,7 +114,39 @@ export class FlinkSessionCluster extends Construct implements IFlinkSessionClust
       });
     }
     ValidationError.throwIfAny(issues);
+    if (props.kafka) {
+      this.kafka = new KafkaClientAccess(this, "Kafka", {
+        cluster: props.kafka.cluster,
+        userName: props.kafka.userName ?? props.name,
+        reads: props.kafka.reads,
+        writes: props.kafka.writes,
+        group: props.kafka.group,
+        authentication: props.kafka.authentication,
+        listener: props.kafka.listener,
+        aclScope: props.kafka.aclScope,
+        quotas: props.kafka.quotas,
+      });
+    }
     this.apiObject = flinkDeploymentObject(this, props, "session", () => this.renderSpec());
+  }
+
+  public addJobSlots(parallelism: number): void {
+    this.jobSlots += parallelism;
+  }
+
+  /**
+   * The most the cluster runs: its JobManagers and its TaskManagers (the fixed count, else enough for the
+   * slots of its jobs: the operator's native mode asks for TaskManagers as jobs need slots).
+   */
+  public get footprint(): FlinkFootprint {
+    const cluster = resolveCluster(this.props);
+    const taskManagers = cluster.taskManager.replicas ?? Math.ceil(this.jobSlots / cluster.slots);
+    const mem = (m: string) => flinkMemoryBytes(m) ?? 0;
+    return {
+      cpuMillis: Math.round(cluster.jobManager.replicas * cluster.jobManager.resource.cpu * 1000 + taskManagers * cluster.taskManager.resource.cpu * 1000),
+      memoryBytes: cluster.jobManager.replicas * mem(cluster.jobManager.resource.memory) + taskManagers * mem(cluster.taskManager.resource.memory),
+      pods: cluster.jobManager.replicas + taskManagers,
+    };
   }
 
   private renderSpec(): FlinkDeploymentSpec {
@@ -110,11 +161,11 @@ export class FlinkSessionCluster extends Construct implements IFlinkSessionClust
       cluster,
       config,
       flinkPodTemplate({
-        env: [],
-        secretVolumes: [],
+        env: this.kafka?.env ?? [],
+        secretVolumes: this.kafka?.volumes() ?? [],
         configMapVolumes: [],
         builtInPlugins: props.builtInPlugins ?? (props.checkpointStorage ? [s3PluginJar(cluster.flinkVersion)] : []),
-        labels: componentLabels("flink", props.name, "session"),
+        labels: { ...componentLabels("flink", props.name, "session"), ...(props.tenant ? { [FloeLabels.TENANT]: props.tenant } : {}) },
         metricsPort: (props.metrics ?? true) ? FLINK_METRICS_PORT : undefined,
       }),
     );

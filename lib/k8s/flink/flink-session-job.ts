@@ -4,7 +4,8 @@ import { addFloeValidation, checkDnsSubdomain, componentLabels, ValidationError,
 import { ICheckpointStorage, JobStatePaths } from "./checkpoint-storage";
 import { sortedConfig } from "./flink-deployment";
 import { checkParallelism, FlinkJob, FlinkJobOptions, renderJobSpec } from "./flink-job";
-import { FlinkSessionCluster } from "./flink-session-cluster";
+import { IFlinkSessionCluster } from "./flink-session-cluster";
+import { IKafkaTopicResource } from "../kafka/kafka-topic";
 import {
   addStateOverlapValidation,
   FlinkStateOptions,
@@ -17,10 +18,39 @@ import {
 } from "./flink-state";
 import { FLINK_API_VERSION, FlinkSessionJobSpec, UpgradeMode } from "./flink-types";
 
+/** The topics a session job reads and writes, granted to its session cluster's KafkaUser. */
+export interface FlinkSessionJobKafkaOptions {
+  /**
+   * Topics the job consumes (READ in its own consumer group).
+   * @default - none
+   */
+  readonly reads?: readonly IKafkaTopicResource[];
+  /**
+   * Topics the job produces to.
+   * @default - none
+   */
+  readonly writes?: readonly IKafkaTopicResource[];
+  /**
+   * The job's consumer group, passed to the job as the job configuration key `floe.kafka.group.id` (the
+   * session cluster's `FLOE_KAFKA_GROUP_ID` is the cluster's own).
+   * @default - the job name
+   */
+  readonly group?: string;
+}
+
+/** The job configuration key that carries a session job's consumer group. */
+export const SESSION_JOB_GROUP_KEY = "floe.kafka.group.id";
+
 /** Properties of a {@link FlinkSessionJob}. */
 export interface FlinkSessionJobProps extends FlinkStateOptions, FlinkUpgradeOptions, FlinkJobOptions {
   /** The session cluster the job runs on (the object, not its name). */
-  readonly sessionCluster: FlinkSessionCluster;
+  readonly sessionCluster: IFlinkSessionCluster;
+  /**
+   * Kafka topics of the job: granted to the session cluster's KafkaUser (the cluster needs `kafka`), with the
+   * job's own consumer group.
+   * @default - no Kafka access
+   */
+  readonly kafka?: FlinkSessionJobKafkaOptions;
   /** FlinkSessionJob name (a DNS-1123 subdomain). */
   readonly name: string;
   /** The jar job (SQL jobs need their script mounted, so they run as FlinkApplications). */
@@ -40,7 +70,9 @@ export class FlinkSessionJob extends Construct implements FlinkStateOwner {
   public readonly statePaths: JobStatePaths | undefined;
   public readonly checkpointStorage: ICheckpointStorage | undefined;
   /** The session cluster. */
-  public readonly sessionCluster: FlinkSessionCluster;
+  public readonly sessionCluster: IFlinkSessionCluster;
+  /** The job's consumer group (when it reads topics). */
+  public readonly group?: string;
   /** The rendered FlinkSessionJob. */
   public readonly apiObject: ApiObject;
   private readonly props: FlinkSessionJobProps;
@@ -67,7 +99,24 @@ export class FlinkSessionJob extends Construct implements FlinkStateOwner {
       });
     }
     issues.push(...checkParallelism(props, scopePath));
+    const kafka = props.sessionCluster.kafka;
+    if (props.kafka && !kafka) {
+      issues.push({
+        code: "SessionClusterWithoutKafka",
+        scope: scopePath,
+        field: "kafka",
+        value: props.sessionCluster.deploymentName,
+        message: "the job's topics are granted to its session cluster's KafkaUser, and the cluster has no Kafka access",
+        fix: "set kafka (the Kafka cluster) on the FlinkSessionCluster",
+      });
+    }
     ValidationError.throwIfAny(issues);
+    props.sessionCluster.addJobSlots(props.parallelism ?? 1);
+    if (props.kafka && kafka) {
+      if ((props.kafka.reads ?? []).length > 0) this.group = props.kafka.group ?? props.name;
+      for (const topic of props.kafka.writes ?? []) topic.grants.produce(kafka.user);
+      for (const topic of props.kafka.reads ?? []) topic.grants.consume(kafka.user, { group: this.group! });
+    }
     this.apiObject = new ApiObject(this, "Resource", {
       apiVersion: FLINK_API_VERSION,
       kind: "FlinkSessionJob",
@@ -95,7 +144,12 @@ export class FlinkSessionJob extends Construct implements FlinkStateOwner {
     const style = props.sessionCluster.stateOptionStyle;
     return {
       deploymentName: props.sessionCluster.deploymentName,
-      flinkConfiguration: sortedConfig(stateConfiguration(style, this.statePaths, props, this.intervalMs)),
+      flinkConfiguration: sortedConfig({
+        ...stateConfiguration(style, this.statePaths, props, this.intervalMs),
+        // Job-level configuration, submitted with the job (flink-kubernetes-operator 1.15.0 runs the jar through
+        // the session cluster's REST API with the session job's flinkConfiguration).
+        ...(this.group !== undefined ? { [SESSION_JOB_GROUP_KEY]: this.group } : {}),
+      }),
       job: renderJobSpec(props.job, props, props.upgradeMode ?? UpgradeMode.SAVEPOINT),
     };
   }

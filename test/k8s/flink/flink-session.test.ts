@@ -6,6 +6,8 @@ import {
   FlinkSessionClusterProps,
   FlinkSessionJob,
   FlinkSessionJobProps,
+  KafkaCluster,
+  KafkaTopic,
   UpgradeMode,
 } from "../../../lib";
 import { catchValidation, expectRestrictedPod, expectSchemaValid, newChart, ofKind, synth, validateApp } from "../../helpers";
@@ -115,5 +117,46 @@ describe("FlinkSessionJob", () => {
     });
     const e = catchValidation(() => validateApp(app));
     expect(e.issues.map((i) => `${i.code} ${i.scope}`)).toEqual(["CheckpointDirOverlap test/Job", "CheckpointDirOverlap test/App"]);
+  });
+});
+
+describe("Kafka access on a session cluster and its jobs", () => {
+  const kafkaSetup = (withKafka = true) => {
+    const { app, chart } = newChart();
+    const kafka = new KafkaCluster(chart, "Kafka", { name: "events", namespace: "kafka" });
+    const orders = new KafkaTopic(chart, "Orders", { cluster: kafka, topicName: "analytics.orders" });
+    const out = new KafkaTopic(chart, "Out", { cluster: kafka, topicName: "analytics.out" });
+    const session = new FlinkSessionCluster(chart, "Session", {
+      name: "analytics-session",
+      namespace: "analytics",
+      tenant: "analytics",
+      checkpointStorage: bucket,
+      ...(withKafka ? { kafka: { cluster: kafka } } : {}),
+    });
+    return { app, chart, session, orders, out };
+  };
+
+  test("one KafkaUser for the cluster, its credentials in every pod; each job's topics and group granted to it; the group in the job's configuration", () => {
+    const { app, chart, session, orders, out } = kafkaSetup();
+    new FlinkSessionJob(chart, "A", { sessionCluster: session, name: "a", tenant: "analytics", job: jar, checkpointStorage: bucket, parallelism: 3, kafka: { reads: [orders], writes: [out] } });
+    new FlinkSessionJob(chart, "B", { sessionCluster: session, name: "b", tenant: "analytics", job: jar, checkpointStorage: bucket, kafka: { reads: [orders], group: "analytics.b-readers" } });
+    const objects = synth(app, chart);
+    const fd = ofKind(objects, "FlinkDeployment")[0] as any;
+    const env = fd.spec.podTemplate.spec.containers[0].env.map((e: any) => e.name);
+    expect(env).toEqual(expect.arrayContaining(["FLOE_KAFKA_BOOTSTRAP_SERVERS", "FLOE_KAFKA_SASL_JAAS_CONFIG", "FLOE_KAFKA_SSL_TRUSTSTORE_LOCATION"]));
+    const users = ofKind(objects, "KafkaUser") as any[];
+    expect(users.map((u) => u.metadata.name)).toEqual(["analytics-session"]);
+    const groups = users[0].spec.authorization.acls.filter((a: any) => a.resource.type === "group").map((a: any) => a.resource.name).sort();
+    expect(groups).toEqual(["a", "analytics.b-readers"]);
+    const jobs = ofKind(objects, "FlinkSessionJob") as any[];
+    expect(jobs.map((j) => j.spec.flinkConfiguration["floe.kafka.group.id"])).toEqual(["a", "analytics.b-readers"]);
+    expect(session.footprint.pods).toBe(1 + 2); // 4 slots (3 + 1) on 2-slot TaskManagers, plus the JobManager
+    expectSchemaValid(objects);
+  });
+
+  test("fails SessionClusterWithoutKafka when the cluster has no Kafka access", () => {
+    const { chart, session, orders } = kafkaSetup(false);
+    const e = catchValidation(() => new FlinkSessionJob(chart, "A", { sessionCluster: session, name: "a", tenant: "analytics", job: jar, checkpointStorage: bucket, kafka: { reads: [orders] } }));
+    expect(e).toMatchObject({ code: "SessionClusterWithoutKafka", field: "kafka", value: "analytics-session", fix: "set kafka (the Kafka cluster) on the FlinkSessionCluster" });
   });
 });
