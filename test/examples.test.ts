@@ -55,7 +55,8 @@ describe("README", () => {
     expect(platform.regions.map((r) => r.region)).toEqual(["eu-west-1", "us-east-1"]);
     // The replication entry renders: the standby's MirrorMaker 2 and the suspended job.
     const us = platform.regions[1].charts.flatMap((c) => c.chart.toJson()) as any[];
-    expect(us.find((o) => o.kind === "KafkaMirrorMaker2").metadata.name).toBe("payments-mirror-eu-west-1");
+    // (and the mirror of the leading registry's schemas topic)
+    expect(us.filter((o) => o.kind === "KafkaMirrorMaker2").map((o) => o.metadata.name).sort()).toEqual(["payments-mirror-eu-west-1", "schema-registry-mirror-eu-west-1"]);
     expect(us.find((o) => o.kind === "FlinkDeployment").spec.job.state).toBe("suspended");
   });
 });

@@ -3,7 +3,7 @@ import { posix } from "path";
 import { Construct } from "constructs";
 import { collectIssues, contextLabels, isValidationError, parseBytes, roleArn, tenantRoleName, ValidationError, ValidationIssue } from "../core";
 import { RESTRICTED_NAMESPACE_LABELS } from "../k8s/security";
-import { KafkaUserQuotas } from "../k8s/kafka";
+import { KafkaUserQuotas, ResourceRequirements } from "../k8s/kafka";
 import {
   checkCapacity,
   formatCpu,
@@ -54,7 +54,7 @@ import { expandTopicRef, replicationBootstrap, resolveReplication, ResolvedRepli
 import { ConfluentSchemaRegistry, SCHEMA_REGISTRY_PORT, SchemaRegistration, SchemaSubject } from "../k8s/schema";
 import { kafkaClusterAlerts, PodMonitor, PrometheusRule, tenantAlerts } from "../k8s/monitoring";
 import { FLINK_METRICS_PORT } from "../k8s/flink/flink-deployment";
-import { deadLetterTopicName, JobSpec, PlatformSpec, RegionSpec, sourceTopicNames, TenantSpec, tenantUsesSchemas, topicSchemaOf } from "./spec";
+import { deadLetterTopicName, JobSpec, PlatformSpec, RegionSpec, schemaRegistryLeader, sourceTopicNames, TenantSpec, tenantUsesSchemas, topicSchemaOf } from "./spec";
 
 /** Namespace of a region's Kafka cluster when the spec does not name one. */
 export const DEFAULT_KAFKA_NAMESPACE = "kafka";
@@ -219,8 +219,12 @@ export function tenantPrefix(tenant: string): string {
 interface RegionBuild {
   readonly platform: RegionPlatform;
   readonly spec: RegionSpec;
+  /** Index in `regions[]`. */
+  readonly index: number;
   readonly platformChart: Chart;
   readonly tenants: ReadonlyMap<string, TenantBuild>;
+  /** The region's Schema Registry, if it runs one. */
+  readonly registry: ConfluentSchemaRegistry | undefined;
 }
 
 /** The AWS region of a region's Secrets Manager (where the stack creates its secrets). */
@@ -313,6 +317,8 @@ function buildRegion(
           },
           defaultCompatibility: region.schemaRegistry?.compatibility,
           clientNamespaceLabels: { [KAFKA_CLIENT_LABEL]: kafkaSpec.name },
+          // One region's registry assigns the ids; the others follow its mirrored schemas topic.
+          leaderEligible: (schemaRegistryLeader(spec) ?? region.name) === region.name,
         }),
       )
     : undefined;
@@ -373,8 +379,10 @@ function buildRegion(
   return {
     platform: { region: region.name, app, kafka, charts },
     spec: region,
+    index: regionIndex,
     platformChart,
     tenants: new Map(builds.map((b) => [b.spec.name, b])),
+    registry,
   };
 }
 
@@ -556,7 +564,8 @@ function buildTenant(
         });
       }
     });
-    if (subjects.length > 0) {
+    // Registered with the leading registry only: a follower is read-only and gets them through the mirror.
+    if (subjects.length > 0 && registry.leaderEligible) {
       map.add(`${chart.node.path}/Schemas`, `${tenantPath}.topics`);
       inSpec(map, pending, () => new SchemaRegistration(chart, "Schemas", { registry, name: `${tenant.name}-schemas`, subjects }));
     }
@@ -1276,20 +1285,34 @@ function buildReplication(
     return once.get(key) as T;
   };
   const serviceAccount = (r: RegionSpec) => r.secretStore?.serviceAccount ?? { name: "external-secrets", namespace: "external-secrets" };
-  for (const entry of plan) {
-    const primary = regions.get(entry.spec.primary);
-    const standby = regions.get(entry.spec.standby);
-    const tenant = entry.tenant.name;
-    const source = primary?.tenants.get(tenant);
-    const target = standby?.tenants.get(tenant);
-    const bootstrap = primary && replicationBootstrap(primary.spec);
-    if (!primary || !standby || !source || !target || !bootstrap || primary === standby) continue; // reported by checkReplication
-    const scope = `replication[${entry.index}]`;
+  /** One mirror: `what.sourceChart` in the primary holds the source user, `what.targetChart` in the standby the MirrorMaker 2. */
+  interface Mirror {
+    readonly primary: RegionBuild;
+    readonly standby: RegionBuild;
+    readonly scope: string;
+    readonly sourceChart: Chart;
+    readonly targetChart: Chart;
+    /** KafkaMirrorMaker2 name; its source user is `<owner>-mirror-to-<standby>`, its credentials `<owner>-mirror-<primary>-source`. */
+    readonly owner: string;
+    readonly sourceTopics: readonly IKafkaTopicResource[];
+    readonly targetTopics: readonly IKafkaTopicResource[];
+    readonly excludeTopics?: readonly string[];
+    readonly groupPrefix: string;
+    readonly replicas?: number;
+    readonly tasksMax?: number;
+    readonly resources?: ResourceRequirements;
+  }
+  const mirror = (m: Mirror): void => {
+    const { primary, standby } = m;
+    const bootstrap = replicationBootstrap(primary.spec);
+    if (!bootstrap) return; // reported by checkReplication / registryLeaderIssues
+    const scope = m.scope;
     const p = primary.platform.region;
     const t = standby.platform.region;
     const pKafka = primary.platform.kafka;
     const tKafka = standby.platform.kafka;
     const remotePrefix = `${env}/platform/kafka/${p}/`;
+    const owner = m.owner;
     inSpec(map, pending, () => {
       const pushStore = memo(`push|${p}|${t}`, () =>
         new SecretStore(primary.platformChart, `ReplicationPushStore-${t}`, {
@@ -1329,11 +1352,10 @@ function buildReplication(
           allowedPrefix: remotePrefix,
         }),
       );
-      const sourceUser = new KafkaUser(source.chart, `MirrorSource-${t}`, { cluster: pKafka, userName: `${tenant}-mirror-to-${t}` });
-      const sourceTopics = entry.refs.map(source.resolve).filter((x): x is IKafkaTopicResource => x !== undefined);
-      grantMirrorSource(sourceUser, sourceTopics, tenantPrefix(tenant));
+      const sourceUser = new KafkaUser(m.sourceChart, `MirrorSource-${owner}-${t}`, { cluster: pKafka, userName: `${owner}-mirror-to-${t}` });
+      grantMirrorSource(sourceUser, m.sourceTopics, m.groupPrefix);
       const passwordKey = `${remotePrefix}users/${sourceUser.userName}`;
-      new PushedSecret(source.chart, `MirrorSourcePush-${t}`, {
+      new PushedSecret(m.sourceChart, `MirrorSourcePush-${owner}-${t}`, {
         store: pushStore,
         namespace: pKafka.namespace,
         name: `${sourceUser.userName}-push`,
@@ -1342,35 +1364,81 @@ function buildReplication(
         remoteKey: passwordKey,
         allowedPrefix: remotePrefix,
       });
-      const credentials = new TenantSecret(target.chart, `MirrorCredentials-${p}`, {
+      const credentials = new TenantSecret(m.targetChart, `MirrorCredentials-${owner}-${p}`, {
         store: platformStore,
         namespace: tKafka.namespace,
-        name: `${tenant}-mirror-${p}-source`,
+        name: `${owner}-mirror-${p}-source`,
         remoteKey: passwordKey,
         properties: ["password"],
         allowedPrefix: remotePrefix,
       });
-      map.add(`${target.chart.node.path}/Mirror-${p}`, scope, { name: "tenant" });
-      return new KafkaMirrorMaker2(target.chart, `Mirror-${p}`, {
+      map.add(`${m.targetChart.node.path}/Mirror-${owner}-${p}`, scope, { name: "tenant" });
+      return new KafkaMirrorMaker2(m.targetChart, `Mirror-${owner}-${p}`, {
         target: tKafka,
         targetAlias: t,
-        name: `${tenant}-mirror-${p}`,
+        name: `${owner}-mirror-${p}`,
         source: {
           alias: p,
           bootstrapServers: bootstrap,
           caSecret: { secretName: caSecret.secretName, certificate: "ca.crt" },
           credentials: { username: sourceUser.userName, secretName: credentials.secretName, passwordKey: "password" },
         },
-        topics: entry.refs.map(target.resolve).filter((x): x is IKafkaTopicResource => x !== undefined),
-        excludeTopics: tenantUnmirroredTopics(entry.tenant),
-        groupPrefix: tenantPrefix(tenant),
-        replicas: entry.spec.replicas,
-        tasksMax: entry.spec.tasksMax,
-        resources: entry.spec.resources && {
-          requests: entry.spec.resources.requests && stringValues(entry.spec.resources.requests),
-          limits: entry.spec.resources.limits && stringValues(entry.spec.resources.limits),
-        },
+        topics: m.targetTopics,
+        excludeTopics: m.excludeTopics,
+        groupPrefix: m.groupPrefix,
+        replicas: m.replicas,
+        tasksMax: m.tasksMax,
+        resources: m.resources,
       });
+    });
+  };
+  for (const entry of plan) {
+    const primary = regions.get(entry.spec.primary);
+    const standby = regions.get(entry.spec.standby);
+    const tenant = entry.tenant.name;
+    const source = primary?.tenants.get(tenant);
+    const target = standby?.tenants.get(tenant);
+    if (!primary || !standby || !source || !target || primary === standby) continue; // reported by checkReplication
+    mirror({
+      primary,
+      standby,
+      scope: `replication[${entry.index}]`,
+      sourceChart: source.chart,
+      targetChart: target.chart,
+      owner: tenant,
+      sourceTopics: entry.refs.map(source.resolve).filter((x): x is IKafkaTopicResource => x !== undefined),
+      targetTopics: entry.refs.map(target.resolve).filter((x): x is IKafkaTopicResource => x !== undefined),
+      excludeTopics: tenantUnmirroredTopics(entry.tenant),
+      groupPrefix: tenantPrefix(tenant),
+      replicas: entry.spec.replicas,
+      tasksMax: entry.spec.tasksMax,
+      resources: entry.spec.resources && {
+        requests: entry.spec.resources.requests && stringValues(entry.spec.resources.requests),
+        limits: entry.spec.resources.limits && stringValues(entry.spec.resources.limits),
+      },
+    });
+  }
+  // The registries of the other regions follow the leader's: its schemas topic is copied to each of them (ids
+  // assigned once, in the leader; the followers serve them read-only), by a MirrorMaker 2 of the platform.
+  const leader = schemaRegistryLeader(spec);
+  const leading = leader !== undefined ? regions.get(leader) : undefined;
+  const leaderRegistry = leading?.registry;
+  if (!leading || !leaderRegistry) return;
+  for (const follower of regions.values()) {
+    const registry = follower.registry;
+    if (follower === leading || !registry || registry.leaderEligible) continue;
+    mirror({
+      primary: leading,
+      standby: follower,
+      scope: `regions[${follower.index}].schemaRegistry`,
+      sourceChart: leading.platformChart,
+      targetChart: follower.platformChart,
+      owner: registry.registryName,
+      sourceTopics: [leaderRegistry.topic],
+      targetTopics: [registry.topic],
+      groupPrefix: `${registry.registryName}.`,
+      replicas: 1,
+      tasksMax: 1,
     });
   }
 }

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from "path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { ValidationError, ValidationIssue } from "../core";
-import { checkReplication } from "./replication";
+import { checkReplication, registryLeaderIssues } from "./replication";
 import { SCHEMA_COMPATIBILITIES, SchemaCompatibility, TopicSchema } from "../k8s/schema";
 
 /*
@@ -83,6 +83,7 @@ const kafkaSchema = z.strictObject({
 const compatibilitySchema = z.enum(SCHEMA_COMPATIBILITIES as [SchemaCompatibility, ...SchemaCompatibility[]]);
 
 const schemaRegistryRegionSchema = z.strictObject({
+  leader: z.boolean().optional(),
   image: z.string().min(1).optional(),
   replicas: z.number().int().min(1).optional(),
   resources: resourcesSchema.optional(),
@@ -553,6 +554,19 @@ export function schemaRegistryRegions(spec: PlatformSpec): Set<string> {
   const out = new Set(spec.regions.filter((r) => r.schemaRegistry !== undefined).map((r) => r.name));
   for (const tenant of (spec.tenants ?? []).filter(tenantUsesSchemas)) for (const r of tenant.regions ?? all) out.add(r);
   return out;
+}
+
+/**
+ * The region whose Schema Registry assigns schema ids: the one that says `schemaRegistry.leader: true`, else
+ * the only region running a registry. The other regions' registries follow it (read-only, its schemas topic
+ * mirrored to them), so an id in a record means the same schema in every region. Undefined when no region, or
+ * several without a leader (an error of {@link registryLeaderIssues}).
+ */
+export function schemaRegistryLeader(spec: PlatformSpec): string | undefined {
+  const regions = [...schemaRegistryRegions(spec)];
+  const declared = spec.regions.filter((r) => r.schemaRegistry?.leader === true).map((r) => r.name);
+  if (declared.length === 1) return declared[0];
+  return declared.length === 0 && regions.length === 1 ? regions[0] : undefined;
 }
 
 /** The local name of a job's dead-letter topic (`<job>.dead-letter`; Kafka name `<tenant>.<job>.dead-letter`). */
@@ -1027,6 +1041,6 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
       );
     });
   });
-  issues.push(...checkReplication(spec));
+  issues.push(...checkReplication(spec), ...registryLeaderIssues(spec));
   return issues;
 }

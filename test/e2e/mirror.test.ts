@@ -28,7 +28,15 @@ const files = synthesize(parsePlatformSpec(featureSpec())).files;
 const regionObjects = (region: string) => files.filter((f) => f.path.startsWith(`${region}/`)).flatMap((f) => f.objects) as Obj[];
 const local = regionObjects("local");
 const remote = regionObjects("remote");
-const mm2 = remote.find((o) => o.kind === "KafkaMirrorMaker2")!;
+const mm2 = remote.find((o) => o.kind === "KafkaMirrorMaker2" && o.metadata.name === "beta-mirror-local")!;
+/** The follower registry's mirror of the leading registry's schemas topic. */
+const registryMirror = remote.find((o) => o.kind === "KafkaMirrorMaker2" && o.metadata.name === "schema-registry-mirror-local")!;
+const SCHEMAS_TOPIC = "schema-registry.schemas";
+/** Records as Confluent Schema Registry stores a registration (SchemaKey / SchemaValue, JSON). */
+const SCHEMA_RECORDS = [1, 2].map((id) => ({
+  key: JSON.stringify({ keytype: "SCHEMA", subject: "alpha.events-value", version: id, magic: 1 }),
+  value: JSON.stringify({ subject: "alpha.events-value", version: id, id, schema: JSON.stringify({ type: "record", name: "Event", fields: [{ name: "id", type: "string" }] }), deleted: false }),
+}));
 const topicName = (t: Obj) => (t.spec.topicName ?? t.metadata.name) as string;
 const GROUP = "beta.svc";
 
@@ -37,6 +45,7 @@ describe("MirrorMaker 2: the rendered KafkaMirrorMaker2 between two real brokers
   let primary: KafkaBroker;
   let standby: KafkaBroker;
   let worker: ConnectWorker;
+  let registryWorker: ConnectWorker;
   const localKafka = local.find((o) => o.kind === "Kafka")!;
   const remoteKafka = remote.find((o) => o.kind === "Kafka")!;
 
@@ -58,7 +67,11 @@ describe("MirrorMaker 2: the rendered KafkaMirrorMaker2 between two real brokers
 
   beforeAll(async () => {
     expect(mm2).toBeDefined();
-    kube = await startCluster({ label: "mirror", users: [connectServiceAccountUser(mm2.metadata.namespace, mm2.metadata.name, "mirrormaker2")] });
+    expect(registryMirror).toBeDefined();
+    kube = await startCluster({
+      label: "mirror",
+      users: [mm2, registryMirror].map((m) => connectServiceAccountUser(m.metadata.namespace, m.metadata.name, "mirrormaker2")),
+    });
     await applyAll(kube, remote.filter((x) => ["Namespace", "ServiceAccount", "Role", "RoleBinding"].includes(x.kind)));
     let localCreds: Map<string, KafkaCredentials>;
     let remoteCreds: Map<string, KafkaCredentials>;
@@ -68,28 +81,39 @@ describe("MirrorMaker 2: the rendered KafkaMirrorMaker2 between two real brokers
     // The Secrets the pods read: the target user's (User Operator, remote) and the source user's (its password,
     // synced from the primary through Secrets Manager by the rendered ExternalSecret), and Strimzi's trusted
     // certificates and Role.
-    const source = mm2.spec.mirrors[0].source;
-    const target = mm2.spec.target;
     const secret = (name: string, data: Record<string, string>) => ({
       apiVersion: "v1",
       kind: "Secret",
       metadata: { name, namespace: mm2.metadata.namespace },
       data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString("base64")])),
     });
-    expect(remote.some((o) => o.kind === "ExternalSecret" && o.spec.target?.name === source.authentication.passwordSecret.secretName)).toBe(true);
-    const objects = [
-      secret(target.authentication.passwordSecret.secretName, standby.userSecretData(remoteCreds.get(target.authentication.username)!)),
-      secret(source.authentication.passwordSecret.secretName, { password: localCreds.get(source.authentication.username)!.password! }),
-      ...strimziMirrorObjects(mm2, { [source.alias]: primary.clusterCaCert, [target.alias]: standby.clusterCaCert }),
-    ];
-    await applyAll(kube, objects);
+    for (const m of [mm2, registryMirror]) {
+      const source = m.spec.mirrors[0].source;
+      const target = m.spec.target;
+      expect(remote.some((o) => o.kind === "ExternalSecret" && o.spec.target?.name === source.authentication.passwordSecret.secretName)).toBe(true);
+      await applyAll(kube, [
+        secret(target.authentication.passwordSecret.secretName, standby.userSecretData(remoteCreds.get(target.authentication.username)!)),
+        secret(source.authentication.passwordSecret.secretName, { password: localCreds.get(source.authentication.username)!.password! }),
+        ...strimziMirrorObjects(m, { [source.alias]: primary.clusterCaCert, [target.alias]: standby.clusterCaCert }),
+      ]);
+    }
 
     // Records in the primary: the tenant's topics, another tenant's, and the tenant's Connect state and signals.
     const write = (topic: string, n: number) => Array.from({ length: n }, (_, i) => ({ topic, key: `k${i}`, value: JSON.stringify({ topic, i }) }));
     primary.adapter("write", {
       client: primary.adminProps(),
-      records: [...write("beta.events", 30), ...write("beta.stock", 5), ...write("alpha.events", 5), ...write("beta.beta-connect-configs", 2), ...write("beta.beta-connect-offsets", 2)],
+      records: [
+        ...write("beta.events", 30),
+        ...write("beta.stock", 5),
+        ...write("alpha.events", 5),
+        ...write("beta.beta-connect-configs", 2),
+        ...write("beta.beta-connect-offsets", 2),
+        // What the leading registry writes to its schemas topic when it registers a schema (the id is assigned here).
+        ...SCHEMA_RECORDS.map((r) => ({ topic: SCHEMAS_TOPIC, ...r })),
+      ],
     });
+    // The follower registry's own no-op record (its store writes one to find the end of the topic).
+    standby.adapter("write", { client: standby.adminProps(), records: [{ topic: SCHEMAS_TOPIC, key: '{"keytype":"NOOP","magic":0}', value: null }] });
     // A consumer group of the tenant has read part of beta.events in the primary.
     const recs = read(primary, "beta.events");
     const offsets: Record<string, Record<string, number>> = { "beta.events": {} };
@@ -97,9 +121,11 @@ describe("MirrorMaker 2: the rendered KafkaMirrorMaker2 between two real brokers
     primary.adapter("commit", { client: primary.adminProps(), group: GROUP, offsets });
 
     worker = await startConnect(mirrorMakerConnect(mm2), remoteKafka, standby, kube, "mirrormaker2");
+    registryWorker = await startConnect(mirrorMakerConnect(registryMirror), remoteKafka, standby, kube, "mirrormaker2");
   });
 
   afterAll(async () => {
+    await registryWorker?.stop();
     await worker?.stop();
     await primary?.stop();
     await standby?.stop();
@@ -146,6 +172,34 @@ describe("MirrorMaker 2: the rendered KafkaMirrorMaker2 between two real brokers
     expect(Object.keys(translated).length).toBeGreaterThan(0);
     // Translation never skips records: a standby offset is at most the primary's.
     for (const [tp, offset] of Object.entries(translated)) expect(offset).toBeLessThanOrEqual(primaryOffsets[tp]);
+  });
+
+  test("the follower registry's mirror copies the leader's schemas topic, ids and all, and nothing else", async () => {
+    const bootstrapsOf = {
+      [registryMirror.spec.target.alias]: loopbackBootstrap(remoteKafka, standby, registryMirror.spec.target.bootstrapServers),
+      [registryMirror.spec.mirrors[0].source.alias]: loopbackBootstrap(localKafka, primary, registryMirror.spec.mirrors[0].source.bootstrapServers),
+    };
+    const connectors = mirrorConnectors(registryMirror, bootstrapsOf);
+    for (const c of connectors) {
+      const v = await registryWorker.validate(c.name, c.config);
+      expect({ name: c.name, errors: v.errors }).toEqual({ name: c.name, errors: [] });
+    }
+    // The source connector copies the topic; the checkpoint connector has no task while no registry group
+    // commits offsets (the registry's store reads from the start), so it is validated, not awaited.
+    const sourceConnector = connectors.find((c) => c.name.endsWith("MirrorSourceConnector"))!;
+    await registryWorker.putAndWaitRunning(sourceConnector.name, sourceConnector.config, 180_000);
+    const deadline = Date.now() + 180_000;
+    let copied: Rec[] = [];
+    while (Date.now() < deadline) {
+      copied = read(standby, SCHEMAS_TOPIC).filter((r) => r.value !== null);
+      if (copied.length >= SCHEMA_RECORDS.length) break;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    // Byte-identical keys and values, in order: schema id 1 and 2 mean the same schemas in the standby.
+    expect(copied.map((r) => [r.key, r.value])).toEqual(SCHEMA_RECORDS.map((r) => [r.key, r.value]));
+    expect(copied.map((r) => JSON.parse(r.value!).id)).toEqual([1, 2]);
+    // The registry mirror copies no tenant topic (beta's are copied by the tenant's own mirror).
+    expect(registryMirror.spec.mirrors[0].topicsPattern).toBe("schema-registry\\.schemas");
   });
 
   test("nothing else is copied: other tenants' topics, the tenant's Kafka Connect state", () => {

@@ -21,7 +21,7 @@ export function devExampleSpec(): PlatformSpec {
  * cluster with a session job; jobs with
  * exactly-once, dead-lettering, savepoint history, named snapshots with a restore, a bounded backfill, a SQL
  * job, HA with last-state, an autoscaler; tenant egress, secret env, custom groups; pod-identity; tenant beta's
- * topics replicated by MirrorMaker 2 to a standby region.
+ * topics replicated by MirrorMaker 2 to a standby region, whose Schema Registry follows local's.
  */
 export function featureSpec(): PlatformSpec {
   return {
@@ -55,7 +55,8 @@ export function featureSpec(): PlatformSpec {
           },
           converters: ["avro"],
         },
-        schemaRegistry: { replicas: 1 },
+        // The registry that assigns schema ids; remote's follows it (its schemas topic mirrored there).
+        schemaRegistry: { leader: true, replicas: 1 },
         secretStore: { awsRegion: "eu-west-1" },
         network: { apiServerCidrs: ["10.0.0.0/16"] },
         monitoring: { enabled: true, consumerLagThreshold: 5000 },
@@ -73,6 +74,7 @@ export function featureSpec(): PlatformSpec {
           ],
         },
         connect: { image: "registry.example.com/platform/connect:3.2.0-1", connectors: ["mysql", "sqlserver"] },
+        schemaRegistry: { replicas: 1 },
         secretStore: { awsRegion: "eu-west-2" },
         network: { apiServerCidrs: ["10.1.0.0/16"] },
       },

@@ -45,6 +45,8 @@ describe("determinism", () => {
       "KafkaNodePool",
       "KafkaTopic",
       "KafkaUser",
+      "KafkaUser",
+      "PushSecret",
       "PushSecret",
       "Service",
       "Deployment",

@@ -23,6 +23,8 @@ describe("replication in the example (payments eu-west-1 -> us-east-1; analytics
       "eu-west-1/analytics-mirror-us-east-1",
       "us-east-1/analytics-mirror-eu-west-1",
       "us-east-1/payments-mirror-eu-west-1",
+      // The follower registry's copy of the leader's schemas topic (test/platform/schemas.test.ts).
+      "us-east-1/schema-registry-mirror-eu-west-1",
     ]);
     for (const m of mirrors) expect(m.metadata.namespace).toBe("kafka");
     expectSchemaValid([...eu, ...us].filter((o) => /KafkaMirrorMaker2|PushSecret|ExternalSecret|ClusterSecretStore|KafkaUser/.test(o.kind)));

@@ -23,9 +23,66 @@ describe("schemas in the example", () => {
     const cm = objects("eu-west-1").find((o) => o.kind === "ConfigMap" && o.metadata.name === "payments-schemas");
     expect(cm.data["subjects.txt"]).toBe("payments.orders-key BACKWARD\npayments.orders-value BACKWARD\n");
     expect(JSON.parse(JSON.parse(cm.data["payments.orders-value.json"]).schema).name).toBe("Order");
-    const analytics = objects("us-east-1").find((o) => o.kind === "ConfigMap" && o.metadata.name === "analytics-schemas");
+    const analytics = objects("eu-west-1").find((o) => o.kind === "ConfigMap" && o.metadata.name === "analytics-schemas");
     expect(JSON.parse(analytics.data["analytics.clickstream-value.json"]).schemaType).toBe("JSON");
     expect(objects("eu-west-1").filter((o) => o.kind === "Job").map((o) => o.metadata.name.replace(/-[0-9a-f]{10}$/, "")).sort()).toEqual(["analytics-schemas", "payments-schemas"]);
+  });
+
+  test("one registry assigns the ids: us-east-1's follows eu-west-1's (not leader-eligible, registered nowhere else, its schemas topic mirrored)", () => {
+    const registryEnv = (region: string) =>
+      Object.fromEntries(
+        (objects(region).find((o) => o.kind === "Deployment" && o.metadata.name === "schema-registry").spec.template.spec.containers[0].env as Obj[]).map((e) => [e.name, e.value]),
+      );
+    expect(registryEnv("eu-west-1").SCHEMA_REGISTRY_LEADER_ELIGIBILITY).toBeUndefined();
+    expect(registryEnv("us-east-1").SCHEMA_REGISTRY_LEADER_ELIGIBILITY).toBe("false");
+    // Same storage topic name in both regions: the follower reads the leader's records, ids and all.
+    expect(registryEnv("us-east-1").SCHEMA_REGISTRY_KAFKASTORE_TOPIC).toBe(registryEnv("eu-west-1").SCHEMA_REGISTRY_KAFKASTORE_TOPIC);
+    // A follower cannot register (it has no leader): no registration Jobs or ConfigMaps there.
+    expect(objects("us-east-1").filter((o) => o.kind === "Job" || (o.kind === "ConfigMap" && /-schemas$/.test(o.metadata.name)))).toEqual([]);
+    const mirror = objects("us-east-1").find((o) => o.kind === "KafkaMirrorMaker2" && o.metadata.name === "schema-registry-mirror-eu-west-1");
+    expect(mirror.metadata.namespace).toBe("kafka");
+    expect(mirror.spec.mirrors[0].topicsPattern).toBe("schema-registry\\.schemas");
+    expect(mirror.spec.mirrors[0].source ?? mirror.spec.clusters.find((c: Obj) => c.alias === "eu-west-1")).toMatchObject({ bootstrapServers: "kafka-replication.eu-west-1.prod.example.com:9095" });
+    // The leader side: a read-only user on its schemas topic, its password pushed to the follower's Secrets Manager.
+    const source = objects("eu-west-1").find((o) => o.kind === "KafkaUser" && o.metadata.name === "schema-registry-mirror-to-us-east-1");
+    const onTopic = source.spec.authorization.acls.filter((a: Obj) => a.resource.type === "topic" && a.resource.name === "schema-registry.schemas");
+    expect(onTopic).toHaveLength(1);
+    expect(onTopic[0].operations).not.toContain("Write");
+    expect(objects("eu-west-1").some((o) => o.kind === "PushSecret" && o.metadata.name === "schema-registry-mirror-to-us-east-1-push")).toBe(true);
+  });
+
+  test("moving the leader (a failover of the registry) is a reviewed spec edit: the diff shows the eligibility and the mirror moving", () => {
+    const moved: Obj = clone(exampleSpec());
+    delete moved.regions[0].schemaRegistry.leader;
+    moved.regions[1].schemaRegistry = { leader: true };
+    const result = diffTrees(treeObjects(tree.files), treeObjects(synthesize(parsePlatformSpec(moved)).files));
+    const at = (kind: string, name: string, region: string) => result.changes.find((c) => c.kind === kind && c.name === name && c.file.startsWith(`${region}/`));
+    expect(at("KafkaMirrorMaker2", "schema-registry-mirror-eu-west-1", "us-east-1")).toMatchObject({ action: "delete", risk: "destructive" });
+    expect(at("KafkaMirrorMaker2", "schema-registry-mirror-us-east-1", "eu-west-1")).toMatchObject({ action: "create" });
+    expect(JSON.stringify(at("Deployment", "schema-registry", "us-east-1")!.fields)).toContain("SCHEMA_REGISTRY_LEADER_ELIGIBILITY");
+    expect(JSON.stringify(at("Deployment", "schema-registry", "eu-west-1")!.fields)).toContain("SCHEMA_REGISTRY_LEADER_ELIGIBILITY");
+  });
+
+  test("errors: no leader among several registries, two leaders, schemas or an Avro source outside the leader, a leader without a replication listener", () => {
+    const withSpec = (mutate: (s: Obj) => void) => {
+      const spec: Obj = clone(exampleSpec());
+      mutate(spec);
+      return catchValidation(() => parsePlatformSpec(spec));
+    };
+    const none = withSpec((s) => delete s.regions[0].schemaRegistry.leader);
+    expect(issuesWithCode(none, "RegistryLeaderMissing")[0]).toMatchObject({ scope: "regions", field: "schemaRegistry.leader", value: ["eu-west-1", "us-east-1"], fix: "set schemaRegistry.leader: true on one of eu-west-1, us-east-1" });
+    const two = withSpec((s) => (s.regions[1].schemaRegistry = { leader: true }));
+    expect(issuesWithCode(two, "RegistryLeaderTwice")[0]).toMatchObject({ scope: "regions[1]", field: "schemaRegistry.leader" });
+    const outside = withSpec((s) => (s.tenants.find((t: Obj) => t.name === "payments").regions = ["us-east-1"]));
+    expect(issuesWithCode(outside, "SchemasOutsideRegistryLeader")[0]).toMatchObject({ field: "regions", fix: "add eu-west-1 to the tenant's regions" });
+    const avro = withSpec((s) => (s.tenants.find((t: Obj) => t.name === "payments").sources[0].format = "avro"));
+    expect(issuesWithCode(avro, "AvroSourceOutsideRegistryLeader")[0]).toMatchObject({ field: "format", value: "avro" });
+    expect(issuesWithCode(avro, "AvroSourceOutsideRegistryLeader")[0].message).toMatch(/in us-east-1 the registry is a read-only follower of eu-west-1's/);
+    const unreachable = withSpec((s) => {
+      s.regions[0].kafka.listeners = s.regions[0].kafka.listeners.filter((l: Obj) => l.name !== "replication");
+      s.replication = [];
+    });
+    expect(issuesWithCode(unreachable, "RegistryLeaderUnreachable")[0]).toMatchObject({ scope: "regions[0]", field: "kafka.listeners" });
   });
 
   test("tenants may reach the registry; Flink jobs get its URL", () => {

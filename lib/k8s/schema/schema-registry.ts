@@ -46,6 +46,13 @@ export interface ConfluentSchemaRegistryProps {
    * @default "BACKWARD"
    */
   readonly defaultCompatibility?: SchemaCompatibility;
+  /**
+   * Whether this registry may become the leader that assigns schema ids (`leader.eligibility`). In a
+   * multi-region environment exactly one region's registry is eligible; the others are read-only followers
+   * serving a mirrored copy of its schemas topic, so that an id means the same schema in every region.
+   * @default true
+   */
+  readonly leaderEligible?: boolean;
 }
 
 /**
@@ -66,10 +73,13 @@ export class ConfluentSchemaRegistry extends Construct {
   public readonly topic: KafkaTopic;
   /** Pod labels (for NetworkPolicies of clients). */
   public readonly podLabels: Readonly<Record<string, string>>;
+  /** Whether it may lead (assign ids); false for a follower of another region's registry. */
+  public readonly leaderEligible: boolean;
 
   constructor(scope: Construct, id: string, props: ConfluentSchemaRegistryProps) {
     super(scope, id);
     this.registryName = props.name ?? "schema-registry";
+    this.leaderEligible = props.leaderEligible ?? true;
     this.namespace = props.cluster.namespace;
     const cluster = props.cluster;
     const image = props.image ?? PLATFORM_IMAGES.schemaRegistry;
@@ -113,6 +123,8 @@ export class ConfluentSchemaRegistry extends Construct {
       { name: "SCHEMA_REGISTRY_KAFKASTORE_TOPIC_REPLICATION_FACTOR", value: String(cluster.defaultReplicationFactor) },
       { name: "SCHEMA_REGISTRY_KAFKASTORE_GROUP_ID", value: `${name}.store` },
       { name: "SCHEMA_REGISTRY_SCHEMA_REGISTRY_GROUP_ID", value: name },
+      // The image turns SCHEMA_REGISTRY_<KEY> into the property <key> (`_` -> `.`): leader.eligibility.
+      ...(props.leaderEligible === false ? [{ name: "SCHEMA_REGISTRY_LEADER_ELIGIBILITY", value: "false" }] : []),
       { name: "SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL", value: (props.defaultCompatibility ?? "BACKWARD").toLowerCase() },
     ];
     const replicas = props.replicas ?? (cluster.production ? 2 : 1);
