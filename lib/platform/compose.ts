@@ -756,7 +756,7 @@ function capacityIssues(region: RegionSpec, regionIndex: number, builds: readonl
     b.chart.node.findAll().filter((c): c is KafkaTopic => c instanceof KafkaTopic && c.cluster === kafka).reduce((n, t) => n + t.partitions, 0);
   issues.push(...checkCapacity("the topic partitions", cap.partitions, builds.map((b) => ({ tenant: b.tenant.tenantName, amount: partitionsOf(b) })), ctx("partitions")));
   for (const b of builds) {
-    const quota = { cpu: cpu(b.tenant.quota.cpu), memory: mem(b.tenant.quota.memory), pods: b.tenant.quota.pods };
+    const quota = tenantQuotaAmounts(b);
     issues.push(...autoscalerQuotaIssues(b, quota, region.name));
     const used = [...b.jobs, ...b.sessions].reduce((sum, j) => ({ cpu: sum.cpu + j.footprint.cpuMillis, memory: sum.memory + j.footprint.memoryBytes, pods: sum.pods + j.footprint.pods }), { cpu: 0, memory: 0, pods: 0 });
     const over: string[] = [];
@@ -781,6 +781,12 @@ interface TenantQuotaAmounts {
   readonly cpu: number;
   readonly memory: number;
   readonly pods: number;
+}
+
+/** A tenant's quota in millicores, bytes and pods. */
+function tenantQuotaAmounts(b: TenantBuild): TenantQuotaAmounts {
+  const parse = { scope: "", field: "" };
+  return { cpu: parseCpu(String(b.tenant.quota.cpu), parse).millis ?? 0, memory: parseBytes(b.tenant.quota.memory, parse).bytes ?? 0, pods: b.tenant.quota.pods };
 }
 
 /**
@@ -841,8 +847,7 @@ function autoscalerQuotaIssues(b: TenantBuild, quota: TenantQuotaAmounts, region
  * leaves for its TaskManagers, so that the autoscaler never scales beyond what the namespace's ResourceQuota admits.
  */
 function boundAutoscalers(b: TenantBuild): void {
-  const parse = { scope: "", field: "" };
-  const quota = { cpu: parseCpu(String(b.tenant.quota.cpu), parse).millis ?? 0, memory: parseBytes(b.tenant.quota.memory, parse).bytes ?? 0, pods: b.tenant.quota.pods };
+  const quota = tenantQuotaAmounts(b);
   for (const job of b.jobs.filter((j) => j.autoscalerEnabled)) {
     const room = taskManagerRoom(b, job, quota);
     if (room.cpuMillis > 0 && room.memoryBytes > 0) job.limitAutoscaler({ cpu: room.cpuMillis / 1000, memoryBytes: room.memoryBytes });
@@ -1074,14 +1079,9 @@ function flinkApplicationProps(
   tenantMalformed?: TenantSpec["onMalformed"],
 ): ConstructorParameters<typeof FlinkApplication>[2] {
   const tenant = tenantConstruct.tenantName;
-  const resources = (r: { cpu?: number; memory?: string } | undefined, cpu: number, memory: string) =>
-    r && (r.cpu !== undefined || r.memory !== undefined) ? { cpu: r.cpu ?? cpu, memory: r.memory ?? memory } : undefined;
   const reads = (j.reads ?? []).map(resolve).filter((t): t is IKafkaTopicResource => t !== undefined);
   const policy = j.onMalformed ?? tenantMalformed;
-  const writes = [...(j.writes ?? []), ...(policy === "dead-letter" ? [deadLetterTopicName(j.name)] : [])]
-    .flatMap((ref) => (standbyWritable ? standbyWritable(ref) : [ref]))
-    .map(resolve)
-    .filter((t): t is IKafkaTopicResource => t !== undefined);
+  const writes = jobWrites(j, policy, resolve, standbyWritable);
   return {
     name: tenantUserName(tenant, j.name),
     namespace: tenantConstruct.namespace,
@@ -1118,8 +1118,8 @@ function flinkApplicationProps(
     highAvailability: j.highAvailability,
     checkpointStorage: region.storage,
     storagePrefix: region.storage ? `${region.storage.tenantPrefix(tenant)}${j.name}/` : undefined,
-    jobManager: j.jobManager && { replicas: j.jobManager.replicas, resources: resources(j.jobManager, 1, "2048m") },
-    taskManager: j.taskManager && { replicas: j.taskManager.replicas, slots: j.taskManager.slots, resources: resources(j.taskManager, 1, "4096m") },
+    jobManager: j.jobManager && { replicas: j.jobManager.replicas, resources: flinkResources(j.jobManager, 1, "2048m") },
+    taskManager: j.taskManager && { replicas: j.taskManager.replicas, slots: j.taskManager.slots, resources: flinkResources(j.taskManager, 1, "4096m") },
     autoscaler: j.autoscaler,
     flinkConfiguration: j.flinkConfiguration,
     kafka:
@@ -1154,8 +1154,6 @@ function buildSessionClusters(
 ): Map<string, FlinkSessionCluster> {
   const out = new Map<string, FlinkSessionCluster>();
   const prefix = tenantPrefix(tenant.name);
-  const resources = (r: { cpu?: number; memory?: string } | undefined, cpu: number, memory: string) =>
-    r && (r.cpu !== undefined || r.memory !== undefined) ? { cpu: r.cpu ?? cpu, memory: r.memory ?? memory } : undefined;
   (tenant.sessionClusters ?? []).forEach((c, i) => {
     const id = `Session-${c.name}`;
     const name = tenantUserName(tenant.name, c.name);
@@ -1170,8 +1168,8 @@ function buildSessionClusters(
         highAvailability: c.highAvailability,
         checkpointStorage: region.storage,
         storagePrefix: region.storage ? `${region.storage.tenantPrefix(tenant.name)}sessions/${c.name}/` : undefined,
-        jobManager: c.jobManager && { replicas: c.jobManager.replicas, resources: resources(c.jobManager, 1, "2048m") },
-        taskManager: c.taskManager && { replicas: c.taskManager.replicas, slots: c.taskManager.slots, resources: resources(c.taskManager, 1, "4096m") },
+        jobManager: c.jobManager && { replicas: c.jobManager.replicas, resources: flinkResources(c.jobManager, 1, "2048m") },
+        taskManager: c.taskManager && { replicas: c.taskManager.replicas, slots: c.taskManager.slots, resources: flinkResources(c.taskManager, 1, "4096m") },
         flinkConfiguration: c.flinkConfiguration,
         kafka: {
           cluster: region.kafka,
@@ -1185,6 +1183,24 @@ function buildSessionClusters(
     if (cluster) out.set(c.name, cluster);
   });
   return out;
+}
+
+/** Flink resources of a spec block: undefined when it sets neither CPU nor memory (the construct's defaults). */
+function flinkResources(r: { cpu?: number; memory?: string } | undefined, cpu: number, memory: string): { cpu: number; memory: string } | undefined {
+  return r && (r.cpu !== undefined || r.memory !== undefined) ? { cpu: r.cpu ?? cpu, memory: r.memory ?? memory } : undefined;
+}
+
+/** The topics a job may write here: its writes and dead-letter topic, less what is a standby copy in this region. */
+function jobWrites(
+  j: JobSpec,
+  policy: TenantSpec["onMalformed"],
+  resolve: (ref: string) => IKafkaTopicResource | undefined,
+  standbyWritable?: (ref: string) => string[],
+): IKafkaTopicResource[] {
+  return [...(j.writes ?? []), ...(policy === "dead-letter" ? [deadLetterTopicName(j.name)] : [])]
+    .flatMap((ref) => (standbyWritable ? standbyWritable(ref) : [ref]))
+    .map(resolve)
+    .filter((t): t is IKafkaTopicResource => t !== undefined);
 }
 
 /** A session job's props: its jar, state under the tenant's prefix, its topics granted to its cluster's user. */
@@ -1201,10 +1217,7 @@ function sessionJobProps(
   const tenant = tenantConstruct.tenantName;
   const policy = j.onMalformed ?? tenantMalformed;
   const reads = (j.reads ?? []).map(resolve).filter((t): t is IKafkaTopicResource => t !== undefined);
-  const writes = [...(j.writes ?? []), ...(policy === "dead-letter" ? [deadLetterTopicName(j.name)] : [])]
-    .flatMap((ref) => (standbyWritable ? standbyWritable(ref) : [ref]))
-    .map(resolve)
-    .filter((t): t is IKafkaTopicResource => t !== undefined);
+  const writes = jobWrites(j, policy, resolve, standbyWritable);
   return {
     sessionCluster: session,
     name: tenantUserName(tenant, j.name),

@@ -17,6 +17,7 @@ import { KafkaUserQuotas } from "../kafka/strimzi-types";
 import { KafkaAuthenticationType } from "../kafka/listener";
 import { ICheckpointStorage, JobStatePaths } from "./checkpoint-storage";
 import {
+  clusterFootprint,
   deploymentSpec,
   flinkDeploymentObject,
   FlinkClusterOptions,
@@ -504,14 +505,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
    * group; the operator's quota options, see {@link limitAutoscaler}, bound jobs with more).
    */
   public get footprint(): FlinkFootprint {
-    const cluster = resolveCluster(this.props);
-    const taskManagers = this.maxTaskManagers;
-    const mem = (m: string) => flinkMemoryBytes(m) ?? 0;
-    return {
-      cpuMillis: Math.round(cluster.jobManager.replicas * cluster.jobManager.resource.cpu * 1000 + taskManagers * cluster.taskManager.resource.cpu * 1000),
-      memoryBytes: cluster.jobManager.replicas * mem(cluster.jobManager.resource.memory) + taskManagers * mem(cluster.taskManager.resource.memory),
-      pods: cluster.jobManager.replicas + taskManagers,
-    };
+    return clusterFootprint(resolveCluster(this.props), this.maxTaskManagers);
   }
 
   /** The most TaskManagers the application runs (see {@link footprint}). */

@@ -5,6 +5,7 @@ import {
   checkImagePinned,
   componentLabels,
   DEFAULT_FLINK_VERSION,
+  flinkMemoryBytes,
   FlinkStateOptionStyle,
   SUPPORTED_FLINK_VERSIONS,
   tenantFlinkServiceAccount,
@@ -269,6 +270,16 @@ export function resolveCluster(options: FlinkClusterOptions & { readonly tenant?
     },
     slots: options.taskManager?.slots ?? 2,
     stateOptions: info.stateOptions,
+  };
+}
+
+/** CPU, memory and pods of a resolved cluster with `taskManagers` TaskManagers (plus its JobManagers). */
+export function clusterFootprint(cluster: ResolvedCluster, taskManagers: number): { cpuMillis: number; memoryBytes: number; pods: number } {
+  const mem = (m: string) => flinkMemoryBytes(m) ?? 0;
+  return {
+    cpuMillis: Math.round(cluster.jobManager.replicas * cluster.jobManager.resource.cpu * 1000 + taskManagers * cluster.taskManager.resource.cpu * 1000),
+    memoryBytes: cluster.jobManager.replicas * mem(cluster.jobManager.resource.memory) + taskManagers * mem(cluster.taskManager.resource.memory),
+    pods: cluster.jobManager.replicas + taskManagers,
   };
 }
 

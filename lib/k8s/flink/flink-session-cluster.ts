@@ -1,8 +1,9 @@
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
-import { componentLabels, flinkMemoryBytes, FlinkStateOptionStyle, FloeLabels, ValidationError, ValidationIssue } from "../../core";
+import { componentLabels, FlinkStateOptionStyle, FloeLabels, ValidationError, ValidationIssue } from "../../core";
 import { ICheckpointStorage, jobStatePaths, JobStatePaths } from "./checkpoint-storage";
 import {
+  clusterFootprint,
   deploymentSpec,
   flinkDeploymentObject,
   FlinkClusterOptions,
@@ -140,13 +141,7 @@ export class FlinkSessionCluster extends Construct implements IFlinkSessionClust
    */
   public get footprint(): FlinkFootprint {
     const cluster = resolveCluster(this.props);
-    const taskManagers = cluster.taskManager.replicas ?? Math.ceil(this.jobSlots / cluster.slots);
-    const mem = (m: string) => flinkMemoryBytes(m) ?? 0;
-    return {
-      cpuMillis: Math.round(cluster.jobManager.replicas * cluster.jobManager.resource.cpu * 1000 + taskManagers * cluster.taskManager.resource.cpu * 1000),
-      memoryBytes: cluster.jobManager.replicas * mem(cluster.jobManager.resource.memory) + taskManagers * mem(cluster.taskManager.resource.memory),
-      pods: cluster.jobManager.replicas + taskManagers,
-    };
+    return clusterFootprint(cluster, cluster.taskManager.replicas ?? Math.ceil(this.jobSlots / cluster.slots));
   }
 
   private renderSpec(): FlinkDeploymentSpec {
