@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { checkpointBucketName, checkS3BucketName, ICheckpointStorage, s3Uri, tenantStoragePrefix, ValidationError } from "../core";
+import { bucketKeyAlias, checkpointBucketName, checkS3BucketName, ICheckpointStorage, s3Uri, tenantStoragePrefix, ValidationError } from "../core";
 import { bucketTlsOnlyPolicy } from "./policies";
 
 /** Replication of savepoints to a peer region's bucket. */
@@ -115,7 +115,7 @@ export class CheckpointStorage extends pulumi.ComponentResource implements IChec
       },
       stateful,
     );
-    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${this.bucketName}`, targetKeyId: this.key.keyId }, child);
+    new aws.kms.Alias(`${name}-key-alias`, { name: bucketKeyAlias(this.bucketName), targetKeyId: this.key.keyId }, child);
 
     this.bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: this.bucketName, forceDestroy: false, tags }, stateful);
     const bucketId = this.bucket.id;

@@ -45,6 +45,16 @@ export function checkpointBucketName(environment: string, region: string, accoun
   return fit(`floe-${environment}-${region}-${accountId ?? "state"}`, 63);
 }
 
+/**
+ * The KMS alias of a checkpoint bucket's key: `alias/<bucket>`. Alias names allow letters, digits, `/`, `_` and
+ * `-` only (AWS KMS CreateAlias, AliasName `^[a-zA-Z0-9/_-]+$`), while bucket names may have dots: those become
+ * `-`, with a hash of the bucket name so that `a.b` and `a-b` never share an alias. Names without dots keep their
+ * alias as it was.
+ */
+export function bucketKeyAlias(bucketName: string): string {
+  return bucketName.includes(".") ? `alias/${bucketName.replace(/\./g, "-")}-${shortHash(bucketName, 8)}` : `alias/${bucketName}`;
+}
+
 /** The IAM role of a tenant's workloads in a region: `floe-<environment>-<region>-<tenant>` (at most 64). */
 export function tenantRoleName(environment: string, region: string, tenant: string): string {
   return fit(`floe-${environment}-${region}-${tenant}`, 64);

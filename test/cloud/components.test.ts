@@ -59,6 +59,20 @@ describe("CheckpointStorage (Pulumi)", () => {
     expect(ofType("aws:s3/bucket:Bucket", "euw1")[0].inputs).toMatchObject({ bucket: storage.bucketName, forceDestroy: false });
   });
 
+  test("the key's alias is a valid KMS alias name, also for a bucket name with dots (#18.7)", async () => {
+    // KMS alias names: letters, digits, '/', '_' and '-' (AliasName ^[a-zA-Z0-9/_-]+$).
+    const valid = /^alias\/[a-zA-Z0-9/_-]+$/;
+    expect(ofType("aws:kms/alias:Alias", "euw1")[0].inputs.name).toBe("alias/floe-prod-eu-west-1-123456789012");
+    new CheckpointStorage("dotted", { ...base, bucketName: "floe.prod.eu-west-1.example" });
+    new CheckpointStorage("dashed", { ...base, bucketName: "floe-prod-eu-west-1-example" });
+    await settle();
+    const dotted = ofType("aws:kms/alias:Alias", "dotted")[0].inputs.name as string;
+    expect(dotted).toMatch(valid);
+    expect(dotted).toMatch(/^alias\/floe-prod-eu-west-1-example-[0-9a-f]{8}$/);
+    // A bucket whose name differs only by dots and dashes gets another alias.
+    expect(ofType("aws:kms/alias:Alias", "dashed")[0].inputs.name).toBe("alias/floe-prod-eu-west-1-example");
+  });
+
   test("KMS key with rotation; SSE-KMS by default with bucket keys", () => {
     expect(ofType("aws:kms/key:Key", "euw1")[0].inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
     const sse = ofType("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "euw1")[0].inputs;
