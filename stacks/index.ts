@@ -13,7 +13,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadPlatformSpec } from "../lib/platform/spec";
-import { StreamingPlatform } from "../lib/platform/streaming-platform";
+import { RegionCluster, StreamingPlatform } from "../lib/platform/streaming-platform";
 
 const config = new pulumi.Config("floe");
 const loaded = loadPlatformSpec(config.require("spec"));
@@ -22,14 +22,15 @@ const loaded = loadPlatformSpec(config.require("spec"));
 const accountId = config.get("accountId");
 const spec = loaded.aws?.accountId || !accountId ? loaded : { ...loaded, aws: { ...loaded.aws, accountId } };
 
-const kubeconfigs: Record<string, pulumi.Input<string>> = {};
+const kubeconfigs: Record<string, RegionCluster> = {};
 for (const region of spec.regions) {
   const source = region.cluster?.kubeconfig;
   if (!source) continue;
   kubeconfigs[region.name] =
     "config" in source
       ? config.requireSecret(source.config)
-      : pulumi.secret(new pulumi.StackReference(source.stackReference).requireOutput(source.output).apply(String));
+      : // A stack output may be the kubeconfig text or its object; the component accepts both (never String()).
+        pulumi.secret(new pulumi.StackReference(source.stackReference).requireOutput(source.output));
 }
 
 /** Each declared secret's value as its own Pulumi secret; a declared secret without a value fails the update. */

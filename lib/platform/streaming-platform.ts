@@ -65,6 +65,20 @@ function tenantsIn(spec: PlatformSpec, region: RegionSpec): TenantSpec[] {
   return (spec.tenants ?? []).filter((t) => (t.regions ?? spec.regions.map((r) => r.name)).includes(region.name));
 }
 
+/**
+ * A region's cluster for `delivery: pulumi`: a provider, or a kubeconfig (text, or the object a stack reference
+ * returns for a kubeconfig output).
+ */
+export type RegionCluster = k8s.Provider | pulumi.Input<string> | pulumi.Input<Readonly<Record<string, unknown>>>;
+
+/**
+ * A kubeconfig as the Kubernetes provider takes it (text): an object is serialized as JSON (a YAML subset),
+ * never through `String()`, which turns it into "[object Object]".
+ */
+export function kubeconfigText(kubeconfig: pulumi.Input<string> | pulumi.Input<Readonly<Record<string, unknown>>>): pulumi.Output<string> {
+  return pulumi.output(kubeconfig).apply((v) => (typeof v === "string" ? v : JSON.stringify(v)));
+}
+
 /** Arguments of a {@link StreamingPlatform}. */
 export interface StreamingPlatformArgs {
   /** The parsed platform spec (`loadPlatformSpec`). */
@@ -75,10 +89,12 @@ export interface StreamingPlatformArgs {
    */
   readonly secretValues?: Readonly<Record<string, pulumi.Input<string>>>;
   /**
-   * Kubeconfig per region name (`delivery: pulumi`); read from stack config or a stack reference by the stack.
+   * The cluster of each region (`delivery: pulumi`), by region name: a `k8s.Provider` (e.g. from the program that
+   * created the cluster), or a kubeconfig as a string (YAML or JSON) or as an object (as a stack reference gives
+   * it), which becomes the region's provider. The stack reads them from stack config or a stack reference.
    * @default - none (required for `delivery: pulumi`)
    */
-  readonly kubeconfigs?: Readonly<Record<string, pulumi.Input<string>>>;
+  readonly kubeconfigs?: Readonly<Record<string, RegionCluster>>;
   /**
    * Which cloud resources the component creates: `aws`, the checkpoint buckets, keys, tenant roles, platform
    * secrets and savepoint replication; `none`, no cloud resource at all (they are managed by another stack or
@@ -369,8 +385,9 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     };
   }
 
-  private applyManifests(prefix: string, region: RegionSpec, kubeconfig: pulumi.Input<string>, tenantNamespaces: string[], esoRoleArn: string | undefined): void {
-    const provider = new k8s.Provider(`${prefix}-k8s`, { kubeconfig, enableServerSideApply: true }, { parent: this });
+  private applyManifests(prefix: string, region: RegionSpec, cluster: RegionCluster, tenantNamespaces: string[], esoRoleArn: string | undefined): void {
+    const provider =
+      cluster instanceof k8s.Provider ? cluster : new k8s.Provider(`${prefix}-k8s`, { kubeconfig: kubeconfigText(cluster), enableServerSideApply: true }, { parent: this });
     const k8sOpts: pulumi.CustomResourceOptions = { parent: this, provider };
     const operators: pulumi.Resource[] = [];
     if (region.operators?.install ?? true) {

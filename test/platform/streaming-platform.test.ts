@@ -1,3 +1,4 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parsePlatformSpec, synthesize } from "../../lib";
 import { replicaExpirations, RETAINED_KINDS, retainStatefulObjects, StreamingPlatform } from "../../lib/pulumi";
@@ -226,6 +227,25 @@ describe("StreamingPlatform with cloud: none (the Kubernetes side only)", () => 
         analytics: "arn:aws:iam::123456789012:role/floe-prod-eu-west-1-analytics",
       },
     });
+  });
+
+  test("a region's cluster as a kubeconfig object (a stack reference output) or as a k8s.Provider (#18.5)", async () => {
+    const before = registered.length;
+    const spec = parsePlatformSpec(pulumiSpec());
+    const kubeconfig = { apiVersion: "v1", kind: "Config", clusters: [{ name: "euw1", cluster: { server: "https://euw1.example.com" } }] };
+    const provider = new k8s.Provider("given-use1", { kubeconfig: "apiVersion: v1\nkind: Config\n" });
+    new StreamingPlatform("kinds", { spec, cloud: "none", kubeconfigs: { "eu-west-1": pulumi.secret(kubeconfig), "us-east-1": provider } });
+    await settle();
+    const mine = registered.slice(before);
+    const providers = mine.filter((r) => r.type === "pulumi:providers:kubernetes" && r.name.startsWith("kinds-"));
+    // The object arrives as kubeconfig text (JSON), never "[object Object]"; no provider is made where one was given.
+    expect(providers.map((p) => p.name)).toEqual(["kinds-eu-west-1-k8s"]);
+    // (kept secret: the mock sees Pulumi's secret wrapper around the text)
+    const input = providers[0].inputs.kubeconfig;
+    expect(typeof input === "string" ? input : input.value).toBe(JSON.stringify(kubeconfig));
+    const groups = mine.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup" && r.name.startsWith("kinds-us-east-1"));
+    expect(groups.length).toBeGreaterThan(0);
+    expect(groups.every((g) => g.provider?.includes("given-use1"))).toBe(true);
   });
 
   test("fails SecretValuesWithoutCloud, ClusterKubeconfigMissing and UnknownCloud", () => {
