@@ -139,6 +139,23 @@ function entryIdentity(x: unknown): string | undefined {
   return undefined;
 }
 
+/** Positions of the entries of `from` that `other` does not hold (each entry of `other` matches one only). */
+function unmatchedEntries(from: readonly unknown[], other: readonly unknown[]): number[] {
+  const left = new Map<string, number>();
+  for (const x of other) {
+    const k = JSON.stringify(x);
+    left.set(k, (left.get(k) ?? 0) + 1);
+  }
+  const out: number[] = [];
+  from.forEach((x, i) => {
+    const k = JSON.stringify(x);
+    const n = left.get(k) ?? 0;
+    if (n > 0) left.set(k, n - 1);
+    else out.push(i);
+  });
+  return out;
+}
+
 /**
  * Field-level differences. Lists of entries with an identity ({@link entryIdentity}: names, alerts, ACLs, RBAC
  * rules) are matched by it, so an entry added or removed in the middle shows as that entry, not as every later
@@ -168,24 +185,8 @@ export function diffFields(a: unknown, b: unknown, path = "", kind = ""): FieldC
       return [{ path, old: redact(path, a, kind), new: redact(path, b, kind) }];
     }
     if (a.length === b.length) return Array.from({ length: a.length }, (_, i) => diffFields(a[i], b[i], `${path}[${i}]`, kind)).flat();
-    const unmatched = new Map<string, number>();
-    for (const x of b) unmatched.set(JSON.stringify(x), (unmatched.get(JSON.stringify(x)) ?? 0) + 1);
-    const removed: FieldChange[] = [];
-    a.forEach((x, i) => {
-      const k = JSON.stringify(x);
-      const left = unmatched.get(k) ?? 0;
-      if (left > 0) unmatched.set(k, left - 1);
-      else removed.push(...diffFields(x, undefined, `${path}[${i}]`, kind));
-    });
-    const inBase = new Map<string, number>();
-    for (const x of a) inBase.set(JSON.stringify(x), (inBase.get(JSON.stringify(x)) ?? 0) + 1);
-    const added: FieldChange[] = [];
-    b.forEach((x, i) => {
-      const k = JSON.stringify(x);
-      const left = inBase.get(k) ?? 0;
-      if (left > 0) inBase.set(k, left - 1);
-      else added.push(...diffFields(undefined, x, `${path}[${i}]`, kind));
-    });
+    const removed = unmatchedEntries(a, b).flatMap((i) => diffFields(a[i], undefined, `${path}[${i}]`, kind));
+    const added = unmatchedEntries(b, a).flatMap((i) => diffFields(undefined, b[i], `${path}[${i}]`, kind));
     return [...removed, ...added];
   }
   return [{ path, old: redact(path, a, kind), new: redact(path, b, kind) }];

@@ -1105,19 +1105,9 @@ function flinkApplicationProps(
           { runnerJarUri: j.sql.runnerJarUri, runnerEntryClass: j.sql.runnerEntryClass },
         )
       : FlinkJob.jar(j.jar?.uri ?? "", { entryClass: j.jar?.entryClass, args: j.jar?.args }),
-    parallelism: j.parallelism,
-    upgradeMode: j.upgradeMode as UpgradeMode | undefined,
-    state: standbyWritable ? JobState.SUSPENDED : (j.state as JobState | undefined),
-    stateless: j.stateless,
-    allowNonRestoredState: j.allowNonRestoredState,
-    initialSavepointPath: j.initialSavepointPath,
-    savepointTriggerNonce: j.savepointTriggerNonce,
+    ...jobStateProps(j, region, tenant, standbyWritable !== undefined),
     periodicSavepointInterval: j.periodicSavepointInterval,
-    checkpointInterval: j.checkpointInterval,
-    checkpointsRetained: j.checkpointsRetained,
     highAvailability: j.highAvailability,
-    checkpointStorage: region.storage,
-    storagePrefix: region.storage ? `${region.storage.tenantPrefix(tenant)}${j.name}/` : undefined,
     jobManager: j.jobManager && { replicas: j.jobManager.replicas, resources: flinkResources(j.jobManager, 1, "2048m") },
     taskManager: j.taskManager && { replicas: j.taskManager.replicas, slots: j.taskManager.slots, resources: flinkResources(j.taskManager, 1, "4096m") },
     autoscaler: j.autoscaler,
@@ -1203,6 +1193,26 @@ function jobWrites(
     .filter((t): t is IKafkaTopicResource => t !== undefined);
 }
 
+/**
+ * What a job's spec says of its run and its state, the same for an application and a session job: parallelism,
+ * upgrade mode, state (suspended where it is a standby), checkpoints, and its state under the tenant's prefix.
+ */
+function jobStateProps(j: JobSpec, region: TenantRegionContext, tenant: string, standby: boolean) {
+  return {
+    parallelism: j.parallelism,
+    upgradeMode: j.upgradeMode as UpgradeMode | undefined,
+    state: standby ? JobState.SUSPENDED : (j.state as JobState | undefined),
+    stateless: j.stateless,
+    allowNonRestoredState: j.allowNonRestoredState,
+    initialSavepointPath: j.initialSavepointPath,
+    savepointTriggerNonce: j.savepointTriggerNonce,
+    checkpointInterval: j.checkpointInterval,
+    checkpointsRetained: j.checkpointsRetained,
+    checkpointStorage: region.storage,
+    storagePrefix: region.storage ? `${region.storage.tenantPrefix(tenant)}${j.name}/` : undefined,
+  };
+}
+
 /** A session job's props: its jar, state under the tenant's prefix, its topics granted to its cluster's user. */
 function sessionJobProps(
   j: JobSpec,
@@ -1224,17 +1234,7 @@ function sessionJobProps(
     tenant,
     production: region.production,
     job: FlinkJob.jar(j.jar?.uri ?? "", { entryClass: j.jar?.entryClass, args: j.jar?.args }),
-    parallelism: j.parallelism,
-    upgradeMode: j.upgradeMode as UpgradeMode | undefined,
-    state: standbyWritable ? JobState.SUSPENDED : (j.state as JobState | undefined),
-    stateless: j.stateless,
-    allowNonRestoredState: j.allowNonRestoredState,
-    initialSavepointPath: j.initialSavepointPath,
-    savepointTriggerNonce: j.savepointTriggerNonce,
-    checkpointInterval: j.checkpointInterval,
-    checkpointsRetained: j.checkpointsRetained,
-    checkpointStorage: region.storage,
-    storagePrefix: region.storage ? `${region.storage.tenantPrefix(tenant)}${j.name}/` : undefined,
+    ...jobStateProps(j, region, tenant, standbyWritable !== undefined),
     kafka: reads.length + writes.length > 0 ? { reads, writes, group: `${prefix}${j.group ?? j.name}` } : undefined,
   };
 }

@@ -313,17 +313,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
     ValidationError.throwIfAny([...validateClusterOptions(props, this.node.path), ...state.issues, ...this.validateProps()]);
 
     if (props.kafka) {
-      this.kafka = new KafkaClientAccess(this, "Kafka", {
-        cluster: props.kafka.cluster,
-        userName: props.kafka.userName ?? props.name,
-        reads: props.kafka.reads,
-        writes: props.kafka.writes,
-        group: props.kafka.group,
-        authentication: props.kafka.authentication,
-        listener: props.kafka.listener,
-        aclScope: props.kafka.aclScope,
-        quotas: props.kafka.quotas,
-      });
+      this.kafka = flinkKafkaAccess(this, props.kafka, props.name);
       if (props.deliveryGuarantee === "exactly-once") {
         this.kafka.user.addAcl({ resource: { type: "transactionalId", name: props.name, patternType: "prefix" }, operations: ["Write", "Describe"] });
       }
@@ -656,6 +646,21 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
     });
     return { ...deploymentSpec(cluster, config, podTemplate), job: renderJobSpec(props.job, props, this.upgradeMode) };
   }
+}
+
+/** The KafkaClientAccess (`Kafka`) of a Flink deployment's Kafka options; the user defaults to the deployment's name. */
+export function flinkKafkaAccess(scope: Construct, kafka: FlinkKafkaOptions, deploymentName: string): KafkaClientAccess {
+  return new KafkaClientAccess(scope, "Kafka", {
+    cluster: kafka.cluster,
+    userName: kafka.userName ?? deploymentName,
+    reads: kafka.reads,
+    writes: kafka.writes,
+    group: kafka.group,
+    authentication: kafka.authentication,
+    listener: kafka.listener,
+    aclScope: kafka.aclScope,
+    quotas: kafka.quotas,
+  });
 }
 
 /** `job.autoscaler.*` options from the typed props. */

@@ -17,7 +17,7 @@ import {
 import { haConfiguration } from "./flink-state";
 import { FlinkDeploymentSpec } from "./flink-types";
 import { KafkaClientAccess } from "../kafka/kafka-client-access";
-import type { FlinkFootprint, FlinkKafkaOptions } from "./flink-application";
+import { FlinkFootprint, flinkKafkaAccess, FlinkKafkaOptions } from "./flink-application";
 
 
 /** Properties of a {@link FlinkSessionCluster}. */
@@ -115,19 +115,7 @@ export class FlinkSessionCluster extends Construct implements IFlinkSessionClust
       });
     }
     ValidationError.throwIfAny(issues);
-    if (props.kafka) {
-      this.kafka = new KafkaClientAccess(this, "Kafka", {
-        cluster: props.kafka.cluster,
-        userName: props.kafka.userName ?? props.name,
-        reads: props.kafka.reads,
-        writes: props.kafka.writes,
-        group: props.kafka.group,
-        authentication: props.kafka.authentication,
-        listener: props.kafka.listener,
-        aclScope: props.kafka.aclScope,
-        quotas: props.kafka.quotas,
-      });
-    }
+    if (props.kafka) this.kafka = flinkKafkaAccess(this, props.kafka, props.name);
     this.apiObject = flinkDeploymentObject(this, props, "session", () => this.renderSpec());
   }
 
