@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "fs";
 import { join } from "path";
+import { OPERATOR_CRD_URLS } from "../lib/core";
 import { crdDir, crdDirs } from "./helpers";
 
 // The download itself is never run in tests (no network); its checks run on the pinned CRDs.
@@ -14,6 +15,15 @@ describe("scripts/crds-fetch.js", () => {
     expect(flink).toHaveLength(4);
     expect(flink.every((u: string) => u.includes("/release-1.15.0/helm/flink-kubernetes-operator/crds/"))).toBe(true);
     expect(urls).toHaveLength(1 + 4 + 7);
+  });
+
+  test("downloads the operator CRDs the Pulumi delivery applies (the same files at the same refs)", () => {
+    const urls: string[] = fetchScript.SOURCES.map((s: { url: string }) => s.url);
+    for (const url of [...OPERATOR_CRD_URLS.strimzi, ...OPERATOR_CRD_URLS.flink]) expect(urls).toContain(url);
+    // External Secrets: the stack applies the release's bundle (the controller watches every kind in it); the
+    // validation data is the same ref's per-kind files.
+    expect(OPERATOR_CRD_URLS.externalSecrets[0]).toContain("/v1.0.0/");
+    expect(urls.filter((u) => u.includes("external-secrets")).every((u) => u.includes("/v1.0.0/"))).toBe(true);
   });
 
   test("accepts the pinned Flink CRDs and rejects a download without CRDs or with the wrong version", () => {

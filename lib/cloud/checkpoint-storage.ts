@@ -3,18 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { bucketKeyAlias, checkpointBucketName, checkS3BucketName, ICheckpointStorage, s3Uri, tenantStoragePrefix, ValidationError } from "../core";
 import { bucketTlsOnlyPolicy } from "./policies";
 
-/** Replication of savepoints to a peer region's bucket. */
-export interface CheckpointReplication {
-  /** The peer region's bucket (its ARN) and KMS key. */
-  readonly destinationBucketArn: pulumi.Input<string>;
-  /** KMS key of the destination bucket (replicas are encrypted with it). */
-  readonly destinationKmsKeyArn: pulumi.Input<string>;
-  /** Key prefixes to replicate: the jobs' savepoint directories (`tenants/<tenant>/<job>/savepoints/`). */
-  readonly prefixes: readonly string[];
-  /** IAM role S3 replication runs as (it needs read here, write and encrypt there). */
-  readonly roleArn: pulumi.Input<string>;
-}
-
 /** Arguments of a {@link CheckpointStorage}. */
 export interface CheckpointStorageArgs {
   /** Environment name. */
@@ -44,29 +32,24 @@ export interface CheckpointStorageArgs {
    */
   readonly abortIncompleteUploadDays?: number;
   /**
-   * Replicated savepoints this bucket receives from a primary region, and how long they are kept: the primary's
-   * operator disposes old savepoints, but S3 replication does not replicate deletes, so the copies expire here.
-   * @default - none
-   */
-  readonly replicaExpirations?: readonly { readonly prefix: string; readonly days: number }[];
-  /**
-   * Savepoint replication to a peer region.
-   * @default - none
-   */
-  readonly replication?: CheckpointReplication;
-  /**
-   * Keep the bucket and key when the component is deleted from the program.
+   * Keep the bucket, its key and its configuration (versioning, encryption, public access block, TLS policy,
+   * lifecycle, ownership, key alias) when the component is deleted from the program.
    * @default true
    */
   readonly retainOnDelete?: boolean;
   /**
-   * Refuse to delete the bucket and key (`protect`).
+   * Refuse to delete the bucket, its key and its configuration (`protect`): removing one of them (or turning
+   * versioning or encryption off by deleting its resource) takes a reviewed `pulumi state unprotect`.
    * @default true
    */
   readonly protect?: boolean;
 }
 
-/** Options of the bucket and key: kept when removed from the program and protected, unless told otherwise. */
+/**
+ * Options of the bucket, its key and every resource that configures them: kept when removed from the program and
+ * protected, unless told otherwise. (A deleted BucketVersioning suspends versioning, a deleted encryption
+ * configuration or TLS policy silently weakens the bucket: they are as stateful as the bucket.)
+ */
 export function statefulResourceOptions(
   args: Pick<CheckpointStorageArgs, "retainOnDelete" | "protect">,
   parent: pulumi.Resource,
@@ -77,8 +60,11 @@ export function statefulResourceOptions(
 /**
  * The checkpoint/savepoint bucket of a region: versioned, SSE-KMS with a rotating customer-managed key, no
  * public access, bucket-owner-enforced ownership, TLS-only bucket policy on the bucket and its objects, a
- * lifecycle that only expires non-current versions and aborted uploads, optional savepoint replication, kept
- * and protected by default. Its name is the one the Flink constructs derive offline.
+ * lifecycle that only expires non-current versions, expired delete markers and aborted uploads (never a current
+ * object: savepoints replicated into a standby bucket live exactly as long as the primary keeps them, because
+ * their deletes replicate too, see {@link SavepointReplication}); the bucket, key and all their configuration
+ * kept and protected by default. Its name is the one the Flink constructs derive offline. A bucket's replication
+ * configuration is {@link SavepointReplication}'s (S3 allows one per bucket).
  */
 export class CheckpointStorage extends pulumi.ComponentResource implements ICheckpointStorage {
   public readonly bucketName: string;
@@ -91,6 +77,8 @@ export class CheckpointStorage extends pulumi.ComponentResource implements IChec
   public readonly bucketArn: pulumi.Output<string>;
   /** KMS key ARN. */
   public readonly kmsKeyArn: pulumi.Output<string>;
+  /** The bucket's versioning (S3 refuses a replication configuration on either side until it is enabled). */
+  public readonly versioning: aws.s3.BucketVersioning;
 
   constructor(name: string, args: CheckpointStorageArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("floe:cloud:CheckpointStorage", name, {}, opts);
@@ -102,7 +90,6 @@ export class CheckpointStorage extends pulumi.ComponentResource implements IChec
         : [{ code: "InvalidAccountId", scope: name, field: "accountId", value: args.accountId, message: "is not a 12-digit AWS account id", fix: "use the account's id, e.g. 123456789012" }]),
     ]);
     const stateful = statefulResourceOptions(args, this);
-    const child: pulumi.CustomResourceOptions = { parent: this };
     const tags = { "floe.dev/environment": args.environment, "floe.dev/region": args.region, "app.kubernetes.io/managed-by": "floe" };
 
     this.key = new aws.kms.Key(
@@ -115,26 +102,26 @@ export class CheckpointStorage extends pulumi.ComponentResource implements IChec
       },
       stateful,
     );
-    new aws.kms.Alias(`${name}-key-alias`, { name: bucketKeyAlias(this.bucketName), targetKeyId: this.key.keyId }, child);
+    new aws.kms.Alias(`${name}-key-alias`, { name: bucketKeyAlias(this.bucketName), targetKeyId: this.key.keyId }, stateful);
 
     this.bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: this.bucketName, forceDestroy: false, tags }, stateful);
     const bucketId = this.bucket.id;
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucketId, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucketId, rule: { objectOwnership: "BucketOwnerEnforced" } }, stateful);
     new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access-block`,
       { bucket: bucketId, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      child,
+      stateful,
     );
-    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucketId, versioningConfiguration: { status: "Enabled" } }, child);
+    this.versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucketId, versioningConfiguration: { status: "Enabled" } }, stateful);
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
       {
         bucket: bucketId,
         rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true }],
       },
-      child,
+      stateful,
     );
-    new aws.s3.BucketPolicy(`${name}-tls-only`, { bucket: bucketId, policy: JSON.stringify(bucketTlsOnlyPolicy(this.bucketName)) }, child);
+    new aws.s3.BucketPolicy(`${name}-tls-only`, { bucket: bucketId, policy: JSON.stringify(bucketTlsOnlyPolicy(this.bucketName)) }, stateful);
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
       {
@@ -147,38 +134,22 @@ export class CheckpointStorage extends pulumi.ComponentResource implements IChec
             noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays ?? 7 },
           },
           {
+            // A delete marker whose versions have all expired is removed (it would otherwise stay forever).
+            id: "remove-expired-delete-markers",
+            status: "Enabled",
+            filter: { prefix: "" },
+            expiration: { expiredObjectDeleteMarker: true },
+          },
+          {
             id: "abort-incomplete-uploads",
             status: "Enabled",
             filter: { prefix: "" },
             abortIncompleteMultipartUpload: { daysAfterInitiation: args.abortIncompleteUploadDays ?? 2 },
           },
-          ...[...(args.replicaExpirations ?? [])]
-            .sort((a, b) => (a.prefix < b.prefix ? -1 : 1))
-            .map((r, i) => ({ id: `expire-replicated-savepoints-${i}`, status: "Enabled", filter: { prefix: r.prefix }, expiration: { days: r.days } })),
         ],
       },
-      { parent: this, dependsOn: [versioning] },
+      { ...stateful, dependsOn: [this.versioning] },
     );
-    if (args.replication && args.replication.prefixes.length > 0) {
-      const r = args.replication;
-      new aws.s3.BucketReplicationConfig(
-        `${name}-replication`,
-        {
-          bucket: bucketId,
-          role: r.roleArn,
-          rules: [...r.prefixes].sort().map((prefix, i) => ({
-            id: `savepoints-${i}`,
-            priority: i,
-            status: "Enabled",
-            filter: { prefix },
-            deleteMarkerReplication: { status: "Disabled" },
-            sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
-            destination: { bucket: r.destinationBucketArn, encryptionConfiguration: { replicaKmsKeyId: r.destinationKmsKeyArn } },
-          })),
-        },
-        { parent: this, dependsOn: [versioning] },
-      );
-    }
     this.bucketArn = this.bucket.arn;
     this.kmsKeyArn = this.key.arn;
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, kmsKeyArn: this.kmsKeyArn });

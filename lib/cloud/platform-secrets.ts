@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { externalSecretsRoleName, roleArn, tenantSecretName } from "../core";
-import { externalSecretsPolicy, irsaTrustPolicy, SecretPushTarget } from "./policies";
+import { externalSecretsRoleName, tenantSecretName } from "../core";
+import { externalSecretsPolicy, SecretPushTarget } from "./policies";
+import { podIdentityAssociations, WorkloadIdentity, workloadTrustPolicy } from "./workload-role";
 
 /** One secret value, given as a Pulumi secret. */
 export interface PlatformSecretValue {
@@ -28,10 +29,11 @@ export interface PlatformSecretsArgs {
   readonly accountId: string;
   /** The values. */
   readonly secrets: readonly PlatformSecretValue[];
-  /** The cluster's OIDC provider, for the External Secrets Operator's role. */
-  readonly oidcProviderArn: pulumi.Input<string>;
-  /** The cluster's OIDC issuer URL. */
-  readonly oidcIssuer: string;
+  /**
+   * How the External Secrets Operator's pods get its role: IRSA (the cluster's OIDC provider; the chart's service
+   * account carries the role annotation) or EKS Pod Identity (an association of its service account).
+   */
+  readonly identity: WorkloadIdentity;
   /**
    * The External Secrets Operator's service account.
    * @default { namespace: "external-secrets", name: "external-secrets" }
@@ -51,14 +53,19 @@ export interface PlatformSecretsArgs {
 
 /**
  * Secrets Manager secrets named `<environment>/<tenant>/<name>` (what the ExternalSecrets resolve) holding
- * values given as Pulumi secrets, and the External Secrets Operator's role, limited to the environment's
- * secrets in the region.
+ * values given as Pulumi secrets, and the External Secrets Operator's role (IRSA or EKS Pod Identity), limited
+ * to the environment's secrets in the region.
  */
 export class PlatformSecrets extends pulumi.ComponentResource {
   /** Names of the secrets (never their values). */
   public readonly secretNames: readonly string[];
-  /** ARN of the External Secrets Operator role (deterministic). */
-  public readonly externalSecretsRoleArn: string;
+  /** ARN of the External Secrets Operator role (the role's own output). */
+  public readonly externalSecretsRoleArn: pulumi.Output<string>;
+  /**
+   * What the operator needs before it can resolve a secret: the secret values, the role's policy and, with Pod
+   * Identity, the association (Kubernetes objects that read the secrets wait for these).
+   */
+  public readonly ready: readonly pulumi.Resource[];
   /** The secret versions (their `secretString` is a Pulumi secret). */
   public readonly versions: readonly aws.secretsmanager.SecretVersion[];
 
@@ -91,22 +98,18 @@ export class PlatformSecrets extends pulumi.ComponentResource {
     this.versions = versions;
     const sa = args.externalSecretsServiceAccount ?? { namespace: "external-secrets", name: "external-secrets" };
     const esoRoleName = externalSecretsRoleName(args.environment, args.region);
-    this.externalSecretsRoleArn = roleArn(args.accountId, esoRoleName);
     const role = new aws.iam.Role(
       `${name}-external-secrets`,
-      {
-        name: esoRoleName,
-        assumeRolePolicy: pulumi
-          .output(args.oidcProviderArn)
-          .apply((arn) => JSON.stringify(irsaTrustPolicy({ oidcProviderArn: arn, oidcIssuer: args.oidcIssuer, serviceAccounts: [sa] }))),
-      },
+      { name: esoRoleName, assumeRolePolicy: workloadTrustPolicy(args.identity, args.accountId, [sa]) },
       { parent: this },
     );
-    new aws.iam.RolePolicy(
+    this.externalSecretsRoleArn = role.arn;
+    const policy = new aws.iam.RolePolicy(
       `${name}-external-secrets-read`,
       { role: role.name, policy: JSON.stringify(externalSecretsPolicy({ region: args.awsRegion ?? args.region, accountId: args.accountId, environment: args.environment, pushes: args.pushes })) },
       { parent: this },
     );
+    this.ready = [...versions, policy, ...podIdentityAssociations(`${name}-external-secrets`, args.identity, [sa], role.arn, { parent: this })];
     this.registerOutputs({ secretNames: this.secretNames, externalSecretsRoleArn: this.externalSecretsRoleArn });
   }
 }

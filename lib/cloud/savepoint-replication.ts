@@ -24,11 +24,22 @@ export interface SavepointReplicationArgs {
   readonly destinations: readonly SavepointReplicationTarget[];
   /** IAM role name for S3 replication (deterministic, at most 64 characters). */
   readonly roleName: string;
+  /**
+   * Refuse to delete the replication configuration (`protect`): ending a standby's copies takes a reviewed
+   * `pulumi state unprotect`.
+   * @default true
+   */
+  readonly protect?: boolean;
 }
 
 /**
  * Savepoints of a region's jobs copied to their standby regions' buckets (S3 replication, SSE-KMS re-encrypted
- * with the destination key, deletes not replicated), so a failover can restore a job from its last savepoint.
+ * with the destination key), so a failover can restore a job from its last savepoint. Delete markers replicate
+ * too: when the primary's operator disposes a savepoint, its copy in the standby becomes a non-current version
+ * (expired by the standby's lifecycle after the same days as the primary's), and a savepoint the primary keeps
+ * (the last one of a job without periodic savepoints, kept for ever) the standby keeps as long. (A fixed expiry of
+ * the copies would delete the standby's only copy of such a savepoint.) Versions are never deleted by replication.
+ * The configuration waits for versioning on the source and every destination bucket (S3 refuses it before).
  * One replication configuration per source bucket (S3 allows one), one rule per prefix, and a role allowed
  * exactly that (proven by the policy tests). Works both ways between two regions: each region's component
  * only needs the other bucket's name and key, never its replication configuration.
@@ -69,7 +80,7 @@ export class SavepointReplication extends pulumi.ComponentResource {
         priority: priority++,
         status: "Enabled",
         filter: { prefix },
-        deleteMarkerReplication: { status: "Disabled" },
+        deleteMarkerReplication: { status: "Enabled" },
         sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
         destination: { bucket: d.storage.bucketArn, encryptionConfiguration: { replicaKmsKeyId: d.storage.kmsKeyArn } },
       })),
@@ -77,7 +88,7 @@ export class SavepointReplication extends pulumi.ComponentResource {
     this.configuration = new aws.s3.BucketReplicationConfig(
       `${name}-configuration`,
       { bucket: args.source.bucket.id, role: this.role.arn, rules },
-      { parent: this, dependsOn: [rolePolicy] },
+      { parent: this, protect: args.protect ?? true, dependsOn: [rolePolicy, args.source.versioning, ...destinations.map((d) => d.storage.versioning)] },
     );
     this.registerOutputs({ roleArn: this.role.arn });
   }

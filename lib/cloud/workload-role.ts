@@ -4,10 +4,45 @@ import { roleArn, tenantRoleName } from "../core";
 import { CheckpointStorage } from "./checkpoint-storage";
 import { irsaTrustPolicy, podIdentityTrustPolicy, tenantWorkloadPolicy } from "./policies";
 
-/** How pods get the role. */
+/**
+ * How pods get the role: IRSA (the cluster's OIDC provider and issuer URL) or EKS Pod Identity (the cluster's
+ * name). The values may come from another Pulumi program (`Output`s of the cluster's stack).
+ */
 export type WorkloadIdentity =
-  | { readonly type: "irsa"; readonly oidcProviderArn: pulumi.Input<string>; readonly oidcIssuer: string }
+  | { readonly type: "irsa"; readonly oidcProviderArn: pulumi.Input<string>; readonly oidcIssuer: pulumi.Input<string> }
   | { readonly type: "pod-identity"; readonly clusterName: pulumi.Input<string> };
+
+/**
+ * The trust policy of a role for `serviceAccounts` under `identity` (IRSA: their `sub` claims through the OIDC
+ * provider; Pod Identity: the EKS pods service of the account).
+ */
+export function workloadTrustPolicy(
+  identity: WorkloadIdentity,
+  accountId: string,
+  serviceAccounts: readonly { readonly namespace: string; readonly name: string }[],
+): pulumi.Output<string> {
+  if (identity.type === "pod-identity") return pulumi.output(JSON.stringify(podIdentityTrustPolicy(accountId)));
+  return pulumi
+    .all([identity.oidcProviderArn, identity.oidcIssuer])
+    .apply(([oidcProviderArn, oidcIssuer]) => JSON.stringify(irsaTrustPolicy({ oidcProviderArn, oidcIssuer, serviceAccounts })));
+}
+
+/**
+ * EKS Pod Identity associations of `serviceAccounts` with `roleArn` (none under IRSA, where the service account's
+ * annotation names the role).
+ */
+export function podIdentityAssociations(
+  name: string,
+  identity: WorkloadIdentity,
+  serviceAccounts: readonly { readonly namespace: string; readonly name: string }[],
+  roleArn: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+): aws.eks.PodIdentityAssociation[] {
+  if (identity.type !== "pod-identity") return [];
+  return [...serviceAccounts]
+    .sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1))
+    .map((sa) => new aws.eks.PodIdentityAssociation(`${name}-${sa.name}`, { clusterName: identity.clusterName, namespace: sa.namespace, serviceAccount: sa.name, roleArn }, opts));
+}
 
 /** Arguments of a {@link TenantWorkloadRole}. */
 export interface TenantWorkloadRoleArgs {
@@ -45,24 +80,15 @@ export class TenantWorkloadRole extends pulumi.ComponentResource {
   public readonly roleArn: string;
   /** The role. */
   public readonly role: aws.iam.Role;
+  /** What pods need before they can use the role: its policy and, with Pod Identity, the associations. */
+  public readonly ready: readonly pulumi.Resource[];
 
   constructor(name: string, args: TenantWorkloadRoleArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("floe:cloud:TenantWorkloadRole", name, {}, opts);
     this.roleName = tenantRoleName(args.environment, args.region, args.tenant);
     this.roleArn = roleArn(args.accountId, this.roleName);
-    const identity = args.identity;
-    const trust =
-      identity.type === "irsa"
-        ? pulumi.output(identity.oidcProviderArn).apply((arn) =>
-            JSON.stringify(
-              irsaTrustPolicy({
-                oidcProviderArn: arn,
-                oidcIssuer: identity.oidcIssuer,
-                serviceAccounts: args.serviceAccounts.map((sa) => ({ namespace: args.tenant, name: sa })),
-              }),
-            ),
-          )
-        : JSON.stringify(podIdentityTrustPolicy(args.accountId));
+    const serviceAccounts = args.serviceAccounts.map((sa) => ({ namespace: args.tenant, name: sa }));
+    const trust = workloadTrustPolicy(args.identity, args.accountId, serviceAccounts);
     this.role = new aws.iam.Role(
       `${name}-role`,
       {
@@ -73,7 +99,7 @@ export class TenantWorkloadRole extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.iam.RolePolicy(
+    const policy = new aws.iam.RolePolicy(
       `${name}-state-access`,
       {
         role: this.role.name,
@@ -90,15 +116,7 @@ export class TenantWorkloadRole extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    if (identity.type === "pod-identity") {
-      for (const sa of [...args.serviceAccounts].sort()) {
-        new aws.eks.PodIdentityAssociation(
-          `${name}-${sa}`,
-          { clusterName: identity.clusterName, namespace: args.tenant, serviceAccount: sa, roleArn: this.role.arn },
-          { parent: this },
-        );
-      }
-    }
+    this.ready = [policy, ...podIdentityAssociations(name, args.identity, serviceAccounts, this.role.arn, { parent: this })];
     this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName });
   }
 }

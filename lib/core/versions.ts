@@ -65,6 +65,9 @@ export const PLATFORM_IMAGES = {
   curl: "curlimages/curl:8.11.1",
 } as const;
 
+/** External Secrets Operator release (Helm chart and CRDs). */
+export const EXTERNAL_SECRETS_VERSION = "1.0.0";
+
 /** Pinned Helm charts of the operators the Pulumi delivery installs (chart, version, repository). */
 export const OPERATOR_CHARTS = {
   strimzi: { chart: "strimzi-kafka-operator", version: STRIMZI_VERSION, repo: "https://strimzi.io/charts/", namespace: "strimzi" },
@@ -74,5 +77,23 @@ export const OPERATOR_CHARTS = {
     repo: `https://downloads.apache.org/flink/flink-kubernetes-operator-${FLINK_OPERATOR_VERSION}/`,
     namespace: "flink-operator",
   },
-  externalSecrets: { chart: "external-secrets", version: "1.0.0", repo: "https://charts.external-secrets.io", namespace: "external-secrets" },
+  externalSecrets: { chart: "external-secrets", version: EXTERNAL_SECRETS_VERSION, repo: "https://charts.external-secrets.io", namespace: "external-secrets" },
 } as const;
+
+/**
+ * Where the Pulumi delivery takes each operator's CRDs: the release's own files at the pinned ref (the same refs as
+ * `npm run crds:fetch` and `../shared`). They are applied as objects of the stack, not by Helm, which installs a
+ * chart's `crds/` once and never upgrades them, and deletes the CRDs a chart renders as templates (with every
+ * object of their kinds) on uninstall: a changed pin here re-applies the new CRDs, and removal keeps them.
+ */
+export const OPERATOR_CRD_URLS: Readonly<Record<keyof typeof OPERATOR_CHARTS, readonly string[]>> = {
+  strimzi: [`https://github.com/strimzi/strimzi-kafka-operator/releases/download/${STRIMZI_VERSION}/strimzi-crds-${STRIMZI_VERSION}.yaml`],
+  flink: ["flinkbluegreendeployments", "flinkdeployments", "flinksessionjobs", "flinkstatesnapshots"].map(
+    (name) => `https://raw.githubusercontent.com/apache/flink-kubernetes-operator/release-${FLINK_OPERATOR_VERSION}/helm/flink-kubernetes-operator/crds/${name}.flink.apache.org-v1.yml`,
+  ),
+  // The whole bundle: the controller also watches ClusterExternalSecrets, generators and the rest.
+  externalSecrets: [`https://raw.githubusercontent.com/external-secrets/external-secrets/v${EXTERNAL_SECRETS_VERSION}/deploy/crds/bundle.yaml`],
+};
+
+/** The Flink Kubernetes Operator's image (the chart's own default tag is `latest`). */
+export const FLINK_OPERATOR_IMAGE = { repository: "ghcr.io/apache/flink-kubernetes-operator", tag: FLINK_OPERATOR_VERSION } as const;

@@ -347,7 +347,7 @@ function buildRegion(
     });
   }
   const secretStore = tenants.some(({ tenant }) => (tenant.secrets ?? []).length > 0)
-    ? regionSecretStore(platformChart, region, regionIndex, tenants.map(({ tenant }) => tenant.name), pending)
+    ? regionSecretStore(platformChart, spec, region, regionIndex, tenants.map(({ tenant }) => tenant.name), pending)
     : undefined;
   const regionContext: TenantRegionContext = {
     kafka,
@@ -443,9 +443,19 @@ interface TenantBuild {
   readonly resolve: (ref: string) => IKafkaTopicResource | undefined;
 }
 
+/**
+ * The service account a region's ClusterSecretStores authenticate as (IRSA, `auth.jwt`); none with EKS Pod
+ * Identity, where the operator uses its own credentials (see {@link SecretStore}).
+ */
+function storeServiceAccount(spec: PlatformSpec, region: RegionSpec): { name: string; namespace: string } | undefined {
+  if (spec.aws?.workloadIdentity === "pod-identity") return undefined;
+  return region.secretStore?.serviceAccount ?? { name: "external-secrets", namespace: "external-secrets" };
+}
+
 /** The region's ClusterSecretStore (AWS Secrets Manager), usable by the tenants of the region only. */
 function regionSecretStore(
   chart: Chart,
+  spec: PlatformSpec,
   region: RegionSpec,
   regionIndex: number,
   tenantNames: readonly string[],
@@ -455,7 +465,7 @@ function regionSecretStore(
     return new SecretStore(chart, "SecretStore", {
       name: `floe-${region.name}`,
       awsRegion: secretsAwsRegion(region),
-      serviceAccount: region.secretStore?.serviceAccount ?? { name: "external-secrets", namespace: "external-secrets" },
+      serviceAccount: storeServiceAccount(spec, region),
       namespaces: tenantNames,
     });
   } catch (e) {
@@ -1297,7 +1307,7 @@ function buildReplication(
     if (!once.has(key)) once.set(key, make());
     return once.get(key) as T;
   };
-  const serviceAccount = (r: RegionSpec) => r.secretStore?.serviceAccount ?? { name: "external-secrets", namespace: "external-secrets" };
+  const serviceAccount = (r: RegionSpec) => storeServiceAccount(spec, r);
   /** One mirror: `what.sourceChart` in the primary holds the source user, `what.targetChart` in the standby the MirrorMaker 2. */
   interface Mirror {
     readonly primary: RegionBuild;

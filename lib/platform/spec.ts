@@ -173,7 +173,14 @@ const regionSchema = z.strictObject({
   name: dnsLabel,
   awsRegion: z.string().optional(),
   cluster: clusterSchema.optional(),
-  operators: z.strictObject({ install: z.boolean().optional() }).optional(),
+  operators: z
+    .strictObject({
+      install: z.boolean().optional(),
+      // The Flink operator's admission webhook needs cert-manager in the cluster (the chart renders its
+      // Certificate and Issuer); off unless asked for.
+      flinkWebhook: z.boolean().optional(),
+    })
+    .optional(),
   kafka: kafkaSchema,
   flink: flinkRegionSchema.optional(),
   connect: connectRegionSchema.optional(),

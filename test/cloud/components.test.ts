@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CheckpointStorage as OfflineStorage, checkpointBucketName, jobStatePaths, roleArn, tenantRoleName } from "../../lib";
 import { catchValidation } from "../helpers";
+import { recordRegistrations } from "../helpers/pulumi";
 import { CheckpointStorage, PlatformSecrets, SavepointReplication, statefulResourceOptions, TenantWorkloadRole } from "../../lib/cloud";
 
 interface Registered {
@@ -28,6 +29,7 @@ pulumi.runtime.setMocks(
   "test",
   false,
 );
+const requests = recordRegistrations();
 
 const valueOf = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply(resolve));
 const settle = () => new Promise((r) => setTimeout(r, 50));
@@ -35,15 +37,7 @@ const ofType = (type: string, prefix: string) => registered.filter((r) => r.type
 const base = { environment: "prod", region: "eu-west-1", accountId: "123456789012" };
 
 describe("CheckpointStorage (Pulumi)", () => {
-  const storage = new CheckpointStorage("euw1", {
-    ...base,
-    replication: {
-      destinationBucketArn: "arn:aws:s3:::floe-prod-us-east-1-123456789012",
-      destinationKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/peer",
-      roleArn: "arn:aws:iam::123456789012:role/floe-replication",
-      prefixes: ["tenants/payments/fraud-scorer/savepoints/"],
-    },
-  });
+  const storage = new CheckpointStorage("euw1", base);
   beforeAll(async () => {
     await valueOf(storage.bucketArn);
     await valueOf(storage.kmsKeyArn);
@@ -104,29 +98,36 @@ describe("CheckpointStorage (Pulumi)", () => {
     ]);
   });
 
-  test("lifecycle expires only non-current versions and aborted uploads, never live data", () => {
+  test("lifecycle expires only non-current versions, expired delete markers and aborted uploads, never live data", () => {
     const rules = ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "euw1")[0].inputs.rules;
     expect(rules).toEqual([
       { id: "expire-noncurrent-versions", status: "Enabled", filter: { prefix: "" }, noncurrentVersionExpiration: { noncurrentDays: 7 } },
+      { id: "remove-expired-delete-markers", status: "Enabled", filter: { prefix: "" }, expiration: { expiredObjectDeleteMarker: true } },
       { id: "abort-incomplete-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 2 } },
     ]);
-    for (const r of rules) expect(r.expiration).toBeUndefined();
+    for (const r of rules) expect(r.expiration?.days).toBeUndefined();
   });
 
-  test("savepoints replicate to the peer region's bucket, encrypted with its key", () => {
-    const config = ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "euw1")[0].inputs;
-    expect(config.role).toBe("arn:aws:iam::123456789012:role/floe-replication");
-    expect(config.rules).toEqual([
-      {
-        id: "savepoints-0",
-        priority: 0,
-        status: "Enabled",
-        filter: { prefix: "tenants/payments/fraud-scorer/savepoints/" },
-        deleteMarkerReplication: { status: "Disabled" },
-        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
-        destination: { bucket: "arn:aws:s3:::floe-prod-us-east-1-123456789012", encryptionConfiguration: { replicaKmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/peer" } },
-      },
-    ]);
+  test("makes no replication configuration of its own (S3 allows one per bucket: SavepointReplication's) (#18.16)", () => {
+    expect(ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "euw1")).toEqual([]);
+  });
+
+  test("the bucket, its key and every resource configuring them are protected and kept (#18.11)", () => {
+    const children = requests.filter((r) => r.custom && r.name.startsWith("euw1-"));
+    expect(children.map((r) => r.type).sort()).toEqual(
+      [
+        "aws:kms/alias:Alias",
+        "aws:kms/key:Key",
+        "aws:s3/bucket:Bucket",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketVersioning:BucketVersioning",
+      ].sort(),
+    );
+    for (const r of children) expect([r.name, r.protect, r.retainOnDelete]).toEqual([r.name, true, true]);
   });
 
   test("bucket and key are retained and protected by default (and only when asked otherwise, not)", () => {
@@ -194,8 +195,11 @@ describe("PlatformSecrets (Pulumi)", () => {
   const secrets = new PlatformSecrets("secrets", {
     ...base,
     secrets: [{ tenant: "payments", name: "orders-db-cdc", value: pulumi.secret(value) }],
-    oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
-    oidcIssuer: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+    identity: {
+      type: "irsa",
+      oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+      oidcIssuer: pulumi.output("https://oidc.eks.eu-west-1.amazonaws.com/id/ABC"),
+    },
   });
   beforeAll(async () => {
     await valueOf(secrets.versions[0].arn);
@@ -214,12 +218,30 @@ describe("PlatformSecrets (Pulumi)", () => {
     expect(JSON.stringify({ names: secrets.secretNames, role: secrets.externalSecretsRoleArn })).not.toContain("hunter2");
   });
 
-  test("the External Secrets Operator role reads only this environment's secrets", () => {
-    expect(secrets.externalSecretsRoleArn).toBe("arn:aws:iam::123456789012:role/floe-prod-eu-west-1-external-secrets");
+  test("the External Secrets Operator role reads only this environment's secrets", async () => {
+    expect(await valueOf(secrets.externalSecretsRoleArn)).toBe("arn:aws:mock:::secrets-external-secrets");
+    expect(ofType("aws:iam/role:Role", "secrets")[0].inputs.name).toBe("floe-prod-eu-west-1-external-secrets");
     const policy = JSON.parse(ofType("aws:iam/rolePolicy:RolePolicy", "secrets")[0].inputs.policy);
     expect(policy.Statement[0].Resource).toEqual(["arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/*"]);
     const trust = JSON.parse(ofType("aws:iam/role:Role", "secrets")[0].inputs.assumeRolePolicy);
     expect(trust.Statement[0].Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub"]).toEqual(["system:serviceaccount:external-secrets:external-secrets"]);
+    // IRSA: no Pod Identity association.
+    expect(ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation", "secrets")).toEqual([]);
+  });
+
+  test("ready: the secret values and the role's policy (what the manifests wait for)", () => {
+    expect(secrets.ready.length).toBe(2);
+  });
+
+  test("EKS Pod Identity: the role trusts the pods service and the operator's service account is associated with it (#18.14)", async () => {
+    const pod = new PlatformSecrets("podsecrets", { ...base, secrets: [], identity: { type: "pod-identity", clusterName: "prod-euw1" } });
+    await valueOf(pod.externalSecretsRoleArn);
+    await settle();
+    expect(JSON.parse(ofType("aws:iam/role:Role", "podsecrets")[0].inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
+    expect(ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation", "podsecrets").map((r) => r.inputs)).toEqual([
+      expect.objectContaining({ clusterName: "prod-euw1", namespace: "external-secrets", serviceAccount: "external-secrets" }),
+    ]);
+    expect(pod.ready.length).toBe(2);
   });
 });
 
@@ -237,14 +259,21 @@ describe("SavepointReplication (Pulumi)", () => {
     await settle();
   });
 
-  test("one configuration on the source bucket, a rule per prefix, re-encrypted with the peer key, deletes not replicated", () => {
+  test("one configuration on the source bucket, a rule per prefix, re-encrypted with the peer key, deletes replicated as delete markers (#18.8)", () => {
     const [config] = ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "sr-euw1-savepoints");
     expect(config.inputs.bucket).toBe("sr-euw1-bucket-id");
     expect(config.inputs.role).toBe("arn:aws:mock:::sr-euw1-savepoints-role");
     expect(config.inputs.rules.map((r: any) => [r.id, r.priority, r.filter.prefix, r.destination.bucket, r.destination.encryptionConfiguration.replicaKmsKeyId, r.deleteMarkerReplication.status])).toEqual([
-      ["savepoints-0", 0, "tenants/payments/alerts/savepoints/", "arn:aws:s3:::floe-prod-us-east-1-123456789012", "arn:aws:kms:eu-west-1:123456789012:key/sr-use1-key", "Disabled"],
-      ["savepoints-1", 1, "tenants/payments/fraud-scorer/savepoints/", "arn:aws:s3:::floe-prod-us-east-1-123456789012", "arn:aws:kms:eu-west-1:123456789012:key/sr-use1-key", "Disabled"],
+      ["savepoints-0", 0, "tenants/payments/alerts/savepoints/", "arn:aws:s3:::floe-prod-us-east-1-123456789012", "arn:aws:kms:eu-west-1:123456789012:key/sr-use1-key", "Enabled"],
+      ["savepoints-1", 1, "tenants/payments/fraud-scorer/savepoints/", "arn:aws:s3:::floe-prod-us-east-1-123456789012", "arn:aws:kms:eu-west-1:123456789012:key/sr-use1-key", "Enabled"],
     ]);
+  });
+
+  test("the configuration waits for versioning of the source and every destination (S3 refuses it before) and is protected (#18.4)", () => {
+    const config = requests.find((r) => r.name === "sr-euw1-savepoints-configuration")!;
+    const urn = (name: string) => requests.find((r) => r.name === name)!.urn;
+    expect(config.dependencies).toEqual(expect.arrayContaining([urn("sr-euw1-versioning"), urn("sr-use1-versioning"), urn("sr-euw1-savepoints-policy")]));
+    expect(config.protect).toBe(true);
   });
 
   test("its role is assumed by S3 only and holds the replication policy of exactly these prefixes", () => {

@@ -1,8 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parsePlatformSpec, synthesize } from "../../lib";
-import { replicaExpirations, RETAINED_KINDS, retainStatefulObjects, StreamingPlatform } from "../../lib/pulumi";
+import { FLINK_OPERATOR_VERSION, OPERATOR_CRD_URLS } from "../../lib/core";
+import { manifestTransform, oidcProviderArnOf, requiredCrds, RETAINED_KINDS, StreamingPlatform } from "../../lib/pulumi";
 import { catchValidation } from "../helpers";
+import { recordRegistrations } from "../helpers/pulumi";
 import { exampleSpec } from "../helpers/specs";
 
 interface Registered {
@@ -16,7 +18,9 @@ pulumi.runtime.setMocks(
   {
     newResource: (args) => {
       registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
-      return { id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:mock:::${args.name}` } };
+      // Roles report the ARN IAM gives them; everything else a mock ARN.
+      const arn = args.type === "aws:iam/role:Role" ? `arn:aws:iam::123456789012:role/${args.inputs.name}` : `arn:aws:mock:::${args.name}`;
+      return { id: args.id || `${args.name}-id`, state: { ...args.inputs, arn } };
     },
     call: (args) => args.inputs,
   },
@@ -24,6 +28,11 @@ pulumi.runtime.setMocks(
   "prod",
   false,
 );
+const requests = recordRegistrations();
+// Each StreamingPlatform composes and renders the example (2 regions, 3 tenants): seconds on a busy machine.
+jest.setTimeout(60_000);
+const valueOf = <T>(o: pulumi.Input<T>): Promise<T> => new Promise((resolve) => pulumi.output(o).apply((v) => resolve(v as T)));
+const urnOf = (name: string) => requests.find((r) => r.name === name)?.urn ?? `(no ${name})`;
 const settle = () => new Promise((r) => setTimeout(r, 200));
 /** The example's platform, created once by the first describe block. */
 const created: { floe?: StreamingPlatform } = {};
@@ -67,6 +76,16 @@ describe("StreamingPlatform (the stack) under mocks: 2 regions, 3 tenants, Pulum
     expect(byType("pulumi:providers:kubernetes").map((r) => r.name).sort()).toEqual(["floe-eu-west-1-k8s", "floe-us-east-1-k8s"]);
   });
 
+  test("the AWS providers refuse any account but the spec's, and tag every resource (#18.12, #18.16)", () => {
+    for (const p of byType("pulumi:providers:aws")) {
+      // (provider inputs reach the engine as JSON strings)
+      expect(JSON.parse(p.inputs.allowedAccountIds)).toEqual(["123456789012"]);
+      expect(JSON.parse(p.inputs.defaultTags)).toEqual({
+        tags: { "floe.dev/environment": "prod", "floe.dev/region": p.inputs.region, "app.kubernetes.io/managed-by": "floe" },
+      });
+    }
+  });
+
   test("cloud components per region: storage, a role per tenant with jobs, secrets; each on its region's provider", () => {
     expect(byType("floe:cloud:CheckpointStorage").map((r) => r.name).sort()).toEqual(["floe-eu-west-1-state", "floe-us-east-1-state"]);
     expect(byType("floe:cloud:TenantWorkloadRole").map((r) => r.name).sort()).toEqual([
@@ -101,26 +120,105 @@ describe("StreamingPlatform (the stack) under mocks: 2 regions, 3 tenants, Pulum
     for (const r of releases) expect(r.provider).toContain(r.name.includes("eu-west-1") ? "floe-eu-west-1-k8s" : "floe-us-east-1-k8s");
   });
 
-  test("what the stack applies is byte-identical to floe synth of the same spec", () => {
-    const groups = byType("kubernetes:yaml/v2:ConfigGroup");
+  test("the namespaces come first, then the operators' CRDs and the operators (their charts create RBAC in the watched namespaces) (#18.2)", () => {
+    for (const region of ["eu-west-1", "us-east-1"]) {
+      const namespaces = urnOf(`floe-${region}-namespaces`);
+      const crds = ["strimzi", "flink", "externalSecrets"].map((op) => urnOf(`floe-${region}-crds-${op}`));
+      for (const release of ["strimzi", "flink-operator", "external-secrets"]) {
+        const deps = requests.find((r) => r.name === `floe-${region}-${release}`)!.dependencies;
+        expect([release, deps.includes(namespaces), crds.every((c) => deps.includes(c))]).toEqual([release, true, true]);
+      }
+      // The namespaces group holds every namespace of the region and nothing else.
+      const group = byType("kubernetes:yaml/v2:ConfigGroup").find((g) => g.name === `floe-${region}-namespaces`)!;
+      const expected = synthesize(spec).files.filter((f) => f.path.startsWith(`${region}/`)).flatMap((f) => f.objects).filter((o) => o.kind === "Namespace");
+      expect(group.inputs.objs).toEqual(expected);
+      expect(requests.find((r) => r.name === `floe-${region}-namespaces`)!.dependencies).toEqual([]);
+    }
+  });
+
+  test("CRDs come from the operators' pinned releases, applied by the stack (kept, upgraded with the pin), never by Helm (#18.9)", () => {
+    const groups = byType("kubernetes:yaml/v2:ConfigGroup").filter((g) => g.name.startsWith("floe-eu-west-1-crds-"));
+    expect(groups.map((g) => [g.name, g.inputs.files]).sort()).toEqual([
+      ["floe-eu-west-1-crds-externalSecrets", OPERATOR_CRD_URLS.externalSecrets],
+      ["floe-eu-west-1-crds-flink", OPERATOR_CRD_URLS.flink],
+      ["floe-eu-west-1-crds-strimzi", OPERATOR_CRD_URLS.strimzi],
+    ]);
+    expect(OPERATOR_CRD_URLS.externalSecrets).toEqual(["https://raw.githubusercontent.com/external-secrets/external-secrets/v1.0.0/deploy/crds/bundle.yaml"]);
+    const releases = byType("kubernetes:helm.sh/v3:Release").filter((r) => r.name.startsWith("floe-eu-west-1-"));
+    for (const r of releases) expect([r.name, r.inputs.skipCrds]).toEqual([r.name, true]);
+    expect(releases.find((r) => r.name.endsWith("external-secrets"))!.inputs.values.installCRDs).toBe(false);
+    // CRDs are retained on removal (their deletion deletes every object of their kind).
+    expect(RETAINED_KINDS).toContain("CustomResourceDefinition");
+  });
+
+  test("the Flink operator runs without its webhook (no cert-manager) and from its pinned image, not the chart's 'latest' (#18.3)", () => {
+    const flink = byType("kubernetes:helm.sh/v3:Release").find((r) => r.name === "floe-eu-west-1-flink-operator")!;
+    expect(flink.inputs.values.webhook).toEqual({ create: false });
+    expect(flink.inputs.values.image).toEqual({ repository: "ghcr.io/apache/flink-kubernetes-operator", tag: FLINK_OPERATOR_VERSION });
+  });
+
+  test("every other CRD the manifests use is read first, so a missing one stops the update naming it (#18.17)", () => {
+    const reads = byType("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").filter((r) => r.name.startsWith("floe-eu-west-1-crd-"));
+    const objects = synthesize(spec).files.filter((f) => f.path.startsWith("eu-west-1/")).flatMap((f) => f.objects);
+    const needed = requiredCrds(objects).filter((c) => c.endsWith(".monitoring.coreos.com"));
+    expect(needed.length).toBeGreaterThan(0);
+    expect(reads.map((r) => r.name.replace("floe-eu-west-1-crd-", "")).sort()).toEqual(needed);
+    const platformDeps = requests.find((r) => r.name === "floe-eu-west-1-platform")!.dependencies;
+    for (const crd of needed) expect(platformDeps).toContain(urnOf(`floe-eu-west-1-crd-${crd}`));
+  });
+
+  test("requiredCrds: the CRD of every kind outside Kubernetes' own groups", () => {
+    const o = (apiVersion: string, kind: string) => ({ apiVersion, kind, metadata: { name: "x" } });
+    expect(
+      requiredCrds([
+        o("v1", "ConfigMap"),
+        o("apps/v1", "Deployment"),
+        o("networking.k8s.io/v1", "NetworkPolicy"),
+        o("rbac.authorization.k8s.io/v1", "Role"),
+        o("kafka.strimzi.io/v1", "KafkaMirrorMaker2"),
+        o("kafka.strimzi.io/v1", "KafkaTopic"),
+        o("monitoring.coreos.com/v1", "PodMonitor"),
+        o("external-secrets.io/v1alpha1", "PushSecret"),
+      ]),
+    ).toEqual(["kafkamirrormaker2s.kafka.strimzi.io", "kafkatopics.kafka.strimzi.io", "podmonitors.monitoring.coreos.com", "pushsecrets.external-secrets.io"]);
+  });
+
+  test("the manifests wait for their AWS side: tenant roles' policies and the secret values (#18.15)", () => {
+    const deps = requests.find((r) => r.name === "floe-eu-west-1-platform")!.dependencies;
+    for (const name of ["floe-eu-west-1-payments-state-access", "floe-eu-west-1-analytics-state-access", "floe-eu-west-1-secrets-payments-orders-db-cdc-value", "floe-eu-west-1-secrets-external-secrets-read"]) {
+      expect([name, deps.includes(urnOf(name))]).toEqual([name, true]);
+    }
+    const tenant = requests.find((r) => r.name === "floe-eu-west-1-tenant-payments")!.dependencies;
+    expect(tenant).toContain(urnOf("floe-eu-west-1-payments-state-access"));
+    expect(tenant).toContain(urnOf("floe-eu-west-1-platform"));
+  });
+
+  test("what the stack applies is exactly floe synth of the same spec: each file's objects (its namespaces in the namespaces group), one name prefix per region", () => {
+    const groups = byType("kubernetes:yaml/v2:ConfigGroup").filter((g) => !g.name.includes("-crds-"));
     const synth = synthesize(spec);
-    expect(groups.map((g) => g.name).sort()).toEqual(synth.files.map((f) => `floe-${f.path.replace("/", "-").replace(/\.yaml$/, "")}`).sort());
+    const fileGroup = (path: string) => `floe-${path.replace("/", "-").replace(/\.yaml$/, "")}`;
+    expect(groups.map((g) => g.name).sort()).toEqual([...synth.files.map((f) => fileGroup(f.path)), "floe-eu-west-1-namespaces", "floe-us-east-1-namespaces"].sort());
     for (const f of synth.files) {
-      const group = groups.find((g) => g.name === `floe-${f.path.replace("/", "-").replace(/\.yaml$/, "")}`)!;
-      expect(group.inputs.yaml).toBe(f.content);
+      const group = groups.find((g) => g.name === fileGroup(f.path))!;
+      expect(group.inputs.objs).toEqual(f.objects.filter((o) => o.kind !== "Namespace"));
+      expect(group.inputs.resourcePrefix).toBe(`floe-${f.path.split("/")[0]}`);
     }
     expect(platform.tree.files.map((f) => f.content)).toEqual(synth.files.map((f) => f.content));
   });
 
-  test("exports per region: bucket, bootstrap, tenant role ARNs (the ones annotated on the service accounts)", () => {
-    expect(platform.regions["us-east-1"]).toMatchObject({
-      bucketName: "floe-prod-us-east-1-123456789012",
-      bootstrap: "events-kafka-bootstrap.kafka.svc:9093",
-      tenantRoleArns: { analytics: "arn:aws:iam::123456789012:role/floe-prod-us-east-1-analytics", payments: "arn:aws:iam::123456789012:role/floe-prod-us-east-1-payments" },
-      externalSecretsRoleArn: "arn:aws:iam::123456789012:role/floe-prod-us-east-1-external-secrets",
-    });
+  test("exports per region the resources' own outputs: bucket and key ARNs, role ARNs (the ones annotated on the service accounts) (#18.16)", async () => {
+    const out = platform.regions["us-east-1"];
+    expect(out.bucketName).toBe("floe-prod-us-east-1-123456789012");
+    expect(out.bootstrap).toBe("events-kafka-bootstrap.kafka.svc:9093");
+    expect(pulumi.Output.isInstance(out.bucketArn)).toBe(true);
+    expect(await valueOf(out.bucketArn!)).toBe("arn:aws:mock:::floe-us-east-1-state-bucket");
+    expect(await valueOf(out.kmsKeyArn!)).toBe("arn:aws:mock:::floe-us-east-1-state-key");
+    expect(pulumi.Output.isInstance(out.tenantRoleArns.payments)).toBe(true);
+    expect(await valueOf(out.tenantRoleArns.payments)).toBe("arn:aws:iam::123456789012:role/floe-prod-us-east-1-payments");
+    expect(await valueOf(out.tenantRoleArns.analytics)).toBe("arn:aws:iam::123456789012:role/floe-prod-us-east-1-analytics");
+    expect(await valueOf(out.externalSecretsRoleArn!)).toBe("arn:aws:iam::123456789012:role/floe-prod-us-east-1-external-secrets");
     const sa = synthesize(spec).files.flatMap((f) => f.objects).find((o: any) => o.kind === "ServiceAccount" && o.metadata.name === "payments-flink" && o.metadata.labels["floe.dev/region"] === "us-east-1") as any;
-    expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(platform.regions["us-east-1"].tenantRoleArns.payments);
+    expect(sa.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(await valueOf(out.tenantRoleArns.payments));
   });
 });
 
@@ -135,8 +233,10 @@ describe("StreamingPlatform replication (example: payments eu -> us; analytics u
         .find((c) => c.name === `floe-${region}-savepoint-replication-configuration`)!
         .inputs.rules.map((r: any) => [r.filter.prefix, r.destination.bucket, r.deleteMarkerReplication.status, r.sourceSelectionCriteria.sseKmsEncryptedObjects.status]);
     // payments' fraud-scorer is primary in eu-west-1; analytics' daily-rollup (sessions) in us-east-1.
-    expect(rules("eu-west-1")).toEqual([["tenants/payments/fraud-scorer/savepoints/", "arn:aws:mock:::floe-us-east-1-state-bucket", "Disabled", "Enabled"]]);
-    expect(rules("us-east-1")).toEqual([["tenants/analytics/daily-rollup/savepoints/", "arn:aws:mock:::floe-eu-west-1-state-bucket", "Disabled", "Enabled"]]);
+    expect(rules("eu-west-1")).toEqual([["tenants/payments/fraud-scorer/savepoints/", "arn:aws:mock:::floe-us-east-1-state-bucket", "Enabled", "Enabled"]]);
+    expect(rules("us-east-1")).toEqual([["tenants/analytics/daily-rollup/savepoints/", "arn:aws:mock:::floe-eu-west-1-state-bucket", "Enabled", "Enabled"]]);
+    // One replication configuration per bucket (S3 allows one): the storage makes none of its own (#18.16).
+    expect(configs.map((c) => c.name).sort()).toEqual(["floe-eu-west-1-savepoint-replication-configuration", "floe-us-east-1-savepoint-replication-configuration"]);
     const roles = byType("aws:iam/role:Role").filter((r) => r.name.endsWith("savepoint-replication-role"));
     expect(roles.map((r) => [r.inputs.name, JSON.parse(r.inputs.assumeRolePolicy).Statement[0].Principal])).toEqual([
       ["floe-prod-eu-west-1-savepoint-replication", { Service: "s3.amazonaws.com" }],
@@ -146,14 +246,20 @@ describe("StreamingPlatform replication (example: payments eu -> us; analytics u
     expect(created.floe!.regions["eu-west-1"].savepointReplicationRoleArn).toBeDefined();
   });
 
-  test("standby buckets expire the replicated savepoints (deletes are not replicated): twice the history age, at least 7 days", () => {
-    const lifecycle = (region: string) =>
-      byType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((l) => l.name === `floe-${region}-state-lifecycle`)!.inputs.rules.filter((r: any) => r.id.startsWith("expire-replicated"));
-    expect(lifecycle("us-east-1").map((r: any) => [r.filter.prefix, r.expiration.days])).toEqual([["tenants/payments/fraud-scorer/savepoints/", 7]]);
-    expect(lifecycle("eu-west-1").map((r: any) => [r.filter.prefix, r.expiration.days])).toEqual([["tenants/analytics/daily-rollup/savepoints/", 7]]);
-    const spec: any = exampleSpec();
-    spec.tenants[0].jobs[0].savepointHistory = { maxAge: "10d" };
-    expect(replicaExpirations(parsePlatformSpec(spec), "us-east-1")).toEqual([{ prefix: "tenants/payments/fraud-scorer/savepoints/", days: 20 }]);
+  test("a standby keeps what the primary keeps: deletes replicate as delete markers, no copy expires while its original lives (#18.8)", () => {
+    for (const region of ["eu-west-1", "us-east-1"]) {
+      const rules = byType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((l) => l.name === `floe-${region}-state-lifecycle`)!.inputs.rules;
+      // Only non-current versions (a disposed savepoint, in either bucket), expired delete markers and aborted uploads expire.
+      expect(rules.map((r: any) => r.id)).toEqual(["expire-noncurrent-versions", "remove-expired-delete-markers", "abort-incomplete-uploads"]);
+      for (const r of rules) expect(r.expiration?.days).toBeUndefined();
+      expect(rules[1].expiration).toEqual({ expiredObjectDeleteMarker: true });
+    }
+  });
+
+  test("the replication configuration waits for versioning on both buckets (S3 refuses it before) and is protected (#18.4, #18.11)", () => {
+    const config = requests.find((r) => r.name === "floe-eu-west-1-savepoint-replication-configuration")!;
+    expect(config.dependencies).toEqual(expect.arrayContaining([urnOf("floe-eu-west-1-state-versioning"), urnOf("floe-us-east-1-state-versioning")]));
+    expect(config.protect).toBe(true);
   });
 
   test("the External Secrets Operator of a primary may push under <env>/platform/kafka/<primary>/ in the standby's region", () => {
@@ -179,22 +285,66 @@ describe("StreamingPlatform validation and GitOps delivery", () => {
     const noAccount = pulumiSpec("gitops");
     delete noAccount.aws;
     expect(catchValidation(() => new StreamingPlatform("a", { spec: parsePlatformSpec(noAccount) })).code).toBe("AwsAccountMissing");
+    expect(catchValidation(() => new StreamingPlatform("a", { spec: parsePlatformSpec(noAccount) })).fix).toMatch(/pulumi config set floe:accountId/);
     const noOidc = pulumiSpec("gitops");
-    delete noOidc.regions[1].cluster.oidcProviderArn;
-    expect(catchValidation(() => new StreamingPlatform("b", { spec: parsePlatformSpec(noOidc) }))).toMatchObject({ code: "OidcProviderMissing", scope: "regions[1]" });
+    delete noOidc.regions[1].cluster.oidcIssuer;
+    const oidc = catchValidation(() => new StreamingPlatform("b", { spec: parsePlatformSpec(noOidc) }));
+    expect(oidc).toMatchObject({ code: "OidcProviderMissing", scope: "regions[1]", field: "cluster.oidcIssuer" });
+    // The error names the stack config key to set (#18.1).
+    expect(oidc.fix).toContain("pulumi config set --path 'floe:clusters.us-east-1.oidcIssuer'");
     expect(catchValidation(() => new StreamingPlatform("c", { spec: parsePlatformSpec(pulumiSpec()), kubeconfigs: {} })).code).toBe("ClusterKubeconfigMissing");
     const e = catchValidation(() => new StreamingPlatform("d", { spec: parsePlatformSpec(pulumiSpec("gitops")), secretValues: {} }));
     expect(e.issues.map((i) => `${i.code} ${i.field}`)).toEqual(["SecretValueMissing payments/orders-db-cdc", "SecretValueMissing logistics/warehouse-db-cdc"]);
   });
 
-  test("fails OidcProviderMissing for a replicating region even when its workloads use Pod Identity", () => {
+  test("Pod Identity: the External Secrets Operator gets a role and an association too, its stores use its own credentials (#18.14)", async () => {
+    const spec = pulumiSpec("gitops");
+    spec.aws.workloadIdentity = "pod-identity";
+    for (const r of spec.regions) {
+      r.cluster.clusterName = `eks-${r.name}`;
+      delete r.cluster.oidcIssuer;
+      delete r.cluster.oidcProviderArn;
+    }
+    const before = registered.length;
+    new StreamingPlatform("pod", { spec: parsePlatformSpec(spec), secretValues });
+    await settle();
+    const mine = registered.slice(before);
+    expect(mine.filter((r) => r.type === "floe:cloud:PlatformSecrets").map((r) => r.name).sort()).toEqual(["pod-eu-west-1-secrets", "pod-us-east-1-secrets"]);
+    const eso = mine.find((r) => r.type === "aws:iam/role:Role" && r.name === "pod-eu-west-1-secrets-external-secrets")!;
+    expect(JSON.parse(eso.inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
+    const association = mine.find((r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation" && r.name.startsWith("pod-eu-west-1-secrets-external-secrets"))!;
+    expect(association.inputs).toMatchObject({ clusterName: "eks-eu-west-1", namespace: "external-secrets", serviceAccount: "external-secrets" });
+    // The stores: no JWT exchange (it would look for an IRSA annotation the service account does not have).
+    const stores = synthesize(parsePlatformSpec(spec)).files.flatMap((f) => f.objects).filter((o: any) => o.kind === "ClusterSecretStore");
+    expect(stores.length).toBeGreaterThan(0);
+    for (const s of stores as any[]) expect(s.spec.provider.aws.auth).toBeUndefined();
+    const irsaStores = synthesize(parsePlatformSpec(pulumiSpec("gitops"))).files.flatMap((f) => f.objects).filter((o: any) => o.kind === "ClusterSecretStore") as any[];
+    for (const s of irsaStores) expect(s.spec.provider.aws.auth).toEqual({ jwt: { serviceAccountRef: { name: "external-secrets", namespace: "external-secrets" } } });
+  });
+
+  test("fails ClusterNameMissing under Pod Identity, naming the stack config key", () => {
     const spec = pulumiSpec("gitops");
     spec.aws.workloadIdentity = "pod-identity";
     for (const r of spec.regions) r.cluster.clusterName = `eks-${r.name}`;
-    delete spec.regions[1].cluster.oidcIssuer;
+    delete spec.regions[1].cluster.clusterName;
     const e = catchValidation(() => new StreamingPlatform("e", { spec: parsePlatformSpec(spec), secretValues }));
-    expect(e).toMatchObject({ code: "OidcProviderMissing", scope: "regions[1]", field: "cluster.oidcProviderArn" });
-    expect(e.issues[0].message).toMatch(/replicates Kafka topics/);
+    expect(e).toMatchObject({ code: "ClusterNameMissing", scope: "regions[1]", field: "cluster.clusterName" });
+    expect(e.fix).toContain("floe:clusters.us-east-1.clusterName");
+  });
+
+  test("identity inputs may come from another program (Outputs) and override the spec; the OIDC provider ARN is derived from the issuer (#18.1, #18.16)", async () => {
+    const spec = pulumiSpec("gitops");
+    for (const r of spec.regions) delete r.cluster;
+    const before = registered.length;
+    const issuer = (region: string) => pulumi.output(`https://oidc.eks.${region}.amazonaws.com/id/FROM-OUTPUT`);
+    new StreamingPlatform("outputs", { spec: parsePlatformSpec(spec), secretValues, clusters: { "eu-west-1": { oidcIssuer: issuer("eu-west-1") }, "us-east-1": { oidcIssuer: issuer("us-east-1") } } });
+    await settle();
+    const role = registered.slice(before).find((r) => r.type === "aws:iam/role:Role" && r.name === "outputs-eu-west-1-payments-role")!;
+    const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement[0];
+    expect(trust.Principal).toEqual({ Federated: oidcProviderArnOf("123456789012", "https://oidc.eks.eu-west-1.amazonaws.com/id/FROM-OUTPUT") });
+    expect(trust.Principal.Federated).toBe("arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/FROM-OUTPUT");
+    expect(trust.Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/FROM-OUTPUT:sub"]).toEqual(["system:serviceaccount:payments:payments-flink"]);
+    expect(catchValidation(() => new StreamingPlatform("typo", { spec: parsePlatformSpec(pulumiSpec("gitops")), secretValues, clusters: { "eu-west-9": {} } }))).toMatchObject({ code: "UnknownRegion", field: "clusters.eu-west-9" });
   });
 
   test("the spec refuses pulumi delivery without a kubeconfig source", () => {
@@ -216,9 +366,10 @@ describe("StreamingPlatform with cloud: none (the Kubernetes side only)", () => 
     await settle();
     const mine = registered.slice(before).filter((r) => r.name.startsWith("k8sonly-"));
     expect(mine.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("floe:cloud:") || r.type === "pulumi:providers:aws")).toEqual([]);
-    const groups = mine.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup");
+    const groups = mine.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup" && !r.name.includes("-crds-"));
     const synth = synthesize(spec);
-    expect(groups.map((g) => g.inputs.yaml).sort()).toEqual(synth.files.map((f) => f.content).sort());
+    const applied = groups.flatMap((g) => g.inputs.objs as any[]).map((o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}/${o.metadata.labels?.["floe.dev/region"] ?? ""}`);
+    expect(applied.sort()).toEqual(synth.files.flatMap((f) => f.objects).map((o: any) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}/${o.metadata.labels?.["floe.dev/region"] ?? ""}`).sort());
     expect(platform.regions["eu-west-1"]).toEqual({
       bucketName: "floe-prod-eu-west-1-state",
       bootstrap: "events-kafka-bootstrap.kafka.svc:9093",
@@ -258,18 +409,40 @@ describe("StreamingPlatform with cloud: none (the Kubernetes side only)", () => 
   });
 });
 
-describe("retained objects", () => {
-  const transform = (type: string, custom = true) => retainStatefulObjects({ custom, type, name: "n", props: { a: 1 }, opts: { protect: false } });
-  test("namespaces, volumes, Kafka clusters, node pools, topics and Flink state are kept when removed from the stack", () => {
+describe("retained objects, acknowledged deletions and former names (the manifests' transform) (#18.10)", () => {
+  const args = (type: string, metadata: Record<string, string> = { name: "n", namespace: "ns" }, custom = true) => ({ custom, type, name: "n", props: { metadata }, opts: { protect: false } });
+  test("namespaces, volumes, CRDs, Kafka clusters, node pools, topics and Flink state are kept when removed from the stack", () => {
+    const transform = manifestTransform();
     for (const kind of RETAINED_KINDS) {
-      const group = kind === "Namespace" || kind === "PersistentVolumeClaim" ? "core/v1" : kind.startsWith("Flink") ? "flink.apache.org/v1beta1" : "kafka.strimzi.io/v1";
-      expect([kind, transform(`kubernetes:${group}:${kind}`)]).toEqual([kind, { props: { a: 1 }, opts: { protect: false, retainOnDelete: true } }]);
+      const group = kind === "Namespace" || kind === "PersistentVolumeClaim" ? "core/v1" : kind === "CustomResourceDefinition" ? "apiextensions.k8s.io/v1" : kind.startsWith("Flink") ? "flink.apache.org/v1beta1" : "kafka.strimzi.io/v1";
+      const result = transform(args(`kubernetes:${group}:${kind}`));
+      expect([kind, result?.opts]).toEqual([kind, { protect: false, retainOnDelete: true }]);
     }
   });
   test("everything else is deleted with the stack, and components are left alone", () => {
+    const transform = manifestTransform();
     for (const type of ["kubernetes:kafka.strimzi.io/v1:KafkaUser", "kubernetes:core/v1:ConfigMap", "kubernetes:batch/v1:Job", "kubernetes:kafka.strimzi.io/v1:KafkaConnector"]) {
-      expect([type, transform(type)]).toEqual([type, undefined]);
+      expect([type, transform(args(type))]).toEqual([type, undefined]);
     }
-    expect(transform("kubernetes:core/v1:Namespace", false)).toBeUndefined();
+    expect(transform(args("kubernetes:core/v1:Namespace", { name: "n" }, false))).toBeUndefined();
+  });
+  test("an object a reviewer acknowledged (allowDestructive: kind, name, namespace) is not retained; others of its kind still are", () => {
+    const transform = manifestTransform([{ kind: "KafkaTopic", name: "payments.orders", namespace: "kafka" }]);
+    expect(transform(args("kubernetes:kafka.strimzi.io/v1:KafkaTopic", { name: "payments.orders", namespace: "kafka" }))).toBeUndefined();
+    expect(transform(args("kubernetes:kafka.strimzi.io/v1:KafkaTopic", { name: "payments.refunds", namespace: "kafka" }))?.opts.retainOnDelete).toBe(true);
+    expect(transform(args("kubernetes:kafka.strimzi.io/v1:KafkaTopic", { name: "payments.orders", namespace: "other" }))?.opts.retainOnDelete).toBe(true);
+  });
+  test("CRDs carry Helm's keep annotation (a chart that rendered them before never deletes them on upgrade or uninstall) (#18.9)", () => {
+    const r = manifestTransform()(args("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", { name: "externalsecrets.external-secrets.io" }));
+    expect(r?.props.metadata).toEqual({ name: "externalsecrets.external-secrets.io", annotations: { "helm.sh/resource-policy": "keep" } });
+    expect(r?.opts.retainOnDelete).toBe(true);
+  });
+  test("an object keeps the name it had as a member of its file's group (an alias), so earlier stacks neither delete nor recreate it", () => {
+    const transform = manifestTransform([], new Map([["KafkaUser|kafka|payments-app", "floe-eu-west-1-tenant-payments:kafka/payments-app"]]));
+    expect(transform(args("kubernetes:kafka.strimzi.io/v1:KafkaUser", { name: "payments-app", namespace: "kafka" }))?.opts.aliases).toEqual([{ name: "floe-eu-west-1-tenant-payments:kafka/payments-app" }]);
+  });
+  test("the stack registers the groups with that transform (the real engine runs it: test/e2e/pulumi.test.ts)", () => {
+    const tenant = requests.find((r) => r.name === "floe-eu-west-1-tenant-payments")!;
+    expect(tenant.type).toBe("kubernetes:yaml/v2:ConfigGroup");
   });
 });

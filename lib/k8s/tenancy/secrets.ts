@@ -11,15 +11,22 @@ export interface SecretStoreProps {
   readonly name: string;
   /** AWS region of the Secrets Manager the store reads. */
   readonly awsRegion: string;
-  /** The External Secrets Operator's service account (its IAM role is limited to the environment's secrets). */
-  readonly serviceAccount: { readonly name: string; readonly namespace: string };
+  /**
+   * The service account whose token the operator exchanges for the IAM role (`auth.jwt`, IRSA: the role is the
+   * one its `eks.amazonaws.com/role-arn` annotation names; limited to the environment's secrets).
+   * @default - no `auth`: the operator's own credentials (the AWS SDK's default chain), which is how EKS Pod
+   *   Identity reaches it (an association of the operator's service account; a JWT exchange would find no role
+   *   annotation and fail). See external-secrets docs, provider/aws-access: "Controller's Pod Identity".
+   */
+  readonly serviceAccount?: { readonly name: string; readonly namespace: string };
   /** Namespaces allowed to use the store (the tenants'); others get nothing from it. */
   readonly namespaces: readonly string[];
 }
 
 /**
  * A `ClusterSecretStore` backed by AWS Secrets Manager for one region, usable only from the listed (tenant)
- * namespaces, authenticated as the External Secrets Operator's service account (IRSA).
+ * namespaces, authenticated as the External Secrets Operator's service account (IRSA) or with the operator's own
+ * credentials (EKS Pod Identity).
  * @see https://external-secrets.io/latest/provider/aws-secrets-manager/
  */
 export class SecretStore extends Construct {
@@ -53,7 +60,7 @@ export class SecretStore extends Construct {
           aws: {
             service: "SecretsManager",
             region: props.awsRegion,
-            auth: { jwt: { serviceAccountRef: { name: props.serviceAccount.name, namespace: props.serviceAccount.namespace } } },
+            ...(props.serviceAccount ? { auth: { jwt: { serviceAccountRef: { name: props.serviceAccount.name, namespace: props.serviceAccount.namespace } } } } : {}),
           },
         },
         conditions: [{ namespaces: [...props.namespaces].sort() }],

@@ -36,6 +36,14 @@ describe("secrets by reference", () => {
     expectSchemaValid(objects);
   });
 
+  test("without a service account the store has no auth: the operator's own credentials (EKS Pod Identity)", () => {
+    const { app, chart } = newChart();
+    new SecretStore(chart, "Store", { name: "floe-eu-west-1", awsRegion: "eu-west-1", namespaces: ["payments"] });
+    const store = (synth(app, chart) as any[]).find((o) => o.kind === "ClusterSecretStore");
+    expect(store.spec.provider).toEqual({ aws: { service: "SecretsManager", region: "eu-west-1" } });
+    expectSchemaValid([store]);
+  });
+
   test("without properties the whole JSON secret is extracted", () => {
     const es = setup().objects.find((o) => o.kind === "ExternalSecret");
     expect(es.spec.dataFrom).toEqual([{ extract: { key: "prod/payments/orders-db-cdc" } }]);
