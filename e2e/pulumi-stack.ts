@@ -10,13 +10,14 @@
  *
  * Usage: node -r ts-node/register/transpile-only e2e/pulumi-stack.ts <request.json>; prints one JSON line.
  */
-import { LocalWorkspace, OpMap, PreviewResult, UpResult } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, OpMap, PreviewResult, ProjectSettings, UpResult } from "@pulumi/pulumi/automation";
 import { readFileSync } from "fs";
 import { join } from "path";
+import { parse } from "yaml";
 
 /** What the parent asks for. */
 export interface StackRequest {
-  readonly op: "preview" | "up" | "destroy" | "outputs";
+  readonly op: "preview" | "up" | "destroy" | "outputs" | "export";
   readonly stack: string;
   /** Stack config: plain values and secrets. */
   readonly config: Record<string, { value: string; secret?: boolean }>;
@@ -33,8 +34,17 @@ export interface StackResult {
   readonly outputs?: Record<string, unknown>;
   /** Resource URNs with the operation the engine did or plans. */
   readonly steps?: { urn: string; op: string }[];
+  /** The stack's state (`export`): each resource with its options as the engine keeps them. */
+  readonly resources?: { urn: string; type: string; parent?: string; dependencies?: string[]; retainOnDelete?: boolean; protect?: boolean; id?: string }[];
   readonly error?: string;
   readonly log: string;
+}
+
+/** The repository's Pulumi.yaml as the workspace's project (name, runtime, declared config), minus `main`. */
+function projectSettings(root: string): ProjectSettings {
+  const project = parse(readFileSync(join(root, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
+  delete project.main;
+  return project as unknown as ProjectSettings;
 }
 
 async function main(): Promise<void> {
@@ -52,7 +62,9 @@ async function main(): Promise<void> {
           return require(join(root, "stacks", "index.ts"));
         },
       },
-      { workDir: request.workDir, envVars: request.env, projectSettings: { name: "floe", runtime: { name: "nodejs", options: { typescript: true } } } },
+      // The repository's own Pulumi.yaml (its config declarations are checked by the engine), without `main`
+      // (the program is inline here).
+      { workDir: request.workDir, envVars: request.env, projectSettings: projectSettings(root) },
     );
     for (const [key, c] of Object.entries(request.config)) await stack.setConfig(key, { value: c.value, secret: c.secret ?? false });
     const onOutput = (s: string) => (log += s);
@@ -69,6 +81,18 @@ async function main(): Promise<void> {
     } else if (request.op === "destroy") {
       const r = await stack.destroy({ onOutput, onEvent });
       result = { ok: true, changes: r.summary.resourceChanges, steps, log };
+    } else if (request.op === "export") {
+      const state = await stack.exportStack();
+      const resources = ((state.deployment as { resources?: StackResult["resources"] }).resources ?? []).map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        parent: r.parent,
+        dependencies: r.dependencies,
+        retainOnDelete: r.retainOnDelete,
+        protect: r.protect,
+        id: r.id,
+      }));
+      result = { ok: true, resources, log };
     } else {
       const outputs = await stack.outputs();
       result = { ok: true, outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value])), log };

@@ -14,16 +14,20 @@ import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
 import { Manifest, parsePlatformSpec, PlatformSpec, synthesize } from "../../lib";
+import { requiredCrds } from "../../lib/pulumi";
 import { KubeCluster, startCluster } from "../../e2e/kube";
 import { runDir } from "../../e2e/paths";
 import { PulumiEnvironment } from "../../e2e/pulumi";
 import { devExampleSpec } from "./specs";
 import { idOf } from "./support";
 import { ROOT } from "../helpers";
+import { committedStackConfig } from "../helpers/stack";
 
 const REGION = "eu-west-1";
 /** Kinds that hold data or own it: kept in the cluster when removed from the stack. */
 const RETAINED = new Set(["Namespace", "Kafka", "KafkaNodePool", "KafkaTopic", "FlinkDeployment", "FlinkStateSnapshot", "PersistentVolumeClaim"]);
+/** Every object of a region is named `<prefix>:<namespace>/<name>`, whatever file it is in. */
+const PREFIX = `floe-${REGION}`;
 
 let cluster: KubeCluster;
 let pulumi: PulumiEnvironment;
@@ -45,11 +49,13 @@ function writeSpec(name: string, spec: PlatformSpec): string {
   return file;
 }
 
+/** The committed dev stack's config (Pulumi.dev.yaml), with this tier's spec, no cloud side and the cluster's kubeconfig. */
 function config(specFile: string) {
+  const committed = Object.fromEntries(Object.entries(committedStackConfig("dev")).map(([k, v]) => [k, { value: v }]));
   return {
+    ...committed,
     "floe:spec": { value: specFile },
     "floe:cloud": { value: "none" },
-    "floe:accountId": { value: "123456789012" },
     [`floe:kubeconfig-${REGION}`]: { value: cluster.kubeconfig(), secret: true },
   };
 }
@@ -82,14 +88,25 @@ describe("pulumi preview, up, up, edit and destroy of stacks/index.ts", () => {
   const objects = rendered(base);
   let baseFile: string;
 
-  test("preview into the empty cluster plans a create for every rendered object and nothing else", async () => {
+  test("the engine refuses a stack without floe:spec, naming the key Pulumi.yaml declares (#18.1)", async () => {
+    const withoutSpec: Record<string, { value: string; secret?: boolean }> = config(writeSpec("unused", base));
+    delete withoutSpec["floe:spec"];
+    const r = await pulumi.run("preview", "nospec", withoutSpec);
+    expect(r.error).toMatch(/missing configuration value 'spec'/);
+  });
+
+  test("preview into the empty cluster plans a create for every rendered object, a read of every CRD they need, and nothing else", async () => {
     baseFile = writeSpec("base", base);
     const r = await pulumi.run("preview", "dev", config(baseFile));
     expect(r.error).toBeUndefined();
     const k8s = (r.steps ?? []).filter((s) => isManifest(s.urn));
-    expect(k8s.map((s) => s.op).every((op) => op === "create")).toBe(true);
-    expect(k8s.length).toBe(objects.length);
-    expect((r.steps ?? []).filter((s) => s.op !== "create" && s.op !== "same")).toEqual([]);
+    const creates = k8s.filter((s) => s.op === "create");
+    const reads = k8s.filter((s) => s.op === "read");
+    expect(creates.length + reads.length).toBe(k8s.length);
+    expect(creates.length).toBe(objects.length);
+    // operators.install is false here: every CRD the objects use is read (the cluster's own must be there).
+    expect(reads.map((s) => urnParts(s.urn).name.replace(`${PREFIX}-crd-`, "")).sort()).toEqual(requiredCrds(objects));
+    expect((r.steps ?? []).filter((s) => !["create", "same", "read"].includes(s.op))).toEqual([]);
   });
 
   test("up creates every rendered object in the API server", async () => {
@@ -106,7 +123,8 @@ describe("pulumi preview, up, up, edit and destroy of stacks/index.ts", () => {
   test("a second up is a no-op", async () => {
     const r = await pulumi.run("up", "dev", config(baseFile));
     expect(r.error).toBeUndefined();
-    const changed = Object.entries(r.changes ?? {}).filter(([op, n]) => op !== "same" && (n as number) > 0);
+    // (the CRD reads run again on every update: reads, not changes)
+    const changed = Object.entries(r.changes ?? {}).filter(([op, n]) => op !== "same" && op !== "read" && (n as number) > 0);
     expect(changed).toEqual([]);
   });
 
@@ -119,10 +137,58 @@ describe("pulumi preview, up, up, edit and destroy of stacks/index.ts", () => {
     expect(r.error).toBeUndefined();
     const changed = (r.steps ?? []).filter((s) => s.op !== "same").map((s) => `${s.op} ${urnParts(s.urn).type} ${urnParts(s.urn).name}`);
     const topic = (name: string) => rendered(edited).find((o) => o.kind === "KafkaTopic" && (o as any).spec.topicName === name)!.metadata.name;
-    const group = `floe-${REGION}-tenant-alpha`;
-    expect(changed.sort()).toEqual(
-      [`create kubernetes:kafka.strimzi.io/v1:KafkaTopic ${group}:kafka/${topic("alpha.audit")}`, `update kubernetes:kafka.strimzi.io/v1:KafkaTopic ${group}:kafka/${topic("alpha.events")}`].sort(),
+    expect(changed.filter((c) => !c.startsWith("read ")).sort()).toEqual(
+      [`create kubernetes:kafka.strimzi.io/v1:KafkaTopic ${PREFIX}:kafka/${topic("alpha.audit")}`, `update kubernetes:kafka.strimzi.io/v1:KafkaTopic ${PREFIX}:kafka/${topic("alpha.events")}`].sort(),
     );
+  });
+
+  test("the state: stateful objects retained, namespaces applied before everything else, a tenant's objects after each object of the platform file (#18.2, #18.10, #18.13)", async () => {
+    const r = await pulumi.run("export", "dev", config(baseFile));
+    expect(r.error).toBeUndefined();
+    const resources = r.resources ?? [];
+    const byName = (type: string, name: string) => resources.find((x) => x.type === type && urnParts(x.urn).name === name);
+    const kafkaObject = objects.find((o) => o.kind === "Kafka")!;
+    const kafka = byName("kubernetes:kafka.strimzi.io/v1:Kafka", `${PREFIX}:${kafkaObject.metadata.namespace}/${kafkaObject.metadata.name}`)!;
+    expect(kafka.retainOnDelete).toBe(true);
+    const tenantGroup = byName("kubernetes:yaml/v2:ConfigGroup", `${PREFIX}-tenant-alpha`)!;
+    // The tenant's topics and users are deleted before the Kafka whose entity operator removes their finalizers.
+    expect(tenantGroup.dependencies).toContain(kafka.urn);
+    const namespaces = byName("kubernetes:yaml/v2:ConfigGroup", `${PREFIX}-namespaces`)!;
+    expect(byName("kubernetes:yaml/v2:ConfigGroup", `${PREFIX}-platform`)!.dependencies).toContain(namespaces.urn);
+    const alphaNamespace = byName("kubernetes:core/v1:Namespace", `${PREFIX}:alpha`)!;
+    expect(alphaNamespace.parent).toBe(namespaces.urn);
+    expect(alphaNamespace.retainOnDelete).toBe(true);
+    const topicObject = objects.find((o) => o.kind === "KafkaTopic")!;
+    expect(byName("kubernetes:kafka.strimzi.io/v1:KafkaTopic", `${PREFIX}:kafka/${topicObject.metadata.name}`)!.retainOnDelete).toBe(true);
+  });
+
+  test("removing a tenant from the spec keeps its namespace and topics (no acknowledgement) (#18.10)", async () => {
+    const withBeta = stackSpec((s) => s.tenants.push({ name: "beta", topics: [{ name: "orders", partitions: 3 }] }));
+    const up = await pulumi.run("up", "dev", config(writeSpec("with-beta", withBeta)));
+    expect(up.error).toBeUndefined();
+    const betaTopic = rendered(withBeta).find((o) => o.kind === "KafkaTopic" && (o as any).spec.topicName === "beta.orders")!;
+    expect(await cluster.get(betaTopic.apiVersion, "KafkaTopic", "kafka", betaTopic.metadata.name)).toBeDefined();
+    const removed = await pulumi.run("up", "dev", config(baseFile));
+    expect(removed.error).toBeUndefined();
+    expect(await cluster.get(betaTopic.apiVersion, "KafkaTopic", "kafka", betaTopic.metadata.name)).toBeDefined();
+    expect(await cluster.get("v1", "Namespace", undefined, "beta")).toBeDefined();
+  });
+
+  test("an acknowledged deletion (allowDestructive, applied while the object is still in the spec) deletes it on removal (#18.10)", async () => {
+    const withAudit = (ack: boolean) =>
+      stackSpec((s) => {
+        s.tenants[0].topics.push({ name: "audit", partitions: 3 });
+        if (ack) s.allowDestructive = [{ kind: "KafkaTopic", name: auditName(), namespace: "kafka", reason: "audit topic retired, data archived" }];
+      });
+    const auditName = () => rendered(withAudit(false)).find((o) => o.kind === "KafkaTopic" && (o as any).spec.topicName === "alpha.audit")!.metadata.name;
+    expect((await pulumi.run("up", "dev", config(writeSpec("audit", withAudit(false))))).error).toBeUndefined();
+    expect((await pulumi.run("up", "dev", config(writeSpec("audit-ack", withAudit(true))))).error).toBeUndefined();
+    const state = await pulumi.run("export", "dev", config(baseFile));
+    expect(state.resources!.find((x) => urnParts(x.urn).name === `${PREFIX}:kafka/${auditName()}`)!.retainOnDelete).toBeFalsy();
+    expect((await pulumi.run("up", "dev", config(baseFile))).error).toBeUndefined();
+    const live = await cluster.get("kafka.strimzi.io/v1", "KafkaTopic", "kafka", auditName());
+    // Deleted (or being deleted: without a topic operator here its finalizer, if any, stays).
+    expect(live === undefined || live.metadata.deletionTimestamp !== undefined).toBe(true);
   });
 
   test("destroy deletes the stack's objects but leaves every retained one (namespaces, Kafka, node pools, topics, Flink state) in place", async () => {
@@ -137,6 +203,19 @@ describe("pulumi preview, up, up, edit and destroy of stacks/index.ts", () => {
     }
     expect(kept.sort()).toEqual(objects.filter((o) => RETAINED.has(o.kind)).map(idOf).sort());
     expect(gone.length).toBeGreaterThan(0);
+  });
+
+  test("a CRD the manifests need that the cluster lacks stops the preview, naming it (#18.17)", async () => {
+    const monitored = stackSpec((s) => (s.regions[0].monitoring = { enabled: true }));
+    const crds = requiredCrds(rendered(monitored)).filter((c) => c.endsWith("monitoring.coreos.com"));
+    expect(crds.length).toBeGreaterThan(0);
+    const path = await cluster.pathOf("apiextensions.k8s.io/v1", "CustomResourceDefinition", undefined, crds[0]);
+    const deleted = await cluster.request("DELETE", path);
+    expect([200, 202]).toContain(deleted.status);
+    for (let i = 0; i < 100 && (await cluster.get("apiextensions.k8s.io/v1", "CustomResourceDefinition", undefined, crds[0])); i++) await new Promise((r) => setTimeout(r, 100));
+    const r = await pulumi.run("preview", "monitored", config(writeSpec("monitored", monitored)));
+    expect(r.error).toBeDefined();
+    expect(`${r.error}\n${r.log}`).toContain(crds[0]);
   });
 
   test("the runs wrote nothing into the repository's Pulumi project files (the workspace is a folder of its own)", () => {

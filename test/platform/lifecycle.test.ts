@@ -119,7 +119,7 @@ describe("savepoint history and selective restore", () => {
     const paths = all.filter((o) => o.kind === "FlinkDeployment" && o.metadata.name === "payments-fraud-scorer").map((o) => `${o.metadata.labels["floe.dev/region"]} ${o.spec.job.initialSavepointPath}`);
     expect(paths.sort()).toEqual([
       "eu-west-1 s3://floe-prod-eu-west-1-state/tenants/payments/fraud-scorer/savepoints/savepoint-0a1b",
-      "us-east-1 s3://floe-prod-us-east-1-state/tenants/payments/fraud-scorer/savepoints/savepoint-0a1b",
+      "us-east-1 s3://floe-prod-us-east-1-123456789012/tenants/payments/fraud-scorer/savepoints/savepoint-0a1b",
     ]);
   });
 
