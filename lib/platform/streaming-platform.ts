@@ -126,6 +126,17 @@ const OPERATOR_CRD_GROUPS: Readonly<Record<keyof typeof OPERATOR_CHARTS, string>
   externalSecrets: "external-secrets.io",
 };
 
+/**
+ * The URN of an object a ConfigGroup whose URN is `groupUrn` registers under `resourcePrefix`:
+ * `urn:pulumi:<stack>::<project>::<group's type chain>$<type>::<name>`, the type being
+ * `kubernetes:<group or core>/<version>:<kind>`.
+ */
+export function groupChildUrn(groupUrn: string, o: Manifest, resourcePrefix: string): string {
+  const [head, project, chain] = groupUrn.split("::");
+  const apiVersion = o.apiVersion.includes("/") ? o.apiVersion : `core/${o.apiVersion}`;
+  return `${head}::${project}::${chain}$kubernetes:${apiVersion}:${o.kind}::${childName(resourcePrefix, o)}`;
+}
+
 /** The tenants a region runs (a tenant without `regions` runs in every region). */
 function tenantsIn(spec: PlatformSpec, region: RegionSpec): TenantSpec[] {
   return (spec.tenants ?? []).filter((t) => (t.regions ?? spec.regions.map((r) => r.name)).includes(region.name));
@@ -624,7 +635,17 @@ export class StreamingPlatform extends pulumi.ComponentResource {
 
     // 4. The manifests: the platform file, then the tenants' (after each object of the platform file).
     const platformGroup = group(`${prefix}-platform`, platformFile.objects.filter((o) => !isNamespace(o)), before);
-    const afterPlatform = pulumi.output(platformGroup.resources).apply((resources) => [...before, platformGroup, ...((resources ?? []) as pulumi.Resource[])]);
+    // Depending on the group orders creation only: the engine orders deletes by the dependencies of each object,
+    // so the tenants' groups depend on each object of the platform file by URN (the group's `resources` output
+    // cannot give them: the SDK turns a reference to a custom resource kind it has no class for, a Kafka, into
+    // its id). The URN is derived from the group's (never from this component's: a dependency on the component
+    // would wait for all its children, these groups among them).
+    const platformObjectsOf = platformFile.objects.filter((o) => !isNamespace(o));
+    const afterPlatform = platformGroup.urn.apply((groupUrn) => [
+      ...before,
+      platformGroup,
+      ...platformObjectsOf.map((o) => new pulumi.DependencyResource(groupChildUrn(groupUrn, o, prefix))),
+    ]);
     for (const file of files.filter((f) => f !== platformFile)) {
       group(groupOf(file), file.objects.filter((o) => !isNamespace(o)), afterPlatform);
     }

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parsePlatformSpec, synthesize } from "../../lib";
 import { FLINK_OPERATOR_VERSION, OPERATOR_CRD_URLS } from "../../lib/core";
-import { manifestTransform, oidcProviderArnOf, requiredCrds, RETAINED_KINDS, StreamingPlatform } from "../../lib/pulumi";
+import { groupChildUrn, manifestTransform, oidcProviderArnOf, requiredCrds, RETAINED_KINDS, StreamingPlatform } from "../../lib/pulumi";
 import { catchValidation } from "../helpers";
 import { recordRegistrations } from "../helpers/pulumi";
 import { exampleSpec } from "../helpers/specs";
@@ -191,6 +191,16 @@ describe("StreamingPlatform (the stack) under mocks: 2 regions, 3 tenants, Pulum
     const tenant = requests.find((r) => r.name === "floe-eu-west-1-tenant-payments")!.dependencies;
     expect(tenant).toContain(urnOf("floe-eu-west-1-payments-state-access"));
     expect(tenant).toContain(urnOf("floe-eu-west-1-platform"));
+  });
+
+  test("a tenant's group depends on each object of the platform file by URN, so deletes run tenant first (#18.13)", () => {
+    const tenant = requests.find((r) => r.name === "floe-eu-west-1-tenant-payments")!.dependencies;
+    const platformObjects = synthesize(spec).files.find((f) => f.path === "eu-west-1/platform.yaml")!.objects.filter((o) => o.kind !== "Namespace");
+    const group = urnOf("floe-eu-west-1-platform");
+    for (const o of platformObjects) expect(tenant).toContain(groupChildUrn(group, o, "floe-eu-west-1"));
+    const kafka = platformObjects.find((o) => o.kind === "Kafka")!;
+    expect(groupChildUrn(group, kafka, "floe-eu-west-1")).toBe("urn:pulumi:prod::floe::floe:platform:StreamingPlatform$kubernetes:yaml/v2:ConfigGroup$kubernetes:kafka.strimzi.io/v1:Kafka::floe-eu-west-1:kafka/events");
+    expect(groupChildUrn(group, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "kafka" } }, "p")).toContain("$kubernetes:core/v1:ConfigMap::p:kafka/c");
   });
 
   test("what the stack applies is exactly floe synth of the same spec: each file's objects (its namespaces in the namespaces group), one name prefix per region", () => {
