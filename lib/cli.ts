@@ -5,7 +5,7 @@ import { DiffFormat, formatDiff } from "./gitops/diff-format";
 import { buildLineage, lineageDot, lineageJson, lineageMermaid } from "./gitops/lineage";
 import { synthesize, writeTree } from "./gitops/render";
 import { resolveCrdDirs, SchemaRegistry, validateDirectory } from "./gitops/validate";
-import { loadPlatformSpec } from "./platform/spec";
+import { loadPlatformSpec, specInputFiles } from "./platform/spec";
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -26,10 +26,14 @@ const processIo: CliIo = {
   errIsTTY: process.stderr.isTTY === true,
 };
 
-/** Exit codes: 0 success, 1 invalid input or violations found, 2 `--fail-on` threshold reached. */
+/**
+ * Exit codes: 0 success, 1 invalid input or violations found, 2 `--fail-on` threshold reached, 3 an internal error
+ * (a defect of Floe, never of the input): a CI gate can tell a risky change from a crash.
+ */
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
 export const EXIT_RISK = 2;
+export const EXIT_INTERNAL = 3;
 
 function reportError(io: CliIo, command: string, e: unknown): number {
   if (isValidationError(e)) {
@@ -77,7 +81,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
         const spec = loadPlatformSpec(specFile);
         const tree = synthesize(spec, progress);
         progress?.(`writing ${tree.files.length} files`);
-        const dir = writeTree(tree, options.out);
+        const dir = writeTree(tree, options.out, specInputFiles(spec, specFile));
         if (progress) io.err("\r\u001b[2K");
         for (const w of tree.warnings) io.err(`${formatIssue(w)}\n`);
         const objects = tree.files.reduce((n, f) => n + f.objects.length, 0);
@@ -183,8 +187,11 @@ export function main(): void {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`floe: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 2;
+      // One line (its message: never an input value); the stack only when asked for (FLOE_DEBUG=1).
+      const message = e instanceof Error ? e.message.split("\n")[0] : String(e);
+      const detail = process.env.FLOE_DEBUG && e instanceof Error && e.stack ? `\n${e.stack}` : " (FLOE_DEBUG=1 shows where; please report it)";
+      process.stderr.write(`floe: internal error: ${message}${detail}\n`);
+      process.exitCode = EXIT_INTERNAL;
     },
   );
 }

@@ -43,7 +43,8 @@ describe("floe synth", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^floe synth: wrote \d+ objects in 7 files to /);
     expect(r.out).toContain("eu-west-1/tenant-payments.yaml");
-    expect(readdirSync(join(out, "prod")).sort()).toEqual(["eu-west-1", "us-east-1"]);
+    // (and the mark that the directory is floe's to replace)
+    expect(readdirSync(join(out, "prod")).sort()).toEqual([".floe-tree", "eu-west-1", "us-east-1"]);
   });
 
   test("an invalid spec exits 1, names the spec path, and leaves the output untouched", async () => {
@@ -203,5 +204,25 @@ describe("bin/floe (the installed command)", () => {
     const bad = spawnSync(process.execPath, [bin, "synth", specFile({ environment: "x" }), "--out", out], { encoding: "utf8" });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("regions");
+  });
+
+  test("an internal error exits 3 (not 2, --fail-on's), in one line without a stack trace unless FLOE_DEBUG (#19.16)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "floe-crash-"));
+    const script = join(dir, "crash.js");
+    // A defect stands in: the spec loader throws a plain error.
+    writeFileSync(
+      script,
+      `const spec = require(${JSON.stringify(join(ROOT, "dist-lib", "lib", "platform", "spec.js"))});
+spec.loadPlatformSpec = () => { throw new TypeError("cannot read properties of undefined (reading 'x')"); };
+require(${JSON.stringify(join(ROOT, "dist-lib", "lib", "cli.js"))}).main();`,
+    );
+    const crash = spawnSync(process.execPath, [script, "synth", join(ROOT, "examples", "platform.yaml"), "--out", join(dir, "out")], { encoding: "utf8", env: { ...process.env, FLOE_DEBUG: "" } });
+    expect(crash.status).toBe(3);
+    expect(crash.stderr.trim().split("\n")).toHaveLength(1);
+    expect(crash.stderr).toMatch(/^floe: internal error: cannot read properties of undefined \(reading 'x'\) \(FLOE_DEBUG=1 shows where/);
+    expect(crash.stderr).not.toMatch(/\n\s+at /);
+    const debug = spawnSync(process.execPath, [script, "synth", join(ROOT, "examples", "platform.yaml"), "--out", join(dir, "out")], { encoding: "utf8", env: { ...process.env, FLOE_DEBUG: "1" } });
+    expect(debug.status).toBe(3);
+    expect(debug.stderr).toMatch(/\n\s+at /);
   });
 });

@@ -31,6 +31,36 @@ export function isError(issue: ValidationIssue): boolean {
   return issue.severity !== "warning";
 }
 
+/**
+ * Config keys and field names that hold credentials (Kafka/JAAS, S3, TLS stores, tokens): their values are never
+ * printed. Matches e.g. `sasl.jaas.config`, `fs.s3a.secret.key`, `s3.access-key`, `ssl.keystore.password`,
+ * `database.password`, `apiToken`.
+ */
+const SECRET_KEY = /(pass(word|wd|phrase)?|secret|token|credential|jaas|private[._-]?key|access[._-]?key|api[._-]?key|auth[._-]?info|bearer)/i;
+
+/** Text that carries a credential whatever its key: a JAAS line, `password=...`, a PEM private key. */
+const SECRET_TEXT = /(LoginModule|\b(pass(word|wd)?|secret|token)\s*[=:]\s*\S|-----BEGIN [A-Z ]*PRIVATE KEY-----)/i;
+
+/** Whether a config key or field name names a credential. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+/**
+ * A value as it may be shown in an error or log line: `<redacted>` where the path names a credential or the text
+ * carries one; objects and arrays with such entries redacted inside.
+ */
+export function redactValue(value: unknown, path = ""): unknown {
+  // The field path as a whole: config keys have dots of their own (`config.sasl.jaas.config`).
+  if (path !== "" && isSecretKey(path) && value !== undefined && value !== "<redacted>") return "<redacted>";
+  if (typeof value === "string") return SECRET_TEXT.test(value) ? "<redacted>" : value;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, isSecretKey(k) && v !== undefined ? "<redacted>" : redactValue(v)]));
+  }
+  return value;
+}
+
 /** Render a value for an error message: short, single line, never a multi-kilobyte dump. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "(not set)";
@@ -52,7 +82,8 @@ export function joinPath(scope: string, field: string): string {
 
 /** One line per issue: `[Code] path: message (got value). Fix: fix` */
 export function formatIssue(issue: ValidationIssue): string {
-  return `${issue.severity === "warning" ? "warning " : ""}[${issue.code}] ${joinPath(issue.scope, issue.field)}: ${issue.message} (got ${describeValue(issue.value)}). Fix: ${issue.fix}`;
+  const path = joinPath(issue.scope, issue.field);
+  return `${issue.severity === "warning" ? "warning " : ""}[${issue.code}] ${path}: ${issue.message} (got ${describeValue(redactValue(issue.value, issue.field))}). Fix: ${issue.fix}`;
 }
 
 /**
@@ -80,7 +111,11 @@ export class ValidationError extends Error implements ValidationIssue {
   public readonly issues: readonly ValidationIssue[];
 
   constructor(issues: ValidationIssue | readonly ValidationIssue[]) {
-    const list: readonly ValidationIssue[] = Array.isArray(issues) ? issues : [issues as ValidationIssue];
+    // Values that are (or carry) credentials are redacted here, so no consumer of the error can print them.
+    const list: readonly ValidationIssue[] = (Array.isArray(issues) ? issues : [issues as ValidationIssue]).map((i) => {
+      const value = redactValue(i.value, i.field);
+      return value === i.value ? i : { ...i, value };
+    });
     if (list.length === 0) throw new RangeError("ValidationError needs at least one issue");
     const first = list[0];
     super(

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "fs";
 import { dirname, relative, resolve } from "path";
 import { parseAllDocuments } from "yaml";
-import { FloeLabels, ValidationError } from "../core";
+import { FloeLabels, isSecretKey, ValidationError, ValidationIssue } from "../core";
 import { ChangeRisk, classifyConnectorChange, ConnectorManifest } from "../k8s/debezium/offsets";
 import { CDC_SNAPSHOT_COMPONENT } from "../k8s/debezium/source-connector";
 import { checkCompatibility } from "../k8s/schema/compatibility";
@@ -83,7 +83,7 @@ function treeKey(file: string, o: Record<string, any>): string {
 
 /** Read every object of a rendered tree. */
 export function loadTree(dir: string): Map<string, TreeObject> {
-  return parseFiles(readTreeFiles(dir));
+  return parseFiles(readTreeFiles(dir), dir);
 }
 
 /** The objects of an in-memory rendered tree, keyed like {@link loadTree}. */
@@ -104,14 +104,13 @@ export function loadAcknowledgements(dir: string): Acknowledgement[] {
   return found ? (JSON.parse(readFileSync(found, "utf8")) as Acknowledgement[]) : [];
 }
 
-const SECRET_KEY = /(password|secret|token|jaas|credential|private)/i;
 const REDACTED = "<redacted>";
 
 function redact(path: string, value: unknown, kind: string): unknown {
   if (value === undefined) return undefined;
   if (kind === "Secret" && /^(data|stringData)\b/.test(path)) return REDACTED;
   const leaf = path.split(/[.[]/).pop() ?? "";
-  if (SECRET_KEY.test(leaf) && typeof value === "string" && !/^\$\{(secrets|configmaps):/.test(value)) return REDACTED;
+  if (isSecretKey(leaf) && typeof value === "string" && !/^\$\{(secrets|configmaps):/.test(value)) return REDACTED;
   return value;
 }
 
@@ -611,7 +610,7 @@ export function diffDirectories(baseDir: string, headDir: string): DiffResult {
   const head = readTreeFiles(headDir);
   const changed = (files: Map<string, string>, other: Map<string, string>) =>
     new Map([...files].filter(([path, text]) => other.get(path) !== text));
-  return diffTrees(parseFiles(changed(base, head)), parseFiles(changed(head, base)), loadAcknowledgements(headDir));
+  return diffTrees(parseFiles(changed(base, head), baseDir), parseFiles(changed(head, base), headDir), loadAcknowledgements(headDir));
 }
 
 /** Relative path -> content of every YAML file of a tree. */
@@ -630,14 +629,54 @@ function readTreeFiles(dir: string): Map<string, string> {
   return new Map(listYamlFiles(root).map((path) => [relative(root, path), readFileSync(path, "utf8")]));
 }
 
-function parseFiles(files: Map<string, string>): Map<string, TreeObject> {
+/**
+ * The Kubernetes objects of the files; a document that is not valid YAML or not a Kubernetes object (a mapping
+ * with apiVersion, kind and metadata.name) is an error naming the tree, the file and the document, never skipped:
+ * a diff that ignored it would report a broken change as no change. Empty documents (a trailing `---`) are fine.
+ */
+function parseFiles(files: Map<string, string>, tree = "tree"): Map<string, TreeObject> {
   const objects = new Map<string, TreeObject>();
+  const issues: ValidationIssue[] = [];
   for (const [file, text] of files) {
-    for (const doc of parseAllDocuments(text)) {
-      const obj = doc.toJS();
-      if (obj && typeof obj === "object" && obj.kind) objects.set(treeKey(file, obj), { obj, file });
-    }
+    parseAllDocuments(text).forEach((doc, di) => {
+      const scope = `${tree}/${file}`;
+      const field = `document ${di + 1}`;
+      if (doc.errors.length > 0) {
+        const e = doc.errors[0];
+        issues.push({
+          code: "InvalidManifestYaml",
+          scope,
+          field: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : field,
+          value: undefined,
+          message: `is not valid YAML (${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")})`,
+          fix: "diff trees that floe synth wrote (or fix the file)",
+        });
+        return;
+      }
+      let obj: unknown;
+      try {
+        obj = doc.toJS({ maxAliasCount: 100 });
+      } catch {
+        issues.push({ code: "InvalidManifestYaml", scope, field, value: undefined, message: "expands its aliases beyond 100 uses", fix: "diff trees that floe synth wrote" });
+        return;
+      }
+      if (obj === null || obj === undefined) return;
+      const o = obj as Record<string, any>;
+      if (typeof o !== "object" || Array.isArray(o) || typeof o.apiVersion !== "string" || typeof o.kind !== "string" || typeof o.metadata?.name !== "string") {
+        issues.push({
+          code: "NotAKubernetesObject",
+          scope,
+          field,
+          value: Array.isArray(o) ? "(a list)" : typeof o === "object" ? `(a mapping with ${Object.keys(o).slice(0, 5).join(", ") || "no keys"})` : o,
+          message: "is not a Kubernetes object (a mapping with apiVersion, kind and metadata.name)",
+          fix: "diff trees that floe synth wrote; remove other files from them",
+        });
+        return;
+      }
+      objects.set(treeKey(file, o), { obj: o, file });
+    });
   }
+  ValidationError.throwIfAny(issues);
   return objects;
 }
 

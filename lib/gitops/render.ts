@@ -1,8 +1,8 @@
 import { ApiObject, Chart } from "cdk8s";
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "fs";
-import { dirname, join, resolve } from "path";
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "path";
 import { stringify } from "yaml";
-import { ValidationIssue } from "../core";
+import { ValidationError, ValidationIssue } from "../core";
 import { composePlatform, ComposedPlatform } from "../platform/compose";
 import { PlatformSpec } from "../platform/spec";
 import { ACKNOWLEDGEMENTS_FILE } from "./diff";
@@ -125,12 +125,99 @@ export function synthesize(spec: PlatformSpec, onProgress?: (step: string) => vo
   return renderPlatform(platform, warnings, onProgress);
 }
 
+/** The file every tree `floe synth` writes carries: its mark that the directory is Floe's to replace. */
+export const TREE_MARKER = ".floe-tree";
+
+/** Virtual file systems: writing there fails or never returns (Node's recursive mkdir spins on /proc). */
+const VIRTUAL_ROOTS = ["/proc", "/sys", "/dev"];
+
+function inside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+}
+
+/** The real path of `p`, or of its nearest existing ancestor joined with the rest (symlinks resolved). */
+function realish(p: string): string {
+  const rest: string[] = [];
+  let cur = resolve(p);
+  for (;;) {
+    try {
+      return join(realpathSync(cur), ...rest.reverse());
+    } catch {
+      const parent = dirname(cur);
+      if (parent === cur) return resolve(p);
+      rest.push(cur.slice(parent.length).replace(/^[\\/]/, ""));
+      cur = parent;
+    }
+  }
+}
+
+/** Whether an existing directory is a tree Floe wrote: its marker, or (written before the marker) region folders of YAML files only. */
+function isFloeTree(dir: string): boolean {
+  if (existsSync(join(dir, TREE_MARKER))) return true;
+  const entries = readdirSync(dir, { withFileTypes: true });
+  return entries.every((e) =>
+    e.isFile()
+      ? e.name === ACKNOWLEDGEMENTS_FILE
+      : e.isDirectory() && readdirSync(join(dir, e.name), { withFileTypes: true }).every((f) => f.isFile() && f.name.endsWith(".yaml")),
+  );
+}
+
 /**
- * Write a tree to `outDir/<environment>/`, replacing that directory atomically: the files are written to a
- * sibling temporary directory which is then renamed into place, so readers see the old tree or the new one,
- * never a mix. Returns the environment directory.
+ * Why `outDir` cannot take the environment's tree, before anything is written: a file where a directory must be
+ * (the output, or a folder above it), a place that cannot be written, an existing directory Floe did not write,
+ * or one that holds the synth's own inputs (the spec, its schema files).
  */
-export function writeTree(tree: RenderedTree, outDir: string): string {
+export function outputIssues(outDir: string, environment: string, inputs: readonly string[] = []): ValidationIssue[] {
+  const scope = "--out";
+  const root = resolve(outDir);
+  const target = join(root, environment);
+  const issue = (code: string, message: string, fix: string, value: string = outDir): ValidationIssue => ({ code, scope, field: "", value, message, fix });
+  if (VIRTUAL_ROOTS.some((v) => inside(v, realish(root)))) {
+    return [issue("OutputNotWritable", "is on a virtual file system (/proc, /sys, /dev)", "write the tree to a directory on disk, e.g. --out dist")];
+  }
+  // The nearest existing path: it must be a directory, and writable if the rest is to be created under it.
+  let existing = target;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  const stat = statSync(existing);
+  if (!stat.isDirectory()) {
+    return [
+      existing === root || existing === target
+        ? issue("OutputIsFile", `is a file, not a directory`, "name a directory (it is created if missing)")
+        : issue("OutputUnderFile", `lies under ${existing}, which is a file`, "name a directory that is not under a file"),
+    ];
+  }
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch {
+    return [issue("OutputNotWritable", `cannot be written (${existing} is not writable)`, "name a directory you can write, e.g. --out dist")];
+  }
+  const issues: ValidationIssue[] = [];
+  if (existsSync(target) && lstatSync(target).isDirectory() && !isFloeTree(target)) {
+    issues.push(
+      issue(
+        "OutputNotFloes",
+        `holds ${target}, a directory floe synth did not write: synth replaces <out>/<environment> as a whole`,
+        "choose another --out (or move that directory away)",
+        target,
+      ),
+    );
+  }
+  const realTarget = realish(target);
+  for (const input of inputs) {
+    if (inside(realTarget, realish(input))) {
+      issues.push(issue("OutputHoldsInputs", `would replace ${target}, which holds ${input}, an input of this synth`, "write the tree outside the spec's folder, e.g. --out dist", input));
+    }
+  }
+  return issues;
+}
+
+/**
+ * Write the tree to `outDir/<environment>/`, replacing that directory as a whole and atomically (staged beside it,
+ * then renamed), after {@link outputIssues} found nothing against it (`inputs`: the spec and the files it reads).
+ */
+export function writeTree(tree: RenderedTree, outDir: string, inputs: readonly string[] = []): string {
+  ValidationError.throwIfAny(outputIssues(outDir, tree.environment, inputs));
   const root = resolve(outDir);
   const target = join(root, tree.environment);
   const staging = join(root, `.${tree.environment}.staging-${process.pid}`);
@@ -144,6 +231,7 @@ export function writeTree(tree: RenderedTree, outDir: string): string {
       writeFileSync(path, file.content);
     }
     mkdirSync(staging, { recursive: true });
+    writeFileSync(join(staging, TREE_MARKER), "Written by floe synth; floe synth replaces this directory as a whole.\n");
     if (tree.acknowledgements.length > 0) {
       writeFileSync(join(staging, ACKNOWLEDGEMENTS_FILE), `${JSON.stringify(tree.acknowledgements, null, 2)}\n`);
     }

@@ -1,8 +1,8 @@
-import { readFileSync } from "fs";
-import { dirname, isAbsolute, resolve } from "path";
+import { readFileSync, realpathSync } from "fs";
+import { dirname, isAbsolute, relative, resolve, sep } from "path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { ValidationError, ValidationIssue } from "../core";
+import { isSecretKey, OPERATOR_CHARTS, ValidationError, ValidationIssue } from "../core";
 import { checkReplication, registryLeaderIssues } from "./replication";
 import { SCHEMA_COMPATIBILITIES, SchemaCompatibility, TopicSchema } from "../k8s/schema";
 
@@ -682,8 +682,9 @@ function inlineSecretIssues(input: unknown): ValidationIssue[] {
 /** Options of {@link parsePlatformSpec}. */
 export interface ParseSpecOptions {
   /**
-   * Directory that relative schema `file`s are resolved against (the spec file's directory).
-   * @default - the current working directory
+   * Directory that relative schema `file`s are resolved against (the spec file's directory). When given, schema
+   * files must lie in it (`SchemaFileOutsideSpec`: no absolute path, no `..`, no link out of it).
+   * @default - the current working directory, unconfined (a spec built in code)
    */
   readonly baseDir?: string;
 }
@@ -698,7 +699,8 @@ export function parsePlatformSpec(input: unknown, options: ParseSpecOptions = {}
   if (!result.success) {
     throw new ValidationError(result.error.issues.map((i) => zodIssueToValidationIssue(i, input)));
   }
-  ValidationError.throwIfAny(resolveSchemas(result.data, options.baseDir ?? process.cwd()));
+  // A spec read from a file reads schema files beside it only; a spec built in code names what it likes.
+  ValidationError.throwIfAny(resolveSchemas(result.data, options.baseDir ?? process.cwd(), options.baseDir !== undefined));
   ValidationError.throwIfAny(checkReferences(result.data));
   return result.data;
 }
@@ -709,7 +711,7 @@ export function topicSchemaOf(ref: NonNullable<TopicSpec["valueSchema"]>, ctx: {
 }
 
 /** Read and parse every topic schema; set `definition` and `type` from the file. */
-function resolveSchemas(spec: PlatformSpec, baseDir: string): ValidationIssue[] {
+function resolveSchemas(spec: PlatformSpec, baseDir: string, confined: boolean): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   (spec.tenants ?? []).forEach((tenant, ti) =>
     (tenant.topics ?? []).forEach((topic, pi) => {
@@ -731,7 +733,18 @@ function resolveSchemas(spec: PlatformSpec, baseDir: string): ValidationIssue[] 
         }
         try {
           if (ref.file !== undefined) {
-            const path = isAbsolute(ref.file) ? ref.file : resolve(baseDir, ref.file);
+            const path = resolve(baseDir, ref.file);
+            if (confined && (isAbsolute(ref.file) || !withinDirectory(baseDir, path))) {
+              issues.push({
+                code: "SchemaFileOutsideSpec",
+                scope,
+                field: `${which}.file`,
+                value: ref.file,
+                message: "lies outside the spec's directory (an absolute path, a '..' or a link out of it): a spec reads only files beside it",
+                fix: "put the schema file in the spec's directory (or below it) and give its relative path",
+              });
+              continue;
+            }
             const parsed = TopicSchema.fromFile(path, { scope, field: `${which}.file` }, ref.type);
             mutable.type = parsed.type;
             mutable.definition = parsed.definition;
@@ -748,6 +761,28 @@ function resolveSchemas(spec: PlatformSpec, baseDir: string): ValidationIssue[] 
     }),
   );
   return issues;
+}
+
+/** Whether `path` (links resolved) lies in `dir` (links resolved). */
+function withinDirectory(dir: string, path: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const rel = relative(real(dir), real(path));
+  return rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+/** The files a synth of `spec` (loaded from `specFile`) reads: the spec and the schema files it names. */
+export function specInputFiles(spec: PlatformSpec, specFile: string): string[] {
+  const baseDir = dirname(resolve(specFile));
+  const schemaFiles = (spec.tenants ?? []).flatMap((t) =>
+    (t.topics ?? []).flatMap((topic) => [topic.valueSchema?.file, topic.keySchema?.file].filter((f): f is string => f !== undefined).map((f) => resolve(baseDir, f))),
+  );
+  return [resolve(specFile), ...schemaFiles];
 }
 
 /** Read a YAML spec file and parse it. YAML syntax errors carry line and column. */
@@ -771,19 +806,66 @@ export function loadPlatformSpec(file: string): PlatformSpec {
 /** Parse YAML text as a spec; `source` names it in errors. */
 export function parsePlatformSpecYaml(text: string, source = "spec", options: ParseSpecOptions = {}): PlatformSpec {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const multiple = doc.errors.find((e) => e.code === "MULTIPLE_DOCS");
+  if (multiple) {
+    throw new ValidationError({
+      code: "MultipleYamlDocuments",
+      scope: source,
+      field: multiple.linePos ? `line ${multiple.linePos[0].line}` : "",
+      value: "---",
+      message: "holds more than one YAML document: a spec is one document",
+      fix: "keep one platform spec per file (remove the '---' and what follows, or split the file)",
+    });
+  }
   if (doc.errors.length > 0) {
     throw new ValidationError(
       doc.errors.map((e) => ({
         code: "InvalidYaml",
         scope: source,
         field: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "",
-        value: e.code,
-        message: e.message.split("\n")[0],
+        value: undefined,
+        // The parser's message repeats the position ("... at line 2, column 1:"): the field says it already.
+        message: e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""),
         fix: "fix the YAML syntax at that position",
       })),
     );
   }
-  return parsePlatformSpec(doc.toJS(), options);
+  if (doc.contents === null) {
+    throw new ValidationError({
+      code: "EmptySpec",
+      scope: source,
+      field: "",
+      value: undefined,
+      message: "holds no spec (it is empty or only comments)",
+      fix: "write a platform spec (environment, regions, tenants), e.g. from examples/platform.yaml",
+    });
+  }
+  let data: unknown;
+  try {
+    // The yaml library refuses documents whose aliases expand beyond maxAliasCount (an alias bomb).
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    throw new ValidationError({
+      code: "ExcessiveYamlAliases",
+      scope: source,
+      field: "",
+      value: undefined,
+      message: "expands its aliases (*name) beyond 100 uses: a spec never needs that, an attack on memory does",
+      fix: "write the values out instead of aliasing aliases",
+    });
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new ValidationError({
+      code: "SpecNotAMapping",
+      scope: source,
+      field: "",
+      value: Array.isArray(data) ? "(a list)" : data,
+      message: "is not a mapping of spec fields (environment, regions, tenants...)",
+      fix: "write the spec as a YAML mapping, e.g. from examples/platform.yaml",
+    });
+  }
+  return parsePlatformSpec(data, options);
 }
 
 /** One `Duplicate<What>` issue per item whose name an earlier item of `items` (at `listPath`) already has. */
@@ -847,19 +929,62 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
     });
   }
   const registryRegions = schemaRegistryRegions(spec);
-  const reserved = new Set(["default", "kube-system", "kube-public", "kube-node-lease", ...spec.regions.map((r) => r.kafka.namespace ?? "kafka")]);
+  // Namespaces a tenant's namespace (named after the tenant) must never be: Kubernetes' own, the operators', the
+  // platform's (Kafka, monitoring, the secret store's service account).
+  const reserved = new Set([
+    "default",
+    "monitoring",
+    "cert-manager",
+    ...Object.values(OPERATOR_CHARTS).map((c) => c.namespace),
+    ...spec.regions.flatMap((r) => [
+      r.kafka.namespace ?? "kafka",
+      ...(r.network?.flinkOperatorNamespace ? [r.network.flinkOperatorNamespace] : []),
+      ...(r.monitoring?.namespace ? [r.monitoring.namespace] : []),
+      ...(r.secretStore?.serviceAccount ? [r.secretStore.serviceAccount.namespace] : []),
+    ]),
+  ]);
+  // A group in two tenants' role bindings reaches both: the one path RBAC would open between tenants.
+  const groupOwners = new Map<string, string>();
   tenants.forEach((tenant, ti) => {
     const scope = `tenants[${ti}]`;
-    if (reserved.has(tenant.name)) {
+    if (reserved.has(tenant.name) || tenant.name.startsWith("kube-")) {
       issues.push({
         code: "ReservedTenantName",
         scope,
         field: "name",
         value: tenant.name,
         message: "is the name of a system or platform namespace; a tenant's namespace is named after the tenant",
-        fix: "choose another tenant name",
+        fix: `choose another tenant name (not kube-*, nor ${[...reserved].sort().join(", ")})`,
       });
     }
+    for (const list of ["adminGroups", "viewerGroups"] as const) {
+      (tenant[list] ?? []).forEach((group, gi) => {
+        const owner = groupOwners.get(group);
+        if (owner !== undefined && owner !== tenant.name) {
+          issues.push({
+            code: "SharedTenantGroup",
+            scope,
+            field: `${list}[${gi}]`,
+            value: group,
+            message: `is also a group of tenant ${owner}: its members would reach both tenants`,
+            fix: "give each tenant its own groups (platform-wide access is the platform team's cluster roles, not a tenant's)",
+          });
+        } else groupOwners.set(group, tenant.name);
+      });
+    }
+    (tenant.jobs ?? []).forEach((job, ji) => {
+      for (const key of Object.keys(job.flinkConfiguration ?? {}).sort()) {
+        if (!isSecretKey(key)) continue;
+        issues.push({
+          code: "CredentialInFlinkConfiguration",
+          scope: `${scope}.jobs[${ji}]`,
+          field: `flinkConfiguration.${key}`,
+          value: "<redacted>",
+          message: "is a credential: flinkConfiguration is rendered in clear into the FlinkDeployment and its ConfigMap",
+          fix: "remove it: S3 access comes from the tenant's workload role (IRSA or Pod Identity); other credentials go in a Secret referenced by secretEnv",
+        });
+      }
+    });
     (tenant.regions ?? []).forEach((r, ri) => {
       if (!regionNames.includes(r)) {
         issues.push({

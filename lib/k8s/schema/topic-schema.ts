@@ -60,7 +60,7 @@ export class TopicSchema {
         ...ctx,
         value: path,
         message: `cannot read the schema file (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-        fix: "give a path relative to the spec file (or absolute) of an existing file",
+        fix: "give the path, relative to the spec file, of an existing file beside it",
       });
     }
     let definition: unknown;
@@ -71,7 +71,8 @@ export class TopicSchema {
         code: "SchemaNotJson",
         ...ctx,
         value: path,
-        message: `is not JSON: ${(e as Error).message}`,
+        // Never the parser's own message: it quotes the file's first bytes.
+        message: `is not JSON${/position (\d+)/.exec((e as Error).message) ? ` (a syntax error at character ${/position (\d+)/.exec((e as Error).message)![1]})` : ""}`,
         fix: "fix the JSON syntax of the schema file",
       });
     }
