@@ -135,7 +135,7 @@ export class KafkaBroker {
   }
 
   /** Run the adapter (`apply`, `probe` or `throttle`) on a request; its JSON answer. */
-  public adapter<T = any>(command: "apply" | "probe" | "throttle" | "read" | "write" | "commit" | "describe", request: unknown): T {
+  public adapter<T = any>(command: "apply" | "probe" | "throttle" | "read" | "write" | "commit" | "describe" | "configcheck", request: unknown): T {
     const file = join(this.dir, `adapter-${command}-${Date.now()}.json`);
     writeFileSync(file, JSON.stringify(request), { mode: 0o600 });
     const out = execFileSync("java", ["-cp", kafkaClasspath(), "-Dlog4j2.level=warn", "floe.e2e.KafkaAdapter", command, file], {
@@ -171,6 +171,33 @@ function portOpen(port: number): Promise<boolean> {
  * Format the storage and start `nodes` brokers for a rendered `Kafka` object (node 0 is also the KRaft
  * controller, as a combined pool would run it).
  */
+/** A config value and Kafka's own verdict on it (KafkaAdapter `configcheck`). */
+export interface KafkaConfigVerdict {
+  readonly scope: "topic" | "broker";
+  readonly key: string;
+  readonly value: string;
+  readonly known: boolean;
+  readonly type?: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/**
+ * Kafka's ConfigDefs (the pinned kafka_2.13) on config values, no broker needed: each entry parsed and validated as
+ * the broker does; also every topic config name with its type.
+ */
+export function kafkaConfigCheck(entries: readonly { scope: "topic" | "broker"; key: string; value: string }[]): { topicTypes: Record<string, string>; results: KafkaConfigVerdict[] } {
+  const file = join(runDir("configcheck"), "request.json");
+  writeFileSync(file, JSON.stringify({ entries }), { mode: 0o600 });
+  const out = execFileSync("java", ["-cp", kafkaClasspath(), "-Dlog4j2.level=warn", "floe.e2e.KafkaAdapter", "configcheck", file], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 300_000,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return JSON.parse(out.trim().split("\n").pop() ?? "");
+}
+
 export async function startKafka(kafka: Obj, nodes = 1): Promise<KafkaBroker> {
   const dir = runDir(`kafka-${kafka.metadata.name}`);
   const cluster = kafka.metadata.name as string;

@@ -4,6 +4,7 @@ export * from "./storage";
 export * from "./kafka-node-pool";
 export * from "./kafka-cluster";
 export * from "./kafka-topic";
+export * from "./config-defs";
 export * from "./kafka-user";
 export * from "./strimzi-resource";
 export * from "./kafka-client-access";

@@ -13,6 +13,7 @@ import {
 } from "../../core";
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "../security";
 import { KafkaNodePool, KafkaNodePoolOptions, KafkaNodeRole } from "./kafka-node-pool";
+import { BROKER_CONFIG_DEFS, kafkaConfigIssues } from "./config-defs";
 import { KafkaTopic } from "./kafka-topic";
 import { KafkaUser } from "./kafka-user";
 import { KafkaAuthenticationType, KafkaListener } from "./listener";
@@ -518,6 +519,8 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
       }
     }
     return issues;
+    // Values the brokers would refuse at start-up (Strimzi writes them into server.properties as they are).
+    issues.push(...kafkaConfigIssues(props.config, BROKER_CONFIG_DEFS, { scope, what: "broker", unknownRefused: false }));
   }
 
   /** Checks that need the final tree: pool sizes, replication vs brokers, topic name collisions. */

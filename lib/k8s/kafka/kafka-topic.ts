@@ -10,6 +10,7 @@ import {
   ValidationError,
   ValidationIssue,
 } from "../../core";
+import { kafkaConfigIssues, TOPIC_CONFIG_DEFS } from "./config-defs";
 import type { IKafkaCluster, KafkaConfigValue } from "./kafka-cluster";
 import type { IKafkaUser } from "./kafka-user";
 import { clusterBoundResource } from "./strimzi-resource";
@@ -197,7 +198,11 @@ export class KafkaTopic extends Construct implements IKafkaTopicResource {
 
   private buildConfig(props: KafkaTopicProps): { issues: ValidationIssue[]; config: Record<string, KafkaConfigValue> } {
     const scope = this.node.path;
-    const issues: ValidationIssue[] = [...checkTopicName(props.topicName, { scope, field: "topicName" }).errors];
+    const issues: ValidationIssue[] = [
+      ...checkTopicName(props.topicName, { scope, field: "topicName" }).errors,
+      // Values and names the broker would refuse when the Topic Operator creates the topic.
+      ...kafkaConfigIssues(props.config, TOPIC_CONFIG_DEFS, { scope, what: "topic", unknownRefused: true }),
+    ];
     const config: Record<string, KafkaConfigValue> = {};
     const typed: Array<[string, string, KafkaConfigValue | undefined]> = [];
     if (!Number.isInteger(this.partitions) || this.partitions < 1) {
@@ -276,9 +281,6 @@ export class KafkaTopic extends Construct implements IKafkaTopicResource {
     }
     for (const [key, value] of Object.entries(props.config ?? {})) {
       if (!(key in config)) config[key] = value;
-    }
-    if (typeof config["retention.ms"] === "string") {
-      issues.push(...parseDuration(config["retention.ms"] as string, { scope, field: "config.retention.ms" }).issues);
     }
     return { issues, config };
   }

@@ -111,9 +111,10 @@ describe("KafkaTopic validation", () => {
     expect(fails({ replicas: 0 }).code).toBe("InvalidReplicas");
   });
 
-  test("fails InvalidDuration for a bad retention, also inside config", () => {
+  test("fails InvalidDuration for a bad retention; inside config, Kafka's milliseconds only (the broker takes no '7d')", () => {
     expect(fails({ retention: "a week" })).toMatchObject({ code: "InvalidDuration", field: "retention" });
-    expect(fails({ config: { "retention.ms": "a week" } })).toMatchObject({ code: "InvalidDuration", field: "config.retention.ms" });
+    expect(fails({ config: { "retention.ms": "a week" } })).toMatchObject({ code: "InvalidKafkaConfigValue", field: "config.retention.ms" });
+    expect(fails({ config: { "retention.ms": "7d" } })).toMatchObject({ code: "InvalidKafkaConfigValue", field: "config.retention.ms" });
   });
 
   test("fails InvalidQuantity for bad byte sizes", () => {

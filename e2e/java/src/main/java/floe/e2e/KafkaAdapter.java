@@ -54,7 +54,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       request_percentage, controller_mutation_rate (user-operator QuotasOperator).</li>
  * </ul>
  *
- * <p>Usage: {@code java floe.e2e.KafkaAdapter apply|probe|throttle|read|write|commit|describe <request.json>}; prints one JSON document.
+ * <p>Usage: {@code java floe.e2e.KafkaAdapter apply|probe|throttle|read|write|commit|describe|configcheck <request.json>}; prints one JSON document.
  */
 public final class KafkaAdapter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,6 +72,7 @@ public final class KafkaAdapter {
             case "write" -> write(request);
             case "commit" -> commit(request);
             case "describe" -> describe(request);
+            case "configcheck" -> configcheck(request);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         };
         System.out.println(JSON.writeValueAsString(out));
@@ -343,6 +344,42 @@ public final class KafkaAdapter {
                 admin.listConsumerGroupOffsets(g.asText()).partitionsToOffsetAndMetadata().get().forEach((tp, om) -> {
                     if (om != null) offsets.put(tp.topic() + ":" + tp.partition(), om.offset());
                 });
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Kafka's own verdict on config values, without a broker: each {@code {scope: topic|broker, key, value}} parsed
+     * by the ConfigDef the broker uses ({@code LogConfig.configDefCopy()} for topics,
+     * {@code AbstractKafkaConfig.CONFIG_DEF} for brokers) as {@code ConfigDef.parseType} and its validator do;
+     * also every topic config name with its type.
+     */
+    private static ObjectNode configcheck(JsonNode request) {
+        org.apache.kafka.common.config.ConfigDef topic = org.apache.kafka.storage.internals.log.LogConfig.configDefCopy();
+        org.apache.kafka.common.config.ConfigDef broker = org.apache.kafka.server.config.AbstractKafkaConfig.CONFIG_DEF;
+        ObjectNode out = JSON.createObjectNode();
+        ObjectNode topicTypes = out.putObject("topicTypes");
+        topic.configKeys().forEach((name, key) -> topicTypes.put(name, key.type.name()));
+        ArrayNode results = out.putArray("results");
+        for (JsonNode e : request.path("entries")) {
+            String scope = e.path("scope").asText();
+            String name = e.path("key").asText();
+            String value = e.path("value").asText();
+            org.apache.kafka.common.config.ConfigDef.ConfigKey key = ("topic".equals(scope) ? topic : broker).configKeys().get(name);
+            ObjectNode r = results.addObject();
+            r.put("scope", scope).put("key", name).put("value", value);
+            if (key == null) {
+                r.put("known", false).put("ok", false);
+                continue;
+            }
+            r.put("known", true).put("type", key.type.name());
+            try {
+                Object parsed = org.apache.kafka.common.config.ConfigDef.parseType(name, value, key.type);
+                if (key.validator != null) key.validator.ensureValid(name, parsed);
+                r.put("ok", true);
+            } catch (org.apache.kafka.common.config.ConfigException ex) {
+                r.put("ok", false).put("error", ex.getMessage());
             }
         }
         return out;
