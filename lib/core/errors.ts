@@ -20,6 +20,11 @@ export interface ValidationIssue {
   /** What to do about it, in one sentence. */
   readonly fix: string;
   /**
+   * For `NameTooLong`: the most characters the name may have.
+   * @default - none
+   */
+  readonly limit?: number;
+  /**
    * `warning` issues are reported but do not stop a synth.
    * @default "error"
    */

@@ -44,6 +44,7 @@ function checkDnsName(
       value,
       message: `is ${value.length} characters, the limit is ${maxLength}${why ? ` (${why})` : ""}`,
       fix: `shorten it to at most ${maxLength} characters`,
+      limit: maxLength,
     });
   }
   return issues;

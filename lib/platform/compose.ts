@@ -90,7 +90,31 @@ export interface ComposedPlatform {
 }
 
 /** Where a construct field comes from in the spec: a field of the construct's spec path, or a scope and field elsewhere. */
-export type SpecFieldTarget = string | { readonly scope: string; readonly field: string };
+/**
+ * Where a construct field is written in the spec: a field of the same spec path, or a field elsewhere. `affix` is
+ * what Floe adds around the written value to name the construct (`<tenant>-` before a job's name): a name that
+ * comes out too long is then reported with the written value, the derived name and how long the written one may be.
+ */
+export type SpecFieldTarget =
+  | string
+  | { readonly scope?: string; readonly field: string; readonly affix?: { readonly prefix?: string; readonly suffix?: string } };
+
+/** An issue about a derived name, told in terms of the value written in the spec. */
+function derivedNameIssue(issue: ValidationIssue, affix: { readonly prefix?: string; readonly suffix?: string }): ValidationIssue {
+  const prefix = affix.prefix ?? "";
+  const suffix = affix.suffix ?? "";
+  const value = issue.value;
+  if (issue.code !== "NameTooLong" || typeof value !== "string" || issue.limit === undefined || !value.startsWith(prefix) || !value.endsWith(suffix)) return issue;
+  const own = value.slice(prefix.length, value.length - suffix.length);
+  const room = issue.limit - prefix.length - suffix.length;
+  const why = /\((.*)\)$/.exec(issue.message)?.[1];
+  return {
+    ...issue,
+    value: own,
+    message: `names ${JSON.stringify(value)}, ${value.length} characters, over the limit of ${issue.limit}${why ? ` (${why})` : ""}`,
+    fix: room > 0 ? `shorten it to at most ${room} characters (${JSON.stringify(prefix + suffix)} takes the other ${prefix.length + suffix.length})` : `shorten the name it is derived with (${JSON.stringify(prefix + suffix)} leaves no room)`,
+  };
+}
 
 /** Construct path -> spec path (and field renames), so construct errors name the spec. */
 export class SpecPathMap {
@@ -116,7 +140,10 @@ export class SpecPathMap {
           .sort((a, b) => b.length - a.length)[0];
         const target = key !== undefined ? entry.fields[key] : undefined;
         const rest = key !== undefined ? issue.field.slice(key.length) : "";
-        if (target !== undefined && typeof target !== "string") return { ...issue, scope: target.scope, field: target.field + rest };
+        if (target !== undefined && typeof target !== "string") {
+          const moved = { ...issue, scope: target.scope ?? entry.specPath, field: target.field + rest };
+          return target.affix && rest === "" ? derivedNameIssue(moved, target.affix) : moved;
+        }
         return { ...issue, scope: entry.specPath, field: target !== undefined ? target + rest : issue.field };
       }
       const cut = path.lastIndexOf("/");
@@ -491,7 +518,14 @@ function buildTenant(
   pending: ValidationIssue[],
 ): TenantBuild | undefined {
   const kafka = region.kafka;
-  map.add(`${chart.node.path}/Tenant`, tenantPath, {});
+  // The Tenant construct takes the region's network settings beside the tenant's egress (under `network.`):
+  // report each where it is written, the region's once (dedupe) and the tenant's egress under `egress`.
+  map.add(`${chart.node.path}/Tenant`, tenantPath, {
+    "network.egress": "egress",
+    "network.apiServerCidrs": { scope: region.regionPath, field: "network.apiServerCidrs" },
+    "network.apiServerPort": { scope: region.regionPath, field: "network.apiServerPort" },
+    "network.flinkOperatorNamespace": { scope: region.regionPath, field: "network.flinkOperatorNamespace" },
+  });
   const tenantConstruct = inSpec(map, pending, () =>
     new Tenant(chart, "Tenant", {
       name: tenant.name,
@@ -595,7 +629,7 @@ function buildTenant(
   (tenant.apps ?? []).forEach((a, i) => {
     const id = `App-${a.name}`;
     const appPath = `${tenantPath}.apps[${i}]`;
-    map.add(`${chart.node.path}/${id}`, appPath, { userName: "name" });
+    map.add(`${chart.node.path}/${id}`, appPath, { userName: { field: "name", affix: { prefix: `${tenant.name}-` } } });
     inSpec(map, pending, () => {
       const user = new KafkaUser(chart, id, {
         cluster: kafka,
@@ -641,7 +675,8 @@ function buildTenant(
     map.add(`${chart.node.path}/${id}`, `${tenantPath}.jobs[${i}]`, {
       "job.jarURI": j.sql ? "sql.runnerJarUri" : "jar.uri",
       "job.statements": "sql.statements",
-      userName: "name",
+      userName: { field: "name", affix: { prefix: `${tenant.name}-` } },
+      name: { field: "name", affix: { prefix: `${tenant.name}-` } },
     });
     // A job touching a standby copy is the standby of the job in the primary region: rendered suspended.
     const jobStandby = [...(j.reads ?? []), ...(j.writes ?? [])].some(isStandby);
@@ -899,7 +934,11 @@ function buildSources(
   const sources = tenant.sources ?? [];
   if (sources.length === 0 || !region.connect) return;
   const connectSpec = region.connect;
-  map.add(`${chart.node.path}/Connect`, `${region.regionPath}.connect`, { userName: "name" });
+  // The Connect cluster is the tenant's (`<tenant>-connect`), configured by the region's `connect`.
+  map.add(`${chart.node.path}/Connect`, `${region.regionPath}.connect`, {
+    userName: { scope: tenantPath, field: "name", affix: { suffix: "-connect" } },
+    name: { scope: tenantPath, field: "name", affix: { suffix: "-connect" } },
+  });
   const connect = inSpec(map, pending, () =>
     new ConnectCluster(chart, "Connect", {
       cluster: region.kafka,
@@ -1157,7 +1196,10 @@ function buildSessionClusters(
   (tenant.sessionClusters ?? []).forEach((c, i) => {
     const id = `Session-${c.name}`;
     const name = tenantUserName(tenant.name, c.name);
-    map.add(`${chart.node.path}/${id}`, `${tenantPath}.sessionClusters[${i}]`, { userName: "name" });
+    map.add(`${chart.node.path}/${id}`, `${tenantPath}.sessionClusters[${i}]`, {
+      userName: { field: "name", affix: { prefix: `${tenant.name}-` } },
+      name: { field: "name", affix: { prefix: `${tenant.name}-` } },
+    });
     const cluster = inSpec(map, pending, () =>
       new FlinkSessionCluster(chart, id, {
         name,
