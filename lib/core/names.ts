@@ -1,4 +1,6 @@
 import { createHash } from "crypto";
+// CIDR parsing and containment (the library proxy-addr and express use).
+import ipaddr from "ipaddr.js";
 import { ValidationIssue } from "./errors";
 
 /** Where a value sits, for the issues a rule reports. */
@@ -42,9 +44,9 @@ function checkDnsName(
       code: "NameTooLong",
       ...ctx,
       value,
+      limit: maxLength,
       message: `is ${value.length} characters, the limit is ${maxLength}${why ? ` (${why})` : ""}`,
       fix: `shorten it to at most ${maxLength} characters`,
-      limit: maxLength,
     });
   }
   return issues;
@@ -267,11 +269,21 @@ export function checkS3BucketName(name: string, ctx: NameContext): ValidationIss
   ];
 }
 
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-
-/** An IPv4 CIDR (`10.20.0.0/16`). */
+/**
+ * An IPv4 CIDR in canonical form (`10.20.0.0/16`): the API server stores a NetworkPolicy's `ipBlock.cidr` and a
+ * load balancer's source range as written, so `10.20.0.1/16` would not mean what it reads like.
+ */
 export function checkCidr(cidr: string, ctx: NameContext): ValidationIssue[] {
-  const m = CIDR.exec(cidr);
-  const ok = m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
-  return ok ? [] : [{ code: "InvalidCidr", ...ctx, value: cidr, message: "is not an IPv4 CIDR", fix: "write it like 10.20.0.0/16" }];
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr) || !ipaddr.IPv4.isValidCIDR(cidr)) {
+    return [{ code: "InvalidCidr", ...ctx, value: cidr, message: "is not an IPv4 CIDR", fix: "write it like 10.20.0.0/16" }];
+  }
+  const network = `${ipaddr.IPv4.networkAddressFromCIDR(cidr).toString()}/${cidr.split("/")[1]}`;
+  return network === cidr ? [] : [{ code: "InvalidCidr", ...ctx, value: cidr, message: "has host bits set", fix: `write the network: ${network}` }];
+}
+
+/** Whether two valid IPv4 CIDRs share an address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const [na, la] = ipaddr.IPv4.parseCIDR(a);
+  const [nb, lb] = ipaddr.IPv4.parseCIDR(b);
+  return la <= lb ? nb.match(na, la) : na.match(nb, lb);
 }

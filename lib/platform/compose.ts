@@ -50,7 +50,17 @@ import {
   SourceErrorPolicy,
   SqlServerSource,
 } from "../k8s/debezium";
-import { expandTopicRef, replicationBootstrap, resolveReplication, ResolvedReplication, standbyTopics, tenantTopicUniverse, tenantUnmirroredTopics } from "./replication";
+import {
+  expandTopicRef,
+  replicationBootstrap,
+  replicationClientCidrs,
+  replicationListener,
+  resolveReplication,
+  ResolvedReplication,
+  standbyTopics,
+  tenantTopicUniverse,
+  tenantUnmirroredTopics,
+} from "./replication";
 import { ConfluentSchemaRegistry, SCHEMA_REGISTRY_PORT, SchemaRegistration, SchemaSubject } from "../k8s/schema";
 import { kafkaClusterAlerts, PodMonitor, PrometheusRule, tenantAlerts } from "../k8s/monitoring";
 import { FLINK_METRICS_PORT } from "../k8s/flink/flink-deployment";
@@ -206,7 +216,11 @@ function authentication(type: "scram-sha-512" | "tls" | "none" | undefined): Kaf
   }
 }
 
-function listeners(spec: RegionSpec["kafka"]["listeners"]): KafkaListener[] | undefined {
+/**
+ * The spec's listeners; the replication listener (`replication`) admits only `clientCidrs`, the networks of the
+ * regions that mirror from this one (an internal load balancer, see {@link KafkaExternalListenerOptions.sourceCidrs}).
+ */
+function listeners(spec: RegionSpec["kafka"]["listeners"], replication?: { readonly name: string; readonly clientCidrs: readonly string[] }): KafkaListener[] | undefined {
   return spec?.map((l) => {
     const auth = authentication(l.authentication);
     if (l.type === "internal") {
@@ -223,8 +237,17 @@ function listeners(spec: RegionSpec["kafka"]["listeners"]): KafkaListener[] | un
       bootstrapHost: l.bootstrapHost,
       hostTemplate: l.hostTemplate,
       class: l.class,
+      sourceCidrs: replication?.name === l.name ? replication.clientCidrs : undefined,
     });
   });
+}
+
+/** The replication listener of a region that others mirror from, with the networks they connect from. */
+function replicationListenerClients(spec: PlatformSpec, region: RegionSpec): { name: string; clientCidrs: string[] } | undefined {
+  const listener = replicationListener(region);
+  const clientCidrs = replicationClientCidrs(spec, region.name);
+  // Without the networks (reported as PeeringCidrsMissing) the listener is left as declared.
+  return listener && clientCidrs && clientCidrs.length > 0 ? { name: listener.name, clientCidrs } : undefined;
 }
 
 /** The Kafka topic name of a tenant's topic: `<tenant>.<topic>`. */
@@ -303,7 +326,7 @@ function buildRegion(
       namespace,
       version: kafkaSpec.version,
       production,
-      listeners: listeners(kafkaSpec.listeners),
+      listeners: listeners(kafkaSpec.listeners, replicationListenerClients(spec, region)),
       authorization:
         kafkaSpec.authorization === "none"
           ? KafkaAuthorization.none()
@@ -1454,6 +1477,8 @@ function buildReplication(
         replicas: m.replicas,
         tasksMax: m.tasksMax,
         resources: m.resources,
+        // Only DNS, the local brokers, the other workers and the primary's load balancers.
+        egress: primary.spec.network?.peeringCidrs?.length ? { sourceCidrs: primary.spec.network.peeringCidrs } : undefined,
       });
     });
   };

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from "path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { isSecretKey, OPERATOR_CHARTS, ValidationError, ValidationIssue } from "../core";
-import { checkReplication, registryLeaderIssues } from "./replication";
+import { checkReplication, peeringIssues, registryLeaderIssues } from "./replication";
 import { SCHEMA_COMPATIBILITIES, SchemaCompatibility, TopicSchema } from "../k8s/schema";
 
 /*
@@ -114,6 +114,7 @@ const networkRegionSchema = z.strictObject({
   apiServerCidrs: z.array(z.string()).optional(),
   apiServerPort: z.number().int().min(1).max(65535).optional(),
   flinkOperatorNamespace: dnsLabel.optional(),
+  peeringCidrs: z.array(z.string()).optional(),
 });
 
 const secretStoreSchema = z.strictObject({
@@ -943,6 +944,9 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
       ...(r.secretStore?.serviceAccount ? [r.secretStore.serviceAccount.namespace] : []),
     ]),
   ]);
+  // A tenant owns the Kafka prefix `<tenant>.` (topics, groups, ACLs): it must not cover the platform's own topics,
+  // MirrorMaker 2's (`mirrormaker2.<mirror>.`, `mm2-offset-syncs.`) and the registry's (`schema-registry.schemas`).
+  const reservedPrefixes = new Set(["mirrormaker2", "mm2-offset-syncs", "schema-registry"]);
   // A group in two tenants' role bindings reaches both: the one path RBAC would open between tenants.
   const groupOwners = new Map<string, string>();
   tenants.forEach((tenant, ti) => {
@@ -955,6 +959,16 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
         value: tenant.name,
         message: "is the name of a system or platform namespace; a tenant's namespace is named after the tenant",
         fix: `choose another tenant name (not kube-*, nor ${[...reserved].sort().join(", ")})`,
+      });
+    }
+    if (reservedPrefixes.has(tenant.name)) {
+      issues.push({
+        code: "ReservedTenantName",
+        scope,
+        field: "name",
+        value: tenant.name,
+        message: `its Kafka prefix "${tenant.name}." would cover the platform's own topics (MirrorMaker 2's checkpoints and offset syncs, the registry's schemas)`,
+        fix: `choose another tenant name (not ${[...reservedPrefixes].sort().join(", ")})`,
       });
     }
     for (const list of ["adminGroups", "viewerGroups"] as const) {
@@ -1173,6 +1187,6 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
       );
     });
   });
-  issues.push(...checkReplication(spec), ...registryLeaderIssues(spec));
+  issues.push(...checkReplication(spec), ...registryLeaderIssues(spec), ...peeringIssues(spec));
   return issues;
 }

@@ -46,6 +46,8 @@ describe("MirrorMaker 2: the rendered KafkaMirrorMaker2 between two real brokers
   let standby: KafkaBroker;
   let worker: ConnectWorker;
   let registryWorker: ConnectWorker;
+  /** The standby's users' credentials (as applied to its broker). */
+  let remoteCreds: Map<string, KafkaCredentials>;
   const localKafka = local.find((o) => o.kind === "Kafka")!;
   const remoteKafka = remote.find((o) => o.kind === "Kafka")!;
 
@@ -74,7 +76,6 @@ describe("MirrorMaker 2: the rendered KafkaMirrorMaker2 between two real brokers
     });
     await applyAll(kube, remote.filter((x) => ["Namespace", "ServiceAccount", "Role", "RoleBinding"].includes(x.kind)));
     let localCreds: Map<string, KafkaCredentials>;
-    let remoteCreds: Map<string, KafkaCredentials>;
     [primary, localCreds] = await region(local, localKafka);
     [standby, remoteCreds] = await region(remote, remoteKafka);
 
@@ -200,6 +201,31 @@ describe("MirrorMaker 2: the rendered KafkaMirrorMaker2 between two real brokers
     expect(copied.map((r) => JSON.parse(r.value!).id)).toEqual([1, 2]);
     // The registry mirror copies no tenant topic (beta's are copied by the tenant's own mirror).
     expect(registryMirror.spec.mirrors[0].topicsPattern).toBe("schema-registry\\.schemas");
+  });
+
+  test("each mirror has its own checkpoint and offset-sync topics; the broker refuses every other mirror's user on them", () => {
+    const topics = standby.adapter<{ topics: string[] }>("describe", { client: standby.adminProps(), groups: [] }).topics;
+    const internalOf = (m: Obj) => {
+      const alias = m.spec.mirrors[0].source.alias as string;
+      return { checkpoints: `${alias}.checkpoints.internal`, offsetSyncs: `mm2-offset-syncs.${alias}.internal` };
+    };
+    const beta = internalOf(mm2);
+    const registry = internalOf(registryMirror);
+    // What the running connectors created: named after each mirror's own alias, nothing after the bare region.
+    expect(topics).toEqual(expect.arrayContaining([beta.checkpoints, beta.offsetSyncs, registry.offsetSyncs]));
+    expect(topics.filter((t) => /^(local|remote)\.checkpoints\.internal$|^mm2-offset-syncs\.(local|remote)\.internal$|^heartbeats$/.test(t))).toEqual([]);
+    const creds = (m: Obj) => standby.clientProps(remoteCreds.get(m.spec.target.authentication.username)!);
+    const probes: { id: string; client: Record<string, string>; action: string; topic: string; group: string; want: boolean }[] = [];
+    for (const [self, other, selfTopics, otherTopics] of [[mm2, registryMirror, beta, registry], [registryMirror, mm2, registry, beta]] as const) {
+      for (const topic of [otherTopics.checkpoints, otherTopics.offsetSyncs]) {
+        for (const action of ["produce", "fetch"]) probes.push({ id: `${self.metadata.name} ${action} ${topic} (${other.metadata.name}'s)`, client: creds(self), action, topic, group: "", want: false });
+      }
+      probes.push({ id: `${self.metadata.name} fetch ${selfTopics.offsetSyncs} (its own)`, client: creds(self), action: "fetch", topic: selfTopics.offsetSyncs, group: "", want: true });
+    }
+    const r = standby.adapter<{ results: { id: string; ok: boolean; error?: string }[] }>("probe", { probes: probes.map(({ want: _w, ...p }) => p) });
+    const wrong = r.results.filter((x, i) => x.ok !== probes[i].want || (!x.ok && !/^TopicAuthorizationException/.test(x.error ?? "")));
+    expect(wrong).toEqual([]);
+    expect(r.results).toHaveLength(10);
   });
 
   test("nothing else is copied: other tenants' topics, the tenant's Kafka Connect state", () => {

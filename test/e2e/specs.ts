@@ -58,7 +58,7 @@ export function featureSpec(): PlatformSpec {
         // The registry that assigns schema ids; remote's follows it (its schemas topic mirrored there).
         schemaRegistry: { leader: true, replicas: 1 },
         secretStore: { awsRegion: "eu-west-1" },
-        network: { apiServerCidrs: ["10.0.0.0/16"] },
+        network: { apiServerCidrs: ["10.0.0.0/16"], peeringCidrs: ["10.0.0.0/16"] },
         monitoring: { enabled: true, consumerLagThreshold: 5000 },
       },
       {
@@ -76,7 +76,7 @@ export function featureSpec(): PlatformSpec {
         connect: { image: "registry.example.com/platform/connect:3.2.0-1", connectors: ["mysql", "sqlserver"] },
         schemaRegistry: { replicas: 1 },
         secretStore: { awsRegion: "eu-west-2" },
-        network: { apiServerCidrs: ["10.1.0.0/16"] },
+        network: { apiServerCidrs: ["10.1.0.0/16"], peeringCidrs: ["10.1.0.0/16"] },
       },
     ],
     replication: [{ tenant: "beta", primary: "local", standby: "remote" }],

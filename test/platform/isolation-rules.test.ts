@@ -25,6 +25,16 @@ describe("tenant names that are platform or system namespaces are refused (#19.5
   });
 });
 
+describe("tenant names whose Kafka prefix would cover the platform's topics are refused (#19.2)", () => {
+  test.each(["mirrormaker2", "mm2-offset-syncs", "schema-registry"])("%s", (name) => {
+    const spec = devSpecWithJob();
+    spec.tenants[1].name = name;
+    const issue = catchValidation(() => parsePlatformSpec(spec)).issues.find((i) => i.code === "ReservedTenantName");
+    expect(issue).toMatchObject({ scope: "tenants[1]", field: "name", value: name });
+    expect(issue!.message).toContain(`its Kafka prefix "${name}." would cover the platform's own topics`);
+  });
+});
+
 describe("a group belongs to one tenant (#19.5)", () => {
   test("an admin group of two tenants is refused at the second, naming the first", () => {
     const spec = devSpecWithJob();

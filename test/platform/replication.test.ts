@@ -36,7 +36,7 @@ describe("replication in the example (payments eu-west-1 -> us-east-1; analytics
     expect(mm2.mirrors).toHaveLength(1);
     expect(mm2.replicas).toBe(2); // production
     expect(mm2.target).toMatchObject({ alias: "us-east-1", bootstrapServers: "events-kafka-bootstrap.kafka.svc:9093", groupId: "mirrormaker2.payments-mirror-eu-west-1.connect" });
-    expect(mirror.source.alias).toBe("eu-west-1");
+    expect(mirror.source.alias).toBe("mirrormaker2.payments-mirror-eu-west-1.eu-west-1");
     expect(mirror.source.bootstrapServers).toBe("kafka-replication.eu-west-1.prod.example.com:9095");
     expect(mirror.topicsPattern).toBe("payments\\..*");
     // Never copied: the Connect cluster's state and the CDC source's signals (the standby runs the same ones).
@@ -91,7 +91,52 @@ describe("replication in the example (payments eu-west-1 -> us-east-1; analytics
     const groupAcls = user.spec.authorization.acls.filter((a: Obj) => a.resource.type === "group");
     expect(groupAcls).toEqual([{ type: "allow", resource: { type: "group", name: "payments.", patternType: "prefix" }, operations: ["Describe"] }]);
     const split = get(us, "KafkaUser", "analytics-mirror-to-eu-west-1").spec.authorization.acls.filter((a: Obj) => a.resource.type === "topic");
-    expect(split.map((a: Obj) => a.resource.name).sort()).toEqual(["analytics.clickstream", "analytics.daily-aggregates", "analytics.enriched-clicks", "analytics.sessions", "heartbeats"]);
+    expect(split.map((a: Obj) => a.resource.name).sort()).toEqual(["analytics.clickstream", "analytics.daily-aggregates", "analytics.enriched-clicks", "analytics.sessions"]);
+  });
+
+  test("the replication listener admits only the regions that mirror from it, over an internal load balancer", () => {
+    const listenerOf = (objects: Obj[]) => (ofKind(objects, "Kafka")[0] as Obj).spec.kafka.listeners.find((l: Obj) => l.name === "replication");
+    for (const [objects, peers] of [[eu, "10.20.0.0/16"], [us, "10.10.0.0/16"]] as const) {
+      const l = listenerOf(objects as Obj[]);
+      // Strimzi's broker NetworkPolicy admits only these peers on the port: no pod of the cluster, no tenant.
+      expect(l.networkPolicyPeers).toEqual([{ ipBlock: { cidr: peers } }]);
+      expect(l.configuration).toMatchObject({ class: "service.k8s.aws/nlb", externalTrafficPolicy: "Local", loadBalancerSourceRanges: [peers] });
+      expect(l.configuration.bootstrap.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internal");
+    }
+    // Internal listeners stay open to client namespaces only (unchanged).
+    const tls = (ofKind(eu, "Kafka")[0] as Obj).spec.kafka.listeners.find((l: Obj) => l.name === "tls");
+    expect(tls.networkPolicyPeers).toEqual([{ namespaceSelector: { matchLabels: { "floe.dev/kafka-client": "events" } } }, { podSelector: {} }]);
+    expectSchemaValid(ofKind([...eu, ...us], "Kafka"));
+  });
+
+  test("each MirrorMaker 2 may connect only to DNS, its brokers, its workers and the primary's network on the replication port", () => {
+    for (const [objects, name, primaryCidr] of [[us, "payments-mirror-eu-west-1", "10.10.0.0/16"], [eu, "analytics-mirror-us-east-1", "10.20.0.0/16"], [us, "schema-registry-mirror-eu-west-1", "10.10.0.0/16"]] as const) {
+      const policy = get(objects as Obj[], "NetworkPolicy", `${name}-mirrormaker2-egress`, "kafka");
+      expect(policy.spec.podSelector.matchLabels).toEqual({ "strimzi.io/cluster": name, "strimzi.io/kind": "KafkaMirrorMaker2" });
+      expect(policy.spec.egress[3]).toEqual({ to: [{ ipBlock: { cidr: primaryCidr } }], ports: [{ protocol: "TCP", port: 9095 }] });
+    }
+    const mirrors = ofKind([...eu, ...us], "KafkaMirrorMaker2");
+    const policies = ofKind([...eu, ...us], "NetworkPolicy").filter((p: Obj) => p.metadata.name.endsWith("-mirrormaker2-egress"));
+    expect(policies).toHaveLength(mirrors.length);
+  });
+
+  test("every pair of mirrors in a region has its own checkpoint and offset-sync topics, and no ACL on the other's", () => {
+    const byRegion = [us, eu].map((objects) => ofKind(objects, "KafkaMirrorMaker2").map((m: Obj) => ({ m, user: get(objects, "KafkaUser", m.metadata.name, "kafka") })));
+    let pairs = 0;
+    for (const mirrors of byRegion) {
+      for (const a of mirrors) {
+        for (const b of mirrors) {
+          if (a === b) continue;
+          pairs++;
+          const alias = b.m.spec.mirrors[0].source.alias;
+          const own = [`${alias}.checkpoints.internal`, `mm2-offset-syncs.${alias}.internal`];
+          const topicsOfA = a.user.spec.authorization.acls.filter((x: Obj) => x.resource.type === "topic").map((x: Obj) => x.resource.name);
+          expect(topicsOfA.filter((t: string) => own.includes(t) || t === "heartbeats")).toEqual([]);
+          expect(a.m.spec.mirrors[0].source.alias).not.toBe(alias);
+        }
+      }
+    }
+    expect(pairs).toBe(6); // us-east-1: payments', analytics' and the registry's mirrors, all from eu-west-1 (ordered pairs)
   });
 
   test("standby side: jobs suspended, CDC sources stopped, only MirrorMaker 2 may produce to the copies", () => {
@@ -198,6 +243,27 @@ describe("replication errors name the entry, the value and the fix", () => {
     expect(issuesWithCode(named, "ReplicationListenerMissing")[0]).toMatchObject({ field: "replicationListener", value: "mtls" });
     const unknown = error((s) => (s.regions[0].kafka.replicationListener = "wan"));
     expect(issuesWithCode(unknown, "UnknownListener")[0]).toMatchObject({ scope: "regions[0].kafka", field: "replicationListener", value: "wan" });
+  });
+
+  test("a replication listener that is not a load balancer (a route's router, not the peer, reaches the brokers)", () => {
+    const e = error((s) => {
+      const l = s.regions[0].kafka.listeners.find((x: Obj) => x.name === "replication");
+      Object.assign(l, { type: "route", port: 9095 });
+    });
+    expect(issuesWithCode(e, "ReplicationListenerMissing")[0]).toMatchObject({ scope: "regions[0].kafka", field: "listeners" });
+  });
+
+  test("regions that replicate declare their peering networks: valid, canonical, not overlapping", () => {
+    const missing = error((s) => delete s.regions[1].network.peeringCidrs);
+    expect(issuesWithCode(missing, "PeeringCidrsMissing").map((i) => [i.scope, i.field])).toEqual([["regions[1]", "network.peeringCidrs"]]);
+    expect(issuesWithCode(missing, "PeeringCidrsMissing")[0].message).toMatch(/region us-east-1 replicates \(it mirrors from eu-west-1; eu-west-1 mirrors from it\)/);
+    const bad = error((s) => (s.regions[0].network.peeringCidrs = ["10.10.0.1/16", "10.300.0.0/16"]));
+    expect(issuesWithCode(bad, "InvalidCidr").map((i) => [i.scope, i.field, i.fix])).toEqual([
+      ["regions[0]", "network.peeringCidrs[0]", "write the network: 10.10.0.0/16"],
+      ["regions[0]", "network.peeringCidrs[1]", "write it like 10.20.0.0/16"],
+    ]);
+    const overlap = error((s) => (s.regions[1].network.peeringCidrs = ["10.10.128.0/17"]));
+    expect(issuesWithCode(overlap, "OverlappingPeeringCidrs")[0]).toMatchObject({ scope: "regions[1]", field: "network.peeringCidrs[0]", value: "10.10.128.0/17" });
   });
 
   test("a job whose topics have different primaries would run nowhere", () => {

@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from "cdk8s";
 import { Construct, IConstruct } from "constructs";
 import {
   addFloeValidation,
+  checkCidr,
   checkDnsLabel,
   checkStrimziGeneratedNames,
   componentLabels,
@@ -12,8 +13,8 @@ import {
   ValidationIssue,
 } from "../../core";
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "../security";
-import { KafkaNodePool, KafkaNodePoolOptions, KafkaNodeRole } from "./kafka-node-pool";
 import { BROKER_CONFIG_DEFS, kafkaConfigIssues } from "./config-defs";
+import { KafkaNodePool, KafkaNodePoolOptions, KafkaNodeRole } from "./kafka-node-pool";
 import { KafkaTopic } from "./kafka-topic";
 import { KafkaUser } from "./kafka-user";
 import { KafkaAuthenticationType, KafkaListener } from "./listener";
@@ -464,6 +465,19 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
           fix: "set bootstrapHost (e.g. kafka.example.com) and hostTemplate (e.g. broker-{nodeId}.kafka.example.com)",
         });
       }
+      if (l.sourceCidrs) {
+        l.sourceCidrs.forEach((cidr, ci) => issues.push(...checkCidr(cidr, { scope, field: `${field}.sourceCidrs[${ci}]` })));
+        if (l.type === "route" || l.type === "ingress" || l.sourceCidrs.length === 0) {
+          issues.push({
+            code: "SourceRestrictionUnsupported",
+            scope,
+            field: `${field}.sourceCidrs`,
+            value: l.sourceCidrs,
+            message: l.sourceCidrs.length === 0 ? "an empty list admits no client" : `a ${l.type} listener is reached through its router, so the brokers never see the client's network`,
+            fix: l.sourceCidrs.length === 0 ? "list the client networks, or leave sourceCidrs out" : "use a loadbalancer or nodeport listener for clients restricted by network",
+          });
+        }
+      }
       if (this.production && l.authentication.type === KafkaAuthenticationType.NONE) {
         issues.push({
           code: "UnauthenticatedListenerInProduction",
@@ -505,6 +519,8 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
         fix: "remove combinedRoles (Floe then renders a controller pool and a broker pool)",
       });
     }
+    // Values the brokers would refuse at start-up (Strimzi writes them into server.properties as they are).
+    issues.push(...kafkaConfigIssues(props.config, BROKER_CONFIG_DEFS, { scope, what: "broker", unknownRefused: false }));
     for (const key of Object.keys(props.config ?? {}).sort()) {
       const forbidden = FORBIDDEN_CONFIG_PREFIXES.some((p) => key.startsWith(p)) && !ALLOWED_CONFIG_EXCEPTIONS.includes(key);
       if (forbidden) {
@@ -519,8 +535,6 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
       }
     }
     return issues;
-    // Values the brokers would refuse at start-up (Strimzi writes them into server.properties as they are).
-    issues.push(...kafkaConfigIssues(props.config, BROKER_CONFIG_DEFS, { scope, what: "broker", unknownRefused: false }));
   }
 
   /** Checks that need the final tree: pool sizes, replication vs brokers, topic name collisions. */

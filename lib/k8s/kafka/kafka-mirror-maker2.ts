@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from "cdk8s";
 import { Construct } from "constructs";
-import { checkDnsLabel, componentLabels, escapeRegex, FloeLabels, KafkaAclOperation, ValidationError, ValidationIssue } from "../../core";
+import { checkCidr, checkDnsLabel, componentLabels, escapeRegex, FloeLabels, KafkaAclOperation, ValidationError, ValidationIssue } from "../../core";
+import { DNS_EGRESS_RULE, kafkaListenerPorts } from "../network";
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from "../security";
 import type { IKafkaCluster } from "./kafka-cluster";
 import { connectStorageTopics, IKafkaTopicResource, KafkaTopic } from "./kafka-topic";
@@ -17,7 +18,11 @@ export const IDENTITY_REPLICATION_POLICY = "org.apache.kafka.connect.mirror.Iden
 
 /** The remote cluster MirrorMaker 2 reads from (another region's Kafka, reached through its external listener). */
 export interface MirrorSourceCluster {
-  /** Alias of the source cluster (the region name): names MirrorMaker 2's checkpoint and offset-sync topics. */
+  /**
+   * Alias of the source cluster (the region name). MirrorMaker 2 names its checkpoint and offset-sync topics after
+   * the source alias (`DefaultReplicationPolicy.checkpointsTopic`/`offsetSyncsTopic`), so the rendered alias is
+   * scoped to this MirrorMaker 2 (`<internalPrefix><alias>`): two mirrors from one region never share those topics.
+   */
   readonly alias: string;
   /** `host:port` of the source cluster's external TLS listener. */
   readonly bootstrapServers: string;
@@ -76,6 +81,18 @@ export interface KafkaMirrorMaker2Props {
    * @default 60
    */
   readonly offsetSyncIntervalSeconds?: number;
+  /**
+   * Restrict the workers' egress (a NetworkPolicy `<name>-mirrormaker2-egress`) to DNS, the target's brokers, the
+   * other workers' REST port and the source's bootstrap port on these networks (the source region's, over peering).
+   * @default - no egress restriction
+   */
+  readonly egress?: MirrorEgressOptions;
+}
+
+/** Where MirrorMaker 2 workers may connect besides DNS, the target cluster and each other. */
+export interface MirrorEgressOptions {
+  /** Networks (IPv4 CIDRs) of the source cluster's load balancers. */
+  readonly sourceCidrs: readonly string[];
 }
 
 /** Pattern MirrorMaker 2 matches topic names with (Java regex), from literal names and prefixes. */
@@ -85,7 +102,7 @@ export function mirrorTopicsPattern(topics: readonly Pick<IKafkaTopicResource, "
 
 /**
  * Grant a source-cluster user exactly what MirrorMaker 2 needs there, with offset syncs kept on the target:
- * read and describe the replicated topics (and `heartbeats`), describe the consumer groups whose offsets are
+ * read and describe the replicated topics, describe the consumer groups whose offsets are
  * translated, describe the cluster. Nothing is written to the source. The user is labelled as a replication
  * identity (`app.kubernetes.io/component: replication`), like MirrorMaker 2's target user.
  */
@@ -93,7 +110,6 @@ export function grantMirrorSource(user: KafkaUser, topics: readonly IKafkaTopicR
   user.apiObject.metadata.addLabel(COMPONENT_LABEL, REPLICATION_COMPONENT);
   const read: KafkaAclOperation[] = ["Read", "Describe", "DescribeConfigs"];
   for (const t of topics) user.addAcl({ resource: { type: "topic", name: t.aclName, patternType: t.aclPatternType }, operations: read });
-  user.addAcl({ resource: { type: "topic", name: "heartbeats", patternType: "literal" }, operations: ["Read", "Describe"] });
   user.addAcl({ resource: { type: "group", name: groupPrefix, patternType: "prefix" }, operations: ["Describe"] });
   user.addAcl({ resource: { type: "cluster" }, operations: ["Describe"] });
 }
@@ -121,6 +137,10 @@ export class KafkaMirrorMaker2 extends Construct {
   public readonly groupId: string;
   /** Internal Connect topics on the target. */
   public readonly internalTopics: { readonly configs: KafkaTopic; readonly offsets: KafkaTopic; readonly status: KafkaTopic };
+  /** The source cluster's alias as rendered: scoped to this MirrorMaker 2. */
+  public readonly sourceAlias: string;
+  /** MirrorMaker 2's own topics on the target (checkpoints and offset syncs), named after {@link sourceAlias}. */
+  public readonly mirrorTopics: readonly string[];
   private readonly props: KafkaMirrorMaker2Props;
 
   constructor(scope: Construct, id: string, props: KafkaMirrorMaker2Props) {
@@ -140,8 +160,14 @@ export class KafkaMirrorMaker2 extends Construct {
     for (const t of Object.values(this.internalTopics)) {
       this.user.addAcl({ resource: { type: "topic", name: t.topicName, patternType: "literal" }, operations: all });
     }
-    // MirrorMaker 2's own topics on the target: heartbeats, checkpoints and offset syncs.
-    for (const name of ["heartbeats", `${props.source.alias}.checkpoints.internal`, `mm2-offset-syncs.${props.source.alias}.internal`, `mm2-offset-syncs.${props.targetAlias}.internal`]) {
+    // MirrorMaker 2's own topics on the target, named after the source alias (Kafka's DefaultReplicationPolicy:
+    // `<alias>.checkpoints.internal`; with offset-syncs.topic.location=target, MirrorSourceConfig.offsetSyncsTopic()
+    // names `mm2-offset-syncs.<source alias>.internal`). The alias is this mirror's own, so no other mirror (another
+    // tenant's) can read or forge its translated offsets. No `heartbeats`: no heartbeat connector runs, and a
+    // topic shared by every mirror would be a channel between tenants.
+    this.sourceAlias = `${internalPrefix}${props.source.alias}`;
+    this.mirrorTopics = [`${this.sourceAlias}.checkpoints.internal`, `mm2-offset-syncs.${this.sourceAlias}.internal`];
+    for (const name of this.mirrorTopics) {
       this.user.addAcl({ resource: { type: "topic", name, patternType: "literal" }, operations: all });
     }
     for (const t of props.topics) {
@@ -157,6 +183,28 @@ export class KafkaMirrorMaker2 extends Construct {
       kind: "KafkaMirrorMaker2",
       metadata: { name: props.name, namespace: props.target.namespace, labels: componentLabels("kafka-mirror-maker-2", props.name, REPLICATION_COMPONENT) },
       spec: Lazy.any({ produce: () => this.renderSpec() }),
+    });
+    if (props.egress) this.addEgressPolicy(props.egress);
+  }
+
+  private addEgressPolicy(egress: MirrorEgressOptions): void {
+    const sourcePort = Number(/:(\d+)$/.exec(this.props.source.bootstrapServers)?.[1]);
+    new ApiObject(this, "EgressPolicy", {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: `${this.mirrorName}-mirrormaker2-egress`, namespace: this.target.namespace, labels: componentLabels("kafka-mirror-maker-2", this.mirrorName, "network") },
+      spec: {
+        // Strimzi labels the workers with the resource's name and kind.
+        podSelector: { matchLabels: { "strimzi.io/cluster": this.mirrorName, "strimzi.io/kind": "KafkaMirrorMaker2" } },
+        policyTypes: ["Egress"],
+        egress: [
+          DNS_EGRESS_RULE,
+          { to: [{ podSelector: { matchLabels: { "strimzi.io/cluster": this.target.clusterName, "strimzi.io/kind": "Kafka" } } }], ports: kafkaListenerPorts(this.target) },
+          // Connect's REST API between the workers (Strimzi's MirrorMaker 2 runs on Kafka Connect).
+          { to: [{ podSelector: { matchLabels: { "strimzi.io/cluster": this.mirrorName, "strimzi.io/kind": "KafkaMirrorMaker2" } } }], ports: [{ protocol: "TCP", port: 8083 }] },
+          { to: [...new Set(egress.sourceCidrs)].sort().map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: sourcePort }] },
+        ],
+      },
     });
   }
 
@@ -211,6 +259,19 @@ export class KafkaMirrorMaker2 extends Construct {
         });
       }
     }
+    if (props.egress) {
+      props.egress.sourceCidrs.forEach((cidr, i) => issues.push(...checkCidr(cidr, { scope, field: `egress.sourceCidrs[${i}]` })));
+      if (props.egress.sourceCidrs.length === 0) {
+        issues.push({ code: "NoSourceNetwork", scope, field: "egress.sourceCidrs", value: [], message: "an egress restriction without the source's networks would cut MirrorMaker 2 off its source", fix: "list the source cluster's networks, or leave egress out" });
+      }
+    }
+    const alias = `${props.internalPrefix ?? `mirrormaker2.${props.name}.`}${props.source.alias}`;
+    if (alias.length > 100) {
+      issues.push({ code: "NameTooLong", scope, field: "source.alias", value: alias, limit: 100, message: `is rendered as ${alias.length} characters (the internal prefix and the alias), over Strimzi's limit of 100`, fix: "shorten the alias or the name" });
+    }
+    if (!/:\d+$/.test(props.source.bootstrapServers)) {
+      issues.push({ code: "InvalidBootstrapServers", scope, field: "source.bootstrapServers", value: props.source.bootstrapServers, message: "is not host:port", fix: "write it like kafka.eu-west-1.example.com:9095" });
+    }
     if (!this.targetListener) {
       issues.push({
         code: "NoListenerForAuthentication",
@@ -259,7 +320,7 @@ export class KafkaMirrorMaker2 extends Construct {
       mirrors: [
         {
           source: {
-            alias: props.source.alias,
+            alias: this.sourceAlias,
             bootstrapServers: props.source.bootstrapServers,
             tls: { trustedCertificates: [{ secretName: props.source.caSecret.secretName, certificate: props.source.caSecret.certificate }] },
             authentication: {

@@ -75,10 +75,23 @@ export interface KafkaExternalListenerOptions extends KafkaListenerOptions {
   readonly hostTemplate?: string;
   /**
    * Ingress or load balancer class.
-   * @default - the cluster's default class
+   * @default - the cluster's default class; `service.k8s.aws/nlb` for a `loadbalancer` with `sourceCidrs`
    */
   readonly class?: string;
+  /**
+   * Only clients from these networks (IPv4 CIDRs) may connect: the brokers' NetworkPolicy admits them alone on this
+   * port (Strimzi `networkPolicyPeers`, so pods of this cluster are refused). A `loadbalancer` listener is then also
+   * internal (the AWS Load Balancer Controller's NLB class, whose scheme defaults to internal, and the scheme
+   * annotation on the bootstrap service), limited to the ranges (`loadBalancerSourceRanges`), and keeps the
+   * client's address (`externalTrafficPolicy: Local`) so the policy sees it. Not for `route`/`ingress` listeners,
+   * whose router, not the client, connects to the brokers.
+   * @default - any client that reaches the listener
+   */
+  readonly sourceCidrs?: readonly string[];
 }
+
+/** The AWS Load Balancer Controller's class for Network Load Balancers (internal unless annotated otherwise). */
+export const AWS_NLB_CLASS = "service.k8s.aws/nlb";
 
 /**
  * A Kafka listener: where clients connect, with TLS and authentication.
@@ -120,10 +133,16 @@ export class KafkaListener {
           : options.type === "loadbalancer"
             ? { alternativeNames: [host], annotations: { "external-dns.alpha.kubernetes.io/hostname": host } }
             : { alternativeNames: [host] };
+    const cidrs = options.sourceCidrs ? [...new Set(options.sourceCidrs)].sort() : undefined;
+    const privateLb = cidrs !== undefined && options.type === "loadbalancer";
+    const bootstrapWithScheme = privateLb
+      ? { ...(bootstrap ?? {}), annotations: { ...((bootstrap as { annotations?: Record<string, string> } | undefined)?.annotations ?? {}), "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" } }
+      : bootstrap;
     const configuration: StrimziListenerConfiguration = {
-      ...(bootstrap ? { bootstrap } : {}),
+      ...(bootstrapWithScheme ? { bootstrap: bootstrapWithScheme } : {}),
       ...(options.hostTemplate ? { hostTemplate: options.hostTemplate } : {}),
-      ...(options.class ? { class: options.class } : {}),
+      ...(options.class ? { class: options.class } : privateLb ? { class: AWS_NLB_CLASS } : {}),
+      ...(privateLb ? { externalTrafficPolicy: "Local" as const, loadBalancerSourceRanges: cidrs } : {}),
     };
     return new KafkaListener(
       options.name ?? "external",
@@ -133,6 +152,7 @@ export class KafkaListener {
       options.authentication ?? KafkaAuthentication.scramSha512(),
       Object.keys(configuration).length > 0 ? configuration : undefined,
       options.bootstrapHost,
+      cidrs,
     );
   }
 
@@ -150,6 +170,8 @@ export class KafkaListener {
     private readonly configuration?: StrimziListenerConfiguration,
     /** Public bootstrap host, for external listeners that declare one. */
     public readonly bootstrapHost?: string,
+    /** The only networks clients may connect from, if restricted. */
+    public readonly sourceCidrs?: readonly string[],
   ) {}
 
   /** Per-broker host template of route/ingress listeners, if set. */
@@ -173,6 +195,7 @@ export class KafkaListener {
         ? {}
         : { authentication: { type: this.authentication.type } }),
       ...(this.configuration ? { configuration: this.configuration } : {}),
+      ...(this.sourceCidrs ? { networkPolicyPeers: this.sourceCidrs.map((cidr) => ({ ipBlock: { cidr } })) } : {}),
     };
   }
 }

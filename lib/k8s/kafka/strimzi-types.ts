@@ -57,6 +57,8 @@ export interface StrimziListenerConfiguration {
   };
   readonly brokers?: readonly { readonly broker: number; readonly host?: string; readonly advertisedHost?: string }[];
   readonly class?: string;
+  readonly externalTrafficPolicy?: "Local" | "Cluster";
+  readonly loadBalancerSourceRanges?: readonly string[];
   readonly hostTemplate?: string;
   readonly advertisedHostTemplate?: string;
 }

@@ -177,6 +177,62 @@ describe("KafkaCluster options", () => {
     expect(kafka.bootstrapAddress("cip")).toBe("events-kafka-cip-bootstrap.kafka.svc:9097");
   });
 
+  test("a listener restricted to source networks: internal NLB, source ranges, client address kept, broker NetworkPolicy peers", () => {
+    const { objects, spec } = rendered({
+      production: false,
+      listeners: [
+        KafkaListener.internalTls(),
+        KafkaListener.external({ name: "peers", type: "loadbalancer", port: 9095, bootstrapHost: "kafka.example.com", sourceCidrs: ["10.20.0.0/16", "10.10.0.0/16", "10.20.0.0/16"] }),
+        KafkaListener.external({ name: "np", type: "nodeport", port: 9096, sourceCidrs: ["10.30.0.0/16"] }),
+        KafkaListener.external({ name: "own", type: "loadbalancer", port: 9097, class: "my-lb", sourceCidrs: ["10.40.0.0/16"] }),
+      ],
+    });
+    expectSchemaValid(objects);
+    expect(spec.kafka.listeners[1]).toEqual({
+      name: "peers",
+      port: 9095,
+      type: "loadbalancer",
+      tls: true,
+      authentication: { type: "scram-sha-512" },
+      configuration: {
+        bootstrap: {
+          alternativeNames: ["kafka.example.com"],
+          annotations: { "external-dns.alpha.kubernetes.io/hostname": "kafka.example.com", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" },
+        },
+        class: "service.k8s.aws/nlb",
+        externalTrafficPolicy: "Local",
+        loadBalancerSourceRanges: ["10.10.0.0/16", "10.20.0.0/16"],
+      },
+      networkPolicyPeers: [{ ipBlock: { cidr: "10.10.0.0/16" } }, { ipBlock: { cidr: "10.20.0.0/16" } }],
+    });
+    // A node port: only the brokers' NetworkPolicy; a class of one's own is kept.
+    expect(spec.kafka.listeners[2].networkPolicyPeers).toEqual([{ ipBlock: { cidr: "10.30.0.0/16" } }]);
+    expect(spec.kafka.listeners[2].configuration).toBeUndefined();
+    expect(spec.kafka.listeners[3].configuration.class).toBe("my-lb");
+    // Unrestricted external listeners have no peers (Strimzi then admits everyone).
+    const open = rendered({ production: false, listeners: [KafkaListener.internalTls(), KafkaListener.external({ type: "loadbalancer", port: 9095 })] });
+    expect(open.spec.kafka.listeners[1].networkPolicyPeers).toBeUndefined();
+  });
+
+  test("source networks: refused on route and ingress listeners, empty, or not CIDRs", () => {
+    const e = catchValidation(() =>
+      cluster({
+        production: false,
+        listeners: [
+          KafkaListener.internalTls(),
+          KafkaListener.external({ name: "route", type: "route", port: 9095, bootstrapHost: "k.example.com", sourceCidrs: ["10.0.0.0/8"] }),
+          KafkaListener.external({ name: "none", type: "loadbalancer", port: 9096, sourceCidrs: [] }),
+          KafkaListener.external({ name: "bad", type: "loadbalancer", port: 9097, sourceCidrs: ["10.0.0.1/8"] }),
+        ],
+      }),
+    );
+    expect(issuesWithCode(e, "SourceRestrictionUnsupported").map((i) => [i.field, i.message])).toEqual([
+      ["listeners[1].sourceCidrs", "a route listener is reached through its router, so the brokers never see the client's network"],
+      ["listeners[2].sourceCidrs", "an empty list admits no client"],
+    ]);
+    expect(issuesWithCode(e, "InvalidCidr")[0]).toMatchObject({ field: "listeners[3].sourceCidrs[0]", fix: "write the network: 10.0.0.0/8" });
+  });
+
   test("bootstrapAddress fails for an unknown listener and for an external one without host", () => {
     const { kafka } = cluster({
       listeners: [KafkaListener.internalTls(), KafkaListener.external({ type: "nodeport", port: 9094 })],

@@ -10,7 +10,7 @@ import {
   KafkaUser,
   mirrorTopicsPattern,
 } from "../../../lib";
-import { catchValidation, expectRestrictedPod, expectSchemaValid, newChart, ofKind, synth } from "../../helpers";
+import { catchValidation, expectRestrictedPod, expectSchemaValid, issuesWithCode, newChart, ofKind, synth } from "../../helpers";
 
 function setup(clusterProps: { production?: boolean; listeners?: KafkaListener[] } = {}) {
   const { app, chart } = newChart();
@@ -49,7 +49,8 @@ describe("KafkaMirrorMaker2 defaults", () => {
     });
     const [mirrorSpec] = mm2.spec.mirrors;
     expect(mirrorSpec.source).toEqual({
-      alias: "eu-west-1",
+      // Scoped to this mirror: MirrorMaker 2 names its checkpoint and offset-sync topics after the source alias.
+      alias: "mirrormaker2.payments-mirror-eu-west-1.eu-west-1",
       bootstrapServers: "kafka.eu-west-1.example.com:9095",
       tls: { trustedCertificates: [{ secretName: "floe-kafka-ca-eu-west-1", certificate: "ca.crt" }] },
       authentication: { type: "scram-sha-512", username: "payments-mirror-to-us-east-1", passwordSecret: { secretName: "payments-mirror-eu-west-1-source", password: "password" } },
@@ -76,13 +77,77 @@ describe("KafkaMirrorMaker2 defaults", () => {
     const acl = (type: string, name?: string) => user.spec.authorization.acls.find((a: any) => a.resource.type === type && a.resource.name === name)?.operations;
     expect(acl("topic", "payments.orders")).toEqual(["Read", "Write", "Describe", "DescribeConfigs"]);
     expect(acl("topic", "mirrormaker2.payments-mirror-eu-west-1.offsets")).toEqual(["Read", "Write", "Create", "Describe", "DescribeConfigs"]);
-    expect(acl("topic", "eu-west-1.checkpoints.internal")).toEqual(["Read", "Write", "Create", "Describe", "DescribeConfigs"]);
+    expect(acl("topic", "mirrormaker2.payments-mirror-eu-west-1.eu-west-1.checkpoints.internal")).toEqual(["Read", "Write", "Create", "Describe", "DescribeConfigs"]);
+    expect(acl("topic", "mm2-offset-syncs.mirrormaker2.payments-mirror-eu-west-1.eu-west-1.internal")).toEqual(["Read", "Write", "Create", "Describe", "DescribeConfigs"]);
+    // Nothing every mirror from the region would share: the bare alias' topics, heartbeats.
+    for (const shared of ["eu-west-1.checkpoints.internal", "mm2-offset-syncs.eu-west-1.internal", "mm2-offset-syncs.us-east-1.internal", "heartbeats"]) expect(acl("topic", shared)).toBeUndefined();
     expect(acl("group", "payments.")).toEqual(["Read", "Describe"]);
     expect(acl("group", "mirrormaker2.payments-mirror-eu-west-1.connect")).toEqual(["Read", "Describe"]);
     expect(acl("cluster")).toEqual(["Describe"]);
     // Nothing outside: no Alter, Delete or All anywhere.
     expect(user.spec.authorization.acls.flatMap((a: any) => a.operations)).not.toEqual(expect.arrayContaining(["All"]));
     expect(user.spec.authorization.acls.flatMap((a: any) => a.operations).filter((o: string) => ["Alter", "Delete", "All", "AlterConfigs"].includes(o))).toEqual([]);
+  });
+});
+
+describe("KafkaMirrorMaker2 isolation between mirrors", () => {
+  test("two mirrors from one source region (two tenants) share no internal topic, ACL or alias", () => {
+    const { chart, target, render } = setup();
+    const mk = (tenant: string) =>
+      new KafkaMirrorMaker2(chart, `M-${tenant}`, {
+        target,
+        targetAlias: "us-east-1",
+        name: `${tenant}-mirror-eu-west-1`,
+        source: {
+          alias: "eu-west-1",
+          bootstrapServers: "kafka.eu-west-1.example.com:9095",
+          caSecret: { secretName: "ca", certificate: "ca.crt" },
+          credentials: { username: `${tenant}-mirror-to-us-east-1`, secretName: `${tenant}-src`, passwordKey: "password" },
+        },
+        topics: [new KafkaTopicPrefix(target, `${tenant}.`)],
+        groupPrefix: `${tenant}.`,
+      });
+    const a = mk("alpha");
+    const b = mk("beta");
+    expect(a.sourceAlias).not.toBe(b.sourceAlias);
+    expect(a.mirrorTopics.filter((t) => b.mirrorTopics.includes(t))).toEqual([]);
+    const users = ofKind(render(), "KafkaUser") as any[];
+    const topicsOf = (name: string) => new Set(users.find((u) => u.metadata.name === name).spec.authorization.acls.filter((x: any) => x.resource.type === "topic").map((x: any) => x.resource.name as string));
+    const ta = topicsOf("alpha-mirror-eu-west-1");
+    const tb = topicsOf("beta-mirror-eu-west-1");
+    expect([...ta].filter((t) => tb.has(t))).toEqual([]);
+    for (const t of b.mirrorTopics) expect(ta.has(t)).toBe(false);
+  });
+
+  test("egress: DNS, the target's brokers, the workers' REST port, the source port on the source's networks only", () => {
+    const { mirror, render } = setup();
+    mirror({ egress: { sourceCidrs: ["10.10.0.0/16", "10.11.0.0/16", "10.10.0.0/16"] } });
+    const [policy] = (ofKind(render(), "NetworkPolicy") as any[]).filter((p) => p.metadata.name === "payments-mirror-eu-west-1-mirrormaker2-egress");
+    expect(policy.metadata.namespace).toBe("kafka");
+    expect(policy.spec.podSelector).toEqual({ matchLabels: { "strimzi.io/cluster": "payments-mirror-eu-west-1", "strimzi.io/kind": "KafkaMirrorMaker2" } });
+    expect(policy.spec.policyTypes).toEqual(["Egress"]);
+    const [dns, brokers, workers, source] = policy.spec.egress;
+    expect(dns.ports).toEqual([{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
+    expect(brokers.to).toEqual([{ podSelector: { matchLabels: { "strimzi.io/cluster": "events", "strimzi.io/kind": "Kafka" } } }]);
+    expect(workers.ports).toEqual([{ protocol: "TCP", port: 8083 }]);
+    expect(source).toEqual({ to: [{ ipBlock: { cidr: "10.10.0.0/16" } }, { ipBlock: { cidr: "10.11.0.0/16" } }], ports: [{ protocol: "TCP", port: 9095 }] });
+    expect(policy.spec.egress).toHaveLength(4);
+    expectSchemaValid([policy]);
+    // Without the option: no policy.
+    const plain = setup();
+    plain.mirror();
+    expect((ofKind(plain.render(), "NetworkPolicy") as any[]).filter((p) => /mirrormaker2/.test(p.metadata.name))).toEqual([]);
+  });
+
+  test("egress errors: an invalid or empty network list, a bootstrap without port, an alias rendered too long", () => {
+    const e1 = catchValidation(() => setup().mirror({ egress: { sourceCidrs: ["10.10.0.1/16", "x"] } }));
+    expect(issuesWithCode(e1, "InvalidCidr").map((i) => [i.field, i.message])).toEqual([
+      ["egress.sourceCidrs[0]", "has host bits set"],
+      ["egress.sourceCidrs[1]", "is not an IPv4 CIDR"],
+    ]);
+    expect(issuesWithCode(catchValidation(() => setup().mirror({ egress: { sourceCidrs: [] } })), "NoSourceNetwork")[0].field).toBe("egress.sourceCidrs");
+    const e3 = catchValidation(() => setup().mirror({ internalPrefix: `${"x".repeat(95)}.` }));
+    expect(issuesWithCode(e3, "NameTooLong")[0]).toMatchObject({ field: "source.alias", limit: 100 });
   });
 });
 
@@ -118,7 +183,6 @@ describe("KafkaMirrorMaker2 options", () => {
     expect(u.spec.authorization.acls.map((a: any) => `${a.resource.type}:${a.resource.name ?? ""}:${a.operations.join("/")}`)).toEqual([
       "cluster::Describe",
       "group:payments.:Describe",
-      "topic:heartbeats:Read/Describe",
       "topic:payments.orders:Read/Describe/DescribeConfigs",
     ]);
   });
