@@ -3,6 +3,7 @@
 # this folder, into a cache folder that is reused while the pins are unchanged:
 #   go/etcd               etcd server            go.etcd.io/etcd/server/v3 (go.mod)
 #   go/kube               kube-apiserver and kube-controller-manager, k8s.io/kubernetes (go.mod)
+#   go/prometheus         promtool (rule unit tests), github.com/prometheus/prometheus (go.mod)
 #   go/pulumi             the Pulumi CLI         github.com/pulumi/pulumi/pkg/v3, the release of @pulumi/pulumi
 #   go/pulumi-kubernetes  the Kubernetes provider (pulumi-resource-kubernetes), the release of @pulumi/kubernetes
 #   java                  the Apache Kafka broker, clients, Connect, connector plugins and Floe's adapters
@@ -56,6 +57,8 @@ build() {
 }
 
 build etcd etcd -- go build -o "$cache/bin/etcd" .
+# Prometheus's rule unit tester, from the published module (the alert rules are evaluated by the real engine).
+build prometheus promtool -- go build -o "$cache/bin/promtool" github.com/prometheus/prometheus/cmd/promtool
 build kube kube-apiserver kube-controller-manager -- go build -o "$cache/bin/" \
   k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
 

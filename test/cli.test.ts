@@ -142,7 +142,7 @@ describe("floe validate", () => {
       process.env.FLOE_CRD_DIR = crdDir();
       const partial = await floe(["validate", out]);
       expect(partial.code).toBe(1);
-      expect(partial.err).toMatch(/PrometheusRule\/alpha\/alpha-alerts: \(object\): no schema for monitoring\.coreos\.com\/v1\/PrometheusRule/);
+      expect(partial.err).toMatch(/PrometheusRule\/kafka\/alpha-kafka-alerts: \(object\): no schema for monitoring\.coreos\.com\/v1\/PrometheusRule/);
       process.env.FLOE_CRD_DIR = "/nonexistent/crds";
       const r = await floe(["validate", out]);
       expect(r.code).toBe(1);

@@ -62,7 +62,7 @@ import {
   tenantUnmirroredTopics,
 } from "./replication";
 import { ConfluentSchemaRegistry, SCHEMA_REGISTRY_PORT, SchemaRegistration, SchemaSubject } from "../k8s/schema";
-import { kafkaClusterAlerts, PodMonitor, PrometheusRule, tenantAlerts } from "../k8s/monitoring";
+import { kafkaClusterAlerts, PodMonitor, PrometheusRule, tenantKafkaAlerts, tenantNamespaceAlerts } from "../k8s/monitoring";
 import { FLINK_METRICS_PORT } from "../k8s/flink/flink-deployment";
 import { deadLetterTopicName, JobSpec, PlatformSpec, RegionSpec, schemaRegistryLeader, sourceTopicNames, TenantSpec, tenantUsesSchemas, topicSchemaOf } from "./spec";
 
@@ -392,7 +392,7 @@ function buildRegion(
         selectorLabels: monitoring.selectorLabels,
       });
       if (kafka.metricsEnabled) {
-        new PrometheusRule(platformChart, "KafkaAlerts", { name: `${kafka.clusterName}-kafka-alerts`, namespace, context, rules: kafkaClusterAlerts(kafka), selectorLabels: monitoring.selectorLabels });
+        new PrometheusRule(platformChart, "KafkaAlerts", { name: `${kafka.clusterName}-kafka-alerts`, namespace, context, rules: kafkaClusterAlerts(kafka, { kafkaExporter: kafka.kafkaExporterEnabled }), selectorLabels: monitoring.selectorLabels });
       }
     });
   }
@@ -727,16 +727,29 @@ function buildTenant(
     });
   });
   for (const session of sessions.values()) if (session.kafka) credentials?.addUser(session.kafka.user.secretName);
-  if (region.monitoring) addTenantMonitoring(chart, region, tenantConstruct, tenant, tenantPath, map, pending);
+  const isStandbyJob = (j: NonNullable<TenantSpec["jobs"]>[number]) => [...(j.reads ?? []), ...(j.writes ?? [])].some(isStandby);
+  if (region.monitoring) addTenantMonitoring(chart, region, tenantConstruct, tenant, tenantPath, map, pending, isStandbyJob);
   return { tenant: tenantConstruct, spec: tenant, path: tenantPath, chart, jobs: built, sessions: [...sessions.values()], resolve };
 }
 
 /** A tenant's PodMonitor (its Flink jobs) and alerts (consumer lag, Flink checkpoints and restarts, connector tasks). */
-function addTenantMonitoring(chart: Chart, region: TenantRegionContext, tenantConstruct: Tenant, tenant: TenantSpec, tenantPath: string, map: SpecPathMap, pending: ValidationIssue[]): void {
+function addTenantMonitoring(
+  chart: Chart,
+  region: TenantRegionContext,
+  tenantConstruct: Tenant,
+  tenant: TenantSpec,
+  tenantPath: string,
+  map: SpecPathMap,
+  pending: ValidationIssue[],
+  isStandbyJob: (job: NonNullable<TenantSpec["jobs"]>[number]) => boolean,
+): void {
   const monitoring = region.monitoring!;
   const context = { environment: region.environment, region: region.regionName, tenant: tenant.name };
   const flinkJobs = (tenant.jobs ?? []).length > 0;
+  // A job runs here unless it is suspended (by the spec, or as a standby's copy of a replicated job).
+  const flinkRunning = (tenant.jobs ?? []).some((j) => j.state !== "suspended" && !isStandbyJob(j));
   map.add(`${chart.node.path}/Alerts`, tenantPath);
+  map.add(`${chart.node.path}/KafkaAlerts`, tenantPath);
   inSpec(map, pending, () => {
     if (flinkJobs) {
       new PodMonitor(chart, "FlinkPodMonitor", {
@@ -749,16 +762,25 @@ function addTenantMonitoring(chart: Chart, region: TenantRegionContext, tenantCo
       });
       tenantConstruct.allowMetricsScraping({ namespace: monitoring.namespace, port: FLINK_METRICS_PORT });
     }
-    const rules = tenantAlerts({
+    const options = {
       tenant: tenant.name,
       cluster: region.kafka,
+      kafkaExporter: region.kafka.kafkaExporterEnabled,
       groupPrefix: tenantPrefix(tenant.name),
       lagThreshold: monitoring.lagThreshold,
       flinkJobs,
+      flinkRunning,
       connectCluster: (tenant.sources ?? []).length > 0 && region.connect ? `${tenant.name}-connect` : undefined,
-    }).filter((r) => r.alert !== "KafkaConsumerLagHigh" || region.kafka.kafkaExporterEnabled);
-    if (rules.length > 0) {
-      new PrometheusRule(chart, "Alerts", { name: `${tenant.name}-alerts`, namespace: tenantConstruct.namespace, context, rules, selectorLabels: monitoring.selectorLabels });
+    };
+    // Each rule lives in the namespace of the series it reads: a Prometheus that enforces the namespace label
+    // would otherwise never match them (see lib/k8s/monitoring/alerts.ts).
+    const own = tenantNamespaceAlerts(options);
+    if (own.length > 0) {
+      new PrometheusRule(chart, "Alerts", { name: `${tenant.name}-alerts`, namespace: tenantConstruct.namespace, context, rules: own, selectorLabels: monitoring.selectorLabels });
+    }
+    const onKafka = tenantKafkaAlerts(options);
+    if (onKafka.length > 0) {
+      new PrometheusRule(chart, "KafkaAlerts", { name: `${tenant.name}-kafka-alerts`, namespace: region.kafka.namespace, context, rules: onKafka, selectorLabels: monitoring.selectorLabels });
     }
   });
 }

@@ -25,6 +25,8 @@ describe("tenants[].jobs[] in the platform spec", () => {
       "FlinkDeployment/alpha/alpha-enricher",
       "PodMonitor/alpha/flink-metrics",
       "PrometheusRule/alpha/alpha-alerts",
+      // The lag alert reads the Kafka namespace's series, so it lives there (a namespace-enforcing Prometheus).
+      "PrometheusRule/kafka/alpha-kafka-alerts",
     ]);
     const role = objects.find((o) => o.kind === "Role" && o.metadata.name === "alpha-kafka-credentials");
     expect(role.metadata.namespace).toBe("kafka");

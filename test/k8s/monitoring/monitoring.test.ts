@@ -1,5 +1,5 @@
 import { parser } from "@prometheus-io/lezer-promql";
-import { kafkaClusterAlerts, KafkaCluster, parsePlatformSpec, PodMonitor, PrometheusRule, promPrefixRegex, synthesize, tenantAlerts } from "../../../lib";
+import { kafkaClusterAlerts, KafkaCluster, parsePlatformSpec, PodMonitor, PrometheusRule, promPrefixRegex, synthesize, tenantAlerts, tenantKafkaAlerts, tenantNamespaceAlerts } from "../../../lib";
 import { catchValidation, expectSchemaValid, newChart, ofKind, synth } from "../../helpers";
 import { devSpecWithJob, exampleSpec } from "../../helpers/specs";
 
@@ -10,6 +10,23 @@ function promqlErrors(expr: string): number[] {
   const errors: number[] = [];
   parser.parse(expr).iterate({ enter: (n) => void (n.type.isError && errors.push(n.from)) });
   return errors;
+}
+
+/**
+ * The `namespace` matcher of each vector selector of an expression (null where it has none, or one that is not
+ * `namespace="<value>"`): what prometheus-operator's enforcedNamespaceLabel would override.
+ */
+function namespaceMatchers(expr: string): (string | null)[] {
+  const out: (string | null)[] = [];
+  parser.parse(expr).iterate({
+    enter: (n) => {
+      if (n.type.name !== "VectorSelector") return;
+      const text = expr.slice(n.from, n.to);
+      const m = /[{,]\s*namespace\s*=\s*"([^"]*)"/.exec(text);
+      out.push(m ? m[1] : null);
+    },
+  });
+  return out;
 }
 
 describe("PromQL parsing (the check the rule tests rely on)", () => {
@@ -101,21 +118,39 @@ describe("the alerts Floe ships", () => {
   const { chart } = newChart();
   const kafka = new KafkaCluster(chart, "Kafka", { name: "events", namespace: "kafka" });
 
-  test("cluster alerts: under-replicated and offline partitions of this cluster", () => {
+  test("cluster alerts: absent broker and exporter metrics, under-replicated and offline partitions of this cluster", () => {
     const rules = kafkaClusterAlerts(kafka);
-    expect(rules.map((r) => [r.alert, r.severity])).toEqual([["KafkaUnderReplicatedPartitions", "warning"], ["KafkaOfflinePartitions", "critical"]]);
+    expect(rules.map((r) => [r.alert, r.severity])).toEqual([
+      ["KafkaMetricsAbsent", "critical"],
+      ["KafkaExporterMetricsAbsent", "warning"],
+      ["KafkaUnderReplicatedPartitions", "warning"],
+      ["KafkaOfflinePartitions", "critical"],
+    ]);
     for (const r of rules) {
       expect(promqlErrors(r.expr)).toEqual([]);
-      expect(r.expr).toContain('strimzi_io_cluster="events"');
+      expect(namespaceMatchers(r.expr).every((ns) => ns === "kafka")).toBe(true);
     }
+    expect(rules[0].expr).toBe('absent_over_time(kafka_server_replicamanager_leadercount{namespace="kafka", strimzi_io_cluster="events"}[10m])');
+    expect(rules[1].expr).toBe('absent_over_time(kafka_brokers{namespace="kafka"}[10m])');
+    expect(kafkaClusterAlerts(kafka, { kafkaExporter: false }).map((r) => r.alert)).not.toContain("KafkaExporterMetricsAbsent");
   });
 
-  test("tenant alerts: lag of the tenant's groups only, Flink and connector alerts when the tenant has them", () => {
-    const all = tenantAlerts({ tenant: "payments", cluster: kafka, groupPrefix: "payments.", lagThreshold: 5000, flinkJobs: true, connectCluster: "payments-connect" });
-    expect(all.map((r) => r.alert)).toEqual(["KafkaConsumerLagHigh", "FlinkCheckpointsFailing", "FlinkJobRestarting", "KafkaConnectorTasksFailed"]);
-    for (const r of all) expect(promqlErrors(r.expr)).toEqual([]);
-    expect(all[0].expr).toBe('sum by (consumergroup, topic) (kafka_consumergroup_lag{namespace="kafka", consumergroup=~"payments\\\\..*"}) > 5000');
-    expect(all[3].expr).toContain('strimzi_io_cluster="payments-connect"');
+  test("tenant alerts: on the Kafka namespace's series (lag, Connect) and on the tenant's own (Flink), each with its absent-metric alert", () => {
+    const o = { tenant: "payments", cluster: kafka, groupPrefix: "payments.", lagThreshold: 5000, flinkJobs: true, connectCluster: "payments-connect" };
+    const onKafka = tenantKafkaAlerts(o);
+    const own = tenantNamespaceAlerts(o);
+    expect(onKafka.map((r) => r.alert)).toEqual(["KafkaConsumerLagHigh", "KafkaConnectorTasksFailed", "KafkaConnectMetricsAbsent"]);
+    expect(own.map((r) => r.alert)).toEqual(["FlinkCheckpointsFailing", "FlinkJobRestarting", "FlinkMetricsAbsent"]);
+    expect(tenantAlerts(o).map((r) => r.alert)).toEqual([...onKafka, ...own].map((r) => r.alert));
+    for (const r of onKafka) expect([r.alert, namespaceMatchers(r.expr).every((ns) => ns === "kafka")]).toEqual([r.alert, true]);
+    for (const r of own) expect([r.alert, namespaceMatchers(r.expr).every((ns) => ns === "payments")]).toEqual([r.alert, true]);
+    for (const r of [...onKafka, ...own]) expect(promqlErrors(r.expr)).toEqual([]);
+    expect(onKafka[0].expr).toBe('sum by (consumergroup, topic) (kafka_consumergroup_lag{namespace="kafka", consumergroup=~"payments\\\\..*"}) > 5000');
+    expect(onKafka[2].expr).toBe('absent_over_time(kafka_connect_connect_worker_metrics_connector_count{namespace="kafka", strimzi_io_cluster="payments-connect"}[10m])');
+    expect(own[2].expr).toBe('absent_over_time(flink_jobmanager_numRunningJobs{namespace="payments"}[10m])');
+    // A standby's suspended jobs export nothing: no absent alert there; no exporter, no lag alert.
+    expect(tenantNamespaceAlerts({ ...o, flinkRunning: false }).map((r) => r.alert)).toEqual(["FlinkCheckpointsFailing", "FlinkJobRestarting"]);
+    expect(tenantKafkaAlerts({ ...o, kafkaExporter: false, connectCluster: undefined })).toEqual([]);
     expect(tenantAlerts({ tenant: "a", cluster: kafka, groupPrefix: "a.", lagThreshold: 1, flinkJobs: false }).map((r) => r.alert)).toEqual(["KafkaConsumerLagHigh"]);
     expect(promPrefixRegex("a.b")).toBe('"a\\\\.b.*"');
   });
@@ -134,6 +169,46 @@ describe("observability in the example environment", () => {
     for (const pr of ruleObjects) {
       for (const r of pr.spec.groups.flatMap((g: Obj) => g.rules)) expect([r.alert, promqlErrors(r.expr)]).toEqual([r.alert, []]);
     }
+  });
+
+  test("under a Prometheus that enforces the namespace label, every selector of every rule keeps matching: it names the rule's own namespace", () => {
+    let selectors = 0;
+    for (const pr of ruleObjects) {
+      for (const r of pr.spec.groups.flatMap((g: Obj) => g.rules)) {
+        const ns = namespaceMatchers(r.expr);
+        selectors += ns.length;
+        expect({ rule: `${pr.metadata.namespace}/${pr.metadata.name}/${r.alert}`, ns: ns.filter((x) => x !== pr.metadata.namespace) }).toEqual({ rule: `${pr.metadata.namespace}/${pr.metadata.name}/${r.alert}`, ns: [] });
+      }
+    }
+    expect(selectors).toBeGreaterThan(20);
+  });
+
+  test("every group of series an alert reads has an absent-metric alert in the same region (a broken scrape fires)", () => {
+    // The series each alert reads, by the metric whose absence shows that their source went quiet.
+    const SOURCE: [RegExp, string][] = [
+      [/^kafka_(server|controller)_/, "kafka_server_replicamanager_leadercount"],
+      [/^kafka_consumergroup_/, "kafka_brokers"],
+      [/^kafka_connect_/, "kafka_connect_connect_worker_metrics_connector_count"],
+      [/^flink_/, "flink_jobmanager_numRunningJobs"],
+    ];
+    let checked = 0;
+    for (const region of ["eu-west-1", "us-east-1"]) {
+      const rules = ruleObjects
+        .filter((pr) => pr.metadata.labels["floe.dev/region"] === region)
+        .flatMap((pr) => pr.spec.groups.flatMap((g: Obj) => g.rules.map((r: Obj) => ({ ...r, ns: pr.metadata.namespace }))));
+      const covered = new Set(rules.filter((r: Obj) => r.expr.startsWith("absent_over_time(")).map((r: Obj) => `${r.ns}|${/^absent_over_time\(([a-zA-Z_:]+)\{/.exec(r.expr)![1]}`));
+      // A standby's suspended jobs export nothing: their namespace has no Flink absent alert.
+      const running = new Set(all.filter((o) => o.metadata.labels?.["floe.dev/region"] === region && o.kind === "FlinkDeployment" && o.spec.job.state !== "suspended").map((o) => o.metadata.namespace));
+      for (const r of rules.filter((x: Obj) => !x.expr.startsWith("absent_over_time("))) {
+        for (const [, metric] of r.expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{/g)) {
+          const source = SOURCE.find(([re]) => re.test(metric))![1];
+          if (source.startsWith("flink_") && !running.has(r.ns)) continue;
+          checked++;
+          expect({ alert: r.alert, region, ns: r.ns, source, covered: covered.has(`${r.ns}|${source}`) }).toEqual({ alert: r.alert, region, ns: r.ns, source, covered: true });
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
   });
 
   test("every alert is labelled with severity, tenant, environment and region, and those match the object's own labels", () => {
@@ -193,14 +268,17 @@ describe("regions[].monitoring", () => {
     const spec = devSpecWithJob();
     spec.regions[0].monitoring = { namespace: "observability", selectorLabels: { release: "prom" }, consumerLagThreshold: 250 };
     const objects = synthesize(parsePlatformSpec(spec)).files.flatMap((f) => f.objects) as Obj[];
-    const rules = objects.find((o) => o.kind === "PrometheusRule" && o.metadata.namespace === "alpha");
-    expect(rules.metadata.labels.release).toBe("prom");
+    // The lag alert reads the Kafka namespace's series: it lives there, labelled with the tenant.
+    const rules = objects.find((o) => o.kind === "PrometheusRule" && o.metadata.name === "alpha-kafka-alerts");
+    expect(rules.metadata.namespace).toBe("kafka");
+    expect(rules.metadata.labels).toMatchObject({ release: "prom", "floe.dev/tenant": "alpha" });
+    expect(rules.spec.groups[0].rules[0]).toMatchObject({ alert: "KafkaConsumerLagHigh", labels: { tenant: "alpha" } });
     expect(rules.spec.groups[0].rules[0].expr).toMatch(/> 250$/);
     expect((ofKind(objects, "NetworkPolicy") as Obj[]).find((p: Obj) => p.metadata.name === "allow-metrics-scraping").spec.ingress[0].from[0].namespaceSelector.matchLabels).toEqual({ "kubernetes.io/metadata.name": "observability" });
     spec.regions[0].kafka.metrics = false;
     const noExporter = synthesize(parsePlatformSpec(spec)).files.flatMap((f) => f.objects) as Obj[];
     expect(noExporter.find((o) => o.kind === "Kafka").spec.kafkaExporter).toBeUndefined();
-    expect(noExporter.find((o) => o.kind === "PrometheusRule" && o.metadata.namespace === "alpha").spec.groups[0].rules.map((r: Obj) => r.alert)).toEqual(["FlinkCheckpointsFailing", "FlinkJobRestarting"]);
+    expect(noExporter.find((o) => o.kind === "PrometheusRule" && o.metadata.namespace === "alpha").spec.groups[0].rules.map((r: Obj) => r.alert)).toEqual(["FlinkCheckpointsFailing", "FlinkJobRestarting", "FlinkMetricsAbsent"]);
     expect(noExporter.some((o) => o.kind === "PrometheusRule" && o.metadata.namespace === "kafka")).toBe(false);
   });
 
