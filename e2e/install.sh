@@ -9,6 +9,7 @@
 #   java                  the Apache Kafka broker, clients, Connect, connector plugins and Floe's adapters
 #                         (install-java.sh, Maven Central)
 #   postgresql, mariadb-server  Debian's database servers (the CDC tests' databases), when not installed yet
+#   nginx-light           Debian's nginx (the registry's enforcing proxy as rendered), when not installed yet
 # Cache: $FLOE_E2E_CACHE, default <repo>/.floe/e2e (gitignored). A component is rebuilt when its folder's files
 # or the Go version change (the key is a hash of both). Prints one line per component; exits non-zero on the
 # first failure, with the build's log.
@@ -109,3 +110,5 @@ debian_package() {
 }
 debian_package postgresql '/usr/lib/postgresql/*/bin/initdb'
 debian_package mariadb-server /usr/sbin/mariadbd
+# nginx runs the Schema Registry's enforcing proxy as rendered (test/e2e/registry-proxy.test.ts), on loopback ports.
+debian_package nginx-light /usr/sbin/nginx

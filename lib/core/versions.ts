@@ -63,6 +63,8 @@ export type DebeziumConnectorKind = keyof typeof DEBEZIUM_CONNECTORS;
 export const PLATFORM_IMAGES = {
   schemaRegistry: "confluentinc/cp-schema-registry:7.9.0",
   curl: "curlimages/curl:8.11.1",
+  /** The Schema Registry's enforcing proxy (nginx, unprivileged build). */
+  registryProxy: "nginxinc/nginx-unprivileged:1.28.0-alpine",
 } as const;
 
 /** External Secrets Operator release (Helm chart and CRDs). */

@@ -634,7 +634,12 @@ function buildTenant(
     // Registered with the leading registry only: a follower is read-only and gets them through the mirror.
     if (subjects.length > 0 && registry.leaderEligible) {
       map.add(`${chart.node.path}/Schemas`, `${tenantPath}.topics`);
-      inSpec(map, pending, () => new SchemaRegistration(chart, "Schemas", { registry, name: `${tenant.name}-schemas`, subjects }));
+      map.add(`${chart.node.path}/SchemaRegistrar`, `${tenantPath}.topics`);
+      inSpec(map, pending, () => {
+        // The tenant's registration principal: a KafkaUser with no ACL, whose password authenticates it at the registry.
+        const registrar = new KafkaUser(chart, "SchemaRegistrar", { cluster: kafka, userName: tenantUserName(tenant.name, "schema-registrar") });
+        return new SchemaRegistration(chart, "Schemas", { registry, name: `${tenant.name}-schemas`, subjects, registrar: { user: registrar, tenant: tenant.name } });
+      });
     }
   }
   const prefix = tenantPrefix(tenant.name);
@@ -668,6 +673,8 @@ function buildTenant(
         const group = `${prefix}${(typeof c === "string" ? undefined : c.group) ?? a.name}`;
         resolve(ref)?.grants.consume(user, { group });
       });
+      // Its Kafka credential also reads the tenant's schemas (Confluent clients: basic.auth.credentials.source=SASL_INHERIT).
+      if (registry && user.authentication === KafkaAuthenticationType.SCRAM_SHA_512) registry.addPrincipal({ user, tenant: tenant.name, role: "client" });
       return user;
     });
   });
@@ -713,6 +720,7 @@ function buildTenant(
     );
     if (job) built.push(job);
     if (job?.kafka) credentials?.addUser(job.kafka.user.secretName);
+    if (job?.kafka && registry && job.kafka.user.authentication === KafkaAuthenticationType.SCRAM_SHA_512) registry.addPrincipal({ user: job.kafka.user, tenant: tenant.name, role: "client" });
     if (j.backfill) {
       const bf = buildBackfill(chart, region, tenantConstruct, tenant, j, `${tenantPath}.jobs[${i}]`, topics, resolve, prefix, quotas, jobStandby ? writable : undefined, map, pending);
       if (bf) {
@@ -1033,9 +1041,15 @@ function buildSources(
       // topic and run old snapshots after failover (the connector's signal consumer starts at `earliest`).
       // After a failover the new primary's Jobs are new objects, which `floe diff` lists as re-snapshots.
       incrementalSnapshots: standbySource ? undefined : src.incrementalSnapshots,
-      config: src.format === "avro" && region.registry ? { ...avroConverters(region.registry.url), ...(src.config ?? {}) } : src.config,
+      config: src.format === "avro" && region.registry ? { ...avroConverters(region.registry.url, connect), ...(src.config ?? {}) } : src.config,
     };
-    if (src.format === "avro" && region.registry) connect.allowServiceEgress(region.registry.podLabels, SCHEMA_REGISTRY_PORT);
+    if (src.format === "avro" && region.registry) {
+      connect.allowServiceEgress(region.registry.podLabels, SCHEMA_REGISTRY_PORT);
+      // The converters register the schemas they derive (until registration moves ahead of the connector): the
+      // Connect user is the registrar of the tenant's subjects, its password read through the config provider.
+      region.registry.addPrincipal({ user: connect.user, tenant: tenant.name, role: "registrar" });
+      connect.allowOwnCredentials();
+    }
     const source = inSpec(map, pending, (): DebeziumSource => {
       switch (src.type) {
         case "postgres":
@@ -1149,14 +1163,21 @@ function jobEnv(j: JobSpec, tenant: string, region: TenantRegionContext, policy:
   return env.length > 0 ? env : undefined;
 }
 
-/** Connector converters that write Avro with the region's Schema Registry (the image must contain them). */
-function avroConverters(url: string): Record<string, string> {
-  return {
-    "key.converter": "io.confluent.connect.avro.AvroConverter",
-    "key.converter.schema.registry.url": url,
-    "value.converter": "io.confluent.connect.avro.AvroConverter",
-    "value.converter.schema.registry.url": url,
-  };
+/**
+ * Connector converters that write Avro with the region's Schema Registry (the image must contain them),
+ * authenticating at its proxy as the Connect user (Confluent's `basic.auth.credentials.source=USER_INFO`; the
+ * password a `${secrets:...}` reference that the workers' config provider resolves).
+ */
+function avroConverters(url: string, connect: ConnectCluster): Record<string, string> {
+  const userInfo = `${connect.user.userName}:\${secrets:${connect.namespace}/${connect.user.secretName}:password}`;
+  const out: Record<string, string> = {};
+  for (const side of ["key", "value"]) {
+    out[`${side}.converter`] = "io.confluent.connect.avro.AvroConverter";
+    out[`${side}.converter.basic.auth.credentials.source`] = "USER_INFO";
+    out[`${side}.converter.basic.auth.user.info`] = userInfo;
+    out[`${side}.converter.schema.registry.url`] = url;
+  }
+  return out;
 }
 
 /** The token SQL statements use for the region's Schema Registry URL (replaced at synth). */

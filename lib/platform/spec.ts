@@ -1082,14 +1082,28 @@ function checkReferences(spec: PlatformSpec): ValidationIssue[] {
       });
       jobs.forEach((job, ji) =>
         (job.sql?.statements ?? []).forEach((st, k) => {
-          if (registryRegions.has(region.name) || !st.includes("{{schemaRegistryUrl}}")) return;
+          if (!st.includes("{{schemaRegistryUrl}}")) return;
+          if (!registryRegions.has(region.name)) {
+            issues.push({
+              code: "SchemaRegistryMissing",
+              scope: `${scope}.jobs[${ji}].sql`,
+              field: `statements[${k}]`,
+              value: "{{schemaRegistryUrl}}",
+              message: `uses the Schema Registry URL, but region ${region.name} has no Schema Registry`,
+              fix: `declare regions[${ri}].schemaRegistry (or a topic schema in the region)`,
+            });
+            return;
+          }
+          // The registry admits authenticated principals only (its proxy), and Flink's avro-confluent format hands
+          // its options to Confluent's client as they are: no config provider would read the password from the
+          // job's mounted Secret, so the statement would have to carry it in clear.
           issues.push({
-            code: "SchemaRegistryMissing",
+            code: "RegistryCredentialsUnavailable",
             scope: `${scope}.jobs[${ji}].sql`,
             field: `statements[${k}]`,
             value: "{{schemaRegistryUrl}}",
-            message: `uses the Schema Registry URL, but region ${region.name} has no Schema Registry`,
-            fix: `declare regions[${ri}].schemaRegistry (or a topic schema in the region)`,
+            message: "Flink's avro-confluent format cannot read a credential from a file, and the registry admits authenticated principals only; the statement would have to hold the job's password",
+            fix: "use the json or avro format for the table, or a jar job: it gets FLOE_SCHEMA_REGISTRY_URL and authenticates with its Kafka credential (basic.auth.credentials.source=SASL_INHERIT)",
           });
         }),
       );

@@ -40,6 +40,7 @@ describe("determinism", () => {
       "ClusterSecretStore",
       "ClusterSecretStore",
       "ExternalSecret",
+      "ConfigMap",
       "Kafka",
       "KafkaNodePool",
       "KafkaNodePool",

@@ -139,7 +139,7 @@ describe("schemas in the spec: files, inline definitions, errors", () => {
     expect(catchValidation(() => parsePlatformSpec(withSchema({ file: "/nonexistent/x.avsc" }))).issues[0]).toMatchObject({ code: "SchemaFileNotReadable", field: "valueSchema.file" });
   });
 
-  test("SQL statements get the registry URL for {{schemaRegistryUrl}}; without a registry it is an error", () => {
+  test("{{schemaRegistryUrl}} in SQL is refused: Flink's avro-confluent client cannot authenticate without the password in the statement; without a registry it is an error too", () => {
     const sqlJob = (spec: Obj) => {
       spec.tenants[0].jobs[0] = {
         name: "enricher",
@@ -148,9 +148,9 @@ describe("schemas in the spec: files, inline definitions, errors", () => {
         reads: ["events"],
       };
     };
-    const ok = synthesize(parsePlatformSpec(withSchema({ type: "avro", definition: order }, sqlJob)));
-    const cm = ok.files.flatMap((f) => f.objects).find((o: Obj) => o.kind === "ConfigMap" && o.metadata.name === "alpha-enricher-sql") as Obj;
-    expect(JSON.stringify(cm.data)).toMatch(/'avro-confluent.url' = 'http:\/\/schema-registry.kafka.svc:8081'/);
+    const refused = catchValidation(() => parsePlatformSpec(withSchema({ type: "avro", definition: order }, sqlJob)));
+    expect(refused.issues[0]).toMatchObject({ code: "RegistryCredentialsUnavailable", scope: "tenants[0].jobs[0].sql", field: "statements[0]" });
+    expect(refused.issues[0].fix).toMatch(/SASL_INHERIT/);
     const none = devSpecWithJob();
     sqlJob(none);
     const e = catchValidation(() => parsePlatformSpec(none));
@@ -158,7 +158,7 @@ describe("schemas in the spec: files, inline definitions, errors", () => {
     expect(e.issues[0].fix).toBe("declare regions[0].schemaRegistry (or a topic schema in the region)");
     const declared = clone(none);
     declared.regions[0].schemaRegistry = { replicas: 1 };
-    expect(() => synthesize(parsePlatformSpec(declared))).not.toThrow();
+    expect(catchValidation(() => parsePlatformSpec(declared)).issues[0].code).toBe("RegistryCredentialsUnavailable");
   });
 
   test("Avro CDC: converters that use the registry, egress to it; refused when the image has no Avro converter", () => {
@@ -174,6 +174,16 @@ describe("schemas in the spec: files, inline definitions, errors", () => {
       "value.converter.schema.registry.url": "http://schema-registry.kafka.svc:8081",
       "key.converter": "io.confluent.connect.avro.AvroConverter",
     });
+    // The converters authenticate at the registry's proxy as the Connect user, the password by reference; that
+    // user is the tenant's registrar there (the converters register what they derive), and may read its Secret.
+    for (const side of ["key", "value"]) {
+      expect(connector.spec.config[`${side}.converter.basic.auth.credentials.source`]).toBe("USER_INFO");
+      expect(connector.spec.config[`${side}.converter.basic.auth.user.info`]).toBe("alpha-connect:${secrets:kafka/alpha-connect:password}");
+    }
+    const proxy = all.find((o) => o.kind === "ConfigMap" && o.metadata.name === "schema-registry-proxy").data["nginx.conf"];
+    expect(proxy).toContain('"alpha-connect" "registrar|alpha";');
+    const role = all.find((o) => o.kind === "Role" && o.metadata.namespace === "kafka" && JSON.stringify(o.rules).includes('"alpha-connect"'));
+    expect(role).toBeDefined();
     const egress = all.find((o) => o.kind === "NetworkPolicy" && o.metadata.name.endsWith("-connect-egress"));
     expect(egress.spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "schema-registry", "app.kubernetes.io/instance": "schema-registry" } } }], ports: [{ protocol: "TCP", port: 8081 }] });
   });
@@ -202,7 +212,7 @@ describe("floe diff checks schema compatibility against the base tree", () => {
     expect(c.reasons[0]).toMatch(/^schema subject alpha\.events-value is not BACKWARD compatible: new consumers cannot read old data: .*amount/);
     expect(r.summary.destructive).toBe(1);
     // The registration Job is replaced (named after the content): that part is safe.
-    expect(r.changes.filter((c2) => c2.kind === "Job").map((c2) => [c2.action, c2.risk])).toEqual([["create", "safe"], ["delete", "safe"]].sort());
+    expect(r.changes.filter((c2) => c2.kind === "Job").map((c2) => [c2.action, c2.risk]).sort()).toEqual([["create", "safe"], ["delete", "safe"]].sort());
   });
 
   test("a compatible change is safe; under FORWARD the same change is not; NONE is disruptive; a type change is destructive", () => {

@@ -188,7 +188,7 @@ describe("no secret value in any rendered file", () => {
       expect(f.content).not.toMatch(/^kind: Secret$/m);
       expect(f.content).not.toMatch(/stringData/);
       for (const line of f.content.split("\n").filter((l) => /password|jaas|token/i.test(l) && /:\s*\S/.test(l))) {
-        expect(line).toMatch(/\$\{secrets:|secretKeyRef|passwordSecret|password: password$|(key|path): (user\.password|sasl\.jaas\.config)$|name: FLOE_KAFKA_|\.password$|- password$|secretKey: password|property: password|automountServiceAccountToken: (true|false)$|name: SCHEMA_REGISTRY_KAFKASTORE_SASL_JAAS_CONFIG$|'properties\.sasl\.jaas\.config' = '\$\{floe:\/etc\/floe\/kafka\/user:sasl\.jaas\.config\}'/);
+        expect(line).toMatch(/\$\{secrets:|secretKeyRef|passwordSecret|password: password$|(key|path): (user\.password|sasl\.jaas\.config|password)$|name: FLOE_KAFKA_|\.password$|- password$|secretKey: password|property: password|automountServiceAccountToken: (true|false)$|name: SCHEMA_REGISTRY_KAFKASTORE_SASL_JAAS_CONFIG$|REGISTRY_PASSWORD_FILE|value: \/etc\/floe\/registrar\/password$|'properties\.sasl\.jaas\.config' = '\$\{floe:\/etc\/floe\/kafka\/user:sasl\.jaas\.config\}'/);
       }
     }
   });

@@ -482,7 +482,7 @@ export abstract class DebeziumSource extends Construct {
             : "is set by Floe from the typed props",
           fix: key.startsWith("errors.deadletterqueue") ? "use errorPolicy log-and-skip (logs the failure) or fail" : "remove it and use the typed prop",
         });
-      } else if (/(password|secret|credential|token|key\.password)/i.test(key) && !/^\$\{(secrets|configmaps):/.test(String(value))) {
+      } else if (/(password|secret|credential|token|key\.password|user\.info)/i.test(key) && !/credentials\.source$/.test(key) && !isSecretReference(key, String(value))) {
         issues.push({
           code: "InlineSecretValue",
           scope,
@@ -567,4 +567,13 @@ function addGroupValidation(source: DebeziumSource): void {
       return group.length > 1 ? s.conflictsWith(group.filter((o) => o !== s)) : [];
     });
   });
+}
+
+/**
+ * A credential given by reference: `${secrets:<ns>/<name>:<key>}` (or configmaps), or for a registry client's
+ * `basic.auth.user.info` the `<user>:${secrets:...}` pair, resolved by the workers' config provider.
+ */
+function isSecretReference(key: string, value: string): boolean {
+  const ref = "\\$\\{(secrets|configmaps):[^}]+\\}";
+  return new RegExp(`^${ref}$`).test(value) || (/user\.info$/.test(key) && new RegExp(`^[^:\${}]+:${ref}$`).test(value));
 }

@@ -5,8 +5,12 @@ import {
   checkCompatibility,
   ConfluentSchemaRegistry,
   KafkaAuthentication,
+  KafkaAuthenticationType,
   KafkaCluster,
   KafkaListener,
+  KafkaUser,
+  REGISTER_SCRIPT,
+  registryProxyConfig,
   SchemaRegistration,
   TopicSchema,
 } from "../../../lib";
@@ -126,7 +130,10 @@ describe("ConfluentSchemaRegistry", () => {
       SCHEMA_REGISTRY_KAFKASTORE_TOPIC_REPLICATION_FACTOR: "3",
       SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL: "backward",
     });
-    expect(pod.volumes).toEqual([{ name: "kafka-ca", secret: { secretName: "events-cluster-ca-cert", items: [{ key: "ca.crt", path: "ca.crt" }] } }]);
+    expect(pod.volumes[0]).toEqual({ name: "kafka-ca", secret: { secretName: "events-cluster-ca-cert", items: [{ key: "ca.crt", path: "ca.crt" }] } });
+    // The registry listens on 8082 only; clients reach the proxy on 8081.
+    expect(env.SCHEMA_REGISTRY_LISTENERS).toBe("http://0.0.0.0:8082");
+    expect(container.ports).toEqual([{ name: "registry", containerPort: 8082, protocol: "TCP" }]);
     const [topic] = (ofKind(objects, "KafkaTopic") as any[]).filter((t) => t.spec.topicName === "schema-registry.schemas");
     expect([topic.spec.partitions, topic.spec.config["cleanup.policy"]]).toEqual([1, "compact"]);
     const [user] = ofKind(objects, "KafkaUser") as any[];
@@ -136,7 +143,60 @@ describe("ConfluentSchemaRegistry", () => {
     ]);
     expect((ofKind(objects, "PodDisruptionBudget") as any[])[0].spec.maxUnavailable).toBe(1);
     const [policy] = ofKind(objects, "NetworkPolicy") as any[];
-    expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: { "floe.dev/kafka-client": "events" } } }], ports: [{ protocol: "TCP", port: 8081 }] }]);
+    expect(policy.spec.ingress).toEqual([
+      { from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: { "floe.dev/kafka-client": "events" } } }], ports: [{ protocol: "TCP", port: 8081 }] },
+      { from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "schema-registry", "app.kubernetes.io/instance": "schema-registry" } } }], ports: [{ protocol: "TCP", port: 8082 }] },
+    ]);
+  });
+
+  test("the enforcing proxy: nginx beside the registry, its users from the principals' Secrets, its rules per tenant and role", () => {
+    const { app, chart, kafka } = cluster();
+    const registry = new ConfluentSchemaRegistry(chart, "Registry", { cluster: kafka });
+    const writer = new KafkaUser(chart, "W", { cluster: kafka, userName: "alpha-writer" });
+    const registrar = new KafkaUser(chart, "R", { cluster: kafka, userName: "alpha-schema-registrar" });
+    const other = new KafkaUser(chart, "B", { cluster: kafka, userName: "beta-svc" });
+    registry.addPrincipal({ user: writer, tenant: "alpha", role: "client" });
+    registry.addPrincipal({ user: registrar, tenant: "alpha", role: "client" });
+    registry.addPrincipal({ user: registrar, tenant: "alpha", role: "registrar" }); // the stronger role stays
+    registry.addPrincipal({ user: registrar, tenant: "alpha", role: "client" });
+    registry.addPrincipal({ user: other, tenant: "beta", role: "client" });
+    const objects = synth(app, chart) as any[];
+    expectSchemaValid(objects);
+    const pod = (ofKind(objects, "Deployment") as any[])[0].spec.template;
+    expectRestrictedPod(pod.spec);
+    const proxy = pod.spec.containers.find((c: any) => c.name === "proxy");
+    expect(proxy).toMatchObject({ image: "nginxinc/nginx-unprivileged:1.28.0-alpine", ports: [{ name: "http", containerPort: 8081, protocol: "TCP" }], command: ["nginx", "-c", "/etc/floe/registry-proxy/nginx.conf", "-g", "daemon off;"] });
+    expect(pod.spec.initContainers[0].command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+    const users = pod.spec.volumes.find((v: any) => v.name === "proxy-users").projected.sources;
+    expect(users).toEqual(["alpha-schema-registrar", "alpha-writer", "beta-svc"].map((u) => ({ secret: { name: u, items: [{ key: "password", path: u } ] } })));
+    expect(pod.spec.volumes.find((v: any) => v.name === "proxy-run").emptyDir.medium).toBe("Memory");
+    const conf = (ofKind(objects, "ConfigMap") as any[]).find((c) => c.metadata.name === "schema-registry-proxy").data["nginx.conf"];
+    expect(conf).toBe(registry.proxyConfig());
+    expect(conf).toContain('    "alpha-schema-registrar" "registrar|alpha";\n    "alpha-writer" "client|alpha";\n    "beta-svc" "client|beta";\n');
+    expect(conf).toContain("auth_basic_user_file /run/floe/registry/htpasswd;");
+    expect(conf).toContain("proxy_pass http://127.0.0.1:8082;");
+    expect(conf).toContain('proxy_set_header Authorization "";');
+    // The Service sends clients to the proxy; the pods roll when the principals change.
+    expect((ofKind(objects, "Service") as any[])[0].spec.ports).toEqual([{ name: "http", port: 8081, targetPort: "http", protocol: "TCP" }]);
+    const hash = pod.metadata.annotations["floe.dev/registry-principals"];
+    expect(hash).toMatch(/^[0-9a-f]{12}$/);
+    const again = cluster();
+    const r2 = new ConfluentSchemaRegistry(again.chart, "Registry", { cluster: again.kafka });
+    r2.addPrincipal({ user: new KafkaUser(again.chart, "W", { cluster: again.kafka, userName: "alpha-writer" }), tenant: "alpha", role: "client" });
+    const pod2 = (ofKind(synth(again.app, again.chart) as any[], "Deployment") as any[])[0].spec.template;
+    expect(pod2.metadata.annotations["floe.dev/registry-principals"]).not.toBe(hash);
+  });
+
+  test("principals: SCRAM users only, one tenant each; the config is deterministic", () => {
+    const { chart, kafka } = cluster();
+    const registry = new ConfluentSchemaRegistry(chart, "Registry", { cluster: kafka });
+    const tls = new KafkaUser(chart, "T", { cluster: kafka, userName: "alpha-tls", authentication: KafkaAuthenticationType.TLS });
+    expect(catchValidation(() => registry.addPrincipal({ user: tls, tenant: "alpha", role: "client" })).code).toBe("RegistryPrincipalNotScram");
+    const u = new KafkaUser(chart, "U", { cluster: kafka, userName: "alpha-app" });
+    registry.addPrincipal({ user: u, tenant: "alpha", role: "client" });
+    expect(catchValidation(() => registry.addPrincipal({ user: u, tenant: "beta", role: "client" }))).toMatchObject({ code: "RegistryPrincipalOfTwoTenants", value: "alpha-app" });
+    expect(registryProxyConfig([])).toBe(registryProxyConfig([]));
+    expect(catchValidation(() => new ConfluentSchemaRegistry(chart, "R9", { cluster: kafka, proxyImage: "nginx:latest" })).issues[0].field).toBe("proxyImage");
   });
 
   test("options: name, replicas (one: no disruption budget), resources, compatibility; clients only from the Kafka namespace by default", () => {
@@ -160,12 +220,16 @@ describe("ConfluentSchemaRegistry", () => {
   });
 });
 
+/** The rendered proxy configuration of the (only) registry. */
+const registryOf = (objects: any[]): string => (ofKind(objects, "ConfigMap") as any[]).find((c) => c.metadata.name.endsWith("-proxy")).data["nginx.conf"];
+
 describe("SchemaRegistration", () => {
   const setup = (subjects = [{ subject: "payments.orders-value", schema: TopicSchema.avro(order) }]) => {
     const { app, chart, kafka } = cluster();
     const registry = new ConfluentSchemaRegistry(chart, "Registry", { cluster: kafka });
-    const registration = new SchemaRegistration(chart, "Schemas", { registry, name: "payments-schemas", subjects });
-    return { objects: synth(app, chart) as any[], registration, chart, registry };
+    const registrar = new KafkaUser(chart, "Registrar", { cluster: kafka, userName: "payments-schema-registrar" });
+    const registration = new SchemaRegistration(chart, "Schemas", { registry, name: "payments-schemas", subjects, registrar: { user: registrar, tenant: "payments" } });
+    return { objects: synth(app, chart) as any[], registration, chart, registry, kafka };
   };
 
   test("a ConfigMap with each subject's request and compatibility, and an idempotent Job named after the content", () => {
@@ -174,7 +238,7 @@ describe("SchemaRegistration", () => {
       { subject: "payments.orders-key", schema: TopicSchema.avro("string") },
     ]);
     expectSchemaValid(objects);
-    const cm = (ofKind(objects, "ConfigMap") as any[])[0];
+    const cm = (ofKind(objects, "ConfigMap") as any[]).find((c) => c.metadata.name === "payments-schemas");
     expect(cm.metadata).toMatchObject({ name: "payments-schemas", namespace: "kafka", labels: { "app.kubernetes.io/component": "schemas" } });
     expect(cm.data["subjects.txt"]).toBe("payments.orders-key BACKWARD\npayments.orders-value FULL\n");
     expect(JSON.parse(cm.data["payments.orders-value.json"])).toEqual({ schemaType: "AVRO", schema: JSON.stringify(order) });
@@ -186,7 +250,17 @@ describe("SchemaRegistration", () => {
     const pod = job.spec.template.spec;
     expectRestrictedPod(pod);
     expect(pod.containers[0].image).toBe("curlimages/curl:8.11.1");
-    expect(pod.containers[0].env).toEqual([{ name: "REGISTRY_URL", value: "http://schema-registry.kafka.svc:8081" }]);
+    expect(pod.containers[0].env).toEqual([
+      { name: "REGISTRY_URL", value: "http://schema-registry.kafka.svc:8081" },
+      { name: "REGISTRY_USER", value: "payments-schema-registrar" },
+      { name: "REGISTRY_PASSWORD_FILE", value: "/etc/floe/registrar/password" },
+    ]);
+    // The password from the registrar's Secret, as a file; curl reads it from stdin, never from its arguments.
+    expect(pod.volumes[1]).toEqual({ name: "registrar", secret: { secretName: "payments-schema-registrar", items: [{ key: "password", path: "password" }] } });
+    expect(cm.data["register.sh"]).toBe(REGISTER_SCRIPT);
+    expect(REGISTER_SCRIPT).toMatch(/auth \| curl -K - /);
+    // The registrar is the registry's principal for the tenant's subjects.
+    expect(registryOf(objects)).toContain('"payments-schema-registrar" "registrar|payments";');
   });
 
   test("the Job name is stable for the same schemas and changes with them", () => {
@@ -196,10 +270,11 @@ describe("SchemaRegistration", () => {
   });
 
   test("fails InvalidSubject (bad or twice) and NothingToRegister", () => {
-    const { chart, registry } = setup();
+    const { chart, registry, kafka } = setup();
+    const registrar = { user: new KafkaUser(chart, "R2", { cluster: kafka, userName: "x-registrar" }), tenant: "x" };
     const twice = [{ subject: "a-value", schema: TopicSchema.avro("string") }, { subject: "a-value", schema: TopicSchema.avro("int") }];
-    expect(catchValidation(() => new SchemaRegistration(chart, "S1", { registry, name: "x", subjects: twice })).issues[0]).toMatchObject({ code: "InvalidSubject", message: "is registered twice" });
-    expect(catchValidation(() => new SchemaRegistration(chart, "S2", { registry, name: "x", subjects: [{ subject: "a value", schema: TopicSchema.avro("int") }] })).code).toBe("InvalidSubject");
-    expect(catchValidation(() => new SchemaRegistration(chart, "S3", { registry, name: "x", subjects: [] })).code).toBe("NothingToRegister");
+    expect(catchValidation(() => new SchemaRegistration(chart, "S1", { registry, name: "x", subjects: twice, registrar })).issues[0]).toMatchObject({ code: "InvalidSubject", message: "is registered twice" });
+    expect(catchValidation(() => new SchemaRegistration(chart, "S2", { registry, name: "x", subjects: [{ subject: "a value", schema: TopicSchema.avro("int") }], registrar })).code).toBe("InvalidSubject");
+    expect(catchValidation(() => new SchemaRegistration(chart, "S3", { registry, name: "x", subjects: [], registrar })).code).toBe("NothingToRegister");
   });
 });
