@@ -140,7 +140,8 @@ describe("MirrorMaker 2: the rendered KafkaMirrorMaker2 between two real brokers
 
   test("the rendered connectors pass Connect's validation and run", async () => {
     const connectors = mirrorConnectors(mm2, bootstraps());
-    expect(connectors.map((c) => c.name).sort()).toEqual(["local->remote.MirrorCheckpointConnector", "local->remote.MirrorSourceConnector"]);
+    // Strimzi names them <source alias>-><target alias>.<class>; the source alias is this mirror's own.
+    expect(connectors.map((c) => c.name).sort()).toEqual(["mirrormaker2.beta-mirror-local.local->remote.MirrorCheckpointConnector", "mirrormaker2.beta-mirror-local.local->remote.MirrorSourceConnector"]);
     for (const c of connectors) {
       const v = await worker.validate(c.name, c.config);
       expect({ name: c.name, errors: v.errors }).toEqual({ name: c.name, errors: [] });
