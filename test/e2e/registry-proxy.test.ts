@@ -74,8 +74,9 @@ describe("the registry's enforcing proxy: real nginx with the rendered configura
     const conf = proxyConf
       .replace(/listen 8081;/, `listen 127.0.0.1:${port};`)
       .replace("http://127.0.0.1:8082", `http://127.0.0.1:${backendPort}`)
+      // The pod's scratch paths first, by name: this run's own directory may lie under /tmp too.
+      .replace(/\/tmp\/(nginx\.pid|client_body|proxy|fastcgi|uwsgi|scgi)\b/g, `${dir}/$1`)
       .split("/run/floe/registry").join(run)
-      .split("/tmp/").join(`${dir}/`)
       .replace("access_log /dev/stdout;", `access_log ${dir}/access.log;`);
     expect(conf).not.toBe(proxyConf);
     writeFileSync(join(dir, "nginx.conf"), conf);
