@@ -3,9 +3,10 @@ import { formatIssue, isValidationError, ValidationError } from "./core";
 import { diffDirectories, exceeds } from "./gitops/diff";
 import { DiffFormat, formatDiff } from "./gitops/diff-format";
 import { buildLineage, lineageDot, lineageJson, lineageMermaid } from "./gitops/lineage";
-import { synthesize, writeTree } from "./gitops/render";
+import { writeTree } from "./gitops/render";
+import { synthesize } from "./platform/render";
 import { resolveCrdDirs, SchemaRegistry, validateDirectory } from "./gitops/validate";
-import { loadPlatformSpec, specInputFiles } from "./platform/spec";
+import { loadPlatformSpec, specInputFiles } from "./platform/spec/load";
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {

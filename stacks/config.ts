@@ -6,8 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ValidationError, ValidationIssue } from "../lib/core";
-import { ClusterIdentity, RegionCluster } from "../lib/platform/streaming-platform";
-import { loadPlatformSpec, PlatformSpec } from "../lib/platform/spec";
+import { ClusterIdentity, RegionCluster } from "../lib/platform/pulumi";
+import { loadPlatformSpec } from "../lib/platform/spec/load";
+import { PlatformSpec } from "../lib/platform/spec/schema";
 
 /** What the program hands the StreamingPlatform. */
 export interface StackSettings {

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { isValidationError } from "../lib/core";
-import { RegionOutputs, StreamingPlatform } from "../lib/platform/streaming-platform";
+import { RegionOutputs, StreamingPlatform } from "../lib/platform/pulumi";
 import { readStackSettings } from "./config";
 
 /** A refusal of the spec or the config: its message (which names the key or spec path to fix), no stack trace. */

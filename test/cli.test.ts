@@ -212,7 +212,7 @@ describe("bin/floe (the installed command)", () => {
     // A defect stands in: the spec loader throws a plain error.
     writeFileSync(
       script,
-      `const spec = require(${JSON.stringify(join(ROOT, "dist-lib", "lib", "platform", "spec.js"))});
+      `const spec = require(${JSON.stringify(join(ROOT, "dist-lib", "lib", "platform", "spec", "load.js"))});
 spec.loadPlatformSpec = () => { throw new TypeError("cannot read properties of undefined (reading 'x')"); };
 require(${JSON.stringify(join(ROOT, "dist-lib", "lib", "cli.js"))}).main();`,
     );

@@ -1,6 +1,7 @@
-import { DEFAULT_KAFKA_NAMESPACE, tenantTopicName, tenantUserName } from "../platform/compose";
-import { resolveReplication } from "../platform/replication";
-import { deadLetterTopicName, PlatformSpec, sourceTopicNames } from "../platform/spec";
+import { deadLetterTopicName, DEFAULT_KAFKA_NAMESPACE, tenantTopicName, tenantUserName } from "../platform/names";
+import { resolveReplication } from "../platform/replication/plan";
+import { PlatformSpec } from "../platform/spec/schema";
+import { sourceTopicNames } from "../platform/sources/names";
 
 /** A dataset (a Kafka topic, or a source database table) or a job (a CDC connector, an app, a Flink job). */
 export interface LineageNode {

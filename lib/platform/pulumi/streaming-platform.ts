@@ -1,0 +1,204 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { CheckpointStorage } from "../../cloud/checkpoint-storage";
+import { PlatformSecrets } from "../../cloud/platform-secrets";
+import { SavepointReplication } from "../../cloud/savepoint-replication";
+import { TenantWorkloadRole } from "../../cloud/workload-role";
+import { checkpointBucketName, roleArn, savepointReplicationRoleName, tenantRoleName, ValidationError } from "../../core";
+import { ComposedPlatform } from "../compose/context";
+import { composePlatform } from "../compose/platform";
+import { RenderedTree, renderPlatform } from "../render";
+import { replicatedSavepointPrefixes, ResolvedReplication, resolveReplication } from "../replication/plan";
+import { PlatformSpec, RegionSpec } from "../spec/schema";
+import { secretsAwsRegion } from "../tenancy/compose";
+import { applyManifests } from "./apply";
+import { RegionOutputs, StreamingPlatformArgs } from "./args";
+import { tenantsIn } from "./cluster";
+import { argsIssues, identityOf } from "./validate";
+
+/**
+ * The whole platform as one Pulumi component: per region, an AWS provider for the region (pinned to the spec's
+ * account, every resource tagged), the checkpoint storage, each tenant's workload role and the platform secrets;
+ * with `delivery: pulumi` also a Kubernetes provider for the region's cluster and, in this order: the namespaces
+ * Floe renders; the operators' CRDs (from their pinned releases, kept on removal) and the pinned operators
+ * (Strimzi, Flink operator, External Secrets; their charts create RBAC in the watched namespaces); then the
+ * manifests `floe synth` renders, applied with `yaml.v2.ConfigGroup`s after the AWS side they use (roles, Pod
+ * Identity associations, secret values) and every CRD they need (read, so a missing one stops the update with
+ * its name): the platform file first, then the tenants', which also depend on each object of the platform file
+ * (a tenant's topics are deleted before the Kafka whose operator removes their finalizers). With
+ * `delivery: gitops` the manifests are left to the GitOps controller.
+ * With `replication[]`, each primary region's bucket replicates the replicated jobs' savepoints to the standby
+ * buckets, and the primary's External Secrets Operator may push the MirrorMaker 2 credentials and CA to the
+ * standby's Secrets Manager (under `<environment>/platform/kafka/<primary>/`).
+ */
+export class StreamingPlatform extends pulumi.ComponentResource {
+  /** The rendered tree the stack applies (identical to `floe synth` of the same spec). */
+  public readonly tree: RenderedTree;
+  /** Outputs per region name. */
+  public readonly regions: Readonly<Record<string, RegionOutputs>>;
+
+  constructor(name: string, args: StreamingPlatformArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("floe:platform:StreamingPlatform", name, {}, opts);
+    const spec = args.spec;
+    ValidationError.throwIfAny(argsIssues(args));
+    const { platform, warnings } = composePlatform(spec);
+    this.tree = renderPlatform(platform, warnings);
+    const replication = resolveReplication(spec);
+    if (args.cloud === "none") {
+      this.regions = Object.fromEntries(spec.regions.map((region) => [region.name, this.deliverRegion(name, region, args, platform)]));
+      this.registerOutputs({ regions: this.regions });
+      return;
+    }
+    const accountId = spec.aws!.accountId!;
+    // Buckets first: replication in either direction needs the peer bucket and key.
+    const storages = new Map<string, { storage: CheckpointStorage; awsProvider: aws.Provider }>();
+    for (const region of spec.regions) {
+      const prefix = `${name}-${region.name}`;
+      const awsProvider = new aws.Provider(
+        `${prefix}-aws`,
+        {
+          region: (region.awsRegion ?? region.name) as aws.Region,
+          // The names Floe derives (buckets, roles, ARNs in the manifests) carry this account: refuse any other.
+          allowedAccountIds: [accountId],
+          defaultTags: { tags: { "floe.dev/environment": spec.environment, "floe.dev/region": region.name, "app.kubernetes.io/managed-by": "floe" } },
+        },
+        { parent: this },
+      );
+      const storage = new CheckpointStorage(
+        `${prefix}-state`,
+        {
+          environment: spec.environment,
+          region: region.name,
+          awsRegion: region.awsRegion ?? region.name,
+          accountId,
+          bucketName: region.flink?.checkpointBucket,
+        },
+        { parent: this, providers: { aws: awsProvider } },
+      );
+      storages.set(region.name, { storage, awsProvider });
+    }
+    const regions: Record<string, RegionOutputs> = {};
+    for (const region of spec.regions) {
+      regions[region.name] = this.buildRegion(name, region, args, accountId, platform, storages, replication);
+    }
+    this.regions = regions;
+    this.registerOutputs({ regions });
+  }
+
+  /** `cloud: none`: the region's manifests only; the cloud names are the ones Floe derives from the spec. */
+  private deliverRegion(name: string, region: RegionSpec, args: StreamingPlatformArgs, platform: ComposedPlatform): RegionOutputs {
+    const spec = args.spec;
+    const accountId = spec.aws?.accountId;
+    const tenants = tenantsIn(spec, region);
+    if (spec.delivery === "pulumi") {
+      applyManifests(this, this.tree, `${name}-${region.name}`, region, args, tenants.map((t) => t.name), undefined, []);
+    }
+    return {
+      bucketName: region.flink?.checkpointBucket ?? checkpointBucketName(spec.environment, region.name, accountId),
+      bootstrap: platform.regions.find((r) => r.region === region.name)!.kafka.bootstrapAddress(),
+      tenantRoleArns: accountId
+        ? Object.fromEntries(tenants.filter((t) => (t.jobs ?? []).length > 0).map((t) => [t.name, roleArn(accountId, tenantRoleName(spec.environment, region.name, t.name))]))
+        : {},
+    };
+  }
+
+  private buildRegion(
+    name: string,
+    region: RegionSpec,
+    args: StreamingPlatformArgs,
+    accountId: string,
+    platform: ComposedPlatform,
+    storages: ReadonlyMap<string, { storage: CheckpointStorage; awsProvider: aws.Provider }>,
+    replication: readonly ResolvedReplication[],
+  ): RegionOutputs {
+    const spec = args.spec;
+    const prefix = `${name}-${region.name}`;
+    const awsRegion = region.awsRegion ?? region.name;
+    const { storage, awsProvider } = storages.get(region.name)!;
+    const cloud: pulumi.ComponentResourceOptions = { parent: this, providers: { aws: awsProvider } };
+    const base = { environment: spec.environment, region: region.name, awsRegion, accountId };
+    const asPrimary = replication.filter((r) => r.spec.primary === region.name);
+    const savepointReplicationRoleArn = this.replicateSavepoints(prefix, region, spec, storages, asPrimary, cloud);
+    const tenants = tenantsIn(spec, region);
+    const identity = identityOf(spec, region, args);
+    const awsReady: pulumi.Resource[] = [];
+    const tenantRoleArns: Record<string, pulumi.Output<string>> = {};
+    for (const tenant of tenants.filter((t) => (t.jobs ?? []).length > 0)) {
+      const role = new TenantWorkloadRole(
+        `${prefix}-${tenant.name}`,
+        { ...base, tenant: tenant.name, storage, serviceAccounts: [`${tenant.name}-flink`], identity: identity! },
+        cloud,
+      );
+      tenantRoleArns[tenant.name] = role.role.arn;
+      awsReady.push(...role.ready);
+    }
+    const secrets = tenants.flatMap((t) =>
+      (t.secrets ?? []).map((s) => ({ tenant: t.name, name: s.name, value: args.secretValues?.[`${t.name}/${s.name}`] })),
+    );
+    let externalSecretsRoleArn: pulumi.Output<string> | undefined;
+    const replicates = replication.some((r) => r.spec.primary === region.name || r.spec.standby === region.name);
+    if ((secrets.length > 0 || replicates) && identity) {
+      const platformSecrets = new PlatformSecrets(
+        `${prefix}-secrets`,
+        {
+          ...base,
+          secrets: secrets.filter((s) => s.value !== undefined).map((s) => ({ tenant: s.tenant, name: s.name, value: s.value! })),
+          identity,
+          externalSecretsServiceAccount: region.secretStore?.serviceAccount,
+          // MirrorMaker 2 in each standby region reads this region's replication user and CA from there.
+          pushes: [...new Set(asPrimary.map((r) => r.spec.standby))].sort().map((standby) => ({
+            awsRegion: secretsAwsRegion(spec.regions.find((r) => r.name === standby)!),
+            prefix: `${spec.environment}/platform/kafka/${region.name}/`,
+          })),
+        },
+        cloud,
+      );
+      externalSecretsRoleArn = platformSecrets.externalSecretsRoleArn;
+      awsReady.push(...platformSecrets.ready);
+    }
+
+    if (spec.delivery === "pulumi") {
+      const irsaRoleArn = identity?.type === "irsa" ? externalSecretsRoleArn : undefined;
+      applyManifests(this, this.tree, prefix, region, args, tenants.map((t) => t.name), irsaRoleArn, awsReady);
+    }
+    const bootstrap = platform.regions.find((r) => r.region === region.name)!.kafka.bootstrapAddress();
+    return {
+      bucketName: storage.bucketName,
+      bucketArn: storage.bucketArn,
+      kmsKeyArn: storage.kmsKeyArn,
+      bootstrap,
+      tenantRoleArns,
+      ...(externalSecretsRoleArn ? { externalSecretsRoleArn } : {}),
+      ...(savepointReplicationRoleArn ? { savepointReplicationRoleArn } : {}),
+    };
+  }
+
+  /** The primary's bucket replicates its replicated jobs' savepoints to each standby's bucket; the role's ARN. */
+  private replicateSavepoints(
+    prefix: string,
+    region: RegionSpec,
+    spec: PlatformSpec,
+    storages: ReadonlyMap<string, { storage: CheckpointStorage; awsProvider: aws.Provider }>,
+    asPrimary: readonly ResolvedReplication[],
+    cloud: pulumi.ComponentResourceOptions,
+  ): pulumi.Output<string> | undefined {
+    const awsRegion = region.awsRegion ?? region.name;
+    const { storage } = storages.get(region.name)!;
+    const destinations = [...new Set(asPrimary.map((r) => r.spec.standby))]
+      .map((standby) => ({
+        storage: storages.get(standby)!.storage,
+        awsRegion: spec.regions.find((r) => r.name === standby)!.awsRegion ?? standby,
+        prefixes: [...new Set(asPrimary.filter((r) => r.spec.standby === standby).flatMap(replicatedSavepointPrefixes))].sort(),
+      }))
+      .filter((d) => d.prefixes.length > 0);
+    if (destinations.length > 0) {
+      const savepoints = new SavepointReplication(
+        `${prefix}-savepoint-replication`,
+        { source: storage, sourceAwsRegion: awsRegion, destinations, roleName: savepointReplicationRoleName(spec.environment, region.name) },
+        cloud,
+      );
+      return savepoints.role.arn;
+    }
+    return undefined;
+  }
+}

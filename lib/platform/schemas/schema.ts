@@ -1,0 +1,18 @@
+// The spec's schema references (`valueSchema`, `keySchema`) and a region's `schemaRegistry`.
+
+import { z } from "zod";
+import { compatibilitySchema, resourcesSchema } from "../spec/primitives";
+
+export const schemaRegistryRegionSchema = z.strictObject({
+  leader: z.boolean().optional(),
+  image: z.string().min(1).optional(),
+  replicas: z.number().int().min(1).optional(),
+  resources: resourcesSchema.optional(),
+  compatibility: compatibilitySchema.optional(),
+});
+
+export const schemaRefSchema = z.strictObject({
+  file: z.string().min(1).optional(),
+  type: z.enum(["avro", "json"]).optional(),
+  definition: z.unknown().optional(),
+});

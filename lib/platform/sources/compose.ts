@@ -1,0 +1,149 @@
+// A tenant's Kafka Connect cluster and its Debezium sources.
+
+import { ConnectCluster, ConnectImage, ConnectorState, DatabaseCredentials, DebeziumPlugin, DebeziumSource, HistorySnapshotMode, MySqlSource, MySqlSourceProps, PostgresSnapshotMode, PostgresSource, PostgresSourceProps, SourceErrorPolicy, SqlServerSource } from "../../k8s/debezium";
+import { SCHEMA_REGISTRY_PORT } from "../../k8s/schema";
+import { TenantScope, TenantWiring } from "../compose/context";
+import { inSpec } from "../compose/path-map";
+import { stringValues } from "../kafka/compose";
+import { tenantPrefix, tenantTopicName, tenantUserName } from "../names";
+import { RegionSpec, SourceSpec } from "../spec/schema";
+import { sourceTopicNames } from "./names";
+
+/** The ConnectImage of a region's `connect` block. */
+function connectImage(connect: NonNullable<RegionSpec["connect"]>): ConnectImage {
+  if (connect.build) {
+    return ConnectImage.build({
+      outputRepository: connect.build.outputRepository,
+      pushSecret: connect.build.pushSecret,
+      plugins: connect.build.plugins.map((p) => DebeziumPlugin.of(p.connector, { sha512: p.sha512, version: p.version, repository: p.repository })),
+    });
+  }
+  return ConnectImage.prebuilt(connect.image ?? "", connect.connectors ?? []);
+}
+
+/**
+ * A tenant's Connect cluster (`<tenant>-connect`) and its CDC sources; their table topics join `w.topics` (before
+ * the tenant's apps and jobs resolve their references).
+ */
+export function buildSources(s: TenantScope, w: Pick<TenantWiring, "topics" | "quotas" | "isStandby">): void {
+  const { chart, region, tenant, map, pending } = s;
+  const tenantPath = s.path;
+  const quotas = w.quotas;
+  const sources = tenant.sources ?? [];
+  if (sources.length === 0 || !region.connect) return;
+  const connectSpec = region.connect;
+  // The Connect cluster is the tenant's (`<tenant>-connect`), configured by the region's `connect`.
+  map.add(`${chart.node.path}/Connect`, `${region.regionPath}.connect`, {
+    userName: { scope: tenantPath, field: "name", affix: { suffix: "-connect" } },
+    name: { scope: tenantPath, field: "name", affix: { suffix: "-connect" } },
+  });
+  const connect = inSpec(map, pending, () =>
+    new ConnectCluster(chart, "Connect", {
+      cluster: region.kafka,
+      name: `${tenant.name}-connect`,
+      tenant: tenant.name,
+      image: connectImage(connectSpec),
+      replicas: connectSpec.replicas,
+      resources: connectSpec.resources && {
+        requests: connectSpec.resources.requests && stringValues(connectSpec.resources.requests),
+        limits: connectSpec.resources.limits && stringValues(connectSpec.resources.limits),
+      },
+      production: region.production,
+      networkPolicy: { apiServerCidrs: region.network?.apiServerCidrs ?? [], apiServerPort: region.network?.apiServerPort },
+      quotas: quotas.get(`${tenant.name}-connect`),
+    }),
+  );
+  if (!connect) return;
+  sources.forEach((src, i) => buildSource(s, w, connect, src, i));
+}
+
+/** One CDC source on the tenant's Connect cluster: stopped (offsets kept) where its topics are standby copies. */
+function buildSource(s: TenantScope, w: Pick<TenantWiring, "topics" | "isStandby">, connect: ConnectCluster, src: SourceSpec, i: number): void {
+  const { chart, region, tenant, map, pending } = s;
+  const tenantPath = s.path;
+  const { topics, isStandby } = w;
+  const id = `Source-${src.name}`;
+  const standbySource = sourceTopicNames(src).some(isStandby);
+  map.add(`${chart.node.path}/${id}`, `${tenantPath}.sources[${i}]`, { hostname: "host", connectorName: "name", credentials: "credentials" });
+  map.add(`${chart.node.path}/${id}/SignalTopic`, `${tenantPath}.sources[${i}]`, { topicName: "topicPrefix" });
+  const common = {
+    connect,
+    name: tenantUserName(tenant.name, src.name),
+    hostname: src.host,
+    port: src.port,
+    databaseCidr: src.databaseCidr,
+    credentials: DatabaseCredentials.fromSecret({
+      namespace: tenant.name,
+      name: src.credentials.secret,
+      userKey: src.credentials.userKey,
+      passwordKey: src.credentials.passwordKey,
+    }),
+    tables: src.tables,
+    topicPrefix: tenantTopicName(tenant.name, src.topicPrefix ?? src.name),
+    signalTable: src.signalTable,
+    columnExcludeList: src.columnExcludeList,
+    tasksMax: src.tasksMax,
+    // Where the source's topics are standby copies, its connector is stopped (offsets kept) until failover.
+    state: standbySource ? ConnectorState.STOPPED : (src.state as ConnectorState | undefined),
+    errorPolicy: (src.errorPolicy ?? (tenant.onMalformed === "skip-and-log" ? "log-and-skip" : tenant.onMalformed === "fail" ? "fail" : undefined)) as SourceErrorPolicy | undefined,
+    retryTimeout: src.retryTimeout,
+    heartbeatInterval: src.heartbeatInterval,
+    topicPartitions: src.topicPartitions,
+    // No snapshot trigger Jobs where the connector is stopped: their signals would wait in the standby's signal
+    // topic and run old snapshots after failover (the connector's signal consumer starts at `earliest`).
+    // After a failover the new primary's Jobs are new objects, which `floe diff` lists as re-snapshots.
+    incrementalSnapshots: standbySource ? undefined : src.incrementalSnapshots,
+    config: src.format === "avro" && region.registry ? { ...avroConverters(region.registry.url, connect), ...(src.config ?? {}) } : src.config,
+  };
+  if (src.format === "avro" && region.registry) {
+    connect.allowServiceEgress(region.registry.podLabels, SCHEMA_REGISTRY_PORT);
+    // The converters register the schemas they derive (until registration moves ahead of the connector): the
+    // Connect user is the registrar of the tenant's subjects, its password read through the config provider.
+    region.registry.addPrincipal({ user: connect.user, tenant: tenant.name, role: "registrar" });
+    connect.allowOwnCredentials();
+  }
+  const source = inSpec(map, pending, (): DebeziumSource => {
+    switch (src.type) {
+      case "postgres":
+        return new PostgresSource(chart, id, {
+          ...common,
+          database: src.database ?? "",
+          slotName: src.slotName,
+          publicationName: src.publicationName,
+          slotDropOnStop: src.slotDropOnStop,
+          heartbeatActionQuery: src.heartbeatActionQuery,
+          snapshotMode: src.snapshotMode as PostgresSnapshotMode | undefined,
+          sslMode: src.sslMode as PostgresSourceProps["sslMode"],
+        });
+      case "mysql":
+        return new MySqlSource(chart, id, {
+          ...common,
+          serverId: src.serverId as number,
+          snapshotMode: src.snapshotMode as HistorySnapshotMode | undefined,
+          sslMode: src.sslMode as MySqlSourceProps["sslMode"],
+        });
+      case "sqlserver":
+        return new SqlServerSource(chart, id, { ...common, encrypt: src.encrypt, snapshotMode: src.snapshotMode as HistorySnapshotMode | undefined });
+    }
+  });
+  if (!source) return;
+  const tablePrefix = tenantPrefix(tenant.name);
+  for (const topic of source.topics) topics.set(topic.topicName.slice(tablePrefix.length), topic);
+}
+
+/**
+ * Connector converters that write Avro with the region's Schema Registry (the image must contain them),
+ * authenticating at its proxy as the Connect user (Confluent's `basic.auth.credentials.source=USER_INFO`; the
+ * password a `${secrets:...}` reference that the workers' config provider resolves).
+ */
+function avroConverters(url: string, connect: ConnectCluster): Record<string, string> {
+  const userInfo = `${connect.user.userName}:\${secrets:${connect.namespace}/${connect.user.secretName}:password}`;
+  const out: Record<string, string> = {};
+  for (const side of ["key", "value"]) {
+    out[`${side}.converter`] = "io.confluent.connect.avro.AvroConverter";
+    out[`${side}.converter.basic.auth.credentials.source`] = "USER_INFO";
+    out[`${side}.converter.basic.auth.user.info`] = userInfo;
+    out[`${side}.converter.schema.registry.url`] = url;
+  }
+  return out;
+}

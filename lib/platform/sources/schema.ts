@@ -1,0 +1,74 @@
+// The spec's CDC sources (`tenants[].sources`) and a region's Kafka Connect (`regions[].connect`).
+
+import { z } from "zod";
+import { configValue, dnsLabel, resourcesSchema } from "../spec/primitives";
+
+const connectorKind = z.enum(["postgres", "mysql", "sqlserver"]);
+
+export const connectRegionSchema = z
+  .strictObject({
+    image: z.string().min(1).optional(),
+    connectors: z.array(connectorKind).optional(),
+    converters: z.array(z.enum(["avro"])).optional(),
+    build: z
+      .strictObject({
+        outputRepository: z.string().min(1),
+        pushSecret: z.string().min(1).optional(),
+        plugins: z
+          .array(
+            z.strictObject({
+              connector: connectorKind,
+              sha512: z.string(),
+              version: z.string().optional(),
+              repository: z.string().optional(),
+            }),
+          )
+          .min(1),
+      })
+      .optional(),
+    replicas: z.number().int().min(1).optional(),
+    resources: resourcesSchema.optional(),
+  })
+  .refine((c) => (c.image === undefined) !== (c.build === undefined), {
+    message: "the Connect image is either prebuilt (image + connectors) or built (build): set exactly one of image or build",
+    path: ["image"],
+  })
+  .refine((c) => c.image === undefined || (c.connectors ?? []).length > 0, {
+    message: "a prebuilt Connect image must list the Debezium connectors it contains",
+    path: ["connectors"],
+  });
+
+export const sourceSchema = z.strictObject({
+  name: dnsLabel,
+  type: connectorKind,
+  host: z.string().min(1),
+  port: z.number().int().optional(),
+  databaseCidr: z.string().optional(),
+  database: z.string().min(1).optional(),
+  serverId: z.number().int().optional(),
+  credentials: z.strictObject({
+    secret: z.string().min(1),
+    userKey: z.string().min(1).optional(),
+    passwordKey: z.string().min(1).optional(),
+  }),
+  tables: z.array(z.string().min(1)).min(1),
+  topicPrefix: z.string().min(1).optional(),
+  signalTable: z.string().min(1).optional(),
+  columnExcludeList: z.array(z.string().min(1)).optional(),
+  tasksMax: z.number().int().optional(),
+  state: z.enum(["running", "paused", "stopped"]).optional(),
+  errorPolicy: z.enum(["fail", "log-and-skip"]).optional(),
+  retryTimeout: z.string().optional(),
+  heartbeatInterval: z.string().optional(),
+  heartbeatActionQuery: z.string().min(1).optional(),
+  snapshotMode: z.string().optional(),
+  slotName: z.string().optional(),
+  publicationName: z.string().optional(),
+  slotDropOnStop: z.boolean().optional(),
+  sslMode: z.string().optional(),
+  encrypt: z.boolean().optional(),
+  topicPartitions: z.number().int().min(1).optional(),
+  format: z.enum(["json", "avro"]).optional(),
+  incrementalSnapshots: z.array(z.strictObject({ id: z.string().min(1), tables: z.array(z.string().min(1)) })).optional(),
+  config: z.record(z.string(), configValue).optional(),
+});

@@ -1,0 +1,37 @@
+// Topic references of jobs and apps.
+
+import { ValidationIssue } from "../../core";
+import { TenantSpec } from "../spec/schema";
+
+/** Every topic a job or app of the tenant names is one of its topics (`topicNames`), or a prefix ending in `*`. */
+export function topicReferenceIssues(tenant: TenantSpec, scope: string, topicNames: ReadonlySet<string>): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const jobs = tenant.jobs ?? [];
+  const apps = tenant.apps ?? [];
+  const checkRef = (ref: string, at: string): void => {
+    if (ref === "*" || (ref.endsWith("*") && ref.length > 1)) return;
+    if (!topicNames.has(ref)) {
+      issues.push({
+        code: "UnknownTopic",
+        scope: at.replace(/\.[^.]+$/, ""),
+        field: at.slice(at.lastIndexOf(".") + 1),
+        value: ref,
+        message: `is not a topic of tenant ${tenant.name}`,
+        fix: topicNames.size
+          ? `use one of ${[...topicNames].join(", ")}, a prefix ending in '*', or declare the topic under ${scope}.topics`
+          : `declare the topic under ${scope}.topics`,
+      });
+    }
+  };
+  jobs.forEach((job, ji) => {
+    (job.reads ?? []).forEach((ref, ri) => checkRef(ref, `${scope}.jobs[${ji}].reads[${ri}]`));
+    (job.writes ?? []).forEach((ref, wi) => checkRef(ref, `${scope}.jobs[${ji}].writes[${wi}]`));
+  });
+  apps.forEach((app, ai) => {
+    (app.produces ?? []).forEach((ref, pi) => checkRef(ref, `${scope}.apps[${ai}].produces[${pi}]`));
+    (app.consumes ?? []).forEach((c, ci) =>
+      checkRef(typeof c === "string" ? c : c.topic, `${scope}.apps[${ai}].consumes[${ci}]${typeof c === "string" ? "" : ".topic"}`),
+    );
+  });
+  return issues;
+}
