@@ -1,27 +1,42 @@
+import { createHash } from "crypto";
+import { SCHEMA_REGISTRY_PORT } from "../k8s/schema";
 import { deadLetterTopicName, DEFAULT_KAFKA_NAMESPACE, tenantTopicName, tenantUserName } from "../platform/names";
 import { resolveReplication } from "../platform/replication/plan";
+import { schemaRegistryRegions } from "../platform/schemas/registry";
+import { tenantSubjects } from "../platform/schemas/subjects";
 import { PlatformSpec } from "../platform/spec/schema";
 import { sourceTopicNames } from "../platform/sources/names";
 
-/** A dataset (a Kafka topic, or a source database table) or a job (a CDC connector, an app, a Flink job). */
+/** A dataset (a Kafka topic, or a source database table), a job (a CDC connector, an app, a Flink job), or a schema subject. */
 export interface LineageNode {
   /** Stable id (used by the edges). */
   readonly id: string;
-  readonly type: "dataset" | "job";
-  /** OpenLineage-style namespace: `kafka://<bootstrap>` for topics, `postgres://host:port` for tables, `floe://<env>` for jobs. */
+  readonly type: "dataset" | "job" | "schema";
+  /**
+   * OpenLineage-style namespace: `kafka://<bootstrap>` for topics, `postgres://host:port` for tables,
+   * `floe://<env>` for jobs, `schema-registry://<service>` for subjects.
+   */
   readonly namespace: string;
-  /** OpenLineage-style name: the topic, `db.schema.table`, or `<tenant>.<job>`. */
+  /** OpenLineage-style name: the topic, `db.schema.table`, `<tenant>.<job>`, or the subject. */
   readonly name: string;
-  /** What the node is: topic, table, source, app, flink-job, or mirror (MirrorMaker 2 between regions). */
-  readonly kind: "topic" | "table" | "source" | "app" | "flink-job" | "mirror";
+  /** What the node is: topic, table, source, app, flink-job, mirror (MirrorMaker 2 between regions), or subject. */
+  readonly kind: "topic" | "table" | "source" | "app" | "flink-job" | "mirror" | "subject";
+  /** A subject's schema language (`AVRO`, `JSON`). */
+  readonly schemaType?: string;
   readonly tenant: string;
   readonly region: string;
 }
 
-/** Data flows from `from` to `to`. */
+/** Data flows from `from` to `to`; from a topic to a subject, the topic is typed by that subject's schema. */
 export interface LineageEdge {
   readonly from: string;
   readonly to: string;
+  /**
+   * On a topic -> subject edge: the version of the schema Floe registers, as its fingerprint (`sha256:` and the
+   * first 16 hex digits of the SHA-256 of the registered schema text). The registry numbers versions itself;
+   * the fingerprint names the same version in every region and in review.
+   */
+  readonly version?: string;
 }
 
 /** The lineage graph of a spec: sources -> topics -> jobs -> topics, per tenant and region; mirrors between regions. */
@@ -36,6 +51,7 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
   const nodes = new Map<string, LineageNode>();
   const edges: LineageEdge[] = [];
   const edge = (from: string, to: string) => edges.push({ from, to });
+  const registryRegions = schemaRegistryRegions(spec);
   for (const region of spec.regions) {
     const listener = region.kafka.listeners?.[0]?.port ?? 9093;
     const bootstrap = `${region.kafka.name}-kafka-bootstrap.${region.kafka.namespace ?? DEFAULT_KAFKA_NAMESPACE}.svc:${listener}`;
@@ -78,6 +94,16 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
         const id = job("app", app.name);
         for (const ref of app.consumes ?? []) for (const t of prefixTopics(typeof ref === "string" ? ref : ref.topic)) edge(t, id);
         for (const ref of app.produces ?? []) for (const t of prefixTopics(ref)) edge(id, t);
+      }
+      // Typed edges: each topic -> the subjects that type it, with the schema version Floe registers.
+      if (registryRegions.has(region.name)) {
+        const registry = `schema-registry://schema-registry.${region.kafka.namespace ?? DEFAULT_KAFKA_NAMESPACE}.svc:${SCHEMA_REGISTRY_PORT}`;
+        const tenantIndex = (spec.tenants ?? []).indexOf(tenant);
+        for (const s of tenantSubjects(tenant, `tenants[${tenantIndex}]`)) {
+          const id = `${region.name}/subject/${s.subject}`;
+          nodes.set(id, { id, type: "schema", namespace: registry, name: s.subject, kind: "subject", schemaType: s.schema.registryType, ...base });
+          edges.push({ from: topic(s.topic), to: id, version: `sha256:${createHash("sha256").update(s.schema.text).digest("hex").slice(0, 16)}` });
+        }
       }
       for (const j of tenant.jobs ?? []) {
         const id = job("flink-job", j.name);
@@ -125,11 +151,11 @@ export function lineageMermaid(graph: LineageGraph): string {
     lines.push(`  subgraph ${safeId(group)}["${group}"]`);
     for (const n of nodes) {
       const label = `${n.kind}: ${n.name}`.replace(/"/g, "'");
-      lines.push(n.type === "dataset" ? `    ${safeId(n.id)}[("${label}")]` : `    ${safeId(n.id)}["${label}"]`);
+      lines.push(n.type === "dataset" ? `    ${safeId(n.id)}[("${label}")]` : n.type === "schema" ? `    ${safeId(n.id)}{{"${label}"}}` : `    ${safeId(n.id)}["${label}"]`);
     }
     lines.push("  end");
   }
-  for (const e of graph.edges) lines.push(`  ${safeId(e.from)} --> ${safeId(e.to)}`);
+  for (const e of graph.edges) lines.push(e.version ? `  ${safeId(e.from)} -->|"${e.version}"| ${safeId(e.to)}` : `  ${safeId(e.from)} --> ${safeId(e.to)}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -140,10 +166,10 @@ export function lineageDot(graph: LineageGraph): string {
   for (const n of graph.nodes) groups.set(`${n.region} / ${n.tenant}`, [...(groups.get(`${n.region} / ${n.tenant}`) ?? []), n]);
   for (const [group, nodes] of [...groups.entries()].sort()) {
     lines.push(`  subgraph "cluster_${group}" {`, `    label="${group}";`);
-    for (const n of nodes) lines.push(`    "${n.id}" [label="${n.kind}: ${n.name}", shape=${n.type === "dataset" ? "cylinder" : "box"}];`);
+    for (const n of nodes) lines.push(`    "${n.id}" [label="${n.kind}: ${n.name}", shape=${n.type === "dataset" ? "cylinder" : n.type === "schema" ? "hexagon" : "box"}];`);
     lines.push("  }");
   }
-  for (const e of graph.edges) lines.push(`  "${e.from}" -> "${e.to}";`);
+  for (const e of graph.edges) lines.push(e.version ? `  "${e.from}" -> "${e.to}" [label="${e.version}"];` : `  "${e.from}" -> "${e.to}";`);
   lines.push("}");
   return `${lines.join("\n")}\n`;
 }
@@ -152,6 +178,7 @@ export function lineageDot(graph: LineageGraph): string {
 export function lineageJson(graph: LineageGraph): string {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const ref = (id: string) => ({ namespace: byId.get(id)!.namespace, name: byId.get(id)!.name });
+  const typed = graph.edges.filter((e) => e.version !== undefined);
   const jobs = graph.nodes
     .filter((n) => n.type === "job")
     .map((n) => ({
@@ -163,6 +190,11 @@ export function lineageJson(graph: LineageGraph): string {
       inputs: graph.edges.filter((e) => e.to === n.id).map((e) => ref(e.from)),
       outputs: graph.edges.filter((e) => e.from === n.id).map((e) => ref(e.to)),
     }));
-  const datasets = graph.nodes.filter((n) => n.type === "dataset").map((n) => ({ namespace: n.namespace, name: n.name, kind: n.kind, tenant: n.tenant, region: n.region }));
+  const datasets = graph.nodes
+    .filter((n) => n.type === "dataset")
+    .map((n) => {
+      const schemas = typed.filter((e) => e.from === n.id).map((e) => ({ ...ref(e.to), schemaType: byId.get(e.to)!.schemaType, version: e.version }));
+      return { namespace: n.namespace, name: n.name, kind: n.kind, tenant: n.tenant, region: n.region, ...(schemas.length > 0 ? { schemas } : {}) };
+    });
   return `${JSON.stringify({ environment: graph.environment, datasets, jobs }, null, 2)}\n`;
 }

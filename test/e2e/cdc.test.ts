@@ -7,6 +7,7 @@
  * service account, with the rendered RBAC: nothing is inlined.
  * The example's MySQL source runs in cdc-mysql.test.ts.
  */
+import Ajv2020 from "ajv/dist/2020";
 import { chmodSync, writeFileSync } from "fs";
 import { join } from "path";
 import { DEBEZIUM_VERSION, parsePlatformSpec, PlatformSpec, synthesize } from "../../lib";
@@ -192,6 +193,16 @@ describe("CDC: the rendered Kafka Connect and Debezium PostgreSQL connector on r
     expect(ten[1].after.amount).toBeDefined();
     // column.exclude.list: the card number is never captured.
     for (const e of evs) for (const row of [e.before, e.after].filter(Boolean)) expect(Object.keys(row)).not.toContain("card_number");
+    // The example declares the table's columns: every event and key validates against the JSON Schemas Floe
+    // derived from them and registers (the excluded column left out of the schema, too).
+    const registration = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === `${TENANT}-schemas`)!;
+    const schemaOf = (side: string) => JSON.parse(JSON.parse(registration.data[`${ordersTopic}-${side}.json`]).schema);
+    expect(Object.keys(schemaOf("value").properties.after.properties)).toEqual(["id", "customer", "amount"]);
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const validValue = ajv.compile(schemaOf("value"));
+    const validKey = ajv.compile(schemaOf("key"));
+    for (const e of evs) expect({ ok: validValue(e), errors: validValue.errors ?? null }).toEqual({ ok: true, errors: null });
+    for (const r of read(ordersTopic)) expect(validKey(JSON.parse(r.key!))).toBe(true);
     // tombstones.on.delete: a null value after the delete, keyed like the row.
     const recs = read(ordersTopic);
     const tombstones = recs.filter((r) => r.value === null);

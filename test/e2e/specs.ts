@@ -117,6 +117,19 @@ export function featureSpec(): PlatformSpec {
             signalTable: "public.debezium_signal",
             incrementalSnapshots: [{ id: "backfill-2026-11", tables: ["public.orders"] }],
             format: "avro",
+            // Avro converters do not register: each table's schema is derived from its columns and registered by Floe.
+            columns: {
+              "public.orders": [
+                { name: "id", type: "integer", primaryKey: true },
+                { name: "customer", type: "text", nullable: false },
+                { name: "amount", type: "numeric(10,2)", nullable: false },
+              ],
+              "public.order_lines": [
+                { name: "order_id", type: "integer", primaryKey: true },
+                { name: "line", type: "integer", primaryKey: true },
+                { name: "sku", type: "text", nullable: false },
+              ],
+            },
             heartbeatInterval: "10s",
           },
         ],

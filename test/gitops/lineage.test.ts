@@ -42,6 +42,30 @@ describe("floe lineage", () => {
     expect(reads.every((r) => r.startsWith("eu-west-1/topic/payments."))).toBe(true);
   });
 
+  test("typed edges: each topic -> its schema subjects, with the version Floe registers (in every region that runs a registry)", () => {
+    const typed = graph.edges.filter((e) => e.version !== undefined);
+    // The declared schema of analytics.clickstream and the derived ones of payments' captured tables.
+    expect(typed).toContainEqual({ from: "us-east-1/topic/analytics.clickstream", to: "us-east-1/subject/analytics.clickstream-value", version: expect.stringMatching(/^sha256:[0-9a-f]{16}$/) });
+    const orders = typed.filter((e) => e.from === "eu-west-1/topic/payments.orders-db.public.orders").map((e) => e.to);
+    expect(orders).toEqual(["eu-west-1/subject/payments.orders-db.public.orders-key", "eu-west-1/subject/payments.orders-db.public.orders-value"]);
+    expect(graph.nodes.find((n) => n.id === "eu-west-1/subject/payments.orders-db.public.orders-value")).toMatchObject({ type: "schema", kind: "subject", schemaType: "JSON", namespace: "schema-registry://schema-registry.kafka.svc:8081" });
+    // The same schema has the same version in both regions; another schema another.
+    const version = (id: string) => typed.find((e) => e.to === id)?.version;
+    expect(version("us-east-1/subject/payments.orders-db.public.orders-value")).toBe(version("eu-west-1/subject/payments.orders-db.public.orders-value"));
+    expect(version("eu-west-1/subject/payments.orders-db.public.orders-key")).not.toBe(version("eu-west-1/subject/payments.orders-db.public.orders-value"));
+    // A column change is a new version.
+    const changed = exampleSpec();
+    const source = changed.tenants!.find((t) => t.name === "payments")!.sources![0] as { columns: Record<string, { name: string; type: string }[]> };
+    source.columns["public.orders"].push({ name: "note", type: "text" });
+    const after = buildLineage(parsePlatformSpec(changed)).edges.find((e) => e.to === "eu-west-1/subject/payments.orders-db.public.orders-value");
+    expect(after?.version).not.toBe(version("eu-west-1/subject/payments.orders-db.public.orders-value"));
+    // Rendered: a labelled edge in Mermaid and DOT, a schemas list on the dataset in JSON.
+    expect(lineageMermaid(graph)).toContain(`n_eu_west_1_topic_payments_orders_db_public_orders -->|"${version("eu-west-1/subject/payments.orders-db.public.orders-value")}"| n_eu_west_1_subject_payments_orders_db_public_orders_value`);
+    expect(lineageDot(graph)).toContain(`"eu-west-1/topic/payments.orders-db.public.orders" -> "eu-west-1/subject/payments.orders-db.public.orders-value" [label="sha256:`);
+    const dataset = JSON.parse(lineageJson(graph)).datasets.find((d: any) => d.name === "payments.orders-db.public.orders" && d.region === "eu-west-1");
+    expect(dataset.schemas).toContainEqual({ namespace: "schema-registry://schema-registry.kafka.svc:8081", name: "payments.orders-db.public.orders-value", schemaType: "JSON", version: expect.stringMatching(/^sha256:/) });
+  });
+
   test("OpenLineage-style JSON: datasets with kafka:// namespaces, jobs with inputs and outputs", () => {
     const json = JSON.parse(lineageJson(graph));
     const job = json.jobs.find((j: any) => j.name === "payments.fraud-scorer" && j.region === "eu-west-1");

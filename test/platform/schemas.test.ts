@@ -21,7 +21,18 @@ describe("schemas in the example", () => {
       expect(platform.filter((o) => o.kind === "Deployment").map((o) => o.metadata.name)).toEqual(["schema-registry"]);
     }
     const cm = objects("eu-west-1").find((o) => o.kind === "ConfigMap" && o.metadata.name === "payments-schemas");
-    expect(cm.data["subjects.txt"]).toBe("payments.orders-key BACKWARD\npayments.orders-value BACKWARD\n");
+    // The declared schemas of payments.orders, and those derived from the captured tables' columns.
+    expect(cm.data["subjects.txt"]).toBe(
+      [
+        "payments.orders-db.public.order_lines-key BACKWARD",
+        "payments.orders-db.public.order_lines-value BACKWARD",
+        "payments.orders-db.public.orders-key BACKWARD",
+        "payments.orders-db.public.orders-value BACKWARD",
+        "payments.orders-key BACKWARD",
+        "payments.orders-value BACKWARD",
+        "",
+      ].join("\n"),
+    );
     expect(JSON.parse(JSON.parse(cm.data["payments.orders-value.json"]).schema).name).toBe("Order");
     const analytics = objects("eu-west-1").find((o) => o.kind === "ConfigMap" && o.metadata.name === "analytics-schemas");
     expect(JSON.parse(analytics.data["analytics.clickstream-value.json"]).schemaType).toBe("JSON");
@@ -161,27 +172,40 @@ describe("schemas in the spec: files, inline definitions, errors", () => {
     expect(catchValidation(() => parsePlatformSpec(declared)).issues[0].code).toBe("RegistryCredentialsUnavailable");
   });
 
-  test("Avro CDC: converters that use the registry, egress to it; refused when the image has no Avro converter", () => {
+  test("Avro CDC: converters that use the registry, egress to it; refused when the image has no Avro converter or a table has no columns", () => {
     const spec = devSpecWithSource();
     spec.tenants[0].sources[0].format = "avro";
     const e = catchValidation(() => parsePlatformSpec(spec));
     expect(issuesWithCode(e, "ConverterMissing")[0]).toMatchObject({ scope: "regions[0].connect", field: "converters" });
+    // Clients do not register: each captured table's schema is derived from its columns and registered by Floe.
+    expect(issuesWithCode(e, "TableSchemaMissing")[0]).toMatchObject({ scope: "tenants[0].sources[0]", field: "tables[0]", value: "public.orders" });
     spec.regions[0].connect.converters = ["avro"];
+    spec.tenants[0].sources[0].columns = { "public.orders": [{ name: "id", type: "int", primaryKey: true }, { name: "amount", type: "numeric(10,2)", nullable: false }] };
     const all = synthesize(parsePlatformSpec(spec)).files.flatMap((f) => f.objects) as Obj[];
     const connector = all.find((o) => o.kind === "KafkaConnector");
     expect(connector.spec.config).toMatchObject({
       "value.converter": "io.confluent.connect.avro.AvroConverter",
       "value.converter.schema.registry.url": "http://schema-registry.kafka.svc:8081",
       "key.converter": "io.confluent.connect.avro.AvroConverter",
+      "schema.name.adjustment.mode": "avro",
     });
-    // The converters authenticate at the registry's proxy as the Connect user, the password by reference; that
-    // user is the tenant's registrar there (the converters register what they derive), and may read its Secret.
+    // The converters authenticate at the registry's proxy as the Connect user, the password by reference; they
+    // never register (the serializer writes with the subject's latest schema), so that user is only a client.
     for (const side of ["key", "value"]) {
       expect(connector.spec.config[`${side}.converter.basic.auth.credentials.source`]).toBe("USER_INFO");
       expect(connector.spec.config[`${side}.converter.basic.auth.user.info`]).toBe("alpha-connect:${secrets:kafka/alpha-connect:password}");
+      expect(connector.spec.config[`${side}.converter.auto.register.schemas`]).toBe("false");
+      expect(connector.spec.config[`${side}.converter.use.latest.version`]).toBe("true");
     }
     const proxy = all.find((o) => o.kind === "ConfigMap" && o.metadata.name === "schema-registry-proxy").data["nginx.conf"];
-    expect(proxy).toContain('"alpha-connect" "registrar|alpha";');
+    expect(proxy).toContain('"alpha-connect" "client|alpha";');
+    expect(proxy).toContain('"alpha-schema-registrar" "registrar|alpha";');
+    // Floe's registration Job registers the table's key and value schemas (Avro, Debezium's names made Avro names).
+    const registration = all.find((o) => o.kind === "ConfigMap" && o.metadata.name === "alpha-schemas").data;
+    const value = JSON.parse(JSON.parse(registration["alpha.orders-db.public.orders-value.json"]).schema);
+    expect(value).toMatchObject({ type: "record", name: "Envelope", namespace: "alpha.orders_db.public.orders" });
+    const key = JSON.parse(JSON.parse(registration["alpha.orders-db.public.orders-key.json"]).schema);
+    expect(key).toEqual({ type: "record", name: "Key", namespace: "alpha.orders_db.public.orders", fields: [{ name: "id", type: "int" }], "connect.name": "alpha.orders_db.public.orders.Key" });
     const role = all.find((o) => o.kind === "Role" && o.metadata.namespace === "kafka" && JSON.stringify(o.rules).includes('"alpha-connect"'));
     expect(role).toBeDefined();
     const egress = all.find((o) => o.kind === "NetworkPolicy" && o.metadata.name.endsWith("-connect-egress"));

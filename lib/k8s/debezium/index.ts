@@ -4,3 +4,4 @@ export * from "./connect-cluster";
 export * from "./source-connector";
 export * from "./sources";
 export * from "./offsets";
+export * from "./types";

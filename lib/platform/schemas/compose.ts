@@ -8,9 +8,10 @@ import { KAFKA_CLIENT_LABEL, Tenant } from "../../k8s/tenancy";
 import { TenantScope } from "../compose/context";
 import { inSpec, SpecPathMap } from "../compose/path-map";
 import { stringValues } from "../kafka/compose";
-import { tenantTopicName, tenantUserName } from "../names";
+import { tenantUserName } from "../names";
 import { PlatformSpec, RegionSpec, TenantSpec } from "../spec/schema";
-import { schemaRegistryLeader, tenantUsesSchemas, topicSchemaOf } from "./registry";
+import { schemaRegistryLeader, tenantUsesSchemas } from "./registry";
+import { tenantSubjects } from "./subjects";
 
 /** A Schema Registry where the spec asks for one or a tenant of the region declares schemas or Avro sources. */
 export function buildRegionRegistry(
@@ -53,18 +54,7 @@ export function registerTenantSchemas(s: TenantScope, tenantConstruct: Tenant): 
   const registry = region.registry;
   if (registry) {
     tenantConstruct.allowServiceEgress({ name: "schema-registry", namespace: registry.namespace, podLabels: registry.podLabels, port: SCHEMA_REGISTRY_PORT });
-    const subjects: SchemaSubject[] = [];
-    (tenant.topics ?? []).forEach((t, i) => {
-      for (const [which, suffix] of [["valueSchema", "value"], ["keySchema", "key"]] as const) {
-        const ref = t[which];
-        if (!ref) continue;
-        subjects.push({
-          subject: `${tenantTopicName(tenant.name, t.name)}-${suffix}`,
-          schema: topicSchemaOf(ref, { scope: `${tenantPath}.topics[${i}]`, field: which }),
-          compatibility: t.compatibility,
-        });
-      }
-    });
+    const subjects: SchemaSubject[] = tenantSubjects(tenant, tenantPath).map(({ topic: _topic, ...subject }) => subject);
     // Registered with the leading registry only: a follower is read-only and gets them through the mirror.
     if (subjects.length > 0 && registry.leaderEligible) {
       map.add(`${chart.node.path}/Schemas`, `${tenantPath}.topics`);

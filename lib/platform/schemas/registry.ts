@@ -3,9 +3,12 @@
 import { TopicSchema } from "../../k8s/schema";
 import { PlatformSpec, TenantSpec, TopicSpec } from "../spec/schema";
 
-/** Whether a tenant declares topic schemas or Avro CDC sources (its regions then run a Schema Registry). */
+/** Whether a tenant declares topic schemas, Avro CDC sources or captured tables' columns (its regions then run a Schema Registry). */
 export function tenantUsesSchemas(tenant: TenantSpec): boolean {
-  return (tenant.topics ?? []).some((t) => t.valueSchema || t.keySchema) || (tenant.sources ?? []).some((s) => s.format === "avro");
+  return (
+    (tenant.topics ?? []).some((t) => t.valueSchema || t.keySchema) ||
+    (tenant.sources ?? []).some((s) => s.format === "avro" || Object.keys(s.columns ?? {}).length > 0)
+  );
 }
 
 /** The regions that run a Schema Registry: those that ask for one, and those where a tenant uses schemas. */

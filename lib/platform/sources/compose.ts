@@ -97,9 +97,10 @@ function buildSource(s: TenantScope, w: Pick<TenantWiring, "topics" | "isStandby
   };
   if (src.format === "avro" && region.registry) {
     connect.allowServiceEgress(region.registry.podLabels, SCHEMA_REGISTRY_PORT);
-    // The converters register the schemas they derive (until registration moves ahead of the connector): the
-    // Connect user is the registrar of the tenant's subjects, its password read through the config provider.
-    region.registry.addPrincipal({ user: connect.user, tenant: tenant.name, role: "registrar" });
+    // The converters only read: Floe's registration Job registers each table's schema (derived from its
+    // declared columns) ahead of the connector. The Connect user is a client of the tenant's subjects, its
+    // password read through the config provider.
+    region.registry.addPrincipal({ user: connect.user, tenant: tenant.name, role: "client" });
     connect.allowOwnCredentials();
   }
   const source = inSpec(map, pending, (): DebeziumSource => {
@@ -134,7 +135,12 @@ function buildSource(s: TenantScope, w: Pick<TenantWiring, "topics" | "isStandby
 /**
  * Connector converters that write Avro with the region's Schema Registry (the image must contain them),
  * authenticating at its proxy as the Connect user (Confluent's `basic.auth.credentials.source=USER_INFO`; the
- * password a `${secrets:...}` reference that the workers' config provider resolves).
+ * password a `${secrets:...}` reference that the workers' config provider resolves). They never register:
+ * `auto.register.schemas=false` with `use.latest.version=true` makes Confluent's serializer write with the
+ * subject's latest schema, the one Floe registered (AbstractKafkaSchemaSerDeConfig; it fails the record when
+ * that schema cannot carry the row). Debezium names the schemas after the topic, whose tenant and source
+ * parts hold '-': `schema.name.adjustment.mode=avro` makes them Avro names (Debezium's SchemaNameAdjuster),
+ * as Floe's derived schemas name them.
  */
 function avroConverters(url: string, connect: ConnectCluster): Record<string, string> {
   const userInfo = `${connect.user.userName}:\${secrets:${connect.namespace}/${connect.user.secretName}:password}`;
@@ -144,6 +150,9 @@ function avroConverters(url: string, connect: ConnectCluster): Record<string, st
     out[`${side}.converter.basic.auth.credentials.source`] = "USER_INFO";
     out[`${side}.converter.basic.auth.user.info`] = userInfo;
     out[`${side}.converter.schema.registry.url`] = url;
+    out[`${side}.converter.auto.register.schemas`] = "false";
+    out[`${side}.converter.use.latest.version`] = "true";
   }
+  out["schema.name.adjustment.mode"] = "avro";
   return out;
 }

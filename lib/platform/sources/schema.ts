@@ -38,6 +38,15 @@ export const connectRegionSchema = z
     path: ["connectors"],
   });
 
+/** A captured table's column (lib/k8s/debezium/types.ts translates its type as Debezium does). */
+export const columnSchema = z.strictObject({
+  name: z.string().min(1),
+  type: z.string().min(1),
+  nullable: z.boolean().optional(),
+  primaryKey: z.boolean().optional(),
+  values: z.array(z.string().min(1)).min(1).optional(),
+});
+
 export const sourceSchema = z.strictObject({
   name: dnsLabel,
   type: connectorKind,
@@ -52,6 +61,7 @@ export const sourceSchema = z.strictObject({
     passwordKey: z.string().min(1).optional(),
   }),
   tables: z.array(z.string().min(1)).min(1),
+  columns: z.record(z.string().min(1), z.array(columnSchema).min(1)).optional(),
   topicPrefix: z.string().min(1).optional(),
   signalTable: z.string().min(1).optional(),
   columnExcludeList: z.array(z.string().min(1)).optional(),

@@ -7,6 +7,7 @@ import { schemaRegistryRegions } from "../schemas/registry";
 import { registryUseIssues } from "../schemas/rules";
 import { sourceTopicNames } from "../sources/names";
 import { connectMissingIssues, sourceDeadLetterIssues } from "../sources/rules";
+import { columnIssues } from "../sources/types";
 import { reservedNameIssues, reservedNamespaces, secretIssues, sharedGroupIssues, tenantRegionIssues } from "../tenancy/rules";
 import { topicReferenceIssues } from "../topics/rules";
 import { duplicateNames } from "./duplicates";
@@ -64,6 +65,7 @@ function tenantIssues(ctx: TenantCheckContext, tenant: TenantSpec, scope: string
     ...registryUseIssues(ctx.spec, tenant, scope, tenantRegions, ctx.registryRegions),
     ...jobStateIssues(tenant, scope, topicNames),
     ...sourceDeadLetterIssues(tenant, scope),
+    ...columnIssues(tenant, scope),
     ...topicReferenceIssues(tenant, scope, topicNames),
   ];
 }
