@@ -529,6 +529,95 @@ function schemaChanges(base: Record<string, string>, head: Record<string, string
   return out;
 }
 
+/** A Kafka table of a SQL script: its topic and its columns (name -> type), in order. */
+interface SqlTable {
+  readonly topic: string;
+  readonly columns: ReadonlyMap<string, string>;
+}
+
+/** The columns of a `CREATE TABLE` column list (split at top-level commas; constraints and watermarks left out). */
+function sqlColumns(list: string): Map<string, string> {
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = "";
+  for (const ch of list) {
+    if (ch === "(" || ch === "<") depth++;
+    if (ch === ")" || ch === ">") depth--;
+    if (ch === "," && depth === 0) {
+      parts.push(cur);
+      cur = "";
+    } else cur += ch;
+  }
+  parts.push(cur);
+  const out = new Map<string, string>();
+  for (const p of parts.map((x) => x.trim())) {
+    const m = /^`((?:[^`]|``)+)`\s+([\s\S]+)$|^([A-Za-z_][A-Za-z0-9_]*)\s+([\s\S]+)$/.exec(p);
+    if (!m || /^(PRIMARY|WATERMARK|CONSTRAINT)\b/i.test(p)) continue;
+    out.set(m[1] ?? m[3], (m[2] ?? m[4]).trim());
+  }
+  return out;
+}
+
+/** The Kafka tables of a SQL script (by table name) and the tables it inserts into. */
+function sqlTopics(script: string): { tables: Map<string, SqlTable>; sinks: Set<string> } {
+  const tables = new Map<string, SqlTable>();
+  const sinks = new Set<string>();
+  for (const st of script.split(";\n")) {
+    const create = /^\s*CREATE\s+(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?`?([A-Za-z0-9_.$]+)`?\s*\(([\s\S]*)\)\s*WITH\s*\([\s\S]*?'topic'\s*=\s*'([^']+)'/i.exec(st);
+    if (create) tables.set(create[1], { topic: create[3], columns: sqlColumns(create[2]) });
+    for (const m of st.matchAll(/INSERT\s+INTO\s+`?([A-Za-z0-9_.$]+)`?/gi)) sinks.add(m[1]);
+  }
+  return { tables, sinks };
+}
+
+/**
+ * Types propagate. A SQL job whose source table lost a column or changed a column's type (its table generated
+ * from a topic schema that changed) may no longer plan or restore: that change of its SQL is destructive, naming
+ * the table, the columns and the topics the job writes. A job reading a topic whose subject changed
+ * incompatibly is destructive too. The subject's change names the jobs downstream of it.
+ */
+function propagateSchemaBreaks(changes: ObjectChange[], base: Map<string, TreeObject>, head: Map<string, TreeObject>): void {
+  const broken = new Map<string, string>(); // topic -> the subject's incompatibility reason
+  for (const c of changes) {
+    if (c.kind !== "ConfigMap" || c.risk !== "destructive") continue;
+    for (const reason of c.reasons) {
+      const m = /^schema subject (\S+?)-(?:value|key)[ :]/.exec(reason);
+      if (m) broken.set(m[1], reason);
+    }
+  }
+  const downstream = new Map<string, string[]>(); // topic -> "job (writes a, b)"
+  for (const [key, { obj }] of head) {
+    const script = obj.kind === "ConfigMap" ? obj.data?.["statements.sql"] : undefined;
+    if (typeof script !== "string") continue;
+    const before = base.get(key)?.obj.data?.["statements.sql"];
+    const job = String(obj.metadata.name).replace(/-sql$/, "");
+    const now = sqlTopics(script);
+    const was = typeof before === "string" ? sqlTopics(before).tables : new Map<string, SqlTable>();
+    const writes = [...now.sinks].map((t) => now.tables.get(t)?.topic).filter((t): t is string => t !== undefined);
+    const reasons: string[] = [];
+    for (const [table, t] of now.tables) {
+      if (now.sinks.has(table)) continue;
+      const old = was.get(table);
+      const lost = old && old.topic === t.topic ? [...old.columns].filter(([c, type]) => t.columns.get(c) !== type) : [];
+      const detail = lost.map(([c, type]) => (t.columns.has(c) ? `column ${c} ${type} -> ${t.columns.get(c)}` : `column ${c} removed`));
+      if (detail.length === 0 && !broken.has(t.topic)) continue;
+      const why = detail.length > 0 ? detail.join(", ") : "its schema changed incompatibly";
+      reasons.push(`reads ${t.topic} as table ${table}: ${why}; the query and its state may no longer fit${writes.length > 0 ? `, and what it writes to ${writes.join(", ")} changes` : ""}`);
+      downstream.set(t.topic, [...(downstream.get(t.topic) ?? []), `${job}${writes.length > 0 ? ` (writes ${writes.join(", ")})` : ""}`]);
+    }
+    const i = changes.findIndex((c) => c.kind === "ConfigMap" && c.name === obj.metadata.name && c.namespace === obj.metadata.namespace);
+    if (i >= 0 && reasons.length > 0) changes[i] = { ...changes[i], risk: "destructive", reasons: [...changes[i].reasons, ...reasons] };
+  }
+  if (downstream.size === 0) return;
+  changes.forEach((c, i) => {
+    if (c.kind !== "ConfigMap") return;
+    // The registration whose subject of the topic changed (compatible or not).
+    const changed = (t: string) => c.fields.some((f) => f.path.includes(`${t}-value.json`) || f.path.includes(`${t}-key.json`));
+    const lines = [...downstream.keys()].filter(changed).sort().map((t) => `downstream of ${t}: SQL jobs ${[...new Set(downstream.get(t))].sort().join("; ")}`);
+    if (lines.length > 0) changes[i] = { ...c, risk: RISK_RANK[c.risk] < RISK_RANK.disruptive ? c.risk : "disruptive", reasons: [...c.reasons, ...lines] };
+  });
+}
+
 function acknowledged(change: Pick<ObjectChange, "kind" | "name" | "namespace">, acks: readonly Acknowledgement[]): boolean {
   return acks.some((a) => a.kind === change.kind && a.name === change.name && (a.namespace === undefined || a.namespace === change.namespace));
 }
@@ -579,6 +668,7 @@ export function diffTrees(base: Map<string, TreeObject>, head: Map<string, TreeO
       ...(risk === "destructive" && (acknowledged(identity, acks) || ownerAcknowledged(obj, acks)) ? { acknowledged: true } : {}),
     });
   }
+  propagateSchemaBreaks(changes, base, head);
   changes.sort((a, c) => RISK_RANK[a.risk] - RISK_RANK[c.risk] || (treeKey(a.file, toObj(a)) < treeKey(c.file, toObj(c)) ? -1 : 1));
   const count = (p: (c: ObjectChange) => boolean) => changes.filter(p).length;
   return {

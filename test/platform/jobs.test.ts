@@ -62,10 +62,19 @@ describe("tenants[].jobs[] in the platform spec", () => {
       "analytics/analytics-daily-rollup",
       "payments/payments-fraud-scorer",
       "payments/payments-fraud-scorer",
+      "payments/payments-order-totals",
+      "payments/payments-order-totals",
     ]);
     const buckets = flink.map((o) => o.spec.flinkConfiguration["state.checkpoints.dir"].split("/")[2]).sort();
     // us-east-1 names no bucket: the default carries the spec's account (what the stack creates).
-    expect(buckets).toEqual(["floe-prod-eu-west-1-state", "floe-prod-eu-west-1-state", "floe-prod-us-east-1-123456789012", "floe-prod-us-east-1-123456789012"]);
+    expect(buckets).toEqual([
+      "floe-prod-eu-west-1-state",
+      "floe-prod-eu-west-1-state",
+      "floe-prod-eu-west-1-state",
+      "floe-prod-us-east-1-123456789012",
+      "floe-prod-us-east-1-123456789012",
+      "floe-prod-us-east-1-123456789012",
+    ]);
     expectSchemaValid(tree.files.flatMap((f) => f.objects));
   });
 

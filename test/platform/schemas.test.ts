@@ -24,6 +24,8 @@ describe("schemas in the example", () => {
     // The declared schemas of payments.orders, and those derived from the captured tables' columns.
     expect(cm.data["subjects.txt"]).toBe(
       [
+        "payments.order-totals-key BACKWARD",
+        "payments.order-totals-value BACKWARD",
         "payments.orders-db.public.order_lines-key BACKWARD",
         "payments.orders-db.public.order_lines-value BACKWARD",
         "payments.orders-db.public.orders-key BACKWARD",

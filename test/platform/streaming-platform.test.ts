@@ -243,7 +243,10 @@ describe("StreamingPlatform replication (example: payments eu -> us; analytics u
         .find((c) => c.name === `floe-${region}-savepoint-replication-configuration`)!
         .inputs.rules.map((r: any) => [r.filter.prefix, r.destination.bucket, r.deleteMarkerReplication.status, r.sourceSelectionCriteria.sseKmsEncryptedObjects.status]);
     // payments' fraud-scorer is primary in eu-west-1; analytics' daily-rollup (sessions) in us-east-1.
-    expect(rules("eu-west-1")).toEqual([["tenants/payments/fraud-scorer/savepoints/", "arn:aws:mock:::floe-us-east-1-state-bucket", "Enabled", "Enabled"]]);
+    expect(rules("eu-west-1")).toEqual([
+      ["tenants/payments/fraud-scorer/savepoints/", "arn:aws:mock:::floe-us-east-1-state-bucket", "Enabled", "Enabled"],
+      ["tenants/payments/order-totals/savepoints/", "arn:aws:mock:::floe-us-east-1-state-bucket", "Enabled", "Enabled"],
+    ]);
     expect(rules("us-east-1")).toEqual([["tenants/analytics/daily-rollup/savepoints/", "arn:aws:mock:::floe-eu-west-1-state-bucket", "Enabled", "Enabled"]]);
     // One replication configuration per bucket (S3 allows one): the storage makes none of its own (#18.16).
     expect(configs.map((c) => c.name).sort()).toEqual(["floe-eu-west-1-savepoint-replication-configuration", "floe-us-east-1-savepoint-replication-configuration"]);

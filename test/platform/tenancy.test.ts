@@ -236,7 +236,7 @@ describe("quota arithmetic", () => {
     const issue = e.issues.find((i) => i.code === "TenantQuotaExceeded")!;
     expect(issue).toMatchObject({ scope: "tenants[0]", field: "quota" });
     // The fraud scorer is autoscaled up to parallelism 24 (12 TaskManagers of 2 slots): counted at that size.
-    expect(issue.message).toBe("the tenant's Flink jobs need more than its quota in region eu-west-1: CPU 26 > 4, memory 52Gi > 8Gi, pods 14 > 3");
+    expect(issue.message).toBe("the tenant's Flink jobs need more than its quota in region eu-west-1: CPU 28 > 4, memory 58Gi > 8Gi, pods 16 > 3");
   });
 
   describe("the Flink autoscaler is bounded by the tenant's quota", () => {
@@ -257,8 +257,9 @@ describe("quota arithmetic", () => {
       expect(tenant.quota).toMatchObject({ cpu: "32", memory: "96Gi" });
       expect(config["job.autoscaler.vertex.max-parallelism"]).toBe("24");
       expect(Number(config["job.autoscaler.quota.cpu"])).toBeGreaterThanOrEqual(12 * 2);
-      expect(config["job.autoscaler.quota.cpu"]).toBe("30");
-      expect(config["job.autoscaler.quota.memory"]).toBe(`${92 * 1024 ** 3}b`);
+      // (the SQL job order-totals takes 2 CPU and 6Gi: a JobManager and one TaskManager)
+      expect(config["job.autoscaler.quota.cpu"]).toBe("28");
+      expect(config["job.autoscaler.quota.memory"]).toBe(`${86 * 1024 ** 3}b`);
     });
 
     test("a max parallelism whose TaskManagers do not fit is refused, naming the highest that fits", () => {
@@ -266,9 +267,9 @@ describe("quota arithmetic", () => {
       const issue = issuesWithCode(e, "AutoscalerExceedsQuota")[0];
       expect(issue).toMatchObject({ scope: "tenants[0].jobs[0]", field: "autoscaler.maxParallelism", value: 400 });
       expect(issue.message).toBe(
-        "at parallelism 400 the autoscaler may run 200 TaskManagers (400 CPU, 800Gi), but tenant payments's quota in region eu-west-1 leaves room for 15 beside its other jobs",
+        "at parallelism 400 the autoscaler may run 200 TaskManagers (400 CPU, 800Gi), but tenant payments's quota in region eu-west-1 leaves room for 14 beside its other jobs",
       );
-      expect(issue.fix).toBe("set autoscaler.maxParallelism to at most 30 (the operator's default is 200), or raise the tenant's quota");
+      expect(issue.fix).toBe("set autoscaler.maxParallelism to at most 28 (the operator's default is 200), or raise the tenant's quota");
     });
 
     test("without maxParallelism the operator's default (200) is what must fit", () => {

@@ -463,8 +463,9 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
     const access = this.kafka;
     const connection = access?.connection;
     const grants = (topics: FlinkKafkaOptions["reads"]) => (topics ?? []).map((t) => ({ name: t.aclName, prefix: t.aclPatternType === "prefix" }));
-    return connectSqlStatements(
-      props.job.statements,
+    const generated = props.job.tables.length;
+    const connected = connectSqlStatements(
+      [...props.job.tables, ...props.job.statements],
       {
         bootstrapServers: connection?.bootstrapServers ?? "",
         securityProtocol: connection?.securityProtocol ?? "",
@@ -487,6 +488,14 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
       this.node.path,
       "job.statements",
     );
+    // Issues name the generated table or the job's own statement they are about.
+    const issues = connected.issues.map((issue) => {
+      const m = /^job\.statements\[(\d+)\]$/.exec(issue.field);
+      if (!m || generated === 0) return issue;
+      const i = Number(m[1]);
+      return { ...issue, field: i < generated ? `job.tables[${i}]` : `job.statements[${i - generated}]` };
+    });
+    return { statements: connected.statements, issues };
   }
 
   /**

@@ -27,6 +27,12 @@ export interface FlinkSqlJobOptions {
    * @default "org.apache.flink.examples.SqlRunner" (the operator's flink-sql-runner example)
    */
   readonly runnerEntryClass?: string;
+  /**
+   * `CREATE TABLE` statements generated for the job (from its topics' schemas), run before its own statements;
+   * they get the Kafka connection like the job's own tables. Problems in them are reported under `job.tables[i]`.
+   * @default []
+   */
+  readonly tables?: readonly string[];
 }
 
 /** Where the SQL script is mounted in the Flink pods. */
@@ -54,6 +60,7 @@ export class FlinkJob {
       options.runnerEntryClass ?? "org.apache.flink.examples.SqlRunner",
       [`${SQL_SCRIPT_DIR}/${SQL_SCRIPT_FILE}`],
       list,
+      [...(options.tables ?? [])],
     );
   }
 
@@ -68,11 +75,13 @@ export class FlinkJob {
     public readonly args: readonly string[],
     /** SQL statements (SQL jobs only). */
     public readonly statements: readonly string[] = [],
+    /** Generated `CREATE TABLE` statements, run before {@link statements} (SQL jobs only). */
+    public readonly tables: readonly string[] = [],
   ) {}
 
-  /** The SQL script (statements separated by `;`), for SQL jobs. */
+  /** The SQL script (statements separated by `;`), for SQL jobs: the generated tables, then the statements. */
   public get script(): string {
-    return this.statements.map((s) => `${s};\n`).join("");
+    return [...this.tables, ...this.statements].map((s) => `${s};\n`).join("");
   }
 }
 

@@ -120,10 +120,11 @@ export function connectToAvro(schema: ConnectSchema): unknown {
 
 /**
  * The JSON Schema (draft 2020-12) of the payloads JsonConverter writes with `schemas.enable=false`: integers
- * and numbers, bytes and Decimals as base64 strings (`decimal.format=BASE64`, the default), structs as objects
+ * and numbers, bytes and Decimals as base64 strings (`decimal.format=BASE64`, the default; numbers with
+ * `numericDecimals`, for `decimal.format=NUMERIC`), structs as objects
  * whose non-optional fields are required, optional schemas also admitting null.
  */
-export function connectToJsonSchema(schema: ConnectSchema, title?: string): Json {
+export function connectToJsonSchema(schema: ConnectSchema, title?: string, options: { readonly numericDecimals?: boolean } = {}): Json {
   const convert = (s: ConnectSchema): Json => {
     let base: Json;
     switch (s.type) {
@@ -145,7 +146,8 @@ export function connectToJsonSchema(schema: ConnectSchema, title?: string): Json
         if (s.name === "io.debezium.data.Enum" && s.parameters?.allowed !== undefined) base.enum = s.parameters.allowed.split(",");
         break;
       case "bytes":
-        base = { type: "string", contentEncoding: "base64" };
+        // JsonConverter's decimal.format=NUMERIC writes Decimals as JSON numbers.
+        base = options.numericDecimals && s.name === DECIMAL ? { type: "number" } : { type: "string", contentEncoding: "base64" };
         break;
       case "array":
         base = { type: "array", items: convert(s.items!) };

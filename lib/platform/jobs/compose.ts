@@ -84,10 +84,10 @@ export function buildBackfill(
     quotaShare: undefined,
   };
   const id = `Job-${spec.name}`;
-  map.add(`${chart.node.path}/${id}`, `${jobPath}.backfill`, { "job.jarURI": j.sql ? "sql.runnerJarUri" : "jar.uri", "job.statements": "sql.statements", userName: "name", name: "name" });
+  map.add(`${chart.node.path}/${id}`, `${jobPath}.backfill`, { "job.jarURI": j.sql ? "sql.runnerJarUri" : "jar.uri", "job.statements": "sql.statements", "job.tables": "sql.tables", userName: "name", name: "name" });
   const start = bf.from === "earliest" ? "earliest" : `timestamp:${Date.parse(bf.from)}`;
   return inSpec(map, pending, () => {
-    const props = flinkApplicationProps(spec, tenantConstruct, region, resolve, prefix, quotas, standbyWritable, tenant.onMalformed);
+    const props = flinkApplicationProps(spec, tenantConstruct, region, resolve, prefix, quotas, standbyWritable, tenant, j);
     return new FlinkApplication(chart, id, {
       ...props,
       backfill: { of: tenantUserName(tenant.name, j.name), startingOffsets: start, outputTopicSuffix: separate ? ".backfill" : undefined },
@@ -198,7 +198,7 @@ function buildJob(
   const id = `Job-${j.name}`;
   map.add(`${chart.node.path}/${id}`, `${tenantPath}.jobs[${i}]`, {
     "job.jarURI": j.sql ? "sql.runnerJarUri" : "jar.uri",
-    "job.statements": "sql.statements",
+    "job.statements": "sql.statements", "job.tables": "sql.tables",
     userName: { field: "name", affix: { prefix: `${tenant.name}-` } },
     name: { field: "name", affix: { prefix: `${tenant.name}-` } },
   });
@@ -210,7 +210,7 @@ function buildJob(
     return;
   }
   const job = inSpec(map, pending, () =>
-    new FlinkApplication(chart, id, flinkApplicationProps(j, tenantConstruct, region, resolve, prefix, quotas, jobStandby ? writable : undefined, tenant.onMalformed)),
+    new FlinkApplication(chart, id, flinkApplicationProps(j, tenantConstruct, region, resolve, prefix, quotas, jobStandby ? writable : undefined, tenant)),
   );
   if (job) built.push(job);
   if (job?.kafka) credentials?.addUser(job.kafka.user.secretName);

@@ -7,6 +7,7 @@ import { Tenant } from "../../k8s/tenancy";
 import { TenantRegionContext } from "../compose/context";
 import { deadLetterTopicName, tenantTopicName, tenantUserName } from "../names";
 import { JobSpec, TenantSpec } from "../spec/schema";
+import { sqlTables } from "./tables";
 
 /**
  * A state path of the spec: absolute (`s3://...`), or relative to the job's state directory in the region's
@@ -27,7 +28,7 @@ function jobEnv(j: JobSpec, tenant: string, region: TenantRegionContext, policy:
   return env.length > 0 ? env : undefined;
 }
 
-/** The token SQL statements use for the region's Schema Registry URL (replaced at synth). */
+/** The token SQL statements could use for the region's Schema Registry URL: refused (RegistryCredentialsUnavailable). */
 export const SCHEMA_REGISTRY_URL_TOKEN = "{{schemaRegistryUrl}}";
 
 /** An application job's FlinkApplication props: its run, state, topics (less standby copies) and environment. */
@@ -39,9 +40,12 @@ export function flinkApplicationProps(
   prefix: string,
   quotas: Map<string, KafkaUserQuotas>,
   standbyWritable?: (ref: string) => string[],
-  tenantMalformed?: TenantSpec["onMalformed"],
+  tenantSpec?: TenantSpec,
+  /** The live job whose tables a backfill generates (the backfill's own writes name its copies). */
+  liveJob: JobSpec = j,
 ): ConstructorParameters<typeof FlinkApplication>[2] {
   const tenant = tenantConstruct.tenantName;
+  const tenantMalformed = tenantSpec?.onMalformed;
   const reads = (j.reads ?? []).map(resolve).filter((t): t is IKafkaTopicResource => t !== undefined);
   const policy = j.onMalformed ?? tenantMalformed;
   const writes = jobWrites(j, policy, resolve, standbyWritable);
@@ -63,10 +67,12 @@ export function flinkApplicationProps(
       nonce: j.restore.nonce,
     },
     job: j.sql
-      ? FlinkJob.sql(
-          j.sql.statements.map((st) => (region.registry ? st.split(SCHEMA_REGISTRY_URL_TOKEN).join(region.registry.url) : st)),
-          { runnerJarUri: j.sql.runnerJarUri, runnerEntryClass: j.sql.runnerEntryClass },
-        )
+      ? FlinkJob.sql(j.sql.statements, {
+          runnerJarUri: j.sql.runnerJarUri,
+          runnerEntryClass: j.sql.runnerEntryClass,
+          // Problems of these tables are spec errors, reported before composition (rules in ./tables.ts).
+          tables: tenantSpec ? sqlTables(tenantSpec, liveJob, "").statements : undefined,
+        })
       : FlinkJob.jar(j.jar?.uri ?? "", { entryClass: j.jar?.entryClass, args: j.jar?.args }),
     ...jobStateProps(j, region, tenant, standbyWritable !== undefined),
     periodicSavepointInterval: j.periodicSavepointInterval,

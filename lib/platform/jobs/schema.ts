@@ -37,6 +37,7 @@ export const jobSchema = z
     sql: z
       .strictObject({
         statements: z.array(z.string()).min(1),
+        tables: z.array(z.strictObject({ topic: z.string().min(1), name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a SQL identifier ([A-Za-z_][A-Za-z0-9_]*)").optional() })).optional(),
         runnerJarUri: z.string().min(1).optional(),
         runnerEntryClass: z.string().min(1).optional(),
       })

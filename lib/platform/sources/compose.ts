@@ -6,7 +6,7 @@ import { TenantScope, TenantWiring } from "../compose/context";
 import { inSpec } from "../compose/path-map";
 import { stringValues } from "../kafka/compose";
 import { tenantPrefix, tenantTopicName, tenantUserName } from "../names";
-import { RegionSpec, SourceSpec } from "../spec/schema";
+import { RegionSpec, SourceSpec, TenantSpec } from "../spec/schema";
 import { sourceTopicNames } from "./names";
 
 /** The ConnectImage of a region's `connect` block. */
@@ -93,7 +93,7 @@ function buildSource(s: TenantScope, w: Pick<TenantWiring, "topics" | "isStandby
     // topic and run old snapshots after failover (the connector's signal consumer starts at `earliest`).
     // After a failover the new primary's Jobs are new objects, which `floe diff` lists as re-snapshots.
     incrementalSnapshots: standbySource ? undefined : src.incrementalSnapshots,
-    config: src.format === "avro" && region.registry ? { ...avroConverters(region.registry.url, connect), ...(src.config ?? {}) } : src.config,
+    config: sourceConfig(tenant, src, region.registry && src.format === "avro" ? avroConverters(region.registry.url, connect) : undefined),
   };
   if (src.format === "avro" && region.registry) {
     connect.allowServiceEgress(region.registry.podLabels, SCHEMA_REGISTRY_PORT);
@@ -131,6 +131,38 @@ function buildSource(s: TenantScope, w: Pick<TenantWiring, "topics" | "isStandby
   const tablePrefix = tenantPrefix(tenant.name);
   for (const topic of source.topics) topics.set(topic.topicName.slice(tablePrefix.length), topic);
 }
+
+/**
+ * The connector settings Floe adds to a source's own `config` (which wins): its converters, and, for PostgreSQL
+ * tables that a SQL job reads as a changelog table (`jobs[].sql.tables`), full before-images. Flink's
+ * `debezium-json` refuses an update without its `before` row (DebeziumJsonDeserializationSchema: "The before field
+ * of UPDATE message is null ... set REPLICA IDENTITY to FULL"), and PostgreSQL logs only the key's old values by
+ * default; Debezium sets the tables' replica identity itself at start (`replica.identity.autoset.values`,
+ * PostgresConnectorConfig / PostgresConnection: `ALTER TABLE ... REPLICA IDENTITY FULL`; its user must own them).
+ */
+function sourceConfig(tenant: TenantSpec, src: SourceSpec, avro: Record<string, string> | undefined): Record<string, string | number | boolean> | undefined {
+  const topics = sourceTopicNames(src);
+  const read = new Set((tenant.jobs ?? []).flatMap((j) => (j.sql?.tables ?? []).map((t) => t.topic)));
+  const changelog = src.type === "postgres" ? src.tables.filter((_, i) => read.has(topics[i])) : [];
+  const out: Record<string, string | number | boolean> = {
+    ...(avro ?? (src.decimalFormat === "numeric" ? NUMERIC_DECIMALS : {})),
+    ...(changelog.length > 0 ? { "replica.identity.autoset.values": changelog.map((t) => `${t.replace(/\./g, "\\.")}:FULL`).join(",") } : {}),
+    ...(src.config ?? {}),
+  };
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * JSON values with decimals as JSON numbers (Kafka's JsonConverter `decimal.format=NUMERIC`, KIP-481) rather
+ * than base64 strings of their unscaled bytes. A connector's `value.converter.*` settings apply only with its own
+ * `value.converter` (Connect's Worker builds the task's converter from the connector config when it names one,
+ * else from the worker's), so the converter is named here with the worker's settings.
+ */
+const NUMERIC_DECIMALS: Record<string, string> = {
+  "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+  "value.converter.schemas.enable": "false",
+  "value.converter.decimal.format": "NUMERIC",
+};
 
 /**
  * Connector converters that write Avro with the region's Schema Registry (the image must contain them),

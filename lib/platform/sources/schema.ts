@@ -79,6 +79,7 @@ export const sourceSchema = z.strictObject({
   encrypt: z.boolean().optional(),
   topicPartitions: z.number().int().min(1).optional(),
   format: z.enum(["json", "avro"]).optional(),
+  decimalFormat: z.enum(["base64", "numeric"]).optional(),
   incrementalSnapshots: z.array(z.strictObject({ id: z.string().min(1), tables: z.array(z.string().min(1)) })).optional(),
   config: z.record(z.string(), configValue).optional(),
 });

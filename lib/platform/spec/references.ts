@@ -8,6 +8,7 @@ import { registryUseIssues } from "../schemas/rules";
 import { sourceTopicNames } from "../sources/names";
 import { connectMissingIssues, sourceDeadLetterIssues } from "../sources/rules";
 import { columnIssues } from "../sources/types";
+import { sqlTableIssues } from "../jobs/tables";
 import { reservedNameIssues, reservedNamespaces, secretIssues, sharedGroupIssues, tenantRegionIssues } from "../tenancy/rules";
 import { topicReferenceIssues } from "../topics/rules";
 import { duplicateNames } from "./duplicates";
@@ -66,6 +67,7 @@ function tenantIssues(ctx: TenantCheckContext, tenant: TenantSpec, scope: string
     ...jobStateIssues(tenant, scope, topicNames),
     ...sourceDeadLetterIssues(tenant, scope),
     ...columnIssues(tenant, scope),
+    ...sqlTableIssues(tenant, scope),
     ...topicReferenceIssues(tenant, scope, topicNames),
   ];
 }

@@ -173,6 +173,24 @@ describe("FlinkApplication options", () => {
     expect(issuesWithCode(catchValidation(() => validateApp(app)), "SqlTopicNotDeclared")[0]).toMatchObject({ field: "job.statements[0]", value: "beta.orders" });
   });
 
+  test("generated tables run before the job's statements, get the connection, and their problems name job.tables[i] (the statements keep their indexes)", () => {
+    const { application, app, cluster, orders } = setup();
+    application({
+      job: FlinkJob.sql(["INSERT INTO x SELECT id FROM other", "CREATE TABLE bad (id STRING) WITH ('connector' = 'kafka', 'topic' = 'beta.orders', 'format' = 'json')"], {
+        tables: ["CREATE TABLE other (id STRING) WITH ('connector' = 'kafka', 'topic' = 'gamma.orders', 'format' = 'json')"],
+      }),
+      kafka: { cluster, reads: [orders] },
+    });
+    const issues = issuesWithCode(catchValidation(() => validateApp(app)), "SqlTopicNotDeclared");
+    expect(issues.map((i) => [i.field, i.value])).toEqual([
+      ["job.tables[0]", "gamma.orders"],
+      ["job.statements[1]", "beta.orders"],
+    ]);
+    expect(FlinkJob.sql(["INSERT INTO x SELECT 1"], { tables: ["CREATE TABLE x (a INT) WITH ('connector' = 'print')"] }).script).toBe(
+      "CREATE TABLE x (a INT) WITH ('connector' = 'print');\nINSERT INTO x SELECT 1;\n",
+    );
+  });
+
   test("metrics: the Prometheus reporter and port by default, none with metrics: false; plain env sorted, names checked", () => {
     const { application, deployments } = setup();
     application({ env: [{ name: "Z_URL", value: "http://z" }, { name: "A_URL", value: "http://a" }] });
