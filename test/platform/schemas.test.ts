@@ -52,6 +52,12 @@ describe("schemas in the example", () => {
     expect(registryEnv("us-east-1").SCHEMA_REGISTRY_KAFKASTORE_TOPIC).toBe(registryEnv("eu-west-1").SCHEMA_REGISTRY_KAFKASTORE_TOPIC);
     // A follower cannot register (it has no leader): no registration Jobs or ConfigMaps there.
     expect(objects("us-east-1").filter((o) => o.kind === "Job" || (o.kind === "ConfigMap" && /-schemas$/.test(o.metadata.name)))).toEqual([]);
+    // And its proxy is read-only: no registration rule at all, so nobody (not even a registrar) writes there.
+    const proxy = (region: string) => objects(region).find((o) => o.kind === "ConfigMap" && o.metadata.name === "schema-registry-proxy").data["nginx.conf"] as string;
+    expect(proxy("us-east-1")).toContain("# A follower: read-only");
+    expect(proxy("us-east-1")).not.toMatch(/"~\^registrar/);
+    expect(proxy("eu-west-1").match(/"~\^registrar/g)).toHaveLength(3);
+    expect(proxy("us-east-1")).toContain("/schemas/(types|ids/");
     const mirror = objects("us-east-1").find((o) => o.kind === "KafkaMirrorMaker2" && o.metadata.name === "schema-registry-mirror-eu-west-1");
     expect(mirror.metadata.namespace).toBe("kafka");
     expect(mirror.spec.mirrors[0].topicsPattern).toBe("schema-registry\\.schemas");

@@ -77,9 +77,10 @@ done
  * The proxy's nginx.conf: basic authentication against the principals' file, then the rules of
  * {@link PROXY_RULES} on the normalized path. Requests whose raw path has percent-encoding, dot segments or
  * doubled slashes are refused, so the registry routes exactly the path that was checked (nginx decodes and
- * normalizes `$uri`, the registry would see the raw one).
+ * normalizes `$uri`, the registry would see the raw one). A `readOnly` proxy (a follower registry, which serves
+ * the leader's mirrored schemas) has no registration rule: nobody can register or set compatibility there.
  */
-export function registryProxyConfig(principals: readonly RegistryPrincipal[], backendPort = SCHEMA_REGISTRY_BACKEND_PORT, port = SCHEMA_REGISTRY_PORT): string {
+export function registryProxyConfig(principals: readonly RegistryPrincipal[], backendPort = SCHEMA_REGISTRY_BACKEND_PORT, port = SCHEMA_REGISTRY_PORT, readOnly = false): string {
   const entries = [...principals]
     .map((p) => [p.user.userName, `${p.role}|${p.tenant}`] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -105,7 +106,8 @@ export function registryProxyConfig(principals: readonly RegistryPrincipal[], ba
     "  }",
     '  map "$floe_principal|$request_method|$uri" $floe_allowed {',
     "    default 0;",
-    ...PROXY_RULES.map((r) => `    "${r}" 1;`),
+    ...(readOnly ? ["    # A follower: read-only (no registration rule); the leading region's registry assigns the ids."] : []),
+    ...PROXY_RULES.filter((r) => !readOnly || !r.startsWith("~^registrar")).map((r) => `    "${r}" 1;`),
     "  }",
     "  server {",
     `    listen ${port};`,
@@ -413,7 +415,7 @@ export class ConfluentSchemaRegistry extends Construct {
 
   /** The proxy's nginx.conf for the current principals. */
   public proxyConfig(): string {
-    return registryProxyConfig(this.sortedPrincipals());
+    return registryProxyConfig(this.sortedPrincipals(), SCHEMA_REGISTRY_BACKEND_PORT, SCHEMA_REGISTRY_PORT, !this.leaderEligible);
   }
 
   /** The URL clients use (`http://<name>.<namespace>.svc:8081`). */

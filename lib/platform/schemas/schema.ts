@@ -16,3 +16,6 @@ export const schemaRefSchema = z.strictObject({
   type: z.enum(["avro", "json"]).optional(),
   definition: z.unknown().optional(),
 });
+
+/** The serialization format an environment or a tenant enforces (lib/platform/schemas/serialization.ts). */
+export const serializationSchema = z.strictObject({ format: z.enum(["avro", "json"]) });

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { ValidationError, ValidationIssue } from "../../core";
 import { resolveSchemas } from "../schemas/resolve";
+import { applySerializationDefaults } from "../schemas/serialization";
 import { checkReferences } from "./references";
 import { PlatformSpec, platformSpecSchema } from "./schema";
 
@@ -118,6 +119,7 @@ export function parsePlatformSpec(input: unknown, options: ParseSpecOptions = {}
   }
   // A spec read from a file reads schema files beside it only; a spec built in code names what it likes.
   ValidationError.throwIfAny(resolveSchemas(result.data, options.baseDir ?? process.cwd(), options.baseDir !== undefined));
+  applySerializationDefaults(result.data);
   ValidationError.throwIfAny(checkReferences(result.data));
   return result.data;
 }

@@ -9,6 +9,7 @@ import { sourceTopicNames } from "../sources/names";
 import { connectMissingIssues, sourceDeadLetterIssues } from "../sources/rules";
 import { columnIssues } from "../sources/types";
 import { sqlTableIssues } from "../jobs/tables";
+import { serializationIssues } from "../schemas/serialization";
 import { reservedNameIssues, reservedNamespaces, secretIssues, sharedGroupIssues, tenantRegionIssues } from "../tenancy/rules";
 import { topicReferenceIssues } from "../topics/rules";
 import { duplicateNames } from "./duplicates";
@@ -68,6 +69,7 @@ function tenantIssues(ctx: TenantCheckContext, tenant: TenantSpec, scope: string
     ...sourceDeadLetterIssues(tenant, scope),
     ...columnIssues(tenant, scope),
     ...sqlTableIssues(tenant, scope),
+    ...serializationIssues(ctx.spec, tenant, scope),
     ...topicReferenceIssues(tenant, scope, topicNames),
   ];
 }

@@ -3,7 +3,7 @@ import { flinkRegionSchema, jobSchema, sessionClusterSchema } from "../jobs/sche
 import { kafkaSchema } from "../kafka/schema";
 import { monitoringRegionSchema } from "../monitoring/schema";
 import { replicationSchema } from "../replication/schema";
-import { schemaRegistryRegionSchema } from "../schemas/schema";
+import { schemaRegistryRegionSchema, serializationSchema } from "../schemas/schema";
 import { connectRegionSchema, sourceSchema } from "../sources/schema";
 import { capacitySchema, containerLimitsSchema, egressSchema, kafkaQuotaSchema, networkRegionSchema, secretStoreSchema, tenantQuotaSchema, tenantSecretSchema } from "../tenancy/schema";
 import { appSchema, topicSchema } from "../topics/schema";
@@ -65,6 +65,7 @@ const tenantSchema = z.strictObject({
   egress: z.array(egressSchema).optional(),
   kafkaQuota: kafkaQuotaSchema.optional(),
   secrets: z.array(tenantSecretSchema).optional(),
+  serialization: serializationSchema.optional(),
 });
 
 /** The zod schema of a platform spec. */
@@ -93,6 +94,7 @@ export const platformSpecSchema = z.strictObject({
   regions: z.array(regionSchema).min(1),
   tenants: z.array(tenantSchema).optional(),
   replication: z.array(replicationSchema).optional(),
+  serialization: serializationSchema.optional(),
 });
 
 /** A platform spec: environment, regions with their Kafka cluster, tenants with topics and apps. */
