@@ -519,7 +519,10 @@ function schemaChanges(base: Record<string, string>, head: Record<string, string
     }
     const mode = (headModes.get(subject) ?? "BACKWARD") as SchemaCompatibility;
     if (!SCHEMA_COMPATIBILITIES.includes(mode)) continue;
-    const result = checkCompatibility(h.schemaType === "AVRO" ? "avro" : "json", mode, JSON.parse(b.schema), JSON.parse(h.schema));
+    const result =
+      h.schemaType === "PROTOBUF"
+        ? checkCompatibility("protobuf", mode, b.schema, h.schema)
+        : checkCompatibility(h.schemaType === "AVRO" ? "avro" : "json", mode, JSON.parse(b.schema), JSON.parse(h.schema));
     if (!result.compatible) {
       out.push(["destructive", `schema subject ${subject} is not ${mode} compatible: ${result.reasons.join("; ")}`]);
     } else if (mode === "NONE") {

@@ -1,4 +1,5 @@
 import * as avro from "avsc";
+import { protobufDifferences } from "./protobuf";
 import { SchemaCompatibility, SchemaType } from "./topic-schema";
 
 /** Whether a schema change keeps the subject's compatibility, and why not. */
@@ -25,10 +26,18 @@ export function checkCompatibility(type: SchemaType, mode: SchemaCompatibility, 
   const backward = mode.startsWith("BACKWARD") || mode.startsWith("FULL");
   const forward = mode.startsWith("FORWARD") || mode.startsWith("FULL");
   const reasons: string[] = [];
-  const check = type === "avro" ? avroReadable : jsonReadable;
+  const check = type === "avro" ? avroReadable : type === "protobuf" ? protobufReadable : jsonReadable;
   if (backward) reasons.push(...check(next, previous).map((r) => `new consumers cannot read old data: ${r}`));
   if (forward) reasons.push(...check(previous, next).map((r) => `old consumers cannot read new data: ${r}`));
   return { compatible: reasons.length === 0, reasons };
+}
+
+/**
+ * Problems of a reader schema reading Protobuf data written with a writer schema: the differences from the
+ * writer's schema to the reader's that Confluent's protobuf provider counts as incompatible.
+ */
+function protobufReadable(reader: unknown, writer: unknown): string[] {
+  return protobufDifferences(String(writer), String(reader)).incompatible;
 }
 
 /** Problems of a reader schema reading data written with a writer schema (Avro schema resolution). */

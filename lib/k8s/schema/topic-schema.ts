@@ -4,9 +4,10 @@ import * as avro from "avsc";
 import { readFileSync } from "fs";
 import { extname } from "path";
 import { ValidationError, ValidationIssue } from "../../core";
+import { parseProto } from "./protobuf";
 
 /** The schema languages Floe parses (and the Schema Registry's `schemaType`). */
-export type SchemaType = "avro" | "json";
+export type SchemaType = "avro" | "json" | "protobuf";
 
 /**
  * Compatibility modes of a subject, as the Schema Registry names them.
@@ -39,8 +40,16 @@ export class TopicSchema {
     return new TopicSchema("json", definition, ctx);
   }
 
-  /** Read a schema file: `.avsc` is Avro, `.json` JSON Schema (or say which with `type`). */
-  public static fromFile(path: string, ctx: SchemaContext, type?: SchemaType): TopicSchema {
+  /** A Protobuf schema (the `.proto` text; registered as it is). */
+  public static protobuf(definition: unknown, ctx: SchemaContext = { scope: "TopicSchema", field: "definition" }): TopicSchema {
+    return new TopicSchema("protobuf", definition, ctx);
+  }
+
+  /**
+   * Read a schema file: `.avsc` is Avro, `.avdl` Avro IDL (the protocol's `record`, by default its last type, with
+   * the named types it uses), `.json` JSON Schema, `.proto` Protobuf (or say which with `type`).
+   */
+  public static fromFile(path: string, ctx: SchemaContext, type?: SchemaType, record?: string): TopicSchema {
     const resolved = type ?? inferType(path);
     if (!resolved) {
       throw new ValidationError({
@@ -48,7 +57,7 @@ export class TopicSchema {
         ...ctx,
         value: path,
         message: "the schema language cannot be told from the file name",
-        fix: "name Avro files *.avsc and JSON Schema files *.json, or set type: avro | json",
+        fix: "name Avro files *.avsc (or *.avdl for Avro IDL), JSON Schema files *.json and Protobuf files *.proto, or set type: avro | json | protobuf",
       });
     }
     let text: string;
@@ -63,6 +72,8 @@ export class TopicSchema {
         fix: "give the path, relative to the spec file, of an existing file beside it",
       });
     }
+    if (resolved === "protobuf") return new TopicSchema("protobuf", text, ctx);
+    if (extname(path).toLowerCase() === ".avdl") return new TopicSchema("avro", avroIdlRecord(text, record, ctx, path), ctx);
     let definition: unknown;
     try {
       definition = JSON.parse(text);
@@ -90,22 +101,61 @@ export class TopicSchema {
     ctx: SchemaContext,
   ) {
     ValidationError.throwIfAny(checkSchema(type, definition, ctx));
-    this.text = JSON.stringify(definition);
+    this.text = type === "protobuf" ? (definition as string) : JSON.stringify(definition);
   }
 
-  /** The Schema Registry's `schemaType` (`AVRO` or `JSON`). */
-  public get registryType(): "AVRO" | "JSON" {
-    return this.type === "avro" ? "AVRO" : "JSON";
+  /** The Schema Registry's `schemaType` (`AVRO`, `JSON` or `PROTOBUF`). */
+  public get registryType(): "AVRO" | "JSON" | "PROTOBUF" {
+    return this.type === "avro" ? "AVRO" : this.type === "json" ? "JSON" : "PROTOBUF";
   }
 }
 
 function inferType(path: string): SchemaType | undefined {
   const ext = extname(path).toLowerCase();
-  return ext === ".avsc" ? "avro" : ext === ".json" ? "json" : undefined;
+  return ext === ".avsc" || ext === ".avdl" ? "avro" : ext === ".json" ? "json" : ext === ".proto" ? "protobuf" : undefined;
+}
+
+/**
+ * One record of an Avro IDL protocol (avsc `readProtocol`), as the Avro schema a topic registers: the named
+ * types it uses inlined where they first appear (avsc `Type#schema`). Imports are not followed: a topic's
+ * schema is one file.
+ */
+function avroIdlRecord(text: string, record: string | undefined, ctx: SchemaContext, path: string): unknown {
+  const fail = (message: string, fix: string) => new ValidationError({ code: "InvalidAvroIdl", ...ctx, value: path, message, fix });
+  let protocol: { protocol?: string; namespace?: string; types?: avro.Schema[] };
+  try {
+    protocol = avro.readProtocol(text) as typeof protocol;
+  } catch (e) {
+    throw fail(`is not valid Avro IDL: ${(e as Error).message}`, "fix the IDL (see https://avro.apache.org/docs/current/idl-language/)");
+  }
+  if (/^\s*import\s/m.test(text)) throw fail("imports another file: a topic's schema is read from one file", "put the types the record uses in the same .avdl file");
+  const registry: Record<string, avro.Type> = {};
+  const names: string[] = [];
+  try {
+    for (const t of protocol.types ?? []) {
+      const type = avro.Type.forSchema(t, { registry, namespace: protocol.namespace });
+      if (type.name) names.push(type.name);
+    }
+  } catch (e) {
+    throw fail(`is not a valid Avro protocol: ${(e as Error).message}`, "fix the IDL's types");
+  }
+  const wanted = record === undefined ? names[names.length - 1] : names.find((n) => n === record || n.endsWith(`.${record}`));
+  if (!wanted) {
+    throw fail(
+      record === undefined ? "declares no named type" : `declares no type ${record} (it declares ${names.join(", ") || "none"})`,
+      record === undefined ? "declare the topic's record in the protocol" : `set record to one of ${names.join(", ")}`,
+    );
+  }
+  return registry[wanted].schema();
 }
 
 /** Parse problems of a schema definition (empty when it parses). */
 export function checkSchema(type: SchemaType, definition: unknown, ctx: SchemaContext): ValidationIssue[] {
+  if (type === "protobuf") {
+    if (typeof definition !== "string") return [{ code: "InvalidProtobufSchema", ...ctx, value: summarize(definition), message: "a Protobuf schema is the .proto text", fix: "give the .proto file (file: x.proto) or its text as the definition" }];
+    const parsed = parseProto(definition);
+    return parsed instanceof Error ? [{ code: "InvalidProtobufSchema", ...ctx, value: summarize(definition), message: `is not a valid Protobuf schema: ${parsed.message}`, fix: "fix the .proto file (see https://protobuf.dev/reference/protobuf/proto3-spec/)" }] : [];
+  }
   if (type === "avro") {
     try {
       avro.Type.forSchema(definition as avro.Schema);

@@ -151,7 +151,10 @@ export function sqlTables(tenant: TenantSpec, job: JobSpec, scope: string): { st
     const topic = (tenant.topics ?? []).find((x) => x.name === t.topic);
     const value = topic?.valueSchema;
     if (!value) return issue("SqlTableWithoutSchema", "topic", t.topic, "has no value schema to take the table's columns from", `declare the topic's valueSchema (a JSON Schema) under the tenant's topics`);
-    if (value.type !== "json") return issue("SqlTableFormatUnsupported", "topic", t.topic, avroMessage, "declare the topic with a JSON Schema, or use a jar job");
+    if (value.type !== "json") {
+      const message = value.type === "avro" ? avroMessage : "is written in Protobuf with the registry: Flink's protobuf format reads generated classes, not the registry's schemas";
+      return issue("SqlTableFormatUnsupported", "topic", t.topic, message, "declare the topic with a JSON Schema, or use a jar job");
+    }
     const columns = jsonColumns(value.definition as Json, `${t.topic} valueSchema`);
     if (columns instanceof Error) return issue("SqlTableSchemaUnsupported", "topic", t.topic, columns.message, "give every property of the schema one JSON type (null aside)");
     const cols = columns.map(([n, type]) => `${ident(n)} ${type}`);

@@ -34,5 +34,5 @@ export function schemaRegistryLeader(spec: PlatformSpec): string | undefined {
 
 /** A topic schema reference of the spec as a parsed {@link TopicSchema} (after {@link parsePlatformSpec}). */
 export function topicSchemaOf(ref: NonNullable<TopicSpec["valueSchema"]>, ctx: { scope: string; field: string }): TopicSchema {
-  return ref.type === "avro" ? TopicSchema.avro(ref.definition, ctx) : TopicSchema.jsonSchema(ref.definition, ctx);
+  return ref.type === "avro" ? TopicSchema.avro(ref.definition, ctx) : ref.type === "protobuf" ? TopicSchema.protobuf(ref.definition, ctx) : TopicSchema.jsonSchema(ref.definition, ctx);
 }

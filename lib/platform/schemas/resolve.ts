@@ -16,7 +16,7 @@ export function resolveSchemas(spec: PlatformSpec, baseDir: string, confined: bo
         const ref = topic[which];
         if (!ref) continue;
         const scope = `tenants[${ti}].topics[${pi}]`;
-        const mutable = ref as { file?: string; type?: "avro" | "json"; definition?: unknown };
+        const mutable = ref as { file?: string; type?: "avro" | "json" | "protobuf"; definition?: unknown };
         if ((ref.file === undefined) === (ref.definition === undefined)) {
           issues.push({
             code: "SchemaSourceAmbiguous",
@@ -24,7 +24,7 @@ export function resolveSchemas(spec: PlatformSpec, baseDir: string, confined: bo
             field: which,
             value: ref.file ?? "(inline)",
             message: ref.file === undefined ? "names neither a schema file nor an inline definition" : "has both a file and an inline definition",
-            fix: "set exactly one of file (an .avsc or .json file next to the spec) or definition",
+            fix: "set exactly one of file (an .avsc, .avdl, .json or .proto file next to the spec) or definition",
           });
           continue;
         }
@@ -42,11 +42,11 @@ export function resolveSchemas(spec: PlatformSpec, baseDir: string, confined: bo
               });
               continue;
             }
-            const parsed = TopicSchema.fromFile(path, { scope, field: `${which}.file` }, ref.type);
+            const parsed = TopicSchema.fromFile(path, { scope, field: `${which}.file` }, ref.type, ref.record);
             mutable.type = parsed.type;
             mutable.definition = parsed.definition;
           } else if (ref.type === undefined) {
-            issues.push({ code: "SchemaTypeUnknown", scope, field: `${which}.type`, value: undefined, message: "an inline schema needs its language", fix: "set type: avro or type: json" });
+            issues.push({ code: "SchemaTypeUnknown", scope, field: `${which}.type`, value: undefined, message: "an inline schema needs its language", fix: "set type: avro, json or protobuf" });
           } else {
             topicSchemaOf(ref, { scope, field: `${which}.definition` });
           }

@@ -13,7 +13,8 @@ export const schemaRegistryRegionSchema = z.strictObject({
 
 export const schemaRefSchema = z.strictObject({
   file: z.string().min(1).optional(),
-  type: z.enum(["avro", "json"]).optional(),
+  type: z.enum(["avro", "json", "protobuf"]).optional(),
+  record: z.string().min(1).optional(),
   definition: z.unknown().optional(),
 });
 
