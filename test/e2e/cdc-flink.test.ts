@@ -11,11 +11,10 @@
 import Ajv2020 from "ajv/dist/2020";
 import { ConnectWorker, loopbackBootstrap, startConnect } from "../../e2e/connect";
 import { renderedScript, SqlJob, startSqlJob } from "../../e2e/flink";
-import { PostgresServer, startPostgres } from "../../e2e/postgres";
+import { PostgresServer } from "../../e2e/postgres";
 import { parsePlatformSpec, synthesize } from "../../lib";
 import { exampleSpec } from "../helpers/specs";
-import { CdcRegion, databaseSecret, startCdcRegion } from "./cdc-support";
-import { applyAll } from "./support";
+import { CdcRegion, startCdcRegion, startSourceDatabase } from "./cdc-support";
 
 type Obj = Record<string, any>;
 
@@ -57,12 +56,10 @@ describe("PostgreSQL -> Debezium -> Flink SQL on generated tables -> the output 
   beforeAll(async () => {
     expect(job.spec.job.state).toBe("running");
     region = await startCdcRegion(objects, [connect], 3, "cdc-flink");
-    const creds = databaseSecret(connector, objects, `cdc_${TENANT}`);
-    await applyAll(region.kube, [creds.secret]);
-    pg = await startPostgres();
-    db = connector.spec.config["database.dbname"] as string;
-    pg.sql("postgres", `CREATE ROLE ${creds.user} LOGIN REPLICATION PASSWORD '${creds.password}'`);
-    pg.sql("postgres", `CREATE DATABASE ${db} OWNER ${creds.user}`);
+    const source = await startSourceDatabase(region, connector, objects, `cdc_${TENANT}`);
+    pg = source.pg;
+    db = source.db;
+    const owner = source.user;
     pg.sql(
       db,
       [
@@ -73,7 +70,7 @@ describe("PostgreSQL -> Debezium -> Flink SQL on generated tables -> the output 
         "CREATE TABLE public.debezium_heartbeat (id int PRIMARY KEY, ts timestamptz NOT NULL)",
         "INSERT INTO public.debezium_heartbeat VALUES (1, now())",
         "INSERT INTO public.orders VALUES (1, 'ada', 10.00, '4111111111111111'), (2, 'bob', 20.50, NULL), (3, 'ada', 5.25, NULL)",
-        ...["public.orders", "public.order_lines", "public.debezium_signal", "public.debezium_heartbeat"].map((t) => `ALTER TABLE ${t} OWNER TO ${creds.user}`),
+        ...["public.orders", "public.order_lines", "public.debezium_signal", "public.debezium_heartbeat"].map((t) => `ALTER TABLE ${t} OWNER TO ${owner}`),
       ].join(";\n"),
     );
     worker = await startConnect(connect, kafka, region.broker, region.kube);

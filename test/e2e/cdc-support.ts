@@ -2,6 +2,7 @@ import { randomBytes } from "crypto";
 import { connectServiceAccountUser, strimziConnectObjects } from "../../e2e/connect";
 import { KafkaBroker, KafkaCredentials, startKafka } from "../../e2e/kafka";
 import { KubeCluster, startCluster } from "../../e2e/kube";
+import { PostgresServer, startPostgres } from "../../e2e/postgres";
 import { applyAll } from "./support";
 
 type Obj = Record<string, any>;
@@ -85,4 +86,18 @@ export async function startCdcRegion(objects: readonly Obj[], connects: readonly
     await kube.stop();
     throw e;
   }
+}
+
+/**
+ * Debian's PostgreSQL for a rendered PostgreSQL connector: its credentials Secret applied (as External Secrets
+ * would sync it), a replication login with that password, and the connector's database owned by it.
+ */
+export async function startSourceDatabase(region: CdcRegion, connector: Obj, objects: readonly Obj[], user: string): Promise<{ pg: PostgresServer; db: string; user: string }> {
+  const creds = databaseSecret(connector, objects, user);
+  await applyAll(region.kube, [creds.secret]);
+  const pg = await startPostgres();
+  const db = connector.spec.config["database.dbname"] as string;
+  pg.sql("postgres", `CREATE ROLE ${creds.user} LOGIN REPLICATION PASSWORD '${creds.password}'`);
+  pg.sql("postgres", `CREATE DATABASE ${db} OWNER ${creds.user}`);
+  return { pg, db, user: creds.user };
 }

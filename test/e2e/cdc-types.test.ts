@@ -9,11 +9,10 @@
  */
 import Ajv2020 from "ajv/dist/2020";
 import { ConnectWorker, loopbackBootstrap, startConnect } from "../../e2e/connect";
-import { PostgresServer, startPostgres } from "../../e2e/postgres";
-import { ColumnDeclaration, parsePlatformSpec, PlatformSpec, postgresChangeEventSchemas, synthesize } from "../../lib";
+import { PostgresServer } from "../../e2e/postgres";
+import { ColumnDeclaration, HEARTBEAT_SCHEMAS, parsePlatformSpec, PlatformSpec, postgresChangeEventSchemas, SIGNAL_TABLE_COLUMNS, synthesize } from "../../lib";
 import { exampleSpec } from "../helpers/specs";
-import { CdcRegion, databaseSecret, startCdcRegion } from "./cdc-support";
-import { applyAll } from "./support";
+import { CdcRegion, startCdcRegion, startSourceDatabase } from "./cdc-support";
 
 type Obj = Record<string, any>;
 
@@ -82,7 +81,7 @@ function typesSpec(): PlatformSpec {
   const spec = exampleSpec();
   const source = spec.tenants!.find((t) => t.name === TENANT)!.sources!.find((s) => s.name === SOURCE)! as { tables: string[]; columns?: unknown };
   source.tables = [...source.tables, TABLE];
-  source.columns = { [TABLE]: COLUMNS };
+  source.columns = { ...(source.columns as object), [TABLE]: COLUMNS };
   return spec;
 }
 
@@ -100,15 +99,14 @@ describe("type translation: the schema Debezium builds for a table of every tran
   let pg: PostgresServer;
   let worker: ConnectWorker;
   let records: { key: Obj; value: Obj }[] = [];
+  let db: string;
 
   beforeAll(async () => {
     region = await startCdcRegion(objects, [connect], 3, "cdc-types");
-    const creds = databaseSecret(connector, objects, `cdc_${TENANT}`);
-    await applyAll(region.kube, [creds.secret]);
-    pg = await startPostgres();
-    const db = connector.spec.config["database.dbname"] as string;
-    pg.sql("postgres", `CREATE ROLE ${creds.user} LOGIN REPLICATION PASSWORD '${creds.password}'`);
-    pg.sql("postgres", `CREATE DATABASE ${db} OWNER ${creds.user}`);
+    const source = await startSourceDatabase(region, connector, objects, `cdc_${TENANT}`);
+    pg = source.pg;
+    db = source.db;
+    const owner = source.user;
     const ddl = COLUMNS.map((c) => `${c.name} ${c.type}${c.primaryKey ? " PRIMARY KEY" : c.nullable === false ? " NOT NULL" : ""}`).join(", ");
     pg.sql(
       db,
@@ -120,8 +118,8 @@ describe("type translation: the schema Debezium builds for a table of every tran
         "INSERT INTO public.debezium_heartbeat VALUES (1, now())",
         `INSERT INTO ${TABLE} VALUES (${ROW})`,
         `INSERT INTO ${TABLE} (id, small, n) VALUES (2, 0, 0)`,
-        ...[TABLE, "public.debezium_signal", "public.debezium_heartbeat"].map((t) => `ALTER TABLE ${t} OWNER TO ${creds.user}`),
-        `ALTER TYPE mood OWNER TO ${creds.user}`,
+        ...[TABLE, "public.debezium_signal", "public.debezium_heartbeat"].map((t) => `ALTER TABLE ${t} OWNER TO ${owner}`),
+        `ALTER TYPE mood OWNER TO ${owner}`,
       ].join(";\n"),
     );
     worker = await startConnect(connect, kafka, region.broker, region.kube);
@@ -162,6 +160,29 @@ describe("type translation: the schema Debezium builds for a table of every tran
       for (const f of derived.row.fields!) expect({ column: f.field, schema: (after.fields as Obj[]).find((x) => x.field === f.field) }).toEqual({ column: f.field, schema: f });
       expect(r.value.schema).toEqual(derived.value);
     }
+  });
+
+  test("an Avro source's other topics: the heartbeats' and the signal table's schemas are the ones Floe registers for them", async () => {
+    const parse = (r: { key: string | null; value: string | null }) => ({ key: JSON.parse(r.key!), value: JSON.parse(r.value!) });
+    const heartbeatTopic = `${connector.spec.config["topic.heartbeat.prefix"]}.${connector.spec.config["topic.prefix"]}`;
+    const signalTopic = `${connector.spec.config["topic.prefix"]}.public.debezium_signal`;
+    // A signal Debezium only logs: a change event of the signal table.
+    pg.sql(db, `INSERT INTO public.debezium_signal VALUES ('e2e-log', 'log', '{"message": "floe"}')`);
+    const deadline = Date.now() + 60_000;
+    let heartbeats: Obj[] = [];
+    let signals: Obj[] = [];
+    while (Date.now() < deadline && (heartbeats.length === 0 || signals.length === 0)) {
+      heartbeats = region.read(heartbeatTopic).filter((r) => r.value !== null).map(parse);
+      signals = region.read(signalTopic).filter((r) => r.value !== null).map(parse);
+      if (heartbeats.length === 0 || signals.length === 0) await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(heartbeats.length).toBeGreaterThan(0);
+    expect(signals.length).toBeGreaterThan(0);
+    expect(heartbeats[0].key.schema).toEqual(HEARTBEAT_SCHEMAS.key);
+    expect(heartbeats[0].value.schema).toEqual(HEARTBEAT_SCHEMAS.value);
+    const derived = postgresChangeEventSchemas({ topic: signalTopic, columns: SIGNAL_TABLE_COLUMNS });
+    expect(signals[0].key.schema).toEqual(derived.key);
+    expect(signals[0].value.schema).toEqual(derived.value);
   });
 
   test("every payload validates against the JSON Schema Floe registers for the topic (and the key's)", () => {

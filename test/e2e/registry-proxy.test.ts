@@ -218,8 +218,21 @@ describe("the registry's enforcing proxy: real nginx with the rendered configura
       ).stdout;
     const before = seen.length;
     const out = await runScript(join(schemas, "subjects.txt"));
-    expect(out.trim().split("\n").map((l) => l.split(" ")[0])).toEqual(["alpha.events-value"]);
-    expect(seen.slice(before).map((s) => `${s.method} ${s.url}`)).toEqual(["PUT /config/alpha.events-value", "POST /subjects/alpha.events-value/versions"]);
+    // The declared topic's subject, and those Floe derives for the Avro CDC source (its tables, its signal table,
+    // its heartbeats: its converters register nothing).
+    const subjects = [
+      "alpha.debezium-heartbeat.alpha.orders-db-key",
+      "alpha.debezium-heartbeat.alpha.orders-db-value",
+      "alpha.events-value",
+      "alpha.orders-db.public.debezium_signal-key",
+      "alpha.orders-db.public.debezium_signal-value",
+      "alpha.orders-db.public.order_lines-key",
+      "alpha.orders-db.public.order_lines-value",
+      "alpha.orders-db.public.orders-key",
+      "alpha.orders-db.public.orders-value",
+    ];
+    expect(out.trim().split("\n").map((l) => l.split(" ")[0])).toEqual(subjects);
+    expect(seen.slice(before).map((s) => `${s.method} ${s.url}`)).toEqual(subjects.flatMap((subject) => [`PUT /config/${subject}`, `POST /subjects/${subject}/versions`]));
     // The same registrar on beta's subject: the proxy refuses, curl fails, the Job would fail.
     writeFileSync(join(schemas, "beta.events-value.json"), cm.data["alpha.events-value.json"]);
     writeFileSync(join(dir, "other-subjects.txt"), "beta.events-value BACKWARD\n");

@@ -54,6 +54,24 @@ describe("a CDC source's declared columns: the topic's schema derived and regist
     expect(JSON.parse(json["alpha.orders-db.public.orders-value.json"]).schemaType).toBe("JSON");
     const avro = registrationOf(objectsOf(withColumns({ "public.orders": ORDERS }, "avro")))!;
     expect(JSON.parse(avro["alpha.orders-db.public.orders-value.json"]).schemaType).toBe("AVRO");
+    // Avro converters register nothing: the signal table's and the heartbeats' subjects are Floe's too.
+    const withSignal = withColumns({ "public.orders": ORDERS }, "avro");
+    withSignal.tenants[0].sources[0].signalTable = "public.debezium_signal";
+    const subjects = registrationOf(objectsOf(withSignal))!["subjects.txt"].split("\n").filter(Boolean).map((l) => l.split(" ")[0]);
+    expect(subjects).toEqual([
+      "alpha.debezium-heartbeat.alpha.orders-db-key",
+      "alpha.debezium-heartbeat.alpha.orders-db-value",
+      "alpha.orders-db.public.debezium_signal-key",
+      "alpha.orders-db.public.debezium_signal-value",
+      "alpha.orders-db.public.orders-key",
+      "alpha.orders-db.public.orders-value",
+    ]);
+    const objects = objectsOf(withSignal);
+    const connector = objects.find((o) => o.kind === "KafkaConnector")!;
+    // The subjects are those of the topics the connector writes.
+    expect(objects.some((o) => o.kind === "KafkaTopic" && o.spec.topicName === `${connector.spec.config["topic.heartbeat.prefix"]}.${connector.spec.config["topic.prefix"]}`)).toBe(true);
+    const heartbeat = JSON.parse(JSON.parse(registrationOf(objects)!["alpha.debezium-heartbeat.alpha.orders-db-value.json"]).schema);
+    expect(heartbeat).toEqual({ type: "record", name: "Heartbeat", namespace: "io.debezium.connector.common", fields: [{ name: "ts_ms", type: "long" }], "connect.version": 1, "connect.name": "io.debezium.connector.common.Heartbeat" });
     // Without columns and without Avro: no registry, no registration.
     expect(registrationOf(objectsOf(devSpecWithSource()))).toBeUndefined();
   });

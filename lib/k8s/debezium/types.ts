@@ -285,6 +285,19 @@ const TRANSACTION_FIELD: ConnectField = {
   ],
 };
 
+/** The heartbeat records' key and value (SchemaFactory.heartbeatKeySchema / heartbeatValueSchema). */
+export const HEARTBEAT_SCHEMAS: { readonly key: ConnectSchema; readonly value: ConnectSchema } = {
+  key: { type: "struct", optional: false, name: "io.debezium.connector.common.ServerNameKey", version: 1, fields: [{ field: "serverName", ...prim("string") }] },
+  value: { type: "struct", optional: false, name: "io.debezium.connector.common.Heartbeat", version: 1, fields: [{ field: "ts_ms", ...prim("int64") }] },
+};
+
+/** The signal table Debezium documents (id, type, data), for a source that declares no columns of its own for it. */
+export const SIGNAL_TABLE_COLUMNS: readonly ColumnDeclaration[] = [
+  { name: "id", type: "varchar(42)", primaryKey: true },
+  { name: "type", type: "varchar(32)", nullable: false },
+  { name: "data", type: "varchar(2048)" },
+];
+
 /** What {@link postgresChangeEventSchemas} needs to know of the connector and the table. */
 export interface ChangeEventSchemaOptions {
   /** The table's topic (`<topic.prefix>.<schema>.<table>`): Debezium names the schemas after it. */

@@ -26,6 +26,9 @@ const DECIMAL = "org.apache.kafka.connect.data.Decimal";
 /** AvroData.CONNECT_AVRO_DECIMAL_PRECISION_DEFAULT. */
 const DEFAULT_DECIMAL_PRECISION = 64;
 
+/** The Avro type of each primitive Connect type. */
+const AVRO_PRIMITIVES: Record<string, string> = { int8: "int", int16: "int", int32: "int", int64: "long", float: "float", double: "double", boolean: "boolean", string: "string" };
+
 /** `a.b.C` as Avro's namespace and name (AvroData.splitName). */
 function splitName(full: string): { namespace?: string; name: string } {
   const cut = full.lastIndexOf(".");
@@ -48,30 +51,18 @@ export function connectToAvro(schema: ConnectSchema): unknown {
       return s.default !== undefined ? [base, "null"] : ["null", base];
     }
     let base: Json;
-    let connectType: string | undefined;
+    // AvroData: int8 and int16 are ints marked with their Connect type.
+    const connectType = s.type === "int8" || s.type === "int16" ? s.type : undefined;
     switch (s.type) {
       case "int8":
       case "int16":
-        connectType = s.type;
-        base = { type: "int" };
-        break;
       case "int32":
-        base = { type: "int" };
-        break;
       case "int64":
-        base = { type: "long" };
-        break;
       case "float":
-        base = { type: "float" };
-        break;
       case "double":
-        base = { type: "double" };
-        break;
       case "boolean":
-        base = { type: "boolean" };
-        break;
       case "string":
-        base = { type: "string" };
+        base = { type: AVRO_PRIMITIVES[s.type] };
         break;
       case "bytes":
         base = { type: "bytes" };

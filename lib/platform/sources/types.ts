@@ -2,7 +2,7 @@
 // (lib/k8s/debezium/types.ts), and the rules of those declarations.
 
 import { ValidationIssue } from "../../core";
-import { isAvroName, postgresChangeEventSchemas, postgresColumnSchema, POSTGRES_TYPES } from "../../k8s/debezium";
+import { HEARTBEAT_SCHEMAS, isAvroName, postgresChangeEventSchemas, postgresColumnSchema, POSTGRES_TYPES, SIGNAL_TABLE_COLUMNS } from "../../k8s/debezium";
 import { connectToAvro, connectToJsonSchema, SchemaSubject, TopicSchema } from "../../k8s/schema";
 import { tenantTopicName } from "../names";
 import { SourceSpec, TenantSpec } from "../spec/schema";
@@ -26,7 +26,7 @@ export function columnIssues(tenant: TenantSpec, scope: string): ValidationIssue
       return;
     }
     for (const [table, cols] of Object.entries(columns)) {
-      if (!src.tables.includes(table)) {
+      if (!src.tables.includes(table) && table !== src.signalTable) {
         issues.push({ code: "ColumnsForUncapturedTable", scope: `${at}.columns`, field: table, value: table, message: "is not one of the source's tables", fix: `capture it (add it to ${at}.tables) or use one of ${src.tables.join(", ")}` });
         continue;
       }
@@ -68,13 +68,18 @@ export function columnIssues(tenant: TenantSpec, scope: string): ValidationIssue
   return issues;
 }
 
-/** The registry subjects of a source's tables with declared columns: `<topic>-key` (with a primary key) and `<topic>-value`. */
+/**
+ * The registry subjects of a source's tables with declared columns: `<topic>-key` (with a primary key) and
+ * `<topic>-value`. An Avro source's converters register nothing, so every topic it writes needs its subjects:
+ * also its signal table's (the columns Debezium documents unless declared) and its heartbeats'.
+ */
 export function sourceSubjects(tenant: TenantSpec, src: SourceSpec, scope: string): SchemaSubject[] {
   const subjects: SchemaSubject[] = [];
   const topics = sourceTopicNames(src);
   const avro = src.format === "avro";
-  src.tables.forEach((table, ti) => {
-    const columns = src.columns?.[table];
+  const tables = [...src.tables, ...(src.signalTable && (avro || src.columns?.[src.signalTable]) ? [src.signalTable] : [])];
+  tables.forEach((table, ti) => {
+    const columns = src.columns?.[table] ?? (table === src.signalTable ? SIGNAL_TABLE_COLUMNS : undefined);
     if (!columns) return;
     const topic = tenantTopicName(tenant.name, topics[ti]);
     const excluded = (src.columnExcludeList ?? []).filter((c) => c.startsWith(`${table}.`)).map((c) => c.slice(table.length + 1));
@@ -85,5 +90,12 @@ export function sourceSubjects(tenant: TenantSpec, src: SourceSpec, scope: strin
     if (schemas.key) subjects.push({ subject: `${topic}-key`, schema: of("key", schemas.key) });
     subjects.push({ subject: `${topic}-value`, schema: of("value", schemas.value) });
   });
+  // Heartbeats (a PostgreSQL source always has them; others with heartbeatInterval), in the topic the connector names.
+  if (avro && (src.type === "postgres" || src.heartbeatInterval !== undefined)) {
+    const topic = tenantTopicName(tenant.name, `debezium-heartbeat.${tenantTopicName(tenant.name, src.topicPrefix ?? src.name)}`);
+    const ctx = (side: string) => ({ scope, field: `heartbeat (${side})` });
+    subjects.push({ subject: `${topic}-key`, schema: TopicSchema.avro(connectToAvro(HEARTBEAT_SCHEMAS.key), ctx("key")) });
+    subjects.push({ subject: `${topic}-value`, schema: TopicSchema.avro(connectToAvro(HEARTBEAT_SCHEMAS.value), ctx("value")) });
+  }
   return subjects;
 }
