@@ -20,7 +20,7 @@ function spec(tables: unknown[], edit: (s: any) => void = () => undefined): any 
   const src = s.tenants[0].sources[0];
   src.columns = { "public.orders": COLUMNS };
   src.columnExcludeList = ["public.orders.secret"];
-  s.tenants[0].topics.push({ name: "totals", valueSchema: { type: "json", definition: VALUE }, keySchema: { type: "json", definition: KEY } });
+  s.tenants[0].topics.push({ name: "totals", carries: "changelog", valueSchema: { type: "json", definition: VALUE }, keySchema: { type: "json", definition: KEY } });
   s.tenants[0].topics.push({ name: "log", valueSchema: { type: "json", definition: VALUE } });
   s.tenants[0].jobs = [
     {
@@ -120,6 +120,37 @@ describe("SQL jobs on tables generated from their topics' schemas", () => {
     const grown = added.changes.find((c) => c.name === "payments-order-totals-sql")!;
     expect(grown.reasons.some((r) => r.startsWith("reads "))).toBe(false);
     expect(added.changes.find((c) => c.name === "payments-schemas")!.reasons.some((r) => r.startsWith("downstream"))).toBe(false);
+  });
+
+  test("append-only vs changelog: a changelog topic is compacted by default and an upsert table (read or written); the mismatches are errors", () => {
+    const objectsOf = (s: unknown) => synthesize(parsePlatformSpec(s)).files.flatMap((f) => f.objects) as Obj[];
+    const topic = (objects: Obj[], name: string) => objects.find((o) => o.kind === "KafkaTopic" && o.spec.topicName === name)!;
+    const base = objectsOf(spec([{ topic: "orders-db.public.orders", name: "orders" }, { topic: "totals" }]));
+    expect(topic(base, "alpha.totals").spec.config["cleanup.policy"]).toBe("compact");
+    // An append-only topic keeps Kafka's default (delete).
+    expect(topic(base, "alpha.log").spec.config?.["cleanup.policy"]).toBeUndefined();
+    // Read by another job, the changelog is an upsert source table too.
+    const reader = spec([{ topic: "orders-db.public.orders", name: "orders" }, { topic: "totals" }], (x) =>
+      x.tenants[0].jobs.push({ name: "rereader", image: "registry.example.com/alpha/flink-sql:1.20.1", sql: { tables: [{ topic: "totals" }, { topic: "log" }], statements: ["INSERT INTO log SELECT customer, n, total FROM totals"] }, reads: ["totals"], writes: ["log"] }),
+    );
+    const readerSql = objectsOf(reader).find((o) => o.kind === "ConfigMap" && o.metadata.name === "alpha-rereader-sql")!.data["statements.sql"] as string;
+    expect(readerSql).toContain("CREATE TABLE `totals` (`customer` STRING, `n` BIGINT, `total` DOUBLE, PRIMARY KEY (`customer`) NOT ENFORCED) WITH ('connector' = 'upsert-kafka', 'topic' = 'alpha.totals'");
+    // An append-only topic with a key schema stays append-only in SQL.
+    const appendKeyed = spec([{ topic: "orders-db.public.orders", name: "orders" }, { topic: "totals" }], (x) => delete x.tenants[0].topics.find((t: Obj) => t.name === "totals").carries);
+    expect(objectsOf(appendKeyed).find((o) => o.kind === "ConfigMap" && o.metadata.name === "alpha-totals-sql")!.data["statements.sql"]).toContain("CREATE TABLE `totals` (`customer` STRING, `n` BIGINT, `total` DOUBLE) WITH ('connector' = 'kafka', 'topic' = 'alpha.totals', 'format' = 'json'");
+
+    const noKey = errors(spec([{ topic: "totals" }], (x) => delete x.tenants[0].topics.find((t: Obj) => t.name === "totals").keySchema));
+    expect(issuesWithCode(noKey, "SqlUpsertWithoutKey")[0]).toMatchObject({ scope: "tenants[0].jobs[0].sql.tables[0]", value: "totals", fix: expect.stringContaining("keySchema") });
+    const kinds = errors(
+      spec([], (x) => {
+        x.tenants[0].topics.push({ name: "clicks", carries: "append", cleanupPolicy: "compact" });
+        x.tenants[0].topics.push({ name: "latest", carries: "changelog", cleanupPolicy: "delete" });
+      }),
+    );
+    expect(issuesWithCode(kinds, "AppendOnlyCompacted")[0]).toMatchObject({ scope: "tenants[0].topics[4]", field: "cleanupPolicy", value: "compact" });
+    expect(issuesWithCode(kinds, "ChangelogNotCompacted")[0]).toMatchObject({ scope: "tenants[0].topics[5]", field: "cleanupPolicy", value: "delete" });
+    // compact,delete keeps a changelog bounded in time as well: allowed.
+    expect(() => parsePlatformSpec(spec([], (x) => x.tenants[0].topics.push({ name: "latest", carries: "changelog", cleanupPolicy: "compact,delete" })))).not.toThrow();
   });
 
   test("errors: a topic neither or both read and written, no schema, an Avro topic, a sink on a CDC topic, a name twice or also created by the statements, an untyped property, a key outside the value", () => {

@@ -1,7 +1,8 @@
 // Flink SQL tables generated from the schemas of the topics a SQL job reads and writes (`jobs[].sql.tables`).
 // CDC topics become changelog tables in Debezium's JSON format (Flink's `debezium-json`, flink-json 1.20:
 // DebeziumJsonDeserializationSchema reads `before`/`after`/`op` and skips tombstones); topics with a JSON Schema
-// become `json` tables, and sinks whose topic declares a key schema `upsert-kafka` tables keyed by it.
+// become `json` tables, and topics that carry a changelog (`carries: changelog`) `upsert-kafka` tables keyed by
+// their key schema.
 
 import { ValidationIssue } from "../../core";
 import { postgresChangeEventSchemas } from "../../k8s/debezium";
@@ -158,7 +159,13 @@ export function sqlTables(tenant: TenantSpec, job: JobSpec, scope: string): { st
     const columns = jsonColumns(value.definition as Json, `${t.topic} valueSchema`);
     if (columns instanceof Error) return issue("SqlTableSchemaUnsupported", "topic", t.topic, columns.message, "give every property of the schema one JSON type (null aside)");
     const cols = columns.map(([n, type]) => `${ident(n)} ${type}`);
-    const key = writes && topic?.keySchema;
+    // A changelog topic (the latest value per key) is an upsert table, read or written, keyed by its key schema;
+    // an append-only topic a plain one.
+    const changelog = topic?.carries === "changelog";
+    const key = changelog ? topic?.keySchema : undefined;
+    if (changelog && !key) {
+      return issue("SqlUpsertWithoutKey", "topic", t.topic, "carries a changelog but declares no key schema: an upsert table needs the key of each row", "declare the topic's keySchema (a JSON Schema object of the key's properties)");
+    }
     if (key) {
       if (key.type !== "json") return issue("SqlTableFormatUnsupported", "topic", t.topic, avroMessage, "declare the topic's key with a JSON Schema");
       const keyColumns = jsonColumns(key.definition as Json, `${t.topic} keySchema`);

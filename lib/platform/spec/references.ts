@@ -11,7 +11,7 @@ import { columnIssues } from "../sources/types";
 import { sqlTableIssues } from "../jobs/tables";
 import { serializationIssues } from "../schemas/serialization";
 import { reservedNameIssues, reservedNamespaces, secretIssues, sharedGroupIssues, tenantRegionIssues } from "../tenancy/rules";
-import { topicReferenceIssues } from "../topics/rules";
+import { topicKindIssues, topicReferenceIssues } from "../topics/rules";
 import { duplicateNames } from "./duplicates";
 import { PlatformSpec, TenantSpec } from "./schema";
 
@@ -70,6 +70,7 @@ function tenantIssues(ctx: TenantCheckContext, tenant: TenantSpec, scope: string
     ...columnIssues(tenant, scope),
     ...sqlTableIssues(tenant, scope),
     ...serializationIssues(ctx.spec, tenant, scope),
+    ...topicKindIssues(tenant, scope),
     ...topicReferenceIssues(tenant, scope, topicNames),
   ];
 }

@@ -22,7 +22,8 @@ export function buildTopics(s: TenantScope): Map<string, KafkaTopic> {
         replicas: t.replicas,
         retention: t.retention,
         retentionBytes: t.retentionBytes,
-        cleanupPolicy: t.cleanupPolicy as CleanupPolicy | undefined,
+        // A changelog (the latest value per key) is compacted unless the spec says otherwise.
+        cleanupPolicy: (t.cleanupPolicy ?? (t.carries === "changelog" ? "compact" : undefined)) as CleanupPolicy | undefined,
         minInsyncReplicas: t.minInsyncReplicas,
         maxMessageBytes: t.maxMessageBytes,
         config: t.config,

@@ -1,4 +1,4 @@
-// Topic references of jobs and apps.
+// Topic rules: references of jobs and apps, and what a topic carries against how it is cleaned up.
 
 import { ValidationIssue } from "../../core";
 import { TenantSpec } from "../spec/schema";
@@ -32,6 +32,25 @@ export function topicReferenceIssues(tenant: TenantSpec, scope: string, topicNam
     (app.consumes ?? []).forEach((c, ci) =>
       checkRef(typeof c === "string" ? c : c.topic, `${scope}.apps[${ai}].consumes[${ci}]${typeof c === "string" ? "" : ".topic"}`),
     );
+  });
+  return issues;
+}
+
+/**
+ * What a topic carries and how it is cleaned up agree: compaction keeps the latest record per key, so an
+ * append-only topic must not be compacted (it would lose records), and a changelog must be (deleting by age
+ * drops keys whose latest value is old).
+ */
+export function topicKindIssues(tenant: TenantSpec, scope: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  (tenant.topics ?? []).forEach((t, i) => {
+    const compacted = t.cleanupPolicy?.startsWith("compact") ?? false;
+    if (t.carries === "append" && compacted) {
+      issues.push({ code: "AppendOnlyCompacted", scope: `${scope}.topics[${i}]`, field: "cleanupPolicy", value: t.cleanupPolicy, message: "compaction keeps only the latest record per key: an append-only topic would lose records", fix: "use cleanupPolicy: delete (the default), or carries: changelog" });
+    }
+    if (t.carries === "changelog" && t.cleanupPolicy === "delete") {
+      issues.push({ code: "ChangelogNotCompacted", scope: `${scope}.topics[${i}]`, field: "cleanupPolicy", value: t.cleanupPolicy, message: "a changelog deleted by age loses the keys whose latest value is older than the retention", fix: "remove cleanupPolicy (a changelog is compacted) or use compact,delete" });
+    }
   });
   return issues;
 }

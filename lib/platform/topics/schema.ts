@@ -14,6 +14,7 @@ export const topicSchema = z.strictObject({
   retention: z.string().optional(),
   retentionBytes: z.union([z.string(), z.number().int().min(0)]).optional(),
   cleanupPolicy: z.enum(["delete", "compact", "compact,delete"]).optional(),
+  carries: z.enum(["append", "changelog"]).optional(),
   minInsyncReplicas: z.number().int().min(1).optional(),
   maxMessageBytes: z.union([z.string(), z.number().int().min(1)]).optional(),
   config: z.record(z.string(), configValue).optional(),
