@@ -4,6 +4,7 @@ import { parseAllDocuments } from "yaml";
 import { FloeLabels, isSecretKey, ValidationError, ValidationIssue } from "../core";
 import { ChangeRisk, classifyConnectorChange, ConnectorManifest } from "../k8s/debezium/offsets";
 import { CDC_SNAPSHOT_COMPONENT } from "../k8s/debezium/source-connector";
+import { sqlTableDefinitions } from "../k8s/flink/sql-connection";
 import { checkCompatibility } from "../k8s/schema/compatibility";
 import { SCHEMAS_COMPONENT } from "../k8s/schema/schema-registry";
 import { SCHEMA_COMPATIBILITIES, SchemaCompatibility } from "../k8s/schema/topic-schema";
@@ -538,39 +539,15 @@ interface SqlTable {
   readonly columns: ReadonlyMap<string, string>;
 }
 
-/** The columns of a `CREATE TABLE` column list (split at top-level commas; constraints and watermarks left out). */
-function sqlColumns(list: string): Map<string, string> {
-  const parts: string[] = [];
-  let depth = 0;
-  let cur = "";
-  for (const ch of list) {
-    if (ch === "(" || ch === "<") depth++;
-    if (ch === ")" || ch === ">") depth--;
-    if (ch === "," && depth === 0) {
-      parts.push(cur);
-      cur = "";
-    } else cur += ch;
-  }
-  parts.push(cur);
-  const out = new Map<string, string>();
-  for (const p of parts.map((x) => x.trim())) {
-    const m = /^`((?:[^`]|``)+)`\s+([\s\S]+)$|^([A-Za-z_][A-Za-z0-9_]*)\s+([\s\S]+)$/.exec(p);
-    if (!m || /^(PRIMARY|WATERMARK|CONSTRAINT)\b/i.test(p)) continue;
-    out.set(m[1] ?? m[3], (m[2] ?? m[4]).trim());
-  }
-  return out;
-}
-
-/** The Kafka tables of a SQL script (by table name) and the tables it inserts into. */
+/** The Kafka tables of a SQL script (by table name, those naming a topic) and the tables it inserts into. */
 function sqlTopics(script: string): { tables: Map<string, SqlTable>; sinks: Set<string> } {
-  const tables = new Map<string, SqlTable>();
-  const sinks = new Set<string>();
-  for (const st of script.split(";\n")) {
-    const create = /^\s*CREATE\s+(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?`?([A-Za-z0-9_.$]+)`?\s*\(([\s\S]*)\)\s*WITH\s*\([\s\S]*?'topic'\s*=\s*'([^']+)'/i.exec(st);
-    if (create) tables.set(create[1], { topic: create[3], columns: sqlColumns(create[2]) });
-    for (const m of st.matchAll(/INSERT\s+INTO\s+`?([A-Za-z0-9_.$]+)`?/gi)) sinks.add(m[1]);
+  const { tables, sinks } = sqlTableDefinitions(script.split(";\n"));
+  const out = new Map<string, SqlTable>();
+  for (const t of tables) {
+    const topic = t.options.get("topic");
+    if (topic !== undefined) out.set(t.table, { topic, columns: t.columns });
   }
-  return { tables, sinks };
+  return { tables: out, sinks };
 }
 
 /**

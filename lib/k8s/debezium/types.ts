@@ -11,7 +11,7 @@
 // (org.apache.kafka.connect.json.JsonConverter.asJsonSchema), which the real-systems tier compares with what
 // the real connector emits (test/e2e/cdc-types.test.ts).
 
-import { ConnectField, ConnectSchema } from "../schema/connect-schema";
+import { CONNECT_DECIMAL, ConnectField, ConnectSchema } from "../schema/connect-schema";
 
 /** A captured table's column as a spec declares it. */
 export interface ColumnDeclaration {
@@ -48,7 +48,7 @@ export interface ChangeEventSchemas {
 
 const prim = (type: ConnectSchema["type"], optional = false): ConnectSchema => ({ type, optional });
 const named = (type: ConnectSchema["type"], name: string, parameters?: Record<string, string>): ConnectSchema => ({ type, optional: false, name, version: 1, ...(parameters ? { parameters } : {}) });
-const DECIMAL = "org.apache.kafka.connect.data.Decimal";
+const DECIMAL = CONNECT_DECIMAL;
 
 /** Kafka Connect's Decimal as Debezium's SpecialValueDecimal builds it in `precise` mode. */
 function decimal(scale: number, precision?: number): ConnectSchema {

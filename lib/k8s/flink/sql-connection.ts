@@ -117,14 +117,38 @@ function tokenize(sql: string): Token[] {
 
 class SqlSyntaxError extends Error {}
 
-/** A `CREATE TABLE` statement's name and `WITH (...)` options, with where the option list closes. */
+/** A `CREATE TABLE` statement's name, columns and `WITH (...)` options, with where the option list closes. */
 interface TableDdl {
   readonly table: string;
+  /** Column name -> its type as written, in order (constraints and watermarks left out). */
+  readonly columns: ReadonlyMap<string, string>;
+  /** The `WITH` options (none when the statement has no `WITH` list). */
   readonly options: ReadonlyMap<string, string>;
   /** Where each option stands in the statement (from its key to its value, with a following comma). */
   readonly spans: ReadonlyMap<string, { readonly start: number; readonly end: number }>;
-  /** Offset of the closing parenthesis of the WITH list. */
+  /** Offset of the closing parenthesis of the WITH list (-1 without one). */
   readonly close: number;
+}
+
+/** The columns of a column list (the tokens between its parentheses), split at top-level commas. */
+function columnsOf(sql: string, tokens: readonly Token[]): Map<string, string> {
+  const columns = new Map<string, string>();
+  let depth = 0;
+  let first = 0;
+  const take = (last: number) => {
+    const name = tokens[first];
+    if (name?.kind === "word" && last > first && !/^(PRIMARY|WATERMARK|CONSTRAINT)$/i.test(name.text)) columns.set(name.text, sql.slice(tokens[first + 1].start, tokens[last].end).trim());
+  };
+  tokens.forEach((t, k) => {
+    if (t.kind === "symbol" && (t.text === "(" || t.text === "<")) depth++;
+    else if (t.kind === "symbol" && (t.text === ")" || t.text === ">")) depth--;
+    else if (depth === 0 && t.kind === "symbol" && t.text === ",") {
+      take(k - 1);
+      first = k + 1;
+    }
+  });
+  take(tokens.length - 1);
+  return columns;
 }
 
 function parseCreateTable(sql: string): TableDdl | undefined {
@@ -137,21 +161,25 @@ function parseCreateTable(sql: string): TableDdl | undefined {
   if (word(k) === "IF") k += 3;
   const table = tokens[k]?.text;
   if (!table) return undefined;
-  // The WITH at depth 0 after the name and the column list.
+  // The column list, then the WITH at depth 0 after it.
   let depth = 0;
+  let open = -1;
+  let columns = new Map<string, string>();
   for (k = k + 1; k < tokens.length; k++) {
     const t = tokens[k];
-    if (t.kind === "symbol" && t.text === "(") depth++;
-    else if (t.kind === "symbol" && t.text === ")") depth--;
-    else if (depth === 0 && t.kind === "word" && t.text.toUpperCase() === "WITH" && tokens[k + 1]?.text === "(") break;
+    if (t.kind === "symbol" && t.text === "(") {
+      if (depth++ === 0 && open < 0) open = k;
+    } else if (t.kind === "symbol" && t.text === ")") {
+      if (--depth === 0 && open >= 0 && columns.size === 0) columns = columnsOf(sql, tokens.slice(open + 1, k));
+    } else if (depth === 0 && t.kind === "word" && t.text.toUpperCase() === "WITH" && tokens[k + 1]?.text === "(") break;
   }
-  if (k >= tokens.length) return undefined;
   const options = new Map<string, string>();
   const spans = new Map<string, { start: number; end: number }>();
+  if (k >= tokens.length) return { table, columns, options, spans, close: -1 };
   k += 2;
   for (;;) {
     const key = tokens[k];
-    if (key?.kind === "symbol" && key.text === ")") return { table, options, spans, close: key.start };
+    if (key?.kind === "symbol" && key.text === ")") return { table, columns, options, spans, close: key.start };
     const eq = tokens[k + 1];
     const value = tokens[k + 2];
     if (key?.kind !== "string" || eq?.text !== "=" || value?.kind !== "string") throw new SqlSyntaxError(`the WITH options of ${table} are not 'key' = 'value' pairs`);
@@ -182,7 +210,35 @@ function insertTargets(statements: readonly string[]): Set<string> {
   return targets;
 }
 
-const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
+/** A SQL string literal. */
+export const sqlString = (v: string) => `'${v.replace(/'/g, "''")}'`;
+const quote = sqlString;
+
+/** A table a statement list creates: the statement's index, the table's name, columns and `WITH` options. */
+export interface SqlTableDefinition {
+  readonly statement: number;
+  readonly table: string;
+  readonly columns: ReadonlyMap<string, string>;
+  readonly options: ReadonlyMap<string, string>;
+}
+
+/**
+ * The tables a statement list creates and the tables it inserts into, read with the same tokenizer that connects
+ * them (comments, quoted strings and back-quoted names understood). Statements that do not tokenize are left out
+ * (connecting them reports them).
+ */
+export function sqlTableDefinitions(statements: readonly string[]): { tables: SqlTableDefinition[]; sinks: Set<string> } {
+  const tables: SqlTableDefinition[] = [];
+  statements.forEach((st, statement) => {
+    try {
+      const ddl = parseCreateTable(st);
+      if (ddl) tables.push({ statement, table: ddl.table, columns: ddl.columns, options: ddl.options });
+    } catch {
+      // reported where the statements are connected
+    }
+  });
+  return { tables, sinks: insertTargets(statements) };
+}
 const granted = (grants: readonly TopicGrant[], topic: string) => grants.some((g) => (g.prefix ? topic.startsWith(g.name) : topic === g.name));
 
 /**

@@ -22,7 +22,9 @@ export interface ConnectSchema {
 export type ConnectField = ConnectSchema & { readonly field: string };
 
 type Json = Record<string, unknown>;
-const DECIMAL = "org.apache.kafka.connect.data.Decimal";
+/** The name of Kafka Connect's Decimal logical type. */
+export const CONNECT_DECIMAL = "org.apache.kafka.connect.data.Decimal";
+const DECIMAL = CONNECT_DECIMAL;
 /** AvroData.CONNECT_AVRO_DECIMAL_PRECISION_DEFAULT. */
 const DEFAULT_DECIMAL_PRECISION = 64;
 

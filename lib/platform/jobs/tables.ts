@@ -6,15 +6,17 @@
 
 import { ValidationIssue } from "../../core";
 import { postgresChangeEventSchemas } from "../../k8s/debezium";
-import { ConnectSchema } from "../../k8s/schema";
+import { sqlString, sqlTableDefinitions } from "../../k8s/flink/sql-connection";
+import { CONNECT_DECIMAL, ConnectSchema } from "../../k8s/schema";
 import { tenantTopicName } from "../names";
 import { sourceTopicNames } from "../sources/names";
+import { excludedColumns } from "../sources/types";
 import { JobSpec, SourceSpec, TenantSpec } from "../spec/schema";
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 const ident = (name: string) => `\`${name.replace(/`/g, "``")}\``;
-const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
+const quote = sqlString;
 
 /** The Flink SQL type of a Kafka Connect schema as JsonConverter writes it (Decimals as numbers or base64 bytes). */
 export function flinkTypeOfConnect(s: ConnectSchema, numericDecimals: boolean): string {
@@ -36,7 +38,7 @@ export function flinkTypeOfConnect(s: ConnectSchema, numericDecimals: boolean): 
     case "string":
       return "STRING";
     case "bytes":
-      if (numericDecimals && s.name === "org.apache.kafka.connect.data.Decimal") {
+      if (numericDecimals && s.name === CONNECT_DECIMAL) {
         const scale = Number(s.parameters?.scale ?? 0);
         // money has no precision parameter: PostgreSQL's money holds 19 digits.
         const precision = Number(s.parameters?.["connect.decimal.precision"] ?? 19);
@@ -103,16 +105,6 @@ function cdcOrigin(tenant: TenantSpec, topic: string): { src: SourceSpec; table:
 /** The default table name of a topic: its local name with every character outside `[A-Za-z0-9_]` made `_`. */
 export const defaultTableName = (topic: string) => topic.replace(/[^A-Za-z0-9_]/g, "_");
 
-/** The names of the tables a statement list creates (`CREATE [TEMPORARY] TABLE [IF NOT EXISTS] name`). */
-function createdTables(statements: readonly string[]): Set<string> {
-  const out = new Set<string>();
-  for (const st of statements) {
-    const m = /^\s*CREATE\s+(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(`(?:[^`]|``)+`|[A-Za-z0-9_.$]+)/i.exec(st);
-    if (m) out.add(m[1].startsWith("`") ? m[1].slice(1, -1).replace(/``/g, "`") : m[1]);
-  }
-  return out;
-}
-
 /**
  * The `CREATE TABLE` statements of a SQL job's `sql.tables`, from its topics' schemas, and what is wrong with
  * them (`scope` is the job's spec path). The Kafka connection is added later, like the job's own tables'.
@@ -121,7 +113,7 @@ export function sqlTables(tenant: TenantSpec, job: JobSpec, scope: string): { st
   const statements: string[] = [];
   const issues: ValidationIssue[] = [];
   const tables = job.sql?.tables ?? [];
-  const own = createdTables(job.sql?.statements ?? []);
+  const own = new Set(sqlTableDefinitions(job.sql?.statements ?? []).tables.map((d) => d.table));
   const names = new Set<string>();
   tables.forEach((t, i) => {
     const at = `${scope}.sql.tables[${i}]`;
@@ -142,8 +134,7 @@ export function sqlTables(tenant: TenantSpec, job: JobSpec, scope: string): { st
       if (writes) return issue("SqlTableSinkOnCdcTopic", "topic", t.topic, "is a CDC topic: only its connector writes it", "write another topic");
       if (!columns) return issue("SqlTableWithoutSchema", "topic", t.topic, `is captured from ${cdc.table}, whose columns the source does not declare`, `declare them under the source's columns["${cdc.table}"]`);
       if (cdc.src.format === "avro") return issue("SqlTableFormatUnsupported", "topic", t.topic, avroMessage, "capture the table with format: json, or read it from a jar job");
-      const excluded = (cdc.src.columnExcludeList ?? []).filter((c) => c.startsWith(`${cdc.table}.`)).map((c) => c.slice(cdc.table.length + 1));
-      const row = postgresChangeEventSchemas({ topic: fullTopic, columns, excludedColumns: excluded }).row;
+      const row = postgresChangeEventSchemas({ topic: fullTopic, columns, excludedColumns: excludedColumns(cdc.src, cdc.table) }).row;
       const numeric = cdc.src.decimalFormat === "numeric";
       const cols = (row.fields ?? []).map((f) => `${ident(f.field)} ${flinkTypeOfConnect(f, numeric)}`);
       statements.push(`CREATE TABLE ${ident(name)} (${cols.join(", ")}) WITH ('connector' = 'kafka', 'topic' = ${quote(fullTopic)}, 'format' = 'debezium-json')`);

@@ -3,6 +3,7 @@
 // from the schemas.
 
 import { ValidationIssue } from "../../core";
+import { sqlTableDefinitions } from "../../k8s/flink/sql-connection";
 import { PlatformSpec, TenantSpec } from "../spec/schema";
 
 /** The format a tenant enforces: its own, else the environment's; undefined when neither declares one. */
@@ -20,12 +21,6 @@ export function applySerializationDefaults(spec: PlatformSpec): void {
     if (!format) continue;
     for (const src of tenant.sources ?? []) if (src.format === undefined) (src as { format?: string }).format = format;
   }
-}
-
-/** A hand-written Kafka table of a SQL statement (connector kafka or upsert-kafka), by name. */
-function handWrittenKafkaTable(statement: string): string | undefined {
-  const m = /^\s*CREATE\s+(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?`?([A-Za-z0-9_.$]+)`?[\s\S]*'connector'\s*=\s*'(kafka|upsert-kafka)'/i.exec(statement);
-  return m?.[1];
 }
 
 /** What breaks a tenant's enforced format: topics without a schema or in another language, sources and SQL tables in another format. */
@@ -53,13 +48,12 @@ export function serializationIssues(spec: PlatformSpec, tenant: TenantSpec, scop
     }
   });
   (tenant.jobs ?? []).forEach((job, ji) =>
-    (job.sql?.statements ?? []).forEach((st, k) => {
-      const table = handWrittenKafkaTable(st);
-      if (!table) return;
+    sqlTableDefinitions(job.sql?.statements ?? []).tables.forEach(({ statement, table, options }) => {
+      if (!["kafka", "upsert-kafka"].includes(options.get("connector") ?? "")) return;
       issues.push({
         code: "SqlTableNotFromSchema",
         scope: `${scope}.jobs[${ji}].sql`,
-        field: `statements[${k}]`,
+        field: `statements[${statement}]`,
         value: table,
         message: `creates Kafka table ${table} by hand, and ${where} enforces ${format}: its columns and format would not be checked against the topic's schema`,
         fix: format === "json" ? "list the topic under sql.tables (Floe generates the table from its schema)" : "run the job as a jar job (Flink SQL cannot read Avro with the registry's credentials here; see README, Flink SQL tables from schemas)",

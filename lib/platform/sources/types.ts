@@ -68,6 +68,11 @@ export function columnIssues(tenant: TenantSpec, scope: string): ValidationIssue
   return issues;
 }
 
+/** The columns of a captured table that the source's `columnExcludeList` leaves out (by column name). */
+export function excludedColumns(src: SourceSpec, table: string): string[] {
+  return (src.columnExcludeList ?? []).filter((c) => c.startsWith(`${table}.`)).map((c) => c.slice(table.length + 1));
+}
+
 /**
  * The registry subjects of a source's tables with declared columns: `<topic>-key` (with a primary key) and
  * `<topic>-value`. An Avro source's converters register nothing, so every topic it writes needs its subjects:
@@ -82,8 +87,7 @@ export function sourceSubjects(tenant: TenantSpec, src: SourceSpec, scope: strin
     const columns = src.columns?.[table] ?? (table === src.signalTable ? SIGNAL_TABLE_COLUMNS : undefined);
     if (!columns) return;
     const topic = tenantTopicName(tenant.name, topics[ti]);
-    const excluded = (src.columnExcludeList ?? []).filter((c) => c.startsWith(`${table}.`)).map((c) => c.slice(table.length + 1));
-    const schemas = postgresChangeEventSchemas({ topic, columns, excludedColumns: excluded, avroNames: avro });
+    const schemas = postgresChangeEventSchemas({ topic, columns, excludedColumns: excludedColumns(src, table), avroNames: avro });
     const ctx = (side: string) => ({ scope: `${scope}.columns`, field: `${table} (${side})` });
     const of = (side: "key" | "value", s: NonNullable<typeof schemas.key>) =>
       avro ? TopicSchema.avro(connectToAvro(s), ctx(side)) : TopicSchema.jsonSchema(connectToJsonSchema(s, `${topic}-${side}`, { numericDecimals: src.decimalFormat === "numeric" }), ctx(side));

@@ -1,4 +1,4 @@
-import { connectSqlStatements, SqlKafkaConnection } from "../../../lib/k8s/flink/sql-connection";
+import { connectSqlStatements, SqlKafkaConnection, sqlTableDefinitions } from "../../../lib/k8s/flink/sql-connection";
 
 const base: SqlKafkaConnection = {
   bootstrapServers: "events-kafka-bootstrap.kafka.svc:9093",
@@ -138,5 +138,23 @@ describe("connectSqlStatements: the Kafka connection of SQL jobs", () => {
     const broken = "CREATE TABLE events (id STRING) WITH ('connector' = 'kafka', 'topic' 'alpha.events')";
     expect(run([broken]).issues[0]).toMatchObject({ code: "UnparsableSqlStatement", field: "job.statements[0]", message: "the WITH options of events are not 'key' = 'value' pairs" });
     expect(run(["CREATE TABLE t (a STRING) WITH ('connector' = 'kafka"]).issues[0].message).toMatch(/^unterminated string/);
+  });
+});
+
+describe("sqlTableDefinitions: the tables a statement list creates, read with the connecting tokenizer", () => {
+  test("names, columns (constraints and watermarks left out), options and insert targets; comments and quotes do not confuse it", () => {
+    const { tables, sinks } = sqlTableDefinitions([
+      "CREATE TABLE `my table` (`id` INT, amount DECIMAL(10, 2), tags ARRAY<ROW<a INT, b STRING>>, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND, PRIMARY KEY (`id`) NOT ENFORCED) WITH ('connector' = 'upsert-kafka', 'topic' = 'alpha.t')",
+      "CREATE TABLE gen (a INT) /* 'connector' = 'kafka' */ WITH ('connector' = 'datagen')",
+      "CREATE TABLE bare (a INT)",
+      "INSERT INTO `my table` SELECT 1, 2, NULL, NULL FROM gen",
+      "CREATE TABLE broken (a INT) WITH ('connector')",
+    ]);
+    expect(tables.map((t) => [t.statement, t.table, Object.fromEntries(t.columns), t.options.get("connector")])).toEqual([
+      [0, "my table", { id: "INT", amount: "DECIMAL(10, 2)", tags: "ARRAY<ROW<a INT, b STRING>>", ts: "TIMESTAMP(3)" }, "upsert-kafka"],
+      [1, "gen", { a: "INT" }, "datagen"],
+      [2, "bare", { a: "INT" }, undefined],
+    ]);
+    expect([...sinks]).toEqual(["my table"]);
   });
 });
