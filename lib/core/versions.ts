@@ -57,6 +57,26 @@ export const DEBEZIUM_CONNECTORS = {
 export type DebeziumConnectorKind = keyof typeof DEBEZIUM_CONNECTORS;
 
 /**
+ * The Debezium sink connectors Floe types: the JDBC sink (debezium-connector-jdbc, Apache-2.0), which applies
+ * Debezium change events (and plain records with a schema) to a database table by key.
+ */
+export const DEBEZIUM_SINK_CONNECTORS = {
+  jdbc: { artifact: "debezium-connector-jdbc", connectorClass: "io.debezium.connector.jdbc.JdbcSinkConnector" },
+} as const;
+
+/** A Debezium sink connector kind Floe types. */
+export type DebeziumSinkKind = keyof typeof DEBEZIUM_SINK_CONNECTORS;
+
+/** A Debezium plugin a Connect image can hold: a source or a sink connector. */
+export type DebeziumPluginKind = DebeziumConnectorKind | DebeziumSinkKind;
+
+/** Every Debezium plugin Floe types, by kind: its Maven artifact and connector class. */
+export const DEBEZIUM_PLUGINS: Readonly<Record<DebeziumPluginKind, { readonly artifact: string; readonly connectorClass: string }>> = {
+  ...DEBEZIUM_CONNECTORS,
+  ...DEBEZIUM_SINK_CONNECTORS,
+};
+
+/**
  * Images of the platform services Floe deploys itself, pinned to release tags (never `latest`): the Schema
  * Registry (Confluent Community, Kafka-backed storage) and the image of its registration Jobs.
  */

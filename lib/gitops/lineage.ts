@@ -5,6 +5,7 @@ import { resolveReplication } from "../platform/replication/plan";
 import { schemaRegistryRegions } from "../platform/schemas/registry";
 import { tenantSubjects } from "../platform/schemas/subjects";
 import { PlatformSpec } from "../platform/spec/schema";
+import { sinkDeadLetterTopicName, sinkErrorPolicy } from "../platform/sinks/rules";
 import { sourceTopicNames } from "../platform/sources/names";
 
 /** A dataset (a Kafka topic, or a source database table), a job (a CDC connector, an app, a Flink job), or a schema subject. */
@@ -19,8 +20,8 @@ export interface LineageNode {
   readonly namespace: string;
   /** OpenLineage-style name: the topic, `db.schema.table`, `<tenant>.<job>`, or the subject. */
   readonly name: string;
-  /** What the node is: topic, table, source, app, flink-job, mirror (MirrorMaker 2 between regions), or subject. */
-  readonly kind: "topic" | "table" | "source" | "app" | "flink-job" | "mirror" | "subject";
+  /** What the node is: topic, table, source, sink (a sink connector), app, flink-job, mirror (MirrorMaker 2 between regions), or subject. */
+  readonly kind: "topic" | "table" | "source" | "sink" | "app" | "flink-job" | "mirror" | "subject";
   /** A subject's schema language (`AVRO`, `JSON`). */
   readonly schemaType?: string;
   readonly tenant: string;
@@ -89,6 +90,26 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
           edge(id, connector);
           edge(connector, topic(topics[i]));
         });
+      }
+      for (const sink of tenant.sinks ?? []) {
+        // topic -> sink connector -> the database table each record lands in (a CDC topic's captured table name
+        // under `${source.table}`, the format's literal otherwise); its dead-letter topic when it has one.
+        const connector = job("sink", sink.name);
+        const scheme = sink.dialect === "postgresql" ? "postgres" : "mysql";
+        for (const ref of sink.topics) {
+          edge(topic(ref), connector);
+          const cdc = (tenant.sources ?? []).map((src) => ({ src, i: sourceTopicNames(src).indexOf(ref) })).find((x) => x.i >= 0);
+          const captured = cdc ? [...cdc.src.tables, ...(cdc.src.signalTable ? [cdc.src.signalTable] : [])][cdc.i].split(".") : undefined;
+          const table = (sink.table ?? "${source.table}")
+            .replace("${topic}", tenantTopicName(tenant.name, ref).replace(/\./g, "_"))
+            .replace("${source.table}", captured?.[captured.length - 1] ?? "")
+            .replace("${source.schema}", captured && captured.length > 1 ? captured[captured.length - 2] : "")
+            .replace("${source.db}", cdc?.src.database ?? "");
+          const id = `${region.name}/table/${sink.host}/${sink.database}.${table}`;
+          nodes.set(id, { id, type: "dataset", namespace: `${scheme}://${sink.host}:${sink.port ?? (scheme === "postgres" ? 5432 : 3306)}`, name: `${sink.database}.${table}`, kind: "table", ...base });
+          edge(connector, id);
+        }
+        if (sinkErrorPolicy(tenant, sink) === "dead-letter") edge(connector, topic(sinkDeadLetterTopicName(sink.name)));
       }
       for (const app of tenant.apps ?? []) {
         const id = job("app", app.name);

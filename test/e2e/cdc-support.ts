@@ -29,13 +29,19 @@ export interface CdcRegion {
 const REF = /^\$\{secrets:([^/]+)\/([^:]+):(.+)\}$/;
 
 /**
- * The database credentials a rendered connector references (`database.user`/`database.password`, each
+ * The database credentials a rendered connector references (`database.user`/`database.password`, or a sink's
+ * `connection.username`/`connection.password` as `keys` name them, each
  * `${secrets:<namespace>/<secret>:<key>}`), as External Secrets would have synced them from the rendered
  * ExternalSecret, with a generated password: the Secret to apply and the values for the database.
  */
-export function databaseSecret(connector: Obj, objects: readonly Obj[], user: string): { secret: Obj; namespace: string; name: string; user: string; password: string } {
-  const pw = REF.exec(connector.spec.config["database.password"]);
-  const us = REF.exec(connector.spec.config["database.user"]);
+export function databaseSecret(
+  connector: Obj,
+  objects: readonly Obj[],
+  user: string,
+  keys: { user: string; password: string } = { user: "database.user", password: "database.password" },
+): { secret: Obj; namespace: string; name: string; user: string; password: string } {
+  const pw = REF.exec(connector.spec.config[keys.password]);
+  const us = REF.exec(connector.spec.config[keys.user]);
   if (!pw || !us) throw new Error(`e2e: ${connector.metadata.name}'s credentials are not \${secrets:...} references`);
   const [, namespace, name] = pw;
   if (!objects.some((o) => o.kind === "ExternalSecret" && o.metadata.namespace === namespace && o.spec.target.name === name)) {

@@ -32,9 +32,11 @@ describe("a CDC source's declared columns: the topic's schema derived and regist
     expect(data["subjects.txt"]).toContain("payments.orders-db.public.orders-value BACKWARD");
     const value = JSON.parse(JSON.parse(data["payments.orders-db.public.orders-value.json"]).schema);
     expect(JSON.parse(data["payments.orders-db.public.orders-value.json"]).schemaType).toBe("JSON");
-    expect(Object.keys(value.properties.after.properties)).toEqual(["id", "customer", "amount"]);
+    // The source embeds schemas (embedSchemas): each record is JsonConverter's {schema, payload} envelope.
+    expect(value.required).toEqual(["schema", "payload"]);
+    expect(Object.keys(value.properties.payload.properties.after.properties)).toEqual(["id", "customer", "amount"]);
     const key = JSON.parse(JSON.parse(data["payments.orders-db.public.order_lines-key.json"]).schema);
-    expect(key.required).toEqual(["order_id", "line"]);
+    expect(key.properties.payload.required).toEqual(["order_id", "line"]);
   });
 
   test("the README's type translation snippet parses and registers its table (an enum column among them)", () => {

@@ -54,6 +54,7 @@ function pulumiSpec(delivery: "pulumi" | "gitops" = "pulumi"): any {
 
 const secretValues = {
   "payments/orders-db-cdc": pulumi.secret('{"username":"cdc","password":"p"}'),
+  "payments/reporting-db-sink": pulumi.secret('{"username":"reporting","password":"p"}'),
   "logistics/warehouse-db-cdc": pulumi.secret('{"user":"cdc","password":"w"}'),
 };
 
@@ -307,7 +308,7 @@ describe("StreamingPlatform validation and GitOps delivery", () => {
     expect(oidc.fix).toContain("pulumi config set --path 'floe:clusters.us-east-1.oidcIssuer'");
     expect(catchValidation(() => new StreamingPlatform("c", { spec: parsePlatformSpec(pulumiSpec()), kubeconfigs: {} })).code).toBe("ClusterKubeconfigMissing");
     const e = catchValidation(() => new StreamingPlatform("d", { spec: parsePlatformSpec(pulumiSpec("gitops")), secretValues: {} }));
-    expect(e.issues.map((i) => `${i.code} ${i.field}`)).toEqual(["SecretValueMissing payments/orders-db-cdc", "SecretValueMissing logistics/warehouse-db-cdc"]);
+    expect(e.issues.map((i) => `${i.code} ${i.field}`)).toEqual(["SecretValueMissing payments/orders-db-cdc", "SecretValueMissing payments/reporting-db-sink", "SecretValueMissing logistics/warehouse-db-cdc"]);
   });
 
   test("Pod Identity: the External Secrets Operator gets a role and an association too, its stores use its own credentials (#18.14)", async () => {

@@ -4,7 +4,7 @@ import {
   addFloeValidation,
   checkDnsLabel,
   componentLabels,
-  DebeziumConnectorKind,
+  DebeziumPluginKind,
   KAFKA_ACL_TABLE,
   STRIMZI_CLUSTER_LABEL,
   ValidationError,
@@ -148,7 +148,7 @@ export class ConnectCluster extends Construct {
   public readonly internalTopics: { readonly configs: KafkaTopic; readonly offsets: KafkaTopic; readonly status: KafkaTopic };
   private readonly props: ConnectClusterProps;
   private readonly secretGrants = new Map<string, Set<string>>();
-  private readonly requiredPlugins = new Map<DebeziumConnectorKind, string[]>();
+  private readonly requiredPlugins = new Map<DebeziumPluginKind, string[]>();
   private readonly databaseEgress: Array<{ cidr: string; port: number }> = [];
   private readonly serviceEgress = new Map<string, { podLabels: Readonly<Record<string, string>>; port: number }>();
 
@@ -167,7 +167,10 @@ export class ConnectCluster extends Construct {
       cluster: props.cluster,
       userName: props.name,
       authentication: props.authentication,
-      aclScope: props.tenant ? { topicPrefix: this.topicPrefix, groupPrefix: this.topicPrefix } : undefined,
+      // Sink connectors consume in `connect-<connector>` (Kafka Connect's SinkUtils.consumerGroupId; the worker
+      // refuses a connector's own group.id under connector.client.config.override.policy=None): a tenant's sinks
+      // are named `<tenant>.<sink>`, and tenant names hold no dot, so `connect-<tenant>.` is the tenant's alone.
+      aclScope: props.tenant ? { topicPrefix: this.topicPrefix, groupPrefix: this.topicPrefix, extraGroupPrefixes: [`connect-${this.topicPrefix}`] } : undefined,
       quotas: props.quotas,
     });
     this.internalTopics = connectStorageTopics(this, props.cluster, (suffix) => `${this.topicPrefix}${props.name}-${suffix}`);
@@ -286,8 +289,18 @@ export class ConnectCluster extends Construct {
     this.allowSecret(this.namespace, this.user.secretName);
   }
 
+  /** The consumer group Kafka Connect gives a sink connector (`connect-<connector>`, SinkUtils.consumerGroupId). */
+  public sinkGroup(connectorName: string): string {
+    return `connect-${connectorName}`;
+  }
+
+  /** Let a sink connector read a topic in its consumer group (`connect-<connector>`). */
+  public grantSinkRead(topic: IKafkaTopicResource, connectorName: string): void {
+    topic.grants.consume(this.user, { group: this.sinkGroup(connectorName) });
+  }
+
   /** Record that a connector needs the plugin of `kind` (checked against the image at synth). */
-  public requirePlugin(kind: DebeziumConnectorKind, connectorPath: string): void {
+  public requirePlugin(kind: DebeziumPluginKind, connectorPath: string): void {
     this.requiredPlugins.set(kind, [...(this.requiredPlugins.get(kind) ?? []), connectorPath]);
   }
 

@@ -1,8 +1,8 @@
 import {
   checkImagePinned,
-  DEBEZIUM_CONNECTORS,
+  DEBEZIUM_PLUGINS,
   DEBEZIUM_VERSION,
-  DebeziumConnectorKind,
+  DebeziumPluginKind,
   shortHash,
   ValidationIssue,
 } from "../../core";
@@ -47,12 +47,16 @@ export class DebeziumPlugin {
   public static mysql(options: DebeziumPluginOptions): DebeziumPlugin {
     return new DebeziumPlugin("mysql", options);
   }
+  /** The JDBC sink connector plugin (`debezium-connector-jdbc`, with the JDBC drivers of its dialects). */
+  public static jdbc(options: DebeziumPluginOptions): DebeziumPlugin {
+    return new DebeziumPlugin("jdbc", options);
+  }
   /** The SQL Server connector plugin. */
   public static sqlserver(options: DebeziumPluginOptions): DebeziumPlugin {
     return new DebeziumPlugin("sqlserver", options);
   }
-  /** The plugin of a connector kind. */
-  public static of(kind: DebeziumConnectorKind, options: DebeziumPluginOptions): DebeziumPlugin {
+  /** The plugin of a connector kind (a source's or the JDBC sink's). */
+  public static of(kind: DebeziumPluginKind, options: DebeziumPluginOptions): DebeziumPlugin {
     return new DebeziumPlugin(kind, options);
   }
 
@@ -62,7 +66,7 @@ export class DebeziumPlugin {
 
   private constructor(
     /** Connector kind. */
-    public readonly kind: DebeziumConnectorKind,
+    public readonly kind: DebeziumPluginKind,
     private readonly options: DebeziumPluginOptions,
   ) {
     this.version = options.version ?? DEBEZIUM_VERSION;
@@ -71,7 +75,7 @@ export class DebeziumPlugin {
 
   /** Maven coordinates `io.debezium:<artifact>:<version>:plugin@tar.gz`. */
   public get coordinates(): string {
-    return `io.debezium:${DEBEZIUM_CONNECTORS[this.kind].artifact}:${this.version}:plugin@tar.gz`;
+    return `io.debezium:${DEBEZIUM_PLUGINS[this.kind].artifact}:${this.version}:plugin@tar.gz`;
   }
 
   /** The plugin name in the Connect image (`debezium-<kind>`). */
@@ -81,7 +85,7 @@ export class DebeziumPlugin {
 
   /** The Strimzi build artifact: the archive URL on the repository and its checksum. */
   public get artifact(): StrimziBuildArtifact {
-    const artifact = DEBEZIUM_CONNECTORS[this.kind].artifact;
+    const artifact = DEBEZIUM_PLUGINS[this.kind].artifact;
     return {
       type: "tgz",
       url: `${this.repository}/io/debezium/${artifact}/${this.version}/${artifact}-${this.version}-plugin.tar.gz`,
@@ -153,8 +157,8 @@ export class ConnectImage {
     return new ConnectImage(undefined, options, options.plugins.map((p) => p.kind));
   }
 
-  /** A prebuilt image (pinned tag or digest) that contains the plugins of the listed connector kinds. */
-  public static prebuilt(image: string, connectors: readonly DebeziumConnectorKind[]): ConnectImage {
+  /** A prebuilt image (pinned tag or digest) that contains the plugins of the listed connector kinds (sources and sinks). */
+  public static prebuilt(image: string, connectors: readonly DebeziumPluginKind[]): ConnectImage {
     return new ConnectImage(image, undefined, [...connectors]);
   }
 
@@ -164,7 +168,7 @@ export class ConnectImage {
     /** The build options. */
     public readonly buildOptions: ConnectBuildOptions | undefined,
     /** Connector kinds the image can run. */
-    public readonly connectors: readonly DebeziumConnectorKind[],
+    public readonly connectors: readonly DebeziumPluginKind[],
   ) {}
 
   /** The tag of the built image: `<tag prefix>-<hash of the plugin set>`. */

@@ -5,3 +5,4 @@ export * from "./source-connector";
 export * from "./sources";
 export * from "./offsets";
 export * from "./types";
+export * from "./sink-connector";

@@ -53,6 +53,7 @@ function raise(current: ChangeRisk, to: ChangeRisk): ChangeRisk {
  */
 export function classifyConnectorChange(base: ConnectorManifest | undefined, head: ConnectorManifest | undefined): ConnectorChangeClassification {
   if (!base && !head) return { risk: "safe", reasons: [] };
+  if (isSink(base) || isSink(head)) return classifySinkChange(base, head);
   if (!base) return { risk: "safe", reasons: [`connector ${head!.metadata.name} created: it snapshots its tables first`] };
   if (!head) {
     return {
@@ -91,6 +92,67 @@ export function classifyConnectorChange(base: ConnectorManifest | undefined, hea
   if (base.metadata.labels?.["strimzi.io/cluster"] !== head.metadata.labels?.["strimzi.io/cluster"]) {
     risk = raise(risk, "destructive");
     reasons.push("moved to another Connect cluster: offsets live in the old cluster's offsets topic");
+  }
+  return { risk, reasons };
+}
+
+/** A sink connector (it reads `topics`): its position is its consumer group's offsets in Kafka, not Connect's. */
+function isSink(c: ConnectorManifest | undefined): boolean {
+  return c?.spec?.config?.topics !== undefined || c?.spec?.config?.["topics.regex"] !== undefined;
+}
+
+/** Sink config keys whose change leaves the target without the rows written before, and why. */
+const SINK_DESTRUCTIVE_KEYS: Readonly<Record<string, string>> = {
+  "connection.url": "connection.url changed: the new database receives only the records after the group's position; the rows written before stay in the old one",
+  "collection.name.format": "collection.name.format changed: new tables receive only the records after the group's position",
+};
+
+/** Sink config keys whose change alters what is written without losing the position. */
+const SINK_DISRUPTIVE_KEYS: Readonly<Record<string, string>> = {
+  topics: "topics changed: an added topic is read from its earliest retained record, a removed one no longer reaches the database",
+  "insert.mode": "insert.mode changed: rows are written another way from now on",
+  "primary.key.mode": "primary.key.mode changed: rows are matched by another key from now on",
+  "delete.enabled": "delete.enabled changed: deletes are applied (or ignored) from now on",
+  "schema.evolution": "schema.evolution changed: tables and columns are (or are no longer) created by the sink",
+};
+
+/**
+ * A sink keeps its position as the committed offsets of the group `connect-<connector>` (Kafka Connect's
+ * SinkUtils.consumerGroupId) in Kafka itself. A new name starts a new group, which reads from the earliest retained
+ * records (Connect's consumer default `auto.offset.reset=earliest`): idempotent rewrites in upsert mode, duplicate
+ * rows in insert mode.
+ */
+function classifySinkChange(base: ConnectorManifest | undefined, head: ConnectorManifest | undefined): ConnectorChangeClassification {
+  const insert = (c: ConnectorManifest | undefined) => c?.spec?.config?.["insert.mode"] === "insert";
+  if (!base) return { risk: "safe", reasons: [`sink connector ${head!.metadata.name} created: its group connect-${head!.metadata.name} starts at the topics' earliest retained records`] };
+  if (!head) {
+    return {
+      risk: insert(base) ? "destructive" : "disruptive",
+      reasons: [
+        `sink connector ${base.metadata.name} removed (or renamed): the database stops receiving changes; under another name a new group rereads the topics from their earliest retained records${
+          insert(base) ? ", inserting every record again as a new row" : " (upserts: the rows are rewritten)"
+        }`,
+      ],
+    };
+  }
+  let risk: ChangeRisk = "safe";
+  const reasons: string[] = [];
+  const before = base.spec?.config ?? {};
+  const after = head.spec?.config ?? {};
+  for (const [keys, to] of [[SINK_DESTRUCTIVE_KEYS, "destructive"], [SINK_DISRUPTIVE_KEYS, "disruptive"]] as const) {
+    for (const [key, reason] of Object.entries(keys)) {
+      if (before[key] === after[key]) continue;
+      risk = raise(risk, to);
+      reasons.push(`${reason} (${JSON.stringify(before[key])} -> ${JSON.stringify(after[key])})`);
+    }
+  }
+  if (before["connector.class"] !== after["connector.class"]) {
+    risk = raise(risk, "destructive");
+    reasons.push(`connector.class changed: another connector writes the database (${JSON.stringify(before["connector.class"])} -> ${JSON.stringify(after["connector.class"])})`);
+  }
+  if ((base.spec?.state ?? "running") !== (head.spec?.state ?? "running")) {
+    risk = raise(risk, "disruptive");
+    reasons.push(`state ${base.spec?.state ?? "running"} -> ${head.spec?.state ?? "running"}`);
   }
   return { risk, reasons };
 }

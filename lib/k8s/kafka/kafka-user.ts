@@ -35,6 +35,12 @@ export interface KafkaAclScope {
   readonly topicPrefix: string;
   /** Every group ACL must name a group or prefix starting with this. */
   readonly groupPrefix: string;
+  /**
+   * Further group prefixes the user may be granted (a tenant's Connect workers: the groups of its sink
+   * connectors, which Kafka Connect names `connect-<connector>`).
+   * @default - none
+   */
+  readonly extraGroupPrefixes?: readonly string[];
 }
 
 /** What other constructs need to know about a Kafka user. */
@@ -135,7 +141,8 @@ export class KafkaUser extends Construct implements IKafkaUser {
     if (aclScope && resource.name !== undefined) {
       const prefix =
         resource.type === "topic" ? aclScope.topicPrefix : resource.type === "group" ? aclScope.groupPrefix : undefined;
-      if (prefix !== undefined && !resource.name.startsWith(prefix)) {
+      const extra = resource.type === "group" ? (aclScope.extraGroupPrefixes ?? []) : [];
+      if (prefix !== undefined && !resource.name.startsWith(prefix) && !extra.some((p) => resource.name!.startsWith(p))) {
         issues.push({
           code: "AclOutsideScope",
           scope,

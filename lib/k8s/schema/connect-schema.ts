@@ -114,10 +114,11 @@ export function connectToAvro(schema: ConnectSchema): unknown {
 /**
  * The JSON Schema (draft 2020-12) of the payloads JsonConverter writes with `schemas.enable=false`: integers
  * and numbers, bytes and Decimals as base64 strings (`decimal.format=BASE64`, the default; numbers with
- * `numericDecimals`, for `decimal.format=NUMERIC`), structs as objects
+ * `numericDecimals`, for `decimal.format=NUMERIC`), structs as objects (with `embedded`, the `{schema, payload}`
+ * envelope of `schemas.enable=true` around it)
  * whose non-optional fields are required, optional schemas also admitting null.
  */
-export function connectToJsonSchema(schema: ConnectSchema, title?: string, options: { readonly numericDecimals?: boolean } = {}): Json {
+export function connectToJsonSchema(schema: ConnectSchema, title?: string, options: { readonly numericDecimals?: boolean; readonly embedded?: boolean } = {}): Json {
   const convert = (s: ConnectSchema): Json => {
     let base: Json;
     switch (s.type) {
@@ -165,5 +166,16 @@ export function connectToJsonSchema(schema: ConnectSchema, title?: string, optio
     }
     return base;
   };
+  if (options.embedded) {
+    // JsonConverter with schemas.enable=true writes {"schema": <the Connect schema as JSON>, "payload": <the value>}
+    // (its envelope; a tombstone stays null).
+    return {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      type: "object",
+      properties: { schema: { type: "object" }, payload: convert(schema) },
+      required: ["schema", "payload"],
+      ...(title ? { title } : {}),
+    };
+  }
   return { $schema: "https://json-schema.org/draft/2020-12/schema", ...convert(schema), ...(title ? { title } : {}) };
 }

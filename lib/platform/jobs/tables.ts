@@ -137,7 +137,10 @@ export function sqlTables(tenant: TenantSpec, job: JobSpec, scope: string): { st
       const row = postgresChangeEventSchemas({ topic: fullTopic, columns, excludedColumns: excludedColumns(cdc.src, cdc.table) }).row;
       const numeric = cdc.src.decimalFormat === "numeric";
       const cols = (row.fields ?? []).map((f) => `${ident(f.field)} ${flinkTypeOfConnect(f, numeric)}`);
-      statements.push(`CREATE TABLE ${ident(name)} (${cols.join(", ")}) WITH ('connector' = 'kafka', 'topic' = ${quote(fullTopic)}, 'format' = 'debezium-json')`);
+      // A source that embeds schemas wraps each event as {"schema", "payload"}: flink-json's DebeziumJsonFormatOptions
+      // SCHEMA_INCLUDE makes debezium-json read the payload.
+      const include = cdc.src.embedSchemas ? ", 'debezium-json.schema-include' = 'true'" : "";
+      statements.push(`CREATE TABLE ${ident(name)} (${cols.join(", ")}) WITH ('connector' = 'kafka', 'topic' = ${quote(fullTopic)}, 'format' = 'debezium-json'${include})`);
       return;
     }
     const topic = (tenant.topics ?? []).find((x) => x.name === t.topic);

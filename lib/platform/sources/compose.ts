@@ -7,6 +7,8 @@ import { inSpec } from "../compose/path-map";
 import { stringValues } from "../kafka/compose";
 import { tenantPrefix, tenantTopicName, tenantUserName } from "../names";
 import { RegionSpec, SourceSpec, TenantSpec } from "../spec/schema";
+import { buildSink } from "../sinks/compose";
+import { avroConverters, jsonConverters } from "./converters";
 import { sourceTopicNames } from "./names";
 
 /** The ConnectImage of a region's `connect` block. */
@@ -30,7 +32,8 @@ export function buildSources(s: TenantScope, w: Pick<TenantWiring, "topics" | "q
   const tenantPath = s.path;
   const quotas = w.quotas;
   const sources = tenant.sources ?? [];
-  if (sources.length === 0 || !region.connect) return;
+  const sinks = tenant.sinks ?? [];
+  if ((sources.length === 0 && sinks.length === 0) || !region.connect) return;
   const connectSpec = region.connect;
   // The Connect cluster is the tenant's (`<tenant>-connect`), configured by the region's `connect`.
   map.add(`${chart.node.path}/Connect`, `${region.regionPath}.connect`, {
@@ -55,6 +58,8 @@ export function buildSources(s: TenantScope, w: Pick<TenantWiring, "topics" | "q
   );
   if (!connect) return;
   sources.forEach((src, i) => buildSource(s, w, connect, src, i));
+  // Sinks read the tenant's topics, the sources' among them.
+  sinks.forEach((sink, i) => buildSink(s, w, connect, sink, i));
 }
 
 /** One CDC source on the tenant's Connect cluster: stopped (offsets kept) where its topics are standby copies. */
@@ -145,46 +150,9 @@ function sourceConfig(tenant: TenantSpec, src: SourceSpec, avro: Record<string, 
   const read = new Set((tenant.jobs ?? []).flatMap((j) => (j.sql?.tables ?? []).map((t) => t.topic)));
   const changelog = src.type === "postgres" ? src.tables.filter((_, i) => read.has(topics[i])) : [];
   const out: Record<string, string | number | boolean> = {
-    ...(avro ?? (src.decimalFormat === "numeric" ? NUMERIC_DECIMALS : {})),
+    ...(avro ?? jsonConverters(src)),
     ...(changelog.length > 0 ? { "replica.identity.autoset.values": changelog.map((t) => `${t.replace(/\./g, "\\.")}:FULL`).join(",") } : {}),
     ...(src.config ?? {}),
   };
   return Object.keys(out).length > 0 ? out : undefined;
-}
-
-/**
- * JSON values with decimals as JSON numbers (Kafka's JsonConverter `decimal.format=NUMERIC`, KIP-481) rather
- * than base64 strings of their unscaled bytes. A connector's `value.converter.*` settings apply only with its own
- * `value.converter` (Connect's Worker builds the task's converter from the connector config when it names one,
- * else from the worker's), so the converter is named here with the worker's settings.
- */
-const NUMERIC_DECIMALS: Record<string, string> = {
-  "value.converter": "org.apache.kafka.connect.json.JsonConverter",
-  "value.converter.schemas.enable": "false",
-  "value.converter.decimal.format": "NUMERIC",
-};
-
-/**
- * Connector converters that write Avro with the region's Schema Registry (the image must contain them),
- * authenticating at its proxy as the Connect user (Confluent's `basic.auth.credentials.source=USER_INFO`; the
- * password a `${secrets:...}` reference that the workers' config provider resolves). They never register:
- * `auto.register.schemas=false` with `use.latest.version=true` makes Confluent's serializer write with the
- * subject's latest schema, the one Floe registered (AbstractKafkaSchemaSerDeConfig; it fails the record when
- * that schema cannot carry the row). Debezium names the schemas after the topic, whose tenant and source
- * parts hold '-': `schema.name.adjustment.mode=avro` makes them Avro names (Debezium's SchemaNameAdjuster),
- * as Floe's derived schemas name them.
- */
-function avroConverters(url: string, connect: ConnectCluster): Record<string, string> {
-  const userInfo = `${connect.user.userName}:\${secrets:${connect.namespace}/${connect.user.secretName}:password}`;
-  const out: Record<string, string> = {};
-  for (const side of ["key", "value"]) {
-    out[`${side}.converter`] = "io.confluent.connect.avro.AvroConverter";
-    out[`${side}.converter.basic.auth.credentials.source`] = "USER_INFO";
-    out[`${side}.converter.basic.auth.user.info`] = userInfo;
-    out[`${side}.converter.schema.registry.url`] = url;
-    out[`${side}.converter.auto.register.schemas`] = "false";
-    out[`${side}.converter.use.latest.version`] = "true";
-  }
-  out["schema.name.adjustment.mode"] = "avro";
-  return out;
 }

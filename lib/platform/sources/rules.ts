@@ -7,7 +7,7 @@ import { PlatformSpec, TenantSpec } from "../spec/schema";
 export function connectMissingIssues(spec: PlatformSpec, tenant: TenantSpec, tenantRegions: readonly string[]): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const sources = tenant.sources ?? [];
-  if (sources.length > 0) {
+  if (sources.length > 0 || (tenant.sinks ?? []).length > 0) {
     spec.regions.forEach((region, ri) => {
       if (!tenantRegions.includes(region.name) || region.connect) return;
       issues.push({
@@ -15,7 +15,7 @@ export function connectMissingIssues(spec: PlatformSpec, tenant: TenantSpec, ten
         scope: `regions[${ri}]`,
         field: "connect",
         value: undefined,
-        message: `tenant ${tenant.name} has CDC sources, but the region has no Kafka Connect image`,
+        message: `tenant ${tenant.name} has ${sources.length > 0 ? "CDC sources" : "sink connectors"}, but the region has no Kafka Connect image`,
         fix: "add connect: { image, connectors } (a prebuilt image) or connect: { build: { outputRepository, plugins } }",
       });
     });

@@ -4,11 +4,13 @@ import { z } from "zod";
 import { configValue, dnsLabel, resourcesSchema } from "../spec/primitives";
 
 const connectorKind = z.enum(["postgres", "mysql", "sqlserver"]);
+/** A plugin of the Connect image: a source connector's, or the JDBC sink's. */
+const pluginKind = z.enum(["postgres", "mysql", "sqlserver", "jdbc"]);
 
 export const connectRegionSchema = z
   .strictObject({
     image: z.string().min(1).optional(),
-    connectors: z.array(connectorKind).optional(),
+    connectors: z.array(pluginKind).optional(),
     converters: z.array(z.enum(["avro"])).optional(),
     build: z
       .strictObject({
@@ -17,7 +19,7 @@ export const connectRegionSchema = z
         plugins: z
           .array(
             z.strictObject({
-              connector: connectorKind,
+              connector: pluginKind,
               sha512: z.string(),
               version: z.string().optional(),
               repository: z.string().optional(),
@@ -80,6 +82,7 @@ export const sourceSchema = z.strictObject({
   topicPartitions: z.number().int().min(1).optional(),
   format: z.enum(["json", "avro"]).optional(),
   decimalFormat: z.enum(["base64", "numeric"]).optional(),
+  embedSchemas: z.boolean().optional(),
   incrementalSnapshots: z.array(z.strictObject({ id: z.string().min(1), tables: z.array(z.string().min(1)) })).optional(),
   config: z.record(z.string(), configValue).optional(),
 });

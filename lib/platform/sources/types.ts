@@ -90,7 +90,7 @@ export function sourceSubjects(tenant: TenantSpec, src: SourceSpec, scope: strin
     const schemas = postgresChangeEventSchemas({ topic, columns, excludedColumns: excludedColumns(src, table), avroNames: avro });
     const ctx = (side: string) => ({ scope: `${scope}.columns`, field: `${table} (${side})` });
     const of = (side: "key" | "value", s: NonNullable<typeof schemas.key>) =>
-      avro ? TopicSchema.avro(connectToAvro(s), ctx(side)) : TopicSchema.jsonSchema(connectToJsonSchema(s, `${topic}-${side}`, { numericDecimals: src.decimalFormat === "numeric" }), ctx(side));
+      avro ? TopicSchema.avro(connectToAvro(s), ctx(side)) : TopicSchema.jsonSchema(connectToJsonSchema(s, `${topic}-${side}`, { numericDecimals: src.decimalFormat === "numeric", embedded: src.embedSchemas === true }), ctx(side));
     if (schemas.key) subjects.push({ subject: `${topic}-key`, schema: of("key", schemas.key) });
     subjects.push({ subject: `${topic}-value`, schema: of("value", schemas.value) });
   });

@@ -6,6 +6,7 @@ import { checkReplication } from "../replication/rules";
 import { schemaRegistryRegions } from "../schemas/registry";
 import { registryUseIssues } from "../schemas/rules";
 import { sourceTopicNames } from "../sources/names";
+import { sinkIssues } from "../sinks/rules";
 import { connectMissingIssues, sourceDeadLetterIssues } from "../sources/rules";
 import { columnIssues } from "../sources/types";
 import { sqlTableIssues } from "../jobs/tables";
@@ -62,6 +63,8 @@ function tenantIssues(ctx: TenantCheckContext, tenant: TenantSpec, scope: string
     ...sessionClusterIssues(tenant, scope, new Set(apps.map((a) => a.name))),
     ...workloadNameIssues(tenant, scope, new Set(apps.map((a) => a.name))),
     ...duplicateNames("DuplicateSource", `${scope}.sources`, sources, "source"),
+    ...duplicateNames("DuplicateSink", `${scope}.sinks`, tenant.sinks ?? [], "sink"),
+    ...sinkIssues(tenant, scope),
     ...secretIssues(tenant, scope),
     ...connectMissingIssues(ctx.spec, tenant, tenantRegions),
     ...registryUseIssues(ctx.spec, tenant, scope, tenantRegions, ctx.registryRegions),

@@ -4,6 +4,7 @@ import { kafkaSchema } from "../kafka/schema";
 import { monitoringRegionSchema } from "../monitoring/schema";
 import { replicationSchema } from "../replication/schema";
 import { schemaRegistryRegionSchema, serializationSchema } from "../schemas/schema";
+import { sinkSchema } from "../sinks/schema";
 import { connectRegionSchema, sourceSchema } from "../sources/schema";
 import { capacitySchema, containerLimitsSchema, egressSchema, kafkaQuotaSchema, networkRegionSchema, secretStoreSchema, tenantQuotaSchema, tenantSecretSchema } from "../tenancy/schema";
 import { appSchema, topicSchema } from "../topics/schema";
@@ -58,6 +59,7 @@ const tenantSchema = z.strictObject({
   jobs: z.array(jobSchema).optional(),
   sessionClusters: z.array(sessionClusterSchema).optional(),
   sources: z.array(sourceSchema).optional(),
+  sinks: z.array(sinkSchema).optional(),
   quota: tenantQuotaSchema.optional(),
   containerLimits: containerLimitsSchema.optional(),
   adminGroups: z.array(z.string().min(1)).optional(),
@@ -120,6 +122,9 @@ export type SessionClusterSpec = NonNullable<TenantSpec["sessionClusters"]>[numb
 
 /** One CDC source of a tenant. */
 export type SourceSpec = NonNullable<TenantSpec["sources"]>[number];
+
+/** One sink connector of a tenant. */
+export type SinkSpec = NonNullable<TenantSpec["sinks"]>[number];
 
 /** One replication entry: a tenant's topic set copied from its primary region to a standby region. */
 export type ReplicationSpec = NonNullable<PlatformSpec["replication"]>[number];

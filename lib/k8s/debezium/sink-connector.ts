@@ -1,0 +1,309 @@
+import { ApiObject, Lazy } from "cdk8s";
+import { Construct } from "constructs";
+import { checkCidr, checkDnsSubdomain, componentLabels, DEBEZIUM_SINK_CONNECTORS, parseDuration, ValidationError, ValidationIssue } from "../../core";
+import { KafkaTopic } from "../kafka/kafka-topic";
+import { STRIMZI_API_VERSION } from "../kafka/strimzi-types";
+import { ConnectCluster, connectorLabels } from "./connect-cluster";
+import { DatabaseCredentials } from "./credentials";
+import { ConnectorState } from "./source-connector";
+
+/**
+ * What a sink connector does with a record its converter cannot read (malformed data). Kafka Connect reports
+ * conversion and transformation failures to the error handler (`errors.tolerance`, the dead-letter queue); a row
+ * the database refuses is not malformed data: the Debezium JDBC sink retries it (`flush.max.retries`) and then
+ * stops the task (debezium-connector-jdbc 3.2.0.Final has no errant-record reporter), so nothing is skipped silently.
+ */
+export enum SinkErrorPolicy {
+  /** Stop the task on the first unreadable record (`errors.tolerance=none`). */
+  FAIL = "fail",
+  /** Skip it and log where it was, without its content (`errors.tolerance=all`, `errors.log.enable=true`). */
+  LOG_AND_SKIP = "log-and-skip",
+  /** Skip it into the sink's dead-letter topic, with the failure in its headers (`errors.deadletterqueue.*`). */
+  DEAD_LETTER = "dead-letter",
+}
+
+/** How the JDBC sink writes a record (`insert.mode`). */
+export enum JdbcInsertMode {
+  /** Insert each record as a new row: a redelivered record is a duplicate row (at-least-once). */
+  INSERT = "insert",
+  /**
+   * Insert or update the row of the record's key (`primary.key.mode=record_key`): a redelivery rewrites the same
+   * row, so the table converges on the latest value per key (at-least-once delivery, idempotent writes).
+   */
+  UPSERT = "upsert",
+}
+
+/** The database a JDBC sink writes to (its JDBC URL; Debezium picks the SQL dialect from it). */
+export type JdbcDatabaseKind = "postgresql" | "mysql";
+
+const JDBC_DEFAULT_PORTS: Record<JdbcDatabaseKind, number> = { postgresql: 5432, mysql: 3306 };
+
+/** Properties of a {@link JdbcSink}. */
+export interface JdbcSinkProps {
+  /** The Connect cluster the connector runs on (its image must hold the JDBC sink plugin). */
+  readonly connect: ConnectCluster;
+  /**
+   * Connector name: its identity. Kafka Connect keeps a sink's position as the offsets of the consumer group
+   * `connect-<name>`, so a rename starts over from the topics' earliest records.
+   */
+  readonly name: string;
+  /** The topics it reads (the tenant's), each applied to its table. */
+  readonly topics: readonly KafkaTopic[];
+  /** The kind of database (the JDBC URL's scheme). */
+  readonly databaseKind: JdbcDatabaseKind;
+  /** Database host name. */
+  readonly hostname: string;
+  /**
+   * Database port.
+   * @default - the database's default port (5432, 3306)
+   */
+  readonly port?: number;
+  /** Database name. */
+  readonly database: string;
+  /** Database user and password, by Secret reference. */
+  readonly credentials: DatabaseCredentials;
+  /**
+   * Network (CIDR) of the database; required when the Connect cluster restricts egress.
+   * @default - none
+   */
+  readonly databaseCidr?: string;
+  /**
+   * How records are written.
+   * @default JdbcInsertMode.UPSERT
+   */
+  readonly insertMode?: JdbcInsertMode;
+  /**
+   * Apply deletes: a Debezium delete event (and a tombstone) deletes the key's row (`delete.enabled`). Needs
+   * {@link JdbcInsertMode.UPSERT} (the row is found by the record key).
+   * @default true in upsert mode, false in insert mode
+   */
+  readonly deletes?: boolean;
+  /**
+   * The table of a record (`collection.name.format`): `${topic}` (dots become underscores), `${source.table}`,
+   * `${source.schema}` and `${source.db}` (of a Debezium change event) and literal identifier characters.
+   * @default "${source.table}"
+   */
+  readonly table?: string;
+  /**
+   * Create missing tables and add missing columns (`schema.evolution=basic`); `none` writes only to existing tables
+   * with the records' columns.
+   * @default "basic"
+   */
+  readonly schemaEvolution?: "none" | "basic";
+  /**
+   * Connector tasks.
+   * @default 1
+   */
+  readonly tasksMax?: number;
+  /**
+   * Desired state.
+   * @default ConnectorState.RUNNING
+   */
+  readonly state?: ConnectorState;
+  /**
+   * What happens to a record the converter cannot read.
+   * @default SinkErrorPolicy.FAIL
+   */
+  readonly errorPolicy?: SinkErrorPolicy;
+  /**
+   * The dead-letter topic of {@link SinkErrorPolicy.DEAD_LETTER} (written by the Connect workers only).
+   * @default - none (required with the dead-letter policy)
+   */
+  readonly deadLetterTopic?: KafkaTopic;
+  /**
+   * How long Connect retries a failed conversion before applying the error policy (`errors.retry.timeout`).
+   * @default - no retry (Connect's default)
+   */
+  readonly retryTimeout?: string;
+  /**
+   * Converter settings of the connector (`key.converter*`, `value.converter*`): the records must carry a
+   * Connect schema, which the JDBC sink maps to columns.
+   * @default JSON with embedded schemas (JsonConverter `schemas.enable=true`) for keys and values
+   */
+  readonly converters?: Readonly<Record<string, string>>;
+  /**
+   * Let Strimzi restart failed connectors and tasks.
+   * @default true
+   */
+  readonly autoRestart?: boolean;
+  /**
+   * Extra connector configuration (keys Floe sets are refused; credentials only as `${secrets:...}`).
+   * @default - none
+   */
+  readonly config?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Keys of a sink's config that Floe derives from its props. */
+const MANAGED_SINK_KEYS = [
+  "connector.class",
+  "tasks.max",
+  "topics",
+  "topics.regex",
+  "connection.url",
+  "connection.username",
+  "connection.password",
+  "insert.mode",
+  "primary.key.mode",
+  "delete.enabled",
+  "collection.name.format",
+  "table.name.format",
+  "schema.evolution",
+  "errors.tolerance",
+  "errors.deadletterqueue.topic.name",
+  "errors.deadletterqueue.context.headers.enable",
+  "key.converter",
+  "value.converter",
+  "consumer.override.group.id",
+];
+
+const TABLE_FORMAT = /^(?:\$\{(?:topic|source\.table|source\.schema|source\.db)\}|[A-Za-z0-9_.])+$/;
+
+/** Connect's JSON with the schema in each record (what the JDBC sink needs to map fields to typed columns). */
+export const EMBEDDED_SCHEMA_JSON_CONVERTERS: Readonly<Record<string, string>> = {
+  "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+  "key.converter.schemas.enable": "true",
+  "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+  "value.converter.schemas.enable": "true",
+};
+
+/**
+ * Debezium's JDBC sink connector (`io.debezium.connector.jdbc.JdbcSinkConnector`, 3.2.0.Final) on a tenant's
+ * Connect cluster: it reads the tenant's topics in the consumer group `connect-<name>` and applies each record to a
+ * table, upserting by the record key and deleting on Debezium delete events and tombstones (CDC topics), or
+ * inserting (append-only topics). Credentials by reference; a dead-letter topic for records its converter cannot
+ * read. Delivery is at-least-once (Connect commits the group's offsets after the rows are written); in upsert mode
+ * writes are idempotent, so the table converges on each key's latest value.
+ * @see https://debezium.io/documentation/reference/3.2/connectors/jdbc.html
+ */
+export class JdbcSink extends Construct {
+  /** Connector name. */
+  public readonly connectorName: string;
+  /** The Connect cluster. */
+  public readonly connect: ConnectCluster;
+  /** The consumer group holding the sink's position (`connect-<name>`). */
+  public readonly consumerGroup: string;
+  /** The rendered KafkaConnector. */
+  public readonly apiObject: ApiObject;
+  /** Delivery guarantee: Kafka Connect sinks deliver at least once. */
+  public readonly deliveryGuarantee = "at-least-once" as const;
+  /** Whether a redelivered record rewrites the same row (upsert by key) rather than adding one. */
+  public readonly idempotentWrites: boolean;
+  private readonly props: JdbcSinkProps;
+
+  constructor(scope: Construct, id: string, props: JdbcSinkProps) {
+    super(scope, id);
+    this.props = props;
+    this.connect = props.connect;
+    this.connectorName = props.name;
+    this.consumerGroup = props.connect.sinkGroup(props.name);
+    this.idempotentWrites = (props.insertMode ?? JdbcInsertMode.UPSERT) === JdbcInsertMode.UPSERT;
+    ValidationError.throwIfAny(this.validate());
+
+    for (const topic of props.topics) props.connect.grantSinkRead(topic, props.name);
+    if (props.deadLetterTopic) props.connect.grantWrite(props.deadLetterTopic);
+    props.connect.allowSecret(props.credentials.namespace, props.credentials.secretName);
+    props.connect.requirePlugin("jdbc", this.node.path);
+    if (props.databaseCidr) props.connect.allowDatabase(props.databaseCidr, this.port);
+
+    this.apiObject = new ApiObject(this, "Resource", {
+      apiVersion: STRIMZI_API_VERSION,
+      kind: "KafkaConnector",
+      metadata: {
+        name: props.name,
+        namespace: props.connect.namespace,
+        labels: { ...connectorLabels(props.connect), ...componentLabels("debezium", props.name, "jdbc-sink") },
+      },
+      spec: Lazy.any({ produce: () => this.renderSpec() }),
+    });
+  }
+
+  private get port(): number {
+    return this.props.port ?? JDBC_DEFAULT_PORTS[this.props.databaseKind];
+  }
+
+  /** The JDBC URL (no credentials in it). */
+  public get connectionUrl(): string {
+    return `jdbc:${this.props.databaseKind}://${this.props.hostname}:${this.port}/${this.props.database}`;
+  }
+
+  private validate(): ValidationIssue[] {
+    const scope = this.node.path;
+    const p = this.props;
+    const issues: ValidationIssue[] = [...checkDnsSubdomain(p.name, { scope, field: "name" })];
+    const mode = p.insertMode ?? JdbcInsertMode.UPSERT;
+    if (p.topics.length === 0) {
+      issues.push({ code: "SinkWithoutTopics", scope, field: "topics", value: [], message: "a sink must name the topics it reads", fix: "list the tenant's topics to write to the database" });
+    }
+    if (p.deletes === true && mode !== JdbcInsertMode.UPSERT) {
+      issues.push({ code: "SinkDeletesNeedUpsert", scope, field: "deletes", value: true, message: "the JDBC sink finds the row to delete by the record key, which only upsert mode uses (primary.key.mode=record_key)", fix: "use insertMode upsert, or leave deletes off" });
+    }
+    if ((p.errorPolicy ?? SinkErrorPolicy.FAIL) === SinkErrorPolicy.DEAD_LETTER && !p.deadLetterTopic) {
+      issues.push({ code: "SinkDeadLetterTopicMissing", scope, field: "deadLetterTopic", value: undefined, message: "the dead-letter policy needs the topic the records go to", fix: "pass deadLetterTopic (a KafkaTopic of the tenant)" });
+    }
+    if (p.table !== undefined && !TABLE_FORMAT.test(p.table)) {
+      issues.push({ code: "InvalidSinkTable", scope, field: "table", value: p.table, message: "is not a table name format of the JDBC sink", fix: "use identifier characters and ${topic}, ${source.table}, ${source.schema} or ${source.db}" });
+    }
+    if (!/^[A-Za-z0-9.-]+$/.test(p.hostname)) {
+      issues.push({ code: "InvalidHostname", scope, field: "hostname", value: p.hostname, message: "is not a host name", fix: "use the database's DNS name" });
+    }
+    if (!/^[A-Za-z0-9_$-]+$/.test(p.database)) {
+      issues.push({ code: "InvalidDatabaseName", scope, field: "database", value: p.database, message: "is not a database name Floe puts in a JDBC URL", fix: "use letters, digits, '_', '-' or '$'" });
+    }
+    if (!Number.isInteger(this.port) || this.port < 1 || this.port > 65535) {
+      issues.push({ code: "InvalidPort", scope, field: "port", value: this.port, message: "is not a TCP port", fix: `use e.g. ${JDBC_DEFAULT_PORTS[p.databaseKind]}` });
+    }
+    if (p.connect.egressRestricted && !p.databaseCidr) {
+      issues.push({ code: "DatabaseNetworkUndeclared", scope, field: "databaseCidr", value: undefined, message: "the Connect workers may only reach declared networks, and this sink declares none", fix: "set databaseCidr to the database's network (e.g. 10.20.0.0/16)" });
+    }
+    if (p.databaseCidr) issues.push(...checkCidr(p.databaseCidr, { scope, field: "databaseCidr" }));
+    const tasks = p.tasksMax ?? 1;
+    if (!Number.isInteger(tasks) || tasks < 1) {
+      issues.push({ code: "InvalidTasksMax", scope, field: "tasksMax", value: tasks, message: "must be a whole number, 1 or more", fix: "use 1" });
+    }
+    if (p.retryTimeout !== undefined) issues.push(...parseDuration(p.retryTimeout, { scope, field: "retryTimeout" }).issues);
+    for (const [key, value] of Object.entries(p.config ?? {}).sort()) {
+      if (MANAGED_SINK_KEYS.includes(key)) {
+        issues.push({ code: "ManagedConnectorConfig", scope, field: `config.${key}`, value, message: "is set by Floe from the typed props", fix: "remove it and use the typed prop" });
+      } else if (/(password|secret|credential|token)/i.test(key) && !/^\$\{(secrets|configmaps):[^}]+\}$/.test(String(value))) {
+        issues.push({ code: "InlineSecretValue", scope, field: `config.${key}`, value: "<redacted>", message: "looks like a secret given as a value; it would be stored in the manifest and in Connect's config topic", fix: "store it in a Secret and reference it as ${secrets:<namespace>/<secret>:<key>}" });
+      }
+    }
+    return issues;
+  }
+
+  private renderSpec(): Record<string, unknown> {
+    const p = this.props;
+    const mode = p.insertMode ?? JdbcInsertMode.UPSERT;
+    const policy = p.errorPolicy ?? SinkErrorPolicy.FAIL;
+    const config: Record<string, string | number | boolean> = {
+      "connector.class": DEBEZIUM_SINK_CONNECTORS.jdbc.connectorClass,
+      topics: p.topics.map((t) => t.topicName).join(","),
+      "connection.url": this.connectionUrl,
+      "connection.username": p.credentials.userReference,
+      "connection.password": p.credentials.passwordReference,
+      "insert.mode": mode,
+      // Upsert and delete find the row by the record key (JdbcSinkConnectorConfig validateInsertMode /
+      // validateDeleteEnabled refuse them with primary.key.mode=none).
+      "primary.key.mode": mode === JdbcInsertMode.UPSERT ? "record_key" : "none",
+      "delete.enabled": p.deletes ?? mode === JdbcInsertMode.UPSERT,
+      "collection.name.format": p.table ?? "${source.table}",
+      "schema.evolution": p.schemaEvolution ?? "basic",
+      "errors.tolerance": policy === SinkErrorPolicy.FAIL ? "none" : "all",
+      "errors.log.enable": true,
+      "errors.log.include.messages": false,
+      ...(policy === SinkErrorPolicy.DEAD_LETTER && p.deadLetterTopic
+        ? { "errors.deadletterqueue.topic.name": p.deadLetterTopic.topicName, "errors.deadletterqueue.context.headers.enable": true }
+        : {}),
+      ...(p.retryTimeout ? { "errors.retry.timeout": parseDuration(p.retryTimeout, { scope: "", field: "" }).ms ?? 0 } : {}),
+      ...(p.converters ?? EMBEDDED_SCHEMA_JSON_CONVERTERS),
+      ...(p.config ?? {}),
+    };
+    return {
+      class: DEBEZIUM_SINK_CONNECTORS.jdbc.connectorClass,
+      tasksMax: p.tasksMax ?? 1,
+      state: p.state ?? ConnectorState.RUNNING,
+      autoRestart: { enabled: p.autoRestart ?? true },
+      config: Object.fromEntries(Object.keys(config).sort().map((k) => [k, config[k]])),
+    };
+  }
+}

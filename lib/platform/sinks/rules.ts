@@ -1,0 +1,108 @@
+// Sink rules: each topic a sink reads is the tenant's, carries a schema the sink can map to columns, and is of a
+// kind (CDC, changelog, append-only) that the sink's write mode fits.
+
+import { ValidationIssue } from "../../core";
+import { sourceTopicNames } from "../sources/names";
+import { SinkSpec, TenantSpec } from "../spec/schema";
+
+/** What a sink needs to know of a topic it reads. */
+export interface SinkTopicTraits {
+  /** `cdc`: Debezium change events (a source's table topic); else what the declared topic `carries`. */
+  readonly kind: "cdc" | "changelog" | "append";
+  /** How its records are serialized for Connect: JSON with the schema in each record, Avro, or without a schema. */
+  readonly encoding: "json-embedded" | "avro" | "schemaless";
+  /** Whether its records have a key the sink can upsert by. */
+  readonly keyed: boolean;
+}
+
+/** The traits of a tenant's topic (by local name), or undefined when the tenant has no such topic. */
+export function sinkTopicTraits(tenant: TenantSpec, topic: string): SinkTopicTraits | undefined {
+  for (const src of tenant.sources ?? []) {
+    if (!sourceTopicNames(src).includes(topic)) continue;
+    const encoding = src.format === "avro" ? "avro" : src.embedSchemas ? "json-embedded" : "schemaless";
+    return { kind: "cdc", encoding, keyed: true };
+  }
+  const declared = (tenant.topics ?? []).find((t) => t.name === topic);
+  if (!declared) return undefined;
+  return { kind: declared.carries ?? "append", encoding: declared.valueSchema?.type === "avro" ? "avro" : "schemaless", keyed: declared.keySchema !== undefined };
+}
+
+/** The write mode of a sink: its own, else upsert where every topic is CDC or a changelog, insert where all are append-only. */
+export function sinkMode(tenant: TenantSpec, sink: SinkSpec): "upsert" | "insert" | undefined {
+  if (sink.mode) return sink.mode;
+  const kinds = new Set(sink.topics.map((t) => sinkTopicTraits(tenant, t)?.kind).filter((k) => k !== undefined));
+  if (kinds.size === 0) return "upsert";
+  if (!kinds.has("append")) return "upsert";
+  return kinds.size === 1 ? "insert" : undefined;
+}
+
+/** The local name of a sink's dead-letter topic (`<sink>.sink-dead-letter`; a job's is `<job>.dead-letter`). */
+export function sinkDeadLetterTopicName(sink: string): string {
+  return `${sink}.sink-dead-letter`;
+}
+
+/** The error policy of a sink: its own, else the tenant's malformed-data policy. */
+export function sinkErrorPolicy(tenant: TenantSpec, sink: SinkSpec): "fail" | "log-and-skip" | "dead-letter" {
+  return sink.errorPolicy ?? (tenant.onMalformed === "dead-letter" ? "dead-letter" : tenant.onMalformed === "skip-and-log" ? "log-and-skip" : "fail");
+}
+
+/** A tenant's sinks against its topics. */
+export function sinkIssues(tenant: TenantSpec, scope: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const declared = new Set((tenant.topics ?? []).map((t) => t.name));
+  (tenant.sources ?? []).forEach((src, si) => {
+    if (src.embedSchemas && src.format === "avro") {
+      issues.push({ code: "EmbedSchemasWithAvro", scope: `${scope}.sources[${si}]`, field: "embedSchemas", value: true, message: "Avro records name their schema in the registry; embedding applies to JSON only", fix: "remove embedSchemas (Avro already carries schemas), or write JSON" });
+    }
+  });
+  (tenant.sinks ?? []).forEach((sink, i) => {
+    const at = `${scope}.sinks[${i}]`;
+    const traits: SinkTopicTraits[] = [];
+    sink.topics.forEach((topic, ti) => {
+      const t = sinkTopicTraits(tenant, topic);
+      if (!t) {
+        issues.push({ code: "SinkUnknownTopic", scope: at, field: `topics[${ti}]`, value: topic, message: `is not a topic of tenant ${tenant.name} (a declared topic or a source's table topic)`, fix: "name one of the tenant's topics by its local name, e.g. orders-db.public.orders" });
+        return;
+      }
+      traits.push(t);
+      if (t.encoding === "schemaless") {
+        issues.push({
+          code: "SinkTopicWithoutSchema",
+          scope: at,
+          field: `topics[${ti}]`,
+          value: topic,
+          message: "the JDBC sink maps each record's Connect schema to columns, and this topic's records carry none (JSON without an embedded schema)",
+          fix: t.kind === "cdc" ? "set embedSchemas: true on the source that writes it, or let it write Avro (format: avro)" : "give the topic an Avro value schema (written with the registry), or sink a source's topic with embedSchemas: true",
+        });
+      }
+    });
+    const encodings = new Set(traits.map((t) => t.encoding).filter((e) => e !== "schemaless"));
+    if (encodings.size > 1) {
+      issues.push({ code: "SinkMixedEncodings", scope: at, field: "topics", value: sink.topics, message: "reads JSON topics with embedded schemas and Avro topics: one connector has one key and one value converter", fix: "split the sink: one for the JSON topics, one for the Avro topics" });
+    }
+    const mode = sinkMode(tenant, sink);
+    if (mode === undefined) {
+      issues.push({ code: "SinkMixedTopicKinds", scope: at, field: "mode", value: undefined, message: "reads append-only topics and changelog (or CDC) topics, which need different write modes (insert, upsert)", fix: "set mode, or split the sink by topic kind" });
+    }
+    sink.topics.forEach((topic, ti) => {
+      const t = sinkTopicTraits(tenant, topic);
+      if (!t) return;
+      if (mode === "upsert" && !t.keyed) {
+        issues.push({ code: "SinkUpsertWithoutKey", scope: at, field: `topics[${ti}]`, value: topic, message: "an upsert sink writes each record to the row of its key, and this append-only topic declares no key schema", fix: "use mode insert, or give the topic a keySchema" });
+      }
+      if (mode === "insert" && t.kind !== "append") {
+        issues.push({ code: "SinkInsertOnChangelog", scope: at, field: `topics[${ti}]`, value: topic, message: `the topic carries ${t.kind === "cdc" ? "change events" : "a changelog"}: inserting each record would add a row per change (and ignore deletes)`, fix: "use mode upsert (the default for such topics)" });
+      }
+    });
+    if (sink.deletes === true && mode === "insert") {
+      issues.push({ code: "SinkDeletesNeedUpsert", scope: at, field: "deletes", value: true, message: "the JDBC sink finds the row to delete by the record key, which only upsert mode uses", fix: "use mode upsert, or leave deletes off" });
+    }
+    if (sink.table === undefined && traits.some((t) => t.kind !== "cdc")) {
+      issues.push({ code: "SinkTableRequired", scope: at, field: "table", value: undefined, message: "the default table, ${source.table}, names the captured table of a Debezium change event, and this sink reads topics that are not CDC topics", fix: "set table, e.g. order_totals or ${topic}" });
+    }
+    if (declared.has(sinkDeadLetterTopicName(sink.name)) && sinkErrorPolicy(tenant, sink) === "dead-letter") {
+      issues.push({ code: "SinkDeadLetterTopicTaken", scope: at, field: "name", value: sink.name, message: `the sink's dead-letter topic ${sinkDeadLetterTopicName(sink.name)} is also a declared topic`, fix: "rename the sink or the topic" });
+    }
+  });
+  return issues;
+}

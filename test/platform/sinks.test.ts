@@ -1,0 +1,246 @@
+import { parsePlatformSpec, synthesize } from "../../lib";
+import { catchValidation, expectSchemaValid, issuesWithCode } from "../helpers";
+import { devSpecWithSource, exampleSpec } from "../helpers/specs";
+
+type Obj = Record<string, any>;
+
+const VALUE = { type: "object", properties: { id: { type: "integer" } } };
+
+/** alpha captures public.orders with embedded schemas and writes it to a reporting database with a JDBC sink. */
+function spec(edit: (s: any) => void = () => undefined): any {
+  const s = devSpecWithSource();
+  s.regions[0].connect.connectors = ["postgres", "jdbc"];
+  s.tenants[0].sources[0].embedSchemas = true;
+  s.tenants[0].secrets.push({ name: "reporting-db", remoteKey: "dev/alpha/reporting-db" });
+  s.tenants[0].sinks = [
+    {
+      name: "reporting",
+      type: "jdbc",
+      topics: ["orders-db.public.orders"],
+      dialect: "postgresql",
+      host: "reporting.db.example.com",
+      database: "reporting",
+      databaseCidr: "10.31.0.0/16",
+      credentials: { secret: "reporting-db" },
+    },
+  ];
+  edit(s);
+  return s;
+}
+const objectsOf = (s: unknown) => synthesize(parsePlatformSpec(s)).files.flatMap((f) => f.objects) as Obj[];
+const sinkOf = (objects: Obj[]) => objects.find((o) => o.kind === "KafkaConnector" && o.spec.class === "io.debezium.connector.jdbc.JdbcSinkConnector")!;
+const codes = (s: unknown) => catchValidation(() => synthesize(parsePlatformSpec(s))).issues.map((i) => `${i.code} ${i.scope}.${i.field}`);
+
+describe("JDBC sinks: defaults", () => {
+  const objects = objectsOf(spec());
+  const sink = sinkOf(objects);
+
+  test("a CDC topic is upserted by its record key, deletes applied, tables named after the captured table, credentials by reference", () => {
+    expect(sink.metadata).toMatchObject({ name: "alpha.reporting", namespace: "kafka", labels: { "strimzi.io/cluster": "alpha-connect", "app.kubernetes.io/component": "jdbc-sink" } });
+    expect(sink.spec).toMatchObject({ class: "io.debezium.connector.jdbc.JdbcSinkConnector", tasksMax: 1, state: "running", autoRestart: { enabled: true } });
+    expect(sink.spec.config).toEqual({
+      "collection.name.format": "${source.table}",
+      "connection.password": "${secrets:alpha/reporting-db:password}",
+      "connection.url": "jdbc:postgresql://reporting.db.example.com:5432/reporting",
+      "connection.username": "${secrets:alpha/reporting-db:username}",
+      "connector.class": "io.debezium.connector.jdbc.JdbcSinkConnector",
+      "delete.enabled": true,
+      "errors.log.enable": true,
+      "errors.log.include.messages": false,
+      "errors.tolerance": "none",
+      "insert.mode": "upsert",
+      "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+      "key.converter.schemas.enable": "true",
+      "primary.key.mode": "record_key",
+      "schema.evolution": "basic",
+      topics: "alpha.orders-db.public.orders",
+      "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+      "value.converter.schemas.enable": "true",
+    });
+    expectSchemaValid([sink]);
+  });
+
+  test("the Connect user reads the topic in the sink's group connect-<connector> (and nothing else new); the workers may read the Secret and reach the database", () => {
+    const user = objects.find((o) => o.kind === "KafkaUser" && o.metadata.name === "alpha-connect")!;
+    const acls = user.spec.authorization.acls as Obj[];
+    expect(acls.find((a) => a.resource.type === "group" && a.resource.name === "connect-alpha.reporting")).toEqual({ type: "allow", resource: { type: "group", name: "connect-alpha.reporting", patternType: "literal" }, operations: ["Read"] });
+    expect(acls.find((a) => a.resource.name === "alpha.orders-db.public.orders")!.operations).toEqual(["Read", "Write"]);
+    const role = objects.find((o) => o.kind === "Role" && o.metadata.namespace === "alpha" && JSON.stringify(o.rules).includes("reporting-db"))!;
+    expect(role.rules[0].resourceNames).toContain("reporting-db");
+    const egress = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "alpha-connect-connect-egress")!;
+    expect(egress.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: "10.31.0.0/16" } }], ports: [{ protocol: "TCP", port: 5432 }] });
+  });
+
+  test("the source embeds its Connect schemas: converters with schemas.enable=true, the registered JSON Schema is the {schema, payload} envelope", () => {
+    const source = objects.find((o) => o.kind === "KafkaConnector" && o.metadata.name === "alpha-orders-db")!;
+    expect(source.spec.config).toMatchObject({ "key.converter.schemas.enable": "true", "value.converter.schemas.enable": "true", "value.converter": "org.apache.kafka.connect.json.JsonConverter" });
+  });
+});
+
+describe("JDBC sinks: options", () => {
+  test("the tenant's dead-letter policy: a sink dead-letter topic written by the Connect workers, the failure in its headers", () => {
+    const objects = objectsOf(spec((s) => ((s.tenants[0].onMalformed = "dead-letter"), (s.tenants[0].sources[0].errorPolicy = "fail"))));
+    const sink = sinkOf(objects);
+    expect(sink.spec.config).toMatchObject({ "errors.tolerance": "all", "errors.deadletterqueue.topic.name": "alpha.reporting.sink-dead-letter", "errors.deadletterqueue.context.headers.enable": true });
+    const topic = objects.find((o) => o.kind === "KafkaTopic" && o.spec.topicName === "alpha.reporting.sink-dead-letter")!;
+    expect(topic.spec.config["retention.ms"]).toBe(14 * 24 * 3600 * 1000);
+    const user = objects.find((o) => o.kind === "KafkaUser" && o.metadata.name === "alpha-connect")!;
+    expect(user.spec.authorization.acls.find((a: Obj) => a.resource.name === "alpha.reporting.sink-dead-letter").operations).toEqual(["Write"]);
+  });
+
+  test("skip-and-log skips without a topic; the sink's own policy wins over the tenant's", () => {
+    expect(sinkOf(objectsOf(spec((s) => (s.tenants[0].onMalformed = "skip-and-log")))).spec.config).toMatchObject({ "errors.tolerance": "all" });
+    const own = sinkOf(objectsOf(spec((s) => ((s.tenants[0].onMalformed = "dead-letter"), (s.tenants[0].sources[0].errorPolicy = "fail"), (s.tenants[0].sinks[0].errorPolicy = "fail")))));
+    expect(own.spec.config["errors.tolerance"]).toBe("none");
+    expect(own.spec.config["errors.deadletterqueue.topic.name"]).toBeUndefined();
+  });
+
+  test("mysql, port, table, schema evolution, tasks, state, retry and extra config", () => {
+    const sink = sinkOf(
+      objectsOf(
+        spec((s) =>
+          Object.assign(s.tenants[0].sinks[0], {
+            dialect: "mysql",
+            port: 3307,
+            table: "cdc_${source.table}",
+            schemaEvolution: "none",
+            tasksMax: 2,
+            state: "paused",
+            retryTimeout: "30s",
+            config: { "batch.size": 1000 },
+          }),
+        ),
+      ),
+    );
+    expect(sink.spec).toMatchObject({ tasksMax: 2, state: "paused" });
+    expect(sink.spec.config).toMatchObject({ "connection.url": "jdbc:mysql://reporting.db.example.com:3307/reporting", "collection.name.format": "cdc_${source.table}", "schema.evolution": "none", "errors.retry.timeout": 30000, "batch.size": 1000 });
+  });
+
+  test("an append-only topic with an Avro value schema: insert mode, no key needed, Avro converters reading the registry as the Connect user", () => {
+    const s = spec((x) => {
+      x.regions[0].schemaRegistry = {};
+      x.regions[0].connect.converters = ["avro"];
+      x.tenants[0].topics.push({ name: "clicks", valueSchema: { type: "avro", definition: { type: "record", name: "E", fields: [{ name: "id", type: "long" }] } } });
+      Object.assign(x.tenants[0].sinks[0], { topics: ["clicks"], table: "events" });
+    });
+    const sink = sinkOf(objectsOf(s));
+    expect(sink.spec.config).toMatchObject({ "insert.mode": "insert", "primary.key.mode": "none", "delete.enabled": false, "value.converter": "io.confluent.connect.avro.AvroConverter", "value.converter.auto.register.schemas": "false" });
+  });
+
+  test("a changelog topic with a key schema and a table: upserted", () => {
+    const sink = sinkOf(
+      objectsOf(
+        spec((x) => {
+          x.regions[0].schemaRegistry = {};
+          x.regions[0].connect.converters = ["avro"];
+          const avro = { type: "avro", definition: { type: "record", name: "T", fields: [{ name: "id", type: "long" }] } };
+          x.tenants[0].topics.push({ name: "totals", carries: "changelog", valueSchema: avro, keySchema: avro });
+          Object.assign(x.tenants[0].sinks[0], { topics: ["totals"], table: "totals" });
+        }),
+      ),
+    );
+    expect(sink.spec.config).toMatchObject({ "insert.mode": "upsert", "primary.key.mode": "record_key", "delete.enabled": true, "collection.name.format": "totals" });
+  });
+
+  test("where the topic is a standby copy, the sink is stopped (the primary region's sink writes the database)", () => {
+    const example = synthesize(parsePlatformSpec(exampleSpec())).files;
+    const sinkIn = (region: string) => sinkOf(example.filter((f) => f.path.startsWith(`${region}/`)).flatMap((f) => f.objects) as Obj[]);
+    expect(sinkIn("eu-west-1").spec.state).toBe("running");
+    expect(sinkIn("us-east-1").spec.state).toBe("stopped");
+  });
+});
+
+describe("JDBC sinks: validation", () => {
+  test("an unknown topic", () => {
+    expect(codes(spec((s) => (s.tenants[0].sinks[0].topics = ["nope"])))).toContain("SinkUnknownTopic tenants[0].sinks[0].topics[0]");
+  });
+
+  test("a CDC topic without embedded schemas, and a JSON topic: the sink has no columns to map", () => {
+    const e = catchValidation(() => synthesize(parsePlatformSpec(spec((s) => delete s.tenants[0].sources[0].embedSchemas))));
+    expect(issuesWithCode(e, "SinkTopicWithoutSchema")[0]).toMatchObject({ scope: "tenants[0].sinks[0]", field: "topics[0]", value: "orders-db.public.orders", fix: expect.stringContaining("embedSchemas: true") });
+    const json = spec((s) => {
+      s.tenants[0].topics.push({ name: "clicks", valueSchema: { type: "json", definition: VALUE } });
+      Object.assign(s.tenants[0].sinks[0], { topics: ["clicks"], table: "events" });
+    });
+    expect(codes(json)).toContain("SinkTopicWithoutSchema tenants[0].sinks[0].topics[0]");
+  });
+
+  test("upsert on an append-only topic without a key; insert on a CDC topic; deletes in insert mode; mixed kinds without a mode", () => {
+    const withEvents = (edit: (s: any) => void) =>
+      spec((s) => {
+        s.regions[0].schemaRegistry = {};
+        s.regions[0].connect.converters = ["avro"];
+        s.tenants[0].topics.push({ name: "clicks", valueSchema: { type: "avro", definition: { type: "record", name: "E", fields: [{ name: "id", type: "long" }] } } });
+        edit(s);
+      });
+    expect(codes(withEvents((s) => Object.assign(s.tenants[0].sinks[0], { topics: ["clicks"], table: "events", mode: "upsert" })))).toContain("SinkUpsertWithoutKey tenants[0].sinks[0].topics[0]");
+    expect(codes(spec((s) => (s.tenants[0].sinks[0].mode = "insert")))).toContain("SinkInsertOnChangelog tenants[0].sinks[0].topics[0]");
+    expect(codes(withEvents((s) => Object.assign(s.tenants[0].sinks[0], { topics: ["clicks"], table: "events", deletes: true })))).toContain("SinkDeletesNeedUpsert tenants[0].sinks[0].deletes");
+    const mixed = codes(withEvents((s) => Object.assign(s.tenants[0].sinks[0], { topics: ["clicks", "orders-db.public.orders"], table: "t" })));
+    expect(mixed).toContain("SinkMixedTopicKinds tenants[0].sinks[0].mode");
+    expect(mixed).toContain("SinkMixedEncodings tenants[0].sinks[0].topics");
+  });
+
+  test("a non-CDC topic needs a table; a table format with other characters is refused", () => {
+    const s = spec((x) => {
+      x.regions[0].schemaRegistry = {};
+      x.regions[0].connect.converters = ["avro"];
+      x.tenants[0].topics.push({ name: "clicks", valueSchema: { type: "avro", definition: { type: "record", name: "E", fields: [{ name: "id", type: "long" }] } } });
+      x.tenants[0].sinks[0].topics = ["events"];
+    });
+    expect(codes(s)).toContain("SinkTableRequired tenants[0].sinks[0].table");
+    const e = catchValidation(() => synthesize(parsePlatformSpec(spec((x) => (x.tenants[0].sinks[0].table = "orders; DROP TABLE x")))));
+    expect(issuesWithCode(e, "InvalidSinkTable")[0]).toMatchObject({ value: "orders; DROP TABLE x" });
+  });
+
+  test("the image must hold the JDBC sink plugin; a region without Connect; a managed key; an inline password; a duplicate sink; embedSchemas with Avro", () => {
+    expect(issuesWithCode(catchValidation(() => synthesize(parsePlatformSpec(spec((s) => (s.regions[0].connect.connectors = ["postgres"]))))), "ConnectorPluginMissing")[0].message).toContain("no jdbc plugin");
+    const noConnect = spec((s) => {
+      delete s.regions[0].connect;
+      s.tenants[0].sources = [];
+    });
+    expect(issuesWithCode(catchValidation(() => parsePlatformSpec(noConnect)), "ConnectNotConfigured")[0].message).toContain("sink connectors");
+    const managed = catchValidation(() => synthesize(parsePlatformSpec(spec((s) => (s.tenants[0].sinks[0].config = { "insert.mode": "insert" })))));
+    expect(issuesWithCode(managed, "ManagedConnectorConfig")[0]).toMatchObject({ field: "config.insert.mode" });
+    const inline = catchValidation(() => synthesize(parsePlatformSpec(spec((s) => (s.tenants[0].sinks[0].config = { "connection.password.extra": "hunter2" })))));
+    expect(issuesWithCode(inline, "InlineSecretValue")[0]).toMatchObject({ value: "<redacted>" });
+    expect(JSON.stringify(inline.issues)).not.toContain("hunter2");
+    expect(codes(spec((s) => s.tenants[0].sinks.push({ ...s.tenants[0].sinks[0] })))).toContain("DuplicateSink tenants[0].sinks[1].name");
+    expect(codes(spec((s) => (s.tenants[0].sources[0].format = "avro")))).toContain("EmbedSchemasWithAvro tenants[0].sources[0].embedSchemas");
+  });
+});
+
+describe("JDBC sinks in floe diff: their position is their group's offsets", () => {
+  const { classifyConnectorChange } = jest.requireActual("../../lib") as typeof import("../../lib");
+  const rendered = sinkOf(objectsOf(spec()));
+  const edit = (config: Record<string, unknown>, extra: Obj = {}) => ({ ...rendered, ...extra, spec: { ...rendered.spec, config: { ...rendered.spec.config, ...config } } });
+
+  test("created: safe, from the earliest records; removed: disruptive in upsert mode, destructive in insert mode (duplicates)", () => {
+    expect(classifyConnectorChange(undefined, rendered)).toEqual({ risk: "safe", reasons: [expect.stringContaining("connect-alpha.reporting starts at the topics' earliest retained records")] });
+    expect(classifyConnectorChange(rendered, undefined).risk).toBe("disruptive");
+    expect(classifyConnectorChange(edit({ "insert.mode": "insert" }), undefined)).toEqual({ risk: "destructive", reasons: [expect.stringContaining("inserting every record again as a new row")] });
+  });
+
+  test("another database or table format is destructive; topics, modes and state are disruptive; a cluster move is not destructive (the offsets live in Kafka)", () => {
+    expect(classifyConnectorChange(rendered, edit({ "connection.url": "jdbc:postgresql://other:5432/reporting" }))).toEqual({ risk: "destructive", reasons: [expect.stringContaining("connection.url changed")] });
+    expect(classifyConnectorChange(rendered, edit({ "collection.name.format": "x_${source.table}" })).risk).toBe("destructive");
+    expect(classifyConnectorChange(rendered, edit({ topics: "alpha.a,alpha.b" })).risk).toBe("disruptive");
+    expect(classifyConnectorChange(rendered, edit({ "delete.enabled": false })).reasons).toEqual([expect.stringContaining("delete.enabled changed")]);
+    expect(classifyConnectorChange(rendered, { ...rendered, spec: { ...rendered.spec, state: "stopped" } }).risk).toBe("disruptive");
+    expect(classifyConnectorChange(rendered, { ...rendered, metadata: { ...rendered.metadata, labels: { ...rendered.metadata.labels, "strimzi.io/cluster": "other" } } }).risk).toBe("safe");
+  });
+});
+
+describe("JDBC sinks in the lineage", () => {
+  test("topic -> sink -> the target table (the captured table's name), and its dead-letter topic", () => {
+    const { buildLineage } = jest.requireActual("../../lib") as typeof import("../../lib");
+    const g = buildLineage(parsePlatformSpec(spec((s) => ((s.tenants[0].onMalformed = "dead-letter"), (s.tenants[0].sources[0].errorPolicy = "fail")))));
+    const sink = g.nodes.find((n) => n.kind === "sink")!;
+    expect(sink.name).toBe("alpha.reporting");
+    const out = g.edges.filter((e) => e.from === sink.id).map((e) => g.nodes.find((n) => n.id === e.to)!);
+    expect(out.map((n) => n.name).sort()).toEqual(["alpha.reporting.sink-dead-letter", "reporting.orders"]);
+    expect(out.find((n) => n.kind === "table")!.namespace).toBe("postgres://reporting.db.example.com:5432");
+    const into = g.edges.filter((e) => e.to === sink.id).map((e) => g.nodes.find((n) => n.id === e.from)!.name);
+    expect(into).toEqual(["alpha.orders-db.public.orders"]);
+  });
+});
