@@ -1,4 +1,4 @@
-import { parsePlatformSpec, synthesize } from "../../lib";
+import { buildLineage, classifyConnectorChange, ConnectorManifest, parsePlatformSpec, synthesize } from "../../lib";
 import { catchValidation, expectSchemaValid, issuesWithCode } from "../helpers";
 import { devSpecWithSource, exampleSpec } from "../helpers/specs";
 
@@ -211,9 +211,8 @@ describe("JDBC sinks: validation", () => {
 });
 
 describe("JDBC sinks in floe diff: their position is their group's offsets", () => {
-  const { classifyConnectorChange } = jest.requireActual("../../lib") as typeof import("../../lib");
-  const rendered = sinkOf(objectsOf(spec()));
-  const edit = (config: Record<string, unknown>, extra: Obj = {}) => ({ ...rendered, ...extra, spec: { ...rendered.spec, config: { ...rendered.spec.config, ...config } } });
+  const rendered = sinkOf(objectsOf(spec())) as ConnectorManifest & Obj;
+  const edit = (config: Record<string, unknown>): ConnectorManifest => ({ ...rendered, spec: { ...rendered.spec, config: { ...rendered.spec!.config, ...config } } });
 
   test("created: safe, from the earliest records; removed: disruptive in upsert mode, destructive in insert mode (duplicates)", () => {
     expect(classifyConnectorChange(undefined, rendered)).toEqual({ risk: "safe", reasons: [expect.stringContaining("connect-alpha.reporting starts at the topics' earliest retained records")] });
@@ -233,7 +232,6 @@ describe("JDBC sinks in floe diff: their position is their group's offsets", () 
 
 describe("JDBC sinks in the lineage", () => {
   test("topic -> sink -> the target table (the captured table's name), and its dead-letter topic", () => {
-    const { buildLineage } = jest.requireActual("../../lib") as typeof import("../../lib");
     const g = buildLineage(parsePlatformSpec(spec((s) => ((s.tenants[0].onMalformed = "dead-letter"), (s.tenants[0].sources[0].errorPolicy = "fail")))));
     const sink = g.nodes.find((n) => n.kind === "sink")!;
     expect(sink.name).toBe("alpha.reporting");
