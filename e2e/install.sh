@@ -8,6 +8,7 @@
 #   go/pulumi-kubernetes  the Kubernetes provider (pulumi-resource-kubernetes), the release of @pulumi/kubernetes
 #   java                  the Apache Kafka broker, clients, Connect, connector plugins and Floe's adapters
 #                         (install-java.sh, Maven Central)
+#   crds/karpenter        Karpenter's NodePool and EC2NodeClass CRDs (the Go module proxy's zip of the AWS provider)
 #   postgresql, mariadb-server  Debian's database servers (the CDC tests' databases), when not installed yet
 #   nginx-light           Debian's nginx (the registry's enforcing proxy as rendered), when not installed yet
 # Cache: $FLOE_E2E_CACHE, default <repo>/.floe/e2e (gitignored). A component is rebuilt when its folder's files
@@ -92,6 +93,39 @@ build pulumi-kubernetes pulumi-resource-kubernetes -- bash -c '
     -o "'"$cache"'/bin/pulumi-resource-kubernetes" .'
 
 bash "$here/install-java.sh" "$cache"
+
+# Karpenter's CRDs (NodePool, EC2NodeClass) for the API server, from the Go module proxy: the module zip of the
+# AWS provider at the release Floe renders for (lib/core/versions.ts KARPENTER_VERSION), checked against its hash.
+karpenter_version=v1.15.2
+karpenter_zip_sha256=052bf797ae5b731de7f7395b9e957eb182c34b30c9b8b77e068d51599a3f0b81
+karpenter_dir="$cache/crds/karpenter"
+if [ "$(cat "$cache/stamps/karpenter" 2>/dev/null)" = "$karpenter_version" ] && [ -f "$karpenter_dir/karpenter.sh_nodepools.yaml" ]; then
+  echo "e2e install: karpenter CRDs current ($karpenter_version)"
+else
+  proxy="$(go env GOPROXY | tr ',|' '\n\n' | grep -v '^direct$' | grep -v '^off$' | head -n 1)"
+  proxy="${proxy:-https://proxy.golang.org}"
+  tmp="$(mktemp -d)"
+  if ! curl -fsSL -o "$tmp/karpenter.zip" "$proxy/github.com/aws/karpenter-provider-aws/@v/$karpenter_version.zip"; then
+    echo "e2e install: downloading github.com/aws/karpenter-provider-aws@$karpenter_version from $proxy failed" >&2
+    exit 1
+  fi
+  if [ "$(sha256sum "$tmp/karpenter.zip" | cut -d' ' -f1)" != "$karpenter_zip_sha256" ]; then
+    echo "e2e install: github.com/aws/karpenter-provider-aws@$karpenter_version.zip does not match its pinned sha256" >&2
+    exit 1
+  fi
+  rm -rf "$karpenter_dir" && mkdir -p "$karpenter_dir"
+  python3 - "$tmp/karpenter.zip" "github.com/aws/karpenter-provider-aws@$karpenter_version/pkg/apis/crds" "$karpenter_dir" <<'PY'
+import sys, zipfile
+archive, prefix, out = sys.argv[1:]
+with zipfile.ZipFile(archive) as z:
+    for crd in ("karpenter.sh_nodepools.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml"):
+        with open(f"{out}/{crd}", "wb") as f:
+            f.write(z.read(f"{prefix}/{crd}"))
+PY
+  rm -rf "$tmp"
+  echo "$karpenter_version" >"$cache/stamps/karpenter"
+  echo "e2e install: karpenter CRDs $karpenter_version"
+fi
 
 # Debian's database servers for the CDC tests (e2e/postgres.ts and e2e/mariadb.ts run them on loopback as the
 # packages' users): installed when missing.

@@ -5,13 +5,13 @@
  * Clients authenticate with static bearer tokens (`--token-auth-file`).
  */
 import { randomBytes } from "crypto";
-import { readdirSync, readFileSync, writeFileSync } from "fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { request as httpsRequest } from "https";
 import { request as httpRequest } from "http";
 import { join } from "path";
 import { parseAllDocuments } from "yaml";
 import { readBody } from "./http";
-import { binary, runDir, sharedDir } from "./paths";
+import { binary, CACHE, runDir, sharedDir } from "./paths";
 import { freePort, Service, startService, waitFor } from "./process";
 import { CertificateAuthority, keyPair } from "./tls";
 
@@ -192,12 +192,16 @@ export class KubeCluster {
   }
 
   /**
-   * Install every CustomResourceDefinition of ../shared/crds and ../shared/crds-ecosystem and wait until each
+   * Install every CustomResourceDefinition of ../shared/crds, ../shared/crds-ecosystem and Karpenter's (from the
+   * e2e cache) and wait until each
    * is Established.
    */
   public async installSharedCrds(): Promise<string[]> {
     const crds: KubeObject[] = [];
-    for (const dir of [sharedDir("crds"), sharedDir("crds-ecosystem")]) {
+    // Karpenter's CRDs come from the Go module proxy (e2e/install.sh), not ../shared.
+    const karpenter = join(CACHE, "crds", "karpenter");
+    if (!existsSync(join(karpenter, "karpenter.sh_nodepools.yaml"))) throw new Error(`e2e: Karpenter's CRDs are not installed at ${karpenter}; run bash e2e/install.sh (npm run test:e2e does)`);
+    for (const dir of [sharedDir("crds"), sharedDir("crds-ecosystem"), karpenter]) {
       for (const file of yamlFiles(dir)) {
         for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
           const o = doc.toJS() as KubeObject | null;

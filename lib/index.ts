@@ -7,6 +7,7 @@ export * from "./k8s/debezium";
 export * from "./k8s/tenancy";
 export * from "./k8s/schema";
 export * from "./k8s/monitoring";
+export * from "./k8s/nodes";
 export * from "./platform";
 export * from "./gitops";
 export * from "./k8s/network";

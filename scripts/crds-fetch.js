@@ -3,7 +3,9 @@
 /**
  * Download the pinned upstream CRDs into .floe/crds (or the directory given as the first argument) for users
  * outside CI: Strimzi 1.2.0 (kafka.strimzi.io/v1), the Flink Kubernetes Operator 1.15.0 helm chart CRDs, and the
- * ecosystem's: External Secrets v1.0.0 and prometheus-operator v0.93.0 (the objects Floe renders for them).
+ * ecosystem's: External Secrets v1.0.0 and prometheus-operator v0.93.0 (the objects Floe renders for them), and
+ * Karpenter v1.15.2's NodePool and EC2NodeClass (for regions with nodes.karpenter; not in ../shared: the e2e tier
+ * takes them from the Go module proxy).
  * CI and tests never run this; they read ../shared/crds and ../shared/crds-ecosystem (FLOE_CRD_DIR).
  *
  *   npm run crds:fetch            -> .floe/crds/{strimzi,flink}/...
@@ -19,6 +21,8 @@ const FLINK_OPERATOR_REF = "release-1.15.0";
 // The ecosystem operators whose objects Floe renders (../shared/crds-ecosystem pins the same refs).
 const EXTERNAL_SECRETS_REF = "v1.0.0";
 const PROMETHEUS_OPERATOR_REF = "v0.93.0";
+// Karpenter's NodePool (regions[].nodes.karpenter), with the AWS provider's CRDs (lib/core/versions.ts KARPENTER_VERSION).
+const KARPENTER_REF = "v1.15.2";
 
 const SOURCES = [
   {
@@ -55,6 +59,16 @@ const SOURCES = [
     dir: "prometheus-operator",
     file: `monitoring.coreos.com_${name}.yaml`,
     url: `https://raw.githubusercontent.com/prometheus-operator/prometheus-operator/${PROMETHEUS_OPERATOR_REF}/example/prometheus-operator-crd/monitoring.coreos.com_${name}.yaml`,
+    expect: [kind],
+    version: "v1",
+  })),
+  ...[
+    ["karpenter.sh_nodepools", "NodePool"],
+    ["karpenter.k8s.aws_ec2nodeclasses", "EC2NodeClass"],
+  ].map(([name, kind]) => ({
+    dir: "karpenter",
+    file: `${name}.yaml`,
+    url: `https://raw.githubusercontent.com/aws/karpenter-provider-aws/${KARPENTER_REF}/pkg/apis/crds/${name}.yaml`,
     expect: [kind],
     version: "v1",
   })),

@@ -87,6 +87,12 @@ export const PLATFORM_IMAGES = {
   registryProxy: "nginxinc/nginx-unprivileged:1.28.0-alpine",
 } as const;
 
+/**
+ * Karpenter release whose NodePool API (`karpenter.sh/v1`) Floe renders; its CRDs come with the AWS provider
+ * (github.com/aws/karpenter-provider-aws, pkg/apis/crds).
+ */
+export const KARPENTER_VERSION = "1.15.2";
+
 /** External Secrets Operator release (Helm chart and CRDs). */
 export const EXTERNAL_SECRETS_VERSION = "1.0.0";
 

@@ -1,4 +1,4 @@
-import { evaluate as evaluateCel } from "@marcbachmann/cel-js";
+import { Environment as CelEnvironment } from "@marcbachmann/cel-js";
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import type { RegExpEngine } from "ajv/dist/types";
 import { existsSync, readdirSync, readFileSync, statSync } from "fs";
@@ -122,14 +122,17 @@ function undeclaredFields(model: CoreModel, obj: Record<string, unknown>): Schem
  * runs it in place of `new RegExp` (its `code.regExp` option), unanchored like the API server's MatchString.
  */
 const RE2_CACHE = new Map<string, RE2JS>();
+function re2Compiled(pattern: string): RE2JS {
+  let compiled = RE2_CACHE.get(pattern);
+  if (!compiled) {
+    compiled = RE2JS.compile(pattern);
+    RE2_CACHE.set(pattern, compiled);
+  }
+  return compiled;
+}
 const re2: RegExpEngine = Object.assign(
   (pattern: string) => {
-    let compiled = RE2_CACHE.get(pattern);
-    if (!compiled) {
-      compiled = RE2JS.compile(pattern);
-      RE2_CACHE.set(pattern, compiled);
-    }
-    const re = compiled;
+    const re = re2Compiled(pattern);
     // Ajv keeps one instance per distinct `toString()` (vocabularies/code.js, usePattern): it must name the pattern.
     return { test: (value: string) => re.matcher(value).find(), toString: () => `re2:${pattern}` };
   },
@@ -223,6 +226,30 @@ function instancesAt(value: unknown, at: readonly string[], path: string): Array
   }
   if (!value || typeof value !== "object" || Array.isArray(value) || !(head in value)) return [];
   return instancesAt((value as Record<string, unknown>)[head], rest, path ? `${path}.${head}` : head);
+}
+
+/**
+ * CEL as the API server evaluates CRD rules, with the Kubernetes regex library (k8s.io/apiserver
+ * pkg/cel/library/regex.go: `string.find(regex)`, `string.findAll(regex)`, `string.findAll(regex, limit)`, RE2
+ * semantics), which Karpenter's NodePool rules use.
+ */
+const CEL = new CelEnvironment({ unlistedVariablesAreDyn: true })
+  .registerFunction("string.find(string): string", (s: string, pattern: string) => {
+    const m = re2Compiled(pattern).matcher(s);
+    return m.find() ? m.group(0) ?? "" : "";
+  })
+  .registerFunction("string.findAll(string): list<string>", (s: string, pattern: string) => findAll(s, pattern, -1))
+  .registerFunction("string.findAll(string, int): list<string>", (s: string, pattern: string, limit: bigint) => findAll(s, pattern, Number(limit)));
+
+function findAll(s: string, pattern: string, limit: number): string[] {
+  const out: string[] = [];
+  const m = re2Compiled(pattern).matcher(s);
+  while ((limit < 0 || out.length < limit) && m.find()) out.push(m.group(0) ?? "");
+  return out;
+}
+
+function evaluateCel(rule: string, context: Record<string, unknown>): unknown {
+  return CEL.evaluate(rule, context);
 }
 
 /** Evaluate CEL rules the way the API server does: on every value present at the rule's path. */

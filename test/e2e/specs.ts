@@ -60,6 +60,9 @@ export function featureSpec(): PlatformSpec {
         secretStore: { awsRegion: "eu-west-1" },
         network: { apiServerCidrs: ["10.0.0.0/16"], peeringCidrs: ["10.0.0.0/16"] },
         monitoring: { enabled: true, consumerLagThreshold: 5000 },
+        // Karpenter NodePools (their CRDs from the Go module proxy): the tenants' limited to this capacity.
+        capacity: { cpu: "512", memory: "2Ti" },
+        nodes: { karpenter: { nodeClass: "feat", instanceCategories: ["m", "c"], capacityTypes: ["spot", "on-demand"], architectures: ["amd64", "arm64"], consolidateAfter: "10m" } },
       },
       {
         // The standby of tenant beta's topics (MirrorMaker 2 runs here and reads from local).

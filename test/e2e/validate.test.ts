@@ -9,13 +9,20 @@ import { join } from "path";
 import { stringify } from "yaml";
 import { Manifest, parsePlatformSpec, synthesize } from "../../lib";
 import { KubeCluster, KubeObject, startCluster } from "../../e2e/kube";
-import { runDir, sharedDir } from "../../e2e/paths";
+import { CACHE, runDir, sharedDir } from "../../e2e/paths";
 import { ROOT } from "../helpers";
 import { exampleSpec } from "../helpers/specs";
 
 type Obj = Record<string, any>;
 const objects = synthesize(parsePlatformSpec(exampleSpec())).files.filter((f) => f.path.startsWith("eu-west-1/")).flatMap((f) => f.objects);
 const first = (kind: string, where: (o: Obj) => boolean = () => true): Obj => structuredClone(objects.find((o) => o.kind === kind && where(o))) as Obj;
+/** The example's eu-west-1 with Karpenter NodePools (regions[].nodes), validated with Karpenter's CRDs (e2e/install.sh). */
+const withNodes = (() => {
+  const spec = exampleSpec();
+  spec.regions[0].nodes = { karpenter: { instanceCategories: ["m", "r"] } };
+  return synthesize(parsePlatformSpec(spec)).files.filter((f) => f.path.startsWith("eu-west-1/")).flatMap((f) => f.objects);
+})();
+const nodePool = (): Obj => structuredClone(withNodes.find((o) => o.kind === "NodePool")) as Obj;
 
 /** Each case: a name and the broken manifest as YAML text (some defects only exist in YAML). */
 const CASES: { name: string; yaml: () => string }[] = [
@@ -39,6 +46,10 @@ const CASES: { name: string; yaml: () => string }[] = [
   { name: "a document that is not an object", yaml: () => "- just\n- a list\n" },
   // ^(?i)(abort|warn)?$ in the pinned prometheus-operator CRD: Go RE2, which JavaScript's RegExp cannot compile.
   { name: "PrometheusRule group with a value outside an RE2 (?i) pattern", yaml: () => stringify(tap(first("PrometheusRule"), (o) => (o.spec.groups[0].partial_response_strategy = "sometimes"))) },
+  { name: "NodePool consolidation policy outside the enum", yaml: () => stringify(tap(nodePool(), (o) => (o.spec.disruption.consolidationPolicy = "Nightly"))) },
+  // Karpenter's CEL rules use the Kubernetes regex library (`find`): a restricted requirement key.
+  { name: "NodePool CEL rule (a requirement on the restricted label kubernetes.io/hostname)", yaml: () => stringify(tap(nodePool(), (o) => o.spec.template.spec.requirements.push({ key: "kubernetes.io/hostname", operator: "In", values: ["a"] }))) },
+  { name: "NodePool CEL rule (an In requirement without values)", yaml: () => stringify(tap(nodePool(), (o) => (o.spec.template.spec.requirements[0].values = []))) },
   { name: "ExternalSecret secretKey outside its pattern", yaml: () => stringify(tap(first("ExternalSecret", (e) => (e.spec.data ?? []).length > 0), (o) => (o.spec.data[0].secretKey = "ca crt"))) },
 ];
 
@@ -79,7 +90,7 @@ async function apiServerAccepts(yaml: string): Promise<{ accepted: boolean; mess
 
 function floeValidate(caseDir: string): { ok: boolean; output: string } {
   try {
-    const crds = [sharedDir("crds"), sharedDir("crds-ecosystem")].flatMap((d) => ["--crds", d]);
+    const crds = [sharedDir("crds"), sharedDir("crds-ecosystem"), join(CACHE, "crds", "karpenter")].flatMap((d) => ["--crds", d]);
     const out = execFileSync(process.execPath, [join(ROOT, "bin", "floe"), "validate", caseDir, ...crds], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     return { ok: true, output: out };
   } catch (e) {
@@ -108,6 +119,8 @@ describe("floe validate refuses what the API server refuses", () => {
     const sample = ["Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "Deployment", "NetworkPolicy", "Role", "FlinkDeployment", "KafkaConnector", "ExternalSecret", "SecretStore", "ClusterSecretStore", "PushSecret", "PodMonitor", "PrometheusRule"].map((k) => first(k));
     // An upper-case value the RE2 (?i) pattern admits: accepted by both.
     sample.push(tap(first("PrometheusRule"), (o) => (o.spec.groups[0].partial_response_strategy = "WARN")));
+    // Both NodePools (the tenants', limited; the Kafka nodes', tainted) and the Kafka node pool placed on them.
+    sample.push(...withNodes.filter((o) => o.kind === "NodePool").map((o) => structuredClone(o) as Obj), structuredClone(withNodes.find((o) => o.kind === "KafkaNodePool")) as Obj);
     for (const o of sample) expect([o.kind, await apiServerAccepts(stringify(o))]).toEqual([o.kind, { accepted: true, message: "" }]);
     writeFileSync(join(caseDir, "all.yaml"), sample.map((o) => stringify(o)).join("---\n"));
     expect(floeValidate(caseDir)).toMatchObject({ ok: true });

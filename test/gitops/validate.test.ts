@@ -68,6 +68,46 @@ describe("SchemaRegistry", () => {
     expect(v).toEqual(["spec.kafka.rack: topologyKey property is required", "spec.kafka.metricsConfig: valueFrom property is required"]);
   });
 
+  test("CEL rules may use the Kubernetes regex library (find, findAll), as Karpenter's NodePool rules do", () => {
+    const dir = mkdtempSync(join(tmpdir(), "floe-crds-"));
+    const crd = {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "widgets.example.com" },
+      spec: {
+        group: "example.com",
+        names: { kind: "Widget", plural: "widgets", singular: "widget", listKind: "WidgetList" },
+        scope: "Cluster",
+        versions: [
+          {
+            name: "v1",
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: "object",
+                properties: {
+                  spec: {
+                    type: "object",
+                    properties: {
+                      key: { type: "string", "x-kubernetes-validations": [{ rule: '!self.find("^([^/]+)").endsWith("karpenter.sh")', message: "restricted domain" }] },
+                      digits: { type: "string", "x-kubernetes-validations": [{ rule: 'self.findAll("[0-9]").size() == 2 && self.findAll("[0-9]", 1) == ["1"]', message: "two digits, the first 1" }] },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    };
+    writeFileSync(join(dir, "widgets.yaml"), stringify(crd));
+    const reg = SchemaRegistry.fromDirectory(dir);
+    const widget = (spec: object) => ({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" }, spec });
+    expect(reg.validate(widget({ key: "example.com/zone", digits: "a1b2" }))).toEqual([]);
+    expect(reg.validate(widget({ key: "karpenter.sh/nodepool", digits: "a1b2c3" })).map((p) => `${p.path}: ${p.message}`)).toEqual(["spec.key: restricted domain", "spec.digits: two digits, the first 1"]);
+  });
+
   test("collectCelRules finds rules under properties and items, skipping transition rules", () => {
     const rules = collectCelRules({
       type: "object",

@@ -68,6 +68,10 @@ export interface IKafkaCluster extends IConstruct {
   bootstrapAddress(listenerName?: string): string;
   /** Availability zones the nodes must run in (empty: any zone). */
   readonly zones: readonly string[];
+  /** Node labels the Kafka nodes must run on (empty: any node). */
+  readonly nodeLabels: Readonly<Record<string, string>>;
+  /** Node taints the Kafka nodes tolerate (`key=value:effect`; empty: none). */
+  readonly nodeTolerations: readonly string[];
   /** Node label naming a node's zone. */
   readonly zoneTopologyKey: string;
 }
@@ -131,6 +135,17 @@ export interface KafkaClusterProps {
    * @default - any zone
    */
   readonly zones?: readonly string[];
+  /**
+   * Node labels the Kafka nodes must run on (a required node affinity), e.g. `karpenter.sh/nodepool` of the
+   * NodePool that provisions on-demand nodes for the brokers.
+   * @default - any node
+   */
+  readonly nodeLabels?: Readonly<Record<string, string>>;
+  /**
+   * Node taints the Kafka nodes tolerate, as `key=value:effect` (the taint of a node pool dedicated to Kafka).
+   * @default - none
+   */
+  readonly nodeTolerations?: readonly string[];
   /**
    * Super users that bypass ACLs (e.g. `CN=platform-admin`). Only with `authorization` simple.
    * @default - none
@@ -239,6 +254,8 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
   public readonly apiObject: ApiObject;
   public readonly zones: readonly string[];
   public readonly zoneTopologyKey: string;
+  public readonly nodeLabels: Readonly<Record<string, string>>;
+  public readonly nodeTolerations: readonly string[];
   private readonly pools: KafkaNodePool[] = [];
   private readonly props: KafkaClusterProps;
 
@@ -254,6 +271,8 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
       props.authorization ?? KafkaAuthorization.simple({ superUsers: props.superUsers });
     this.zones = [...(props.zones ?? [])];
     this.zoneTopologyKey = props.rackTopologyKey ?? "topology.kubernetes.io/zone";
+    this.nodeLabels = { ...(props.nodeLabels ?? {}) };
+    this.nodeTolerations = [...(props.nodeTolerations ?? [])].sort();
     ValidationError.throwIfAny(this.validateProps(props));
 
     this.apiObject = new ApiObject(this, "Resource", {
@@ -366,7 +385,12 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
 
   private validateProps(props: KafkaClusterProps): ValidationIssue[] {
     const scope = this.node.path;
+    const tolerationIssues: ValidationIssue[] = (props.nodeTolerations ?? [])
+      .map((t, i) => ({ t, i }))
+      .filter(({ t }) => !/^[A-Za-z0-9./_-]+=[A-Za-z0-9._-]*:(NoSchedule|PreferNoSchedule|NoExecute)$/.test(t))
+      .map(({ t, i }) => ({ code: "InvalidToleration", scope, field: `nodeTolerations[${i}]`, value: t, message: "is not a taint key=value:effect", fix: "write e.g. floe.dev/kafka=true:NoSchedule" }));
     const issues: ValidationIssue[] = [
+      ...tolerationIssues,
       ...checkDnsLabel(props.name, { scope, field: "name" }),
       ...checkDnsLabel(props.namespace, { scope, field: "namespace" }),
       ...checkStrimziGeneratedNames(

@@ -78,6 +78,11 @@ export class KafkaNodePool extends Construct implements IKafkaNodePool {
   private readonly resources: ResourceRequirements;
   private readonly cluster: IKafkaCluster;
 
+  /** CPU and memory of each node (requests and limits, as rendered). */
+  public get nodeResources(): ResourceRequirements {
+    return this.resources;
+  }
+
   constructor(scope: Construct, id: string, props: KafkaNodePoolProps) {
     super(scope, id);
     this.cluster = props.cluster;
@@ -176,6 +181,11 @@ export class KafkaNodePool extends Construct implements IKafkaNodePool {
 
   private renderSpec(): KafkaNodePoolSpec {
     const zones = this.cluster.zones;
+    const labels = Object.keys(this.cluster.nodeLabels).sort();
+    const expressions = [
+      ...(zones.length > 0 ? [{ key: this.cluster.zoneTopologyKey, operator: "In", values: [...zones] }] : []),
+      ...labels.map((key) => ({ key, operator: "In", values: [this.cluster.nodeLabels[key]] })),
+    ];
     return {
       replicas: this.replicas,
       roles: this.roles,
@@ -184,16 +194,18 @@ export class KafkaNodePool extends Construct implements IKafkaNodePool {
       template: {
         pod: {
           securityContext: this.podSecurityContext(),
-          // Declared zones: nodes (and their volumes) stay in them.
-          ...(zones.length > 0
+          // Declared zones: nodes (and their volumes) stay in them; declared node labels: on the nodes provisioned
+          // for Kafka (e.g. its Karpenter NodePool).
+          ...(expressions.length > 0
+            ? { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: expressions }] } } } }
+            : {}),
+          ...(this.cluster.nodeTolerations.length > 0
             ? {
-                affinity: {
-                  nodeAffinity: {
-                    requiredDuringSchedulingIgnoredDuringExecution: {
-                      nodeSelectorTerms: [{ matchExpressions: [{ key: this.cluster.zoneTopologyKey, operator: "In", values: [...zones] }] }],
-                    },
-                  },
-                },
+                tolerations: this.cluster.nodeTolerations.map((t) => {
+                  const [kv, effect] = t.split(":");
+                  const [key, value] = kv.split("=");
+                  return { key, operator: "Equal", value, effect };
+                }),
               }
             : {}),
         },

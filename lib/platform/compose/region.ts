@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import { contextLabels, ValidationIssue } from "../../core";
 import { regionStorage } from "../jobs/compose";
 import { buildKafka } from "../kafka/compose";
+import { buildNodePools } from "../nodes/compose";
 import { buildRegionMonitoring } from "../monitoring/compose";
 import { ResolvedReplication } from "../replication/plan";
 import { buildRegionRegistry } from "../schemas/compose";
@@ -69,6 +70,7 @@ export function buildRegion(
     charts.push({ file: `tenant-${tenant.name}`, chart });
   }
   pending.push(...capacityIssues(region, regionIndex, builds, kafka));
+  buildNodePools(spec, region, regionIndex, platformChart, map, pending);
   for (const b of builds) boundAutoscalers(b);
   return {
     platform: { region: region.name, app, kafka, charts },

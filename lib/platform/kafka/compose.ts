@@ -1,5 +1,6 @@
 // A region's Kafka namespace and cluster from `regions[].kafka`.
 
+import { kafkaNodePlacement } from "../nodes/compose";
 import { ApiObject, Chart } from "cdk8s";
 import { ValidationIssue } from "../../core";
 import { KafkaAuthentication, KafkaAuthorization, KafkaCluster, KafkaListener, KafkaNodePoolOptions, KafkaStorage } from "../../k8s/kafka";
@@ -136,6 +137,7 @@ export function buildKafka(
       rackAwareness: kafkaSpec.rackAwareness,
       rackTopologyKey: kafkaSpec.rackTopologyKey,
       zones: region.cluster?.zones,
+      ...kafkaNodePlacement(spec, region),
       config: kafkaSpec.config,
       cruiseControl: kafkaSpec.cruiseControl,
       metrics: kafkaSpec.metrics,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { flinkRegionSchema, jobSchema, sessionClusterSchema } from "../jobs/schema";
 import { kafkaSchema } from "../kafka/schema";
 import { monitoringRegionSchema } from "../monitoring/schema";
+import { nodesRegionSchema } from "../nodes/schema";
 import { replicationSchema } from "../replication/schema";
 import { schemaRegistryRegionSchema, serializationSchema } from "../schemas/schema";
 import { sinkSchema } from "../sinks/schema";
@@ -44,6 +45,7 @@ const regionSchema = z.strictObject({
   flink: flinkRegionSchema.optional(),
   connect: connectRegionSchema.optional(),
   capacity: capacitySchema.optional(),
+  nodes: nodesRegionSchema.optional(),
   network: networkRegionSchema.optional(),
   secretStore: secretStoreSchema.optional(),
   schemaRegistry: schemaRegistryRegionSchema.optional(),
