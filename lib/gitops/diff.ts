@@ -3,6 +3,7 @@ import { dirname, relative, resolve } from "path";
 import { parseAllDocuments } from "yaml";
 import { FloeLabels, isSecretKey, ValidationError, ValidationIssue } from "../core";
 import { ChangeRisk, classifyConnectorChange, ConnectorManifest } from "../k8s/debezium/offsets";
+import { classifyPluginChange } from "../k8s/debezium/upgrades";
 import { CDC_SNAPSHOT_COMPONENT } from "../k8s/debezium/source-connector";
 import { sqlTableDefinitions } from "../k8s/flink/sql-connection";
 import { checkCompatibility } from "../k8s/schema/compatibility";
@@ -367,9 +368,12 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
         add("disruptive", `NetworkPolicy ${name}: ${f.path} changed: connections the old rule allowed may be dropped`);
       }
       break;
-    case "KafkaConnect":
+    case "KafkaConnect": {
       if (action === "delete") add("destructive", `Connect cluster ${name} removed: its connectors stop and their offsets stay in topics nobody reads`);
+      const c = classifyPluginChange(base, head);
+      for (const reason of c.reasons) add(c.risk, reason);
       break;
+    }
     case "ConfigMap":
       if (base?.metadata?.labels?.[FloeLabels.COMPONENT] === SCHEMAS_COMPONENT && head && action === "update") {
         for (const [risk, reason] of schemaChanges(base.data ?? {}, head.data ?? {})) add(risk, reason);

@@ -6,3 +6,4 @@ export * from "./sources";
 export * from "./offsets";
 export * from "./types";
 export * from "./sink-connector";
+export * from "./upgrades";
