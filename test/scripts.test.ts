@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "fs";
 import { join } from "path";
-import { OPERATOR_CRD_URLS } from "../lib/core";
-import { crdDir, crdDirs } from "./helpers";
+import { KARPENTER_VERSION, OPERATOR_CRD_URLS } from "../lib/core";
+import { crdDir, crdDirs, ROOT } from "./helpers";
 
 // The download itself is never run in tests (no network); its checks run on the pinned CRDs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -14,7 +14,16 @@ describe("scripts/crds-fetch.js", () => {
     const flink = fetchScript.SOURCES.filter((s: { dir: string }) => s.dir === "flink").map((s: { url: string }) => s.url);
     expect(flink).toHaveLength(4);
     expect(flink.every((u: string) => u.includes("/release-1.15.0/helm/flink-kubernetes-operator/crds/"))).toBe(true);
-    expect(urls).toHaveLength(1 + 4 + 7);
+    expect(urls).toHaveLength(1 + 4 + 7 + 2);
+  });
+
+  test("pins Karpenter's NodePool and EC2NodeClass CRDs at the release the e2e tier installs (KARPENTER_VERSION)", () => {
+    const karpenter = fetchScript.SOURCES.filter((s: { dir: string }) => s.dir === "karpenter");
+    expect(karpenter.map((s: { url: string }) => s.url)).toEqual([
+      `https://raw.githubusercontent.com/aws/karpenter-provider-aws/v${KARPENTER_VERSION}/pkg/apis/crds/karpenter.sh_nodepools.yaml`,
+      `https://raw.githubusercontent.com/aws/karpenter-provider-aws/v${KARPENTER_VERSION}/pkg/apis/crds/karpenter.k8s.aws_ec2nodeclasses.yaml`,
+    ]);
+    expect(readFileSync(join(ROOT, "e2e", "install.sh"), "utf8")).toContain(`karpenter_version=v${KARPENTER_VERSION}`);
   });
 
   test("downloads the operator CRDs the Pulumi delivery applies (the same files at the same refs)", () => {
