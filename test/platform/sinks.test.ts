@@ -151,6 +151,11 @@ describe("JDBC sinks: options", () => {
 });
 
 describe("JDBC sinks: validation", () => {
+  test("credentials from a secret the tenant does not declare", () => {
+    const e = catchValidation(() => parsePlatformSpec(spec((s) => (s.tenants[0].sinks[0].credentials.secret = "nope"))));
+    expect(issuesWithCode(e, "UnknownSecret")[0]).toMatchObject({ scope: "tenants[0].sinks[0].credentials", field: "secret", value: "<redacted>" });
+  });
+
   test("an unknown topic", () => {
     expect(codes(spec((s) => (s.tenants[0].sinks[0].topics = ["nope"])))).toContain("SinkUnknownTopic tenants[0].sinks[0].topics[0]");
   });

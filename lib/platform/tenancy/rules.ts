@@ -92,7 +92,7 @@ export function tenantRegionIssues(tenant: TenantSpec, scope: string, regionName
   return issues;
 }
 
-/** The tenant's secrets declared once, and every secret its sources and jobs name declared. */
+/** The tenant's secrets declared once, and every secret its sources, sinks and jobs name declared. */
 export function secretIssues(tenant: TenantSpec, scope: string): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const sources = tenant.sources ?? [];
@@ -111,6 +111,7 @@ export function secretIssues(tenant: TenantSpec, scope: string): ValidationIssue
     });
   };
   sources.forEach((src, si) => secretRef(src.credentials.secret, `${scope}.sources[${si}].credentials`, "secret"));
+  (tenant.sinks ?? []).forEach((sink, si) => secretRef(sink.credentials.secret, `${scope}.sinks[${si}].credentials`, "secret"));
   (tenant.jobs ?? []).forEach((job, ji) => (job.secretEnv ?? []).forEach((e, ei) => secretRef(e.secret, `${scope}.jobs[${ji}].secretEnv[${ei}]`, "secret")));
   return issues;
 }
