@@ -6,7 +6,7 @@ import { schemaRegistryRegions } from "../platform/schemas/registry";
 import { tenantSubjects } from "../platform/schemas/subjects";
 import { PlatformSpec } from "../platform/spec/schema";
 import { sinkDeadLetterTopicName, sinkErrorPolicy } from "../platform/sinks/rules";
-import { sourceTopicNames } from "../platform/sources/names";
+import { sourceOfTopic, sourceTopicNames } from "../platform/sources/names";
 
 /** A dataset (a Kafka topic, or a source database table), a job (a CDC connector, an app, a Flink job), or a schema subject. */
 export interface LineageNode {
@@ -98,8 +98,8 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
         const scheme = sink.dialect === "postgresql" ? "postgres" : "mysql";
         for (const ref of sink.topics) {
           edge(topic(ref), connector);
-          const cdc = (tenant.sources ?? []).map((src) => ({ src, i: sourceTopicNames(src).indexOf(ref) })).find((x) => x.i >= 0);
-          const captured = cdc ? [...cdc.src.tables, ...(cdc.src.signalTable ? [cdc.src.signalTable] : [])][cdc.i].split(".") : undefined;
+          const cdc = sourceOfTopic(tenant, ref);
+          const captured = cdc?.table.split(".");
           const table = (sink.table ?? "${source.table}")
             .replace("${topic}", tenantTopicName(tenant.name, ref).replace(/\./g, "_"))
             .replace("${source.table}", captured?.[captured.length - 1] ?? "")

@@ -5,6 +5,7 @@ import { KafkaTopic } from "../kafka/kafka-topic";
 import { STRIMZI_API_VERSION } from "../kafka/strimzi-types";
 import { ConnectCluster, connectorLabels } from "./connect-cluster";
 import { DatabaseCredentials } from "./credentials";
+import { inlineSecretIssue } from "./connector-secrets";
 import { ConnectorState } from "./source-connector";
 
 /**
@@ -264,8 +265,9 @@ export class JdbcSink extends Construct {
     for (const [key, value] of Object.entries(p.config ?? {}).sort()) {
       if (MANAGED_SINK_KEYS.includes(key)) {
         issues.push({ code: "ManagedConnectorConfig", scope, field: `config.${key}`, value, message: "is set by Floe from the typed props", fix: "remove it and use the typed prop" });
-      } else if (/(password|secret|credential|token)/i.test(key) && !/^\$\{(secrets|configmaps):[^}]+\}$/.test(String(value))) {
-        issues.push({ code: "InlineSecretValue", scope, field: `config.${key}`, value: "<redacted>", message: "looks like a secret given as a value; it would be stored in the manifest and in Connect's config topic", fix: "store it in a Secret and reference it as ${secrets:<namespace>/<secret>:<key>}" });
+      } else {
+        const inline = inlineSecretIssue(scope, key, value);
+        if (inline) issues.push(inline);
       }
     }
     return issues;

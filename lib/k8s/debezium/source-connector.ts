@@ -21,6 +21,7 @@ import { CleanupPolicy, KafkaTopic } from "../kafka/kafka-topic";
 import { STRIMZI_API_VERSION } from "../kafka/strimzi-types";
 import { ConnectCluster, connectorLabels } from "./connect-cluster";
 import { DatabaseCredentials } from "./credentials";
+import { inlineSecretIssue } from "./connector-secrets";
 
 /** Desired connector state (`KafkaConnector.spec.state`). */
 export enum ConnectorState {
@@ -482,15 +483,9 @@ export abstract class DebeziumSource extends Construct {
             : "is set by Floe from the typed props",
           fix: key.startsWith("errors.deadletterqueue") ? "use errorPolicy log-and-skip (logs the failure) or fail" : "remove it and use the typed prop",
         });
-      } else if (/(password|secret|credential|token|key\.password|user\.info)/i.test(key) && !/credentials\.source$/.test(key) && !isSecretReference(key, String(value))) {
-        issues.push({
-          code: "InlineSecretValue",
-          scope,
-          field: `config.${key}`,
-          value: "<redacted>",
-          message: "looks like a secret given as a value; it would be stored in the manifest and in Connect's config topic",
-          fix: "store it in a Secret and reference it as ${secrets:<namespace>/<secret>:<key>}",
-        });
+      } else {
+        const inline = inlineSecretIssue(scope, key, value);
+        if (inline) issues.push(inline);
       }
     }
     return issues;
@@ -567,13 +562,4 @@ function addGroupValidation(source: DebeziumSource): void {
       return group.length > 1 ? s.conflictsWith(group.filter((o) => o !== s)) : [];
     });
   });
-}
-
-/**
- * A credential given by reference: `${secrets:<ns>/<name>:<key>}` (or configmaps), or for a registry client's
- * `basic.auth.user.info` the `<user>:${secrets:...}` pair, resolved by the workers' config provider.
- */
-function isSecretReference(key: string, value: string): boolean {
-  const ref = "\\$\\{(secrets|configmaps):[^}]+\\}";
-  return new RegExp(`^${ref}$`).test(value) || (/user\.info$/.test(key) && new RegExp(`^[^:\${}]+:${ref}$`).test(value));
 }

@@ -9,9 +9,9 @@ import { postgresChangeEventSchemas } from "../../k8s/debezium";
 import { sqlString, sqlTableDefinitions } from "../../k8s/flink/sql-connection";
 import { CONNECT_DECIMAL, ConnectSchema } from "../../k8s/schema";
 import { tenantTopicName } from "../names";
-import { sourceTopicNames } from "../sources/names";
+import { sourceOfTopic } from "../sources/names";
 import { excludedColumns } from "../sources/types";
-import { JobSpec, SourceSpec, TenantSpec } from "../spec/schema";
+import { JobSpec, TenantSpec } from "../spec/schema";
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -93,15 +93,6 @@ function jsonColumns(s: Json, path: string): Array<[string, string]> | Error {
   return out;
 }
 
-/** Where a CDC topic comes from: its source and table (undefined for a declared topic). */
-function cdcOrigin(tenant: TenantSpec, topic: string): { src: SourceSpec; table: string } | undefined {
-  for (const src of tenant.sources ?? []) {
-    const i = sourceTopicNames(src).indexOf(topic);
-    if (i >= 0 && i < src.tables.length) return { src, table: src.tables[i] };
-  }
-  return undefined;
-}
-
 /** The default table name of a topic: its local name with every character outside `[A-Za-z0-9_]` made `_`. */
 export const defaultTableName = (topic: string) => topic.replace(/[^A-Za-z0-9_]/g, "_");
 
@@ -128,7 +119,8 @@ export function sqlTables(tenant: TenantSpec, job: JobSpec, scope: string): { st
       return issue("SqlTableDirection", "topic", t.topic, reads ? "is both read and written by the job: a table is a source or a sink" : "is neither read nor written by the job", `list the topic in ${scope}.reads (a source table) or in ${scope}.writes (a sink table)`);
     }
     const fullTopic = tenantTopicName(tenant.name, t.topic);
-    const cdc = cdcOrigin(tenant, t.topic);
+    const origin = sourceOfTopic(tenant, t.topic);
+    const cdc = origin && !origin.signal ? origin : undefined;
     if (cdc) {
       const columns = cdc.src.columns?.[cdc.table];
       if (writes) return issue("SqlTableSinkOnCdcTopic", "topic", t.topic, "is a CDC topic: only its connector writes it", "write another topic");

@@ -2,7 +2,7 @@
 // kind (CDC, changelog, append-only) that the sink's write mode fits.
 
 import { ValidationIssue } from "../../core";
-import { sourceTopicNames } from "../sources/names";
+import { sourceOfTopic } from "../sources/names";
 import { SinkSpec, TenantSpec } from "../spec/schema";
 
 /** What a sink needs to know of a topic it reads. */
@@ -17,11 +17,8 @@ export interface SinkTopicTraits {
 
 /** The traits of a tenant's topic (by local name), or undefined when the tenant has no such topic. */
 export function sinkTopicTraits(tenant: TenantSpec, topic: string): SinkTopicTraits | undefined {
-  for (const src of tenant.sources ?? []) {
-    if (!sourceTopicNames(src).includes(topic)) continue;
-    const encoding = src.format === "avro" ? "avro" : src.embedSchemas ? "json-embedded" : "schemaless";
-    return { kind: "cdc", encoding, keyed: true };
-  }
+  const origin = sourceOfTopic(tenant, topic);
+  if (origin) return { kind: "cdc", encoding: origin.src.format === "avro" ? "avro" : origin.src.embedSchemas ? "json-embedded" : "schemaless", keyed: true };
   const declared = (tenant.topics ?? []).find((t) => t.name === topic);
   if (!declared) return undefined;
   return { kind: declared.carries ?? "append", encoding: declared.valueSchema?.type === "avro" ? "avro" : "schemaless", keyed: declared.keySchema !== undefined };

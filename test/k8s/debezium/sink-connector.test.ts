@@ -47,6 +47,12 @@ describe("JdbcSink", () => {
     expect(issuesWithCode(e, code)[0]).toMatchObject({ field });
   });
 
+  test("credentials in extra config only as references, with the sources' rule (a registry user.info too)", () => {
+    const e = catchValidation(() => sink({ config: { "value.converter.basic.auth.user.info": "u:hunter2" } }));
+    expect(issuesWithCode(e, "InlineSecretValue")[0]).toMatchObject({ field: "config.value.converter.basic.auth.user.info", value: "<redacted>" });
+    expect(() => sink({ config: { "value.converter.basic.auth.user.info": "u:${secrets:payments/reg:password}", "value.converter.basic.auth.credentials.source": "USER_INFO" } })).not.toThrow();
+  });
+
   test("a Connect cluster with restricted egress needs the database network", () => {
     const e = catchValidation(() => sink({}, { networkPolicy: { apiServerCidrs: [] } }));
     expect(issuesWithCode(e, "DatabaseNetworkUndeclared")[0]).toMatchObject({ field: "databaseCidr" });
