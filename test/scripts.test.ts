@@ -69,3 +69,36 @@ describe("scripts/crds-fetch.js", () => {
     expect(fetchScript.checkBundle(bundle, fetchScript.SOURCES[0])).toEqual(expect.arrayContaining(["Kafka", "KafkaUser"]));
   });
 });
+
+describe("scripts/plugins-lock.js and the Iceberg plugin lock", () => {
+  // The lock is made by Maven from the pom (npm run plugins:lock; the e2e install refuses a plugin folder that
+  // differs from it): here, that the two name the same release and every direct dependency of the pom is locked.
+  const pom = readFileSync(join(ROOT, "e2e", "java", "plugins", "iceberg", "pom.xml"), "utf8");
+  const { ICEBERG_PLUGIN_JARS, ICEBERG_VERSION } = jest.requireActual("../lib/core") as typeof import("../lib/core");
+
+  test("the pom's Iceberg release is the lock's, and each of its dependencies is locked at its version", () => {
+    expect(/<iceberg\.version>([^<]+)</.exec(pom)![1]).toBe(ICEBERG_VERSION);
+    const direct = [...pom.matchAll(/<dependency>\s*<groupId>([^<]+)<\/groupId>\s*<artifactId>([^<]+)<\/artifactId>\s*<version>([^<]+)<\/version>/g)].map((m) => ({
+      group: m[1],
+      artifact: m[2],
+      version: m[3] === "${iceberg.version}" ? ICEBERG_VERSION : m[3],
+    }));
+    expect(direct.length).toBe(6);
+    for (const d of direct) expect(ICEBERG_PLUGIN_JARS).toContainEqual(expect.objectContaining(d));
+  });
+
+  test("each locked jar once, with a SHA-512, sorted; what the runtime excludes is absent", () => {
+    const ids = ICEBERG_PLUGIN_JARS.map((j) => `${j.group}:${j.artifact}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    for (const j of ICEBERG_PLUGIN_JARS) expect(j.sha512).toMatch(/^[0-9a-f]{128}$/);
+    // The worker provides Kafka's APIs; Iceberg's runtime leaves out Hadoop's Jetty, Guava and log4j.
+    expect(ids.filter((id) => /^org\.apache\.kafka:|^org\.eclipse\.jetty:|^com\.google\.guava:|^log4j:|^ch\.qos\.reload4j:/.test(id))).toEqual([]);
+  });
+
+  test("the script names what it runs and fails clearly without Maven", () => {
+    const script = readFileSync(join(ROOT, "scripts", "plugins-lock.js"), "utf8");
+    expect(script).toContain('"dependency:list"');
+    expect(script).toContain("is Maven Central, or your mirror, reachable?");
+  });
+});

@@ -1,3 +1,5 @@
+import { ICEBERG_LOCKED_VERSION } from "./iceberg-plugin-lock";
+
 /**
  * The one table of runtime versions Floe targets. Upgrades and validation read from here.
  * Strimzi 1.2.0 (`kafka.strimzi.io/v1`) ships these Kafka versions, each with its KRaft metadata version.
@@ -75,6 +77,22 @@ export const DEBEZIUM_PLUGINS: Readonly<Record<DebeziumPluginKind, { readonly ar
   ...DEBEZIUM_CONNECTORS,
   ...DEBEZIUM_SINK_CONNECTORS,
 };
+
+/**
+ * Apache Iceberg release of the Kafka Connect sink Floe types (Apache-2.0, `org.apache.iceberg:iceberg-kafka-connect`).
+ * Iceberg publishes its Connect runtime distribution on GitHub only, so Floe pins the plugin as its jars on Maven
+ * Central, each with its SHA-512 (lib/core/iceberg-plugin-lock.ts, written by `npm run plugins:lock`).
+ */
+export const ICEBERG_VERSION = ICEBERG_LOCKED_VERSION;
+
+/** The Iceberg sink's connector class (iceberg 1.10.1, kafka-connect/.../IcebergSinkConnector.java). */
+export const ICEBERG_SINK_CONNECTOR_CLASS = "org.apache.iceberg.connect.IcebergSinkConnector";
+
+/** A plugin a Connect image can hold: a Debezium connector's or Iceberg's sink. */
+export type ConnectPluginKind = DebeziumPluginKind | "iceberg";
+
+/** Every Connect plugin kind Floe types, in a stable order. */
+export const CONNECT_PLUGIN_KINDS: readonly ConnectPluginKind[] = [...(Object.keys(DEBEZIUM_PLUGINS) as DebeziumPluginKind[]), "iceberg"];
 
 /**
  * Images of the platform services Floe deploys itself, pinned to release tags (never `latest`): the Schema

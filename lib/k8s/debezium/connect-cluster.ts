@@ -4,7 +4,7 @@ import {
   addFloeValidation,
   checkDnsLabel,
   componentLabels,
-  DebeziumPluginKind,
+  ConnectPluginKind,
   KAFKA_ACL_TABLE,
   STRIMZI_CLUSTER_LABEL,
   ValidationError,
@@ -86,6 +86,13 @@ export interface ConnectClusterProps {
    */
   readonly quotas?: KafkaUserQuotas;
   /**
+   * IAM role of the workers (IRSA): the annotation `eks.amazonaws.com/role-arn` on their service account, for
+   * connectors that write to the tenant's object storage (the Iceberg sink). Under EKS Pod Identity the role is
+   * associated with the service account by the cloud component instead.
+   * @default - none
+   */
+  readonly workloadRoleArn?: string;
+  /**
    * Expose worker, connector and task metrics with the Strimzi Metrics Reporter (port `tcp-prometheus`).
    * @default true
    */
@@ -148,7 +155,8 @@ export class ConnectCluster extends Construct {
   public readonly internalTopics: { readonly configs: KafkaTopic; readonly offsets: KafkaTopic; readonly status: KafkaTopic };
   private readonly props: ConnectClusterProps;
   private readonly secretGrants = new Map<string, Set<string>>();
-  private readonly requiredPlugins = new Map<DebeziumPluginKind, string[]>();
+  private readonly requiredPlugins = new Map<ConnectPluginKind, string[]>();
+  private httpsEgress = false;
   private readonly databaseEgress: Array<{ cidr: string; port: number }> = [];
   private readonly serviceEgress = new Map<string, { podLabels: Readonly<Record<string, string>>; port: number }>();
 
@@ -201,6 +209,14 @@ export class ConnectCluster extends Construct {
     this.serviceEgress.set(`${JSON.stringify(podLabels)}:${port}`, { podLabels, port });
   }
 
+  /**
+   * Let the workers reach public addresses on 443 (object storage such as S3): private ranges stay closed, as for
+   * the tenants' pods.
+   */
+  public allowHttpsEgress(): void {
+    this.httpsEgress = true;
+  }
+
   /** Allow the workers to reach a database (a source's `databaseCidr` and port). */
   public allowDatabase(cidr: string, port: number): void {
     if (!this.databaseEgress.some((e) => e.cidr === cidr && e.port === port)) this.databaseEgress.push({ cidr, port });
@@ -232,6 +248,7 @@ export class ConnectCluster extends Construct {
             ...[...this.databaseEgress]
               .sort((a, b) => (`${a.cidr}:${a.port}` < `${b.cidr}:${b.port}` ? -1 : 1))
               .map((e) => ({ to: [{ ipBlock: { cidr: e.cidr } }], ports: [{ protocol: "TCP", port: e.port }] })),
+            ...(this.httpsEgress ? [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...PUBLIC_EGRESS_EXCEPT] } }], ports: [{ protocol: "TCP", port: 443 }] }] : []),
           ],
         }),
       }),
@@ -300,7 +317,7 @@ export class ConnectCluster extends Construct {
   }
 
   /** Record that a connector needs the plugin of `kind` (checked against the image at synth). */
-  public requirePlugin(kind: DebeziumPluginKind, connectorPath: string): void {
+  public requirePlugin(kind: ConnectPluginKind, connectorPath: string): void {
     this.requiredPlugins.set(kind, [...(this.requiredPlugins.get(kind) ?? []), connectorPath]);
   }
 
@@ -428,7 +445,7 @@ export class ConnectCluster extends Construct {
           field: "image",
           value: kind,
           message: `the Connect image has no ${kind} plugin, needed by ${connectors.join(", ")}`,
-          fix: this.image.buildOptions ? `add DebeziumPlugin.${kind}({ sha512 }) to the build` : `list ${kind} among the prebuilt image's connectors, or build the image with its plugin`,
+          fix: this.image.buildOptions ? (kind === "iceberg" ? "add IcebergSinkPlugin.of() to the build" : `add DebeziumPlugin.${kind}({ sha512 }) to the build`) : `list ${kind} among the prebuilt image's connectors, or build the image with its plugin`,
         });
       }
     }
@@ -482,12 +499,13 @@ export class ConnectCluster extends Construct {
               },
               plugins: [...this.image.buildOptions.plugins]
                 .sort((a, b) => (a.name < b.name ? -1 : 1))
-                .map((p) => ({ name: p.name, artifacts: [p.artifact] })),
+                .map((p) => ({ name: p.name, artifacts: [...p.artifacts] })),
             },
           }
         : {}),
       template: {
         pod: { securityContext: RESTRICTED_POD_SECURITY_CONTEXT },
+        ...(props.workloadRoleArn ? { serviceAccount: { metadata: { annotations: { "eks.amazonaws.com/role-arn": props.workloadRoleArn } } } } : {}),
         connectContainer: containerTemplate,
         initContainer: containerTemplate,
         ...(this.image.buildOptions ? { buildContainer: { securityContext: CONNECT_BUILD_CONTAINER_SECURITY_CONTEXT } } : {}),
@@ -510,6 +528,9 @@ export const CONNECT_BUILD_CONTAINER_SECURITY_CONTEXT = {
   allowPrivilegeEscalation: false,
   seccompProfile: { type: "RuntimeDefault" },
 } as const;
+
+/** Networks the workers' public HTTPS egress leaves out (private, link-local and shared ranges). */
+const PUBLIC_EGRESS_EXCEPT = ["10.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"];
 
 /** Label binding a KafkaConnector to its KafkaConnect. */
 export function connectorLabels(connect: ConnectCluster): Record<string, string> {

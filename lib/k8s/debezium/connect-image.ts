@@ -1,8 +1,12 @@
 import {
   checkImagePinned,
+  ConnectPluginKind,
   DEBEZIUM_PLUGINS,
   DEBEZIUM_VERSION,
   DebeziumPluginKind,
+  ICEBERG_PLUGIN_JARS,
+  ICEBERG_VERSION,
+  LockedJar,
   shortHash,
   ValidationIssue,
 } from "../../core";
@@ -26,11 +30,77 @@ export interface DebeziumPluginOptions {
   readonly repository?: string;
 }
 
-/** A Strimzi build artifact (`spec.build.plugins[].artifacts[]`). */
+/** A Strimzi build artifact (`spec.build.plugins[].artifacts[]`): an archive or a jar, verified by its checksum. */
 export interface StrimziBuildArtifact {
-  readonly type: "tgz";
+  readonly type: "tgz" | "jar";
   readonly url: string;
   readonly sha512sum: string;
+}
+
+/** A plugin of a Connect image Strimzi builds: its folder name and pinned artifacts. */
+export interface ConnectPlugin {
+  /** The plugin kind (what connectors it runs). */
+  readonly kind: ConnectPluginKind;
+  /** The plugin folder in the image. */
+  readonly name: string;
+  /** Maven coordinates of the plugin. */
+  readonly coordinates: string;
+  /** What Strimzi downloads, each with its SHA-512. */
+  readonly artifacts: readonly StrimziBuildArtifact[];
+  /** Checks of the plugin's options. */
+  validate(scope: string, field: string): ValidationIssue[];
+}
+
+/** Options of the Iceberg sink plugin. */
+export interface IcebergSinkPluginOptions {
+  /**
+   * Maven repository (or mirror of Maven Central) the jars are downloaded from.
+   * @default "https://repo1.maven.org/maven2"
+   */
+  readonly repository?: string;
+}
+
+/**
+ * Apache Iceberg's Kafka Connect sink (`org.apache.iceberg:iceberg-kafka-connect`, Apache-2.0) as the jars of its
+ * runtime (the sink, Parquet, S3FileIO and the AWS SDK bundle, Hadoop's common classes, the PostgreSQL driver of
+ * the JDBC catalog), each pinned by Maven coordinates and SHA-512 in Floe's lock (`npm run plugins:lock`): Strimzi
+ * verifies every jar, and the version is the lock's ({@link ICEBERG_VERSION}).
+ */
+export class IcebergSinkPlugin implements ConnectPlugin {
+  /** The plugin, downloaded from `options.repository`. */
+  public static of(options: IcebergSinkPluginOptions = {}): IcebergSinkPlugin {
+    return new IcebergSinkPlugin(options);
+  }
+
+  public readonly kind = "iceberg" as const;
+  public readonly name = "iceberg-sink";
+  /** Iceberg version (the lock's). */
+  public readonly version = ICEBERG_VERSION;
+  private readonly repository: string;
+
+  private constructor(options: IcebergSinkPluginOptions) {
+    this.repository = (options.repository ?? "https://repo1.maven.org/maven2").replace(/\/+$/, "");
+  }
+
+  public get coordinates(): string {
+    return `org.apache.iceberg:iceberg-kafka-connect:${this.version}`;
+  }
+
+  /** One `jar` artifact per locked jar (URL in the Maven repository layout). */
+  public get artifacts(): StrimziBuildArtifact[] {
+    return ICEBERG_PLUGIN_JARS.map((j) => ({ type: "jar" as const, url: `${this.repository}/${mavenPath(j)}`, sha512sum: j.sha512 }));
+  }
+
+  public validate(scope: string, field: string): ValidationIssue[] {
+    return /^https:\/\//.test(this.repository)
+      ? []
+      : [{ code: "InsecurePluginRepository", scope, field: `${field}.repository`, value: this.repository, message: "plugins are downloaded over https only", fix: "use an https:// Maven repository (or mirror)" }];
+  }
+}
+
+/** The path of a jar in the Maven repository layout. */
+function mavenPath(j: LockedJar): string {
+  return `${j.group.replace(/\./g, "/")}/${j.artifact}/${j.version}/${j.artifact}-${j.version}${j.classifier ? `-${j.classifier}` : ""}.jar`;
 }
 
 /**
@@ -38,7 +108,7 @@ export interface StrimziBuildArtifact {
  * its SHA-512, for a Strimzi `build`.
  * @see https://strimzi.io/docs/operators/latest/configuring.html#type-Build-reference
  */
-export class DebeziumPlugin {
+export class DebeziumPlugin implements ConnectPlugin {
   /** The PostgreSQL connector plugin. */
   public static postgres(options: DebeziumPluginOptions): DebeziumPlugin {
     return new DebeziumPlugin("postgres", options);
@@ -93,6 +163,11 @@ export class DebeziumPlugin {
     };
   }
 
+  /** The build's artifacts: the plugin archive. */
+  public get artifacts(): StrimziBuildArtifact[] {
+    return [this.artifact];
+  }
+
   /** Checks: a SHA-512 of 128 hex digits, an https repository, a Final/CR release version. */
   public validate(scope: string, field: string): ValidationIssue[] {
     const issues: ValidationIssue[] = [];
@@ -134,8 +209,8 @@ export class DebeziumPlugin {
 export interface ConnectBuildOptions {
   /** Repository the built image is pushed to, without tag (`registry.example.com/platform/connect`). */
   readonly outputRepository: string;
-  /** The plugins to add. */
-  readonly plugins: readonly DebeziumPlugin[];
+  /** The plugins to add (Debezium's, Iceberg's sink). */
+  readonly plugins: readonly ConnectPlugin[];
   /**
    * Secret with the registry credentials (`kubernetes.io/dockerconfigjson`) for the push.
    * @default - none (the registry accepts the build pod's push)
@@ -158,7 +233,7 @@ export class ConnectImage {
   }
 
   /** A prebuilt image (pinned tag or digest) that contains the plugins of the listed connector kinds (sources and sinks). */
-  public static prebuilt(image: string, connectors: readonly DebeziumPluginKind[]): ConnectImage {
+  public static prebuilt(image: string, connectors: readonly ConnectPluginKind[]): ConnectImage {
     return new ConnectImage(image, undefined, [...connectors]);
   }
 
@@ -168,14 +243,14 @@ export class ConnectImage {
     /** The build options. */
     public readonly buildOptions: ConnectBuildOptions | undefined,
     /** Connector kinds the image can run. */
-    public readonly connectors: readonly DebeziumPluginKind[],
+    public readonly connectors: readonly ConnectPluginKind[],
   ) {}
 
   /** The tag of the built image: `<tag prefix>-<hash of the plugin set>`. */
   public builtImage(tagPrefix: string): string | undefined {
     if (!this.buildOptions) return undefined;
     const fingerprint = this.buildOptions.plugins
-      .map((p) => `${p.coordinates}@${p.artifact.sha512sum}`)
+      .map((p) => `${p.coordinates}@${p.artifacts.map((a) => a.sha512sum).join(",")}`)
       .sort()
       .join("\n");
     return `${this.buildOptions.outputRepository}:${tagPrefix}-${shortHash(fingerprint, 12)}`;
@@ -217,7 +292,7 @@ export class ConnectImage {
           field: `build.plugins[${i}]`,
           value: p.kind,
           message: "the plugin is listed twice",
-          fix: "list each Debezium plugin once",
+          fix: "list each plugin once",
         });
       }
       kinds.add(p.kind);
