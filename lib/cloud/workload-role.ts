@@ -63,6 +63,12 @@ export interface TenantWorkloadRoleArgs {
   readonly storage: CheckpointStorage;
   /** The tenant's service accounts that may assume the role (in namespace `tenant`). */
   readonly serviceAccounts: readonly string[];
+  /**
+   * Service accounts in other namespaces that act for the tenant alone and may assume the role too: its Kafka
+   * Connect workers (`<tenant>-connect-connect` in the Kafka namespace), which write its Iceberg tables.
+   * @default - none
+   */
+  readonly platformServiceAccounts?: readonly { readonly namespace: string; readonly name: string }[];
   /** IRSA (the cluster's OIDC provider) or EKS Pod Identity. */
   readonly identity: WorkloadIdentity;
 }
@@ -87,7 +93,7 @@ export class TenantWorkloadRole extends pulumi.ComponentResource {
     super("floe:cloud:TenantWorkloadRole", name, {}, opts);
     this.roleName = tenantRoleName(args.environment, args.region, args.tenant);
     this.roleArn = roleArn(args.accountId, this.roleName);
-    const serviceAccounts = args.serviceAccounts.map((sa) => ({ namespace: args.tenant, name: sa }));
+    const serviceAccounts = [...args.serviceAccounts.map((sa) => ({ namespace: args.tenant, name: sa })), ...(args.platformServiceAccounts ?? [])];
     const trust = workloadTrustPolicy(args.identity, args.accountId, serviceAccounts);
     this.role = new aws.iam.Role(
       `${name}-role`,

@@ -5,7 +5,9 @@ import { resolveReplication } from "../platform/replication/plan";
 import { schemaRegistryRegions } from "../platform/schemas/registry";
 import { tenantSubjects } from "../platform/schemas/subjects";
 import { PlatformSpec } from "../platform/spec/schema";
-import { sinkDeadLetterTopicName, sinkErrorPolicy } from "../platform/sinks/rules";
+import { icebergControlTopicName, sinkDeadLetterTopicName, sinkErrorPolicy } from "../platform/sinks/rules";
+import { icebergNamespace } from "../k8s/debezium/iceberg-sink";
+import { checkpointBucketName, tenantStoragePrefix } from "../core";
 import { sourceOfTopic, sourceTopicNames } from "../platform/sources/names";
 
 /** A dataset (a Kafka topic, or a source database table), a job (a CDC connector, an app, a Flink job), or a schema subject. */
@@ -92,12 +94,24 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
         });
       }
       for (const sink of tenant.sinks ?? []) {
+        const connector = job("sink", sink.name);
+        for (const ref of sink.topics) edge(topic(ref), connector);
+        if (sinkErrorPolicy(tenant, sink) === "dead-letter") edge(connector, topic(sinkDeadLetterTopicName(sink.name)));
+        if (sink.type === "iceberg") {
+          // topic -> sink -> the Iceberg table in the tenant's warehouse (the JDBC catalog's default location:
+          // <warehouse>/<namespace>/<table>); the control topic is the sink's own, read and written.
+          const bucket = region.flink?.checkpointBucket ?? checkpointBucketName(spec.environment, region.name, spec.aws?.accountId);
+          const ns = icebergNamespace(tenant.name);
+          const id = `${region.name}/iceberg/${bucket}/${ns}.${sink.table}`;
+          nodes.set(id, { id, type: "dataset", namespace: `s3://${bucket}`, name: `${tenantStoragePrefix(tenant.name)}lake/${ns}/${sink.table}`, kind: "table", ...base });
+          edge(connector, id);
+          edge(connector, topic(icebergControlTopicName(sink.name)));
+          continue;
+        }
         // topic -> sink connector -> the database table each record lands in (a CDC topic's captured table name
         // under `${source.table}`, the format's literal otherwise); its dead-letter topic when it has one.
-        const connector = job("sink", sink.name);
         const scheme = sink.dialect === "postgresql" ? "postgres" : "mysql";
         for (const ref of sink.topics) {
-          edge(topic(ref), connector);
           const cdc = sourceOfTopic(tenant, ref);
           const captured = cdc?.table.split(".");
           const table = (sink.table ?? "${source.table}")
@@ -109,7 +123,6 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
           nodes.set(id, { id, type: "dataset", namespace: `${scheme}://${sink.host}:${sink.port ?? (scheme === "postgres" ? 5432 : 3306)}`, name: `${sink.database}.${table}`, kind: "table", ...base });
           edge(connector, id);
         }
-        if (sinkErrorPolicy(tenant, sink) === "dead-letter") edge(connector, topic(sinkDeadLetterTopicName(sink.name)));
       }
       for (const app of tenant.apps ?? []) {
         const id = job("app", app.name);

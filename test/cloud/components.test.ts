@@ -176,6 +176,27 @@ describe("TenantWorkloadRole (Pulumi)", () => {
     ]);
   });
 
+  test("the tenant's Connect workers (Iceberg sinks) in the Kafka namespace: trusted too, each associated under Pod Identity", async () => {
+    const irsa = new TenantWorkloadRole("logistics", {
+      ...base,
+      tenant: "logistics",
+      storage,
+      serviceAccounts: ["logistics-flink"],
+      platformServiceAccounts: [{ namespace: "kafka", name: "logistics-connect-connect" }],
+      identity: { type: "irsa", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC", oidcIssuer: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC" },
+    });
+    const pod = new TenantWorkloadRole("lake", { ...base, tenant: "lake", storage, serviceAccounts: [], platformServiceAccounts: [{ namespace: "kafka", name: "lake-connect-connect" }], identity: { type: "pod-identity", clusterName: "prod-euw1" } });
+    await valueOf(irsa.role.arn);
+    await valueOf(pod.role.arn);
+    await settle();
+    const trust = JSON.parse(ofType("aws:iam/role:Role", "logistics")[0].inputs.assumeRolePolicy);
+    expect(trust.Statement[0].Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub"]).toEqual([
+      "system:serviceaccount:kafka:logistics-connect-connect",
+      "system:serviceaccount:logistics:logistics-flink",
+    ]);
+    expect(ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation", "lake")[0].inputs).toMatchObject({ namespace: "kafka", serviceAccount: "lake-connect-connect" });
+  });
+
   test("EKS Pod Identity: trust the pods service and associate each service account", async () => {
     const pod = new TenantWorkloadRole("analytics", { ...base, tenant: "analytics", storage, serviceAccounts: ["analytics-flink"], identity: { type: "pod-identity", clusterName: "prod-euw1" } });
     await valueOf(pod.role.arn);

@@ -247,3 +247,105 @@ describe("JDBC sinks in the lineage", () => {
     expect(into).toEqual(["alpha.orders-db.public.orders"]);
   });
 });
+
+/** alpha appends its CDC topic's change history to an Iceberg table with a JDBC catalog. */
+function icebergSpec(edit: (s: any) => void = () => undefined): any {
+  return spec((s) => {
+    s.regions[0].connect.connectors = ["postgres", "jdbc", "iceberg"];
+    s.tenants[0].secrets.push({ name: "lake-catalog", remoteKey: "dev/alpha/lake-catalog" });
+    s.tenants[0].sinks = [
+      {
+        name: "lake",
+        type: "iceberg",
+        topics: ["orders-db.public.orders"],
+        table: "orders_history",
+        mode: "history",
+        catalog: { type: "jdbc", host: "lake.db.example.com", database: "lake", databaseCidr: "10.32.0.0/16", credentials: { secret: "lake-catalog" } },
+      },
+    ];
+    edit(s);
+  });
+}
+const icebergOf = (objects: Obj[]) => objects.find((o) => o.kind === "KafkaConnector" && o.spec.class === "org.apache.iceberg.connect.IcebergSinkConnector")!;
+
+describe("Iceberg sinks", () => {
+  test("the table in the tenant's namespace, the warehouse under the tenant's prefix of the region's bucket, its control topic, embedded-schema JSON", () => {
+    const objects = objectsOf(icebergSpec());
+    const c = icebergOf(objects);
+    expect(c.metadata.name).toBe("alpha.lake");
+    expect(c.spec.config).toMatchObject({
+      "iceberg.tables": "alpha.orders_history",
+      "iceberg.catalog.warehouse": expect.stringMatching(/^s3:\/\/floe-dev-[a-z0-9-]+\/tenants\/alpha\/lake$/),
+      "iceberg.control.topic": "alpha.lake.iceberg-control",
+      "iceberg.catalog.jdbc.user": "${secrets:alpha/lake-catalog:username}",
+      "value.converter.schemas.enable": "true",
+    });
+    const control = objects.find((o) => o.kind === "KafkaTopic" && o.spec.topicName === "alpha.lake.iceberg-control")!;
+    expect(control.spec).toMatchObject({ partitions: 1, config: { "retention.ms": 604800000 } });
+    expectSchemaValid(objects.filter((x) => ["KafkaConnector", "KafkaTopic", "KafkaConnect", "KafkaUser", "NetworkPolicy"].includes(x.kind)));
+  });
+
+  test("schemaless JSON topics are read as they are (the sink infers the columns); an append-only topic needs no mode", () => {
+    const objects = objectsOf(
+      icebergSpec((s) => {
+        s.tenants[0].topics = [...(s.tenants[0].topics ?? []), { name: "clicks", partitions: 3 }];
+        s.tenants[0].sinks[0] = { ...s.tenants[0].sinks[0], topics: ["clicks"], mode: undefined };
+      }),
+    );
+    const c = icebergOf(objects);
+    expect(c.spec.config["value.converter"]).toBeUndefined();
+    expect(c.spec.config.topics).toBe("alpha.clicks");
+  });
+
+  test("standby copies: stopped; the workers' role on their service account when the spec has an AWS account (IRSA)", () => {
+    const s = icebergSpec((x) => (x.aws = { accountId: "123456789012" }));
+    const objects = objectsOf(s);
+    const connect = objects.find((o) => o.kind === "KafkaConnect")!;
+    expect(connect.spec.template.serviceAccount.metadata.annotations["eks.amazonaws.com/role-arn"]).toMatch(/^arn:aws:iam::123456789012:role\/floe-dev-.+-alpha$/);
+    expect(icebergOf(objects).spec.config["iceberg.catalog.client.region"]).toBe(s.regions[0].name);
+  });
+
+  test("validation: a CDC topic in append mode, mixed encodings, an undeclared catalog secret, the plugin's pins, the image without the plugin", () => {
+    expect(codes(icebergSpec((s) => (s.tenants[0].sinks[0].mode = "append")))).toContain("SinkAppendOnChangelog tenants[0].sinks[0].topics[0]");
+    expect(
+      codes(
+        icebergSpec((s) => {
+          s.tenants[0].topics = [...(s.tenants[0].topics ?? []), { name: "clicks", partitions: 3 }];
+          s.tenants[0].sinks[0].topics.push("clicks");
+        }),
+      ),
+    ).toContain("SinkMixedEncodings tenants[0].sinks[0].topics");
+    expect(codes(icebergSpec((s) => (s.tenants[0].sinks[0].catalog.credentials.secret = "nope")))).toContain("UnknownSecret tenants[0].sinks[0].catalog.credentials.secret");
+    expect(codes(icebergSpec((s) => (s.regions[0].connect.connectors = ["postgres", "jdbc"])))).toEqual([expect.stringMatching(/^ConnectorPluginMissing /)]);
+    const pinned = catchValidation(() =>
+      parsePlatformSpec(
+        icebergSpec((s) => {
+          s.regions[0].connect = { build: { outputRepository: "r.example.com/c", plugins: [{ connector: "postgres" }, { connector: "iceberg", sha512: "a".repeat(128) }] } };
+        }),
+      ),
+    );
+    expect(pinned.message).toContain("pinned by Floe's lock");
+    expect(pinned.message).toContain("a Debezium plugin archive needs its SHA-512");
+  });
+
+  test("floe diff: created safe; removed destructive (a new group appends everything again); another table or catalog destructive; warehouse and control topic disruptive", () => {
+    const rendered = icebergOf(objectsOf(icebergSpec())) as ConnectorManifest & Obj;
+    const edit = (config: Record<string, unknown>): ConnectorManifest => ({ ...rendered, spec: { ...rendered.spec, config: { ...rendered.spec!.config, ...config } } });
+    expect(classifyConnectorChange(undefined, rendered).risk).toBe("safe");
+    expect(classifyConnectorChange(rendered, undefined)).toEqual({ risk: "destructive", reasons: [expect.stringContaining("inserting every record again as a new row")] });
+    expect(classifyConnectorChange(rendered, edit({ "iceberg.tables": "alpha.other" })).risk).toBe("destructive");
+    expect(classifyConnectorChange(rendered, edit({ "iceberg.catalog.uri": "jdbc:postgresql://x:5432/y" })).risk).toBe("destructive");
+    expect(classifyConnectorChange(rendered, edit({ "iceberg.catalog.warehouse": "s3://other-bucket/x" })).risk).toBe("disruptive");
+    expect(classifyConnectorChange(rendered, edit({ "iceberg.control.topic": "alpha.other" })).reasons).toEqual([expect.stringContaining("iceberg.control.topic changed")]);
+  });
+
+  test("lineage: topic -> sink -> the Iceberg table at its location in the region's bucket, and the sink's control topic", () => {
+    const g = buildLineage(parsePlatformSpec(icebergSpec()));
+    const sink = g.nodes.find((n) => n.kind === "sink" && n.name === "alpha.lake")!;
+    const out = g.edges.filter((e) => e.from === sink.id).map((e) => g.nodes.find((n) => n.id === e.to)!);
+    const table = out.find((n) => n.kind === "table")!;
+    expect(table.namespace).toMatch(/^s3:\/\/floe-dev-/);
+    expect(table.name).toBe("tenants/alpha/lake/alpha/orders_history");
+    expect(out.map((n) => n.name)).toContain("alpha.lake.iceberg-control");
+  });
+});

@@ -55,6 +55,7 @@ function pulumiSpec(delivery: "pulumi" | "gitops" = "pulumi"): any {
 const secretValues = {
   "payments/orders-db-cdc": pulumi.secret('{"username":"cdc","password":"p"}'),
   "payments/reporting-db-sink": pulumi.secret('{"username":"reporting","password":"p"}'),
+  "payments/lake-catalog": pulumi.secret('{"username":"lake","password":"p"}'),
   "logistics/warehouse-db-cdc": pulumi.secret('{"user":"cdc","password":"w"}'),
 };
 
@@ -308,7 +309,7 @@ describe("StreamingPlatform validation and GitOps delivery", () => {
     expect(oidc.fix).toContain("pulumi config set --path 'floe:clusters.us-east-1.oidcIssuer'");
     expect(catchValidation(() => new StreamingPlatform("c", { spec: parsePlatformSpec(pulumiSpec()), kubeconfigs: {} })).code).toBe("ClusterKubeconfigMissing");
     const e = catchValidation(() => new StreamingPlatform("d", { spec: parsePlatformSpec(pulumiSpec("gitops")), secretValues: {} }));
-    expect(e.issues.map((i) => `${i.code} ${i.field}`)).toEqual(["SecretValueMissing payments/orders-db-cdc", "SecretValueMissing payments/reporting-db-sink", "SecretValueMissing logistics/warehouse-db-cdc"]);
+    expect(e.issues.map((i) => `${i.code} ${i.field}`)).toEqual(["SecretValueMissing payments/orders-db-cdc", "SecretValueMissing payments/reporting-db-sink", "SecretValueMissing payments/lake-catalog", "SecretValueMissing logistics/warehouse-db-cdc"]);
   });
 
   test("Pod Identity: the External Secrets Operator gets a role and an association too, its stores use its own credentials (#18.14)", async () => {
@@ -357,7 +358,11 @@ describe("StreamingPlatform validation and GitOps delivery", () => {
     const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement[0];
     expect(trust.Principal).toEqual({ Federated: oidcProviderArnOf("123456789012", "https://oidc.eks.eu-west-1.amazonaws.com/id/FROM-OUTPUT") });
     expect(trust.Principal.Federated).toBe("arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/FROM-OUTPUT");
-    expect(trust.Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/FROM-OUTPUT:sub"]).toEqual(["system:serviceaccount:payments:payments-flink"]);
+    expect(trust.Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/FROM-OUTPUT:sub"]).toEqual([
+      // The example's payments runs an Iceberg sink: its Connect workers write the tenant's lake prefix with the role.
+      "system:serviceaccount:kafka:payments-connect-connect",
+      "system:serviceaccount:payments:payments-flink",
+    ]);
     expect(catchValidation(() => new StreamingPlatform("typo", { spec: parsePlatformSpec(pulumiSpec("gitops")), secretValues, clusters: { "eu-west-9": {} } }))).toMatchObject({ code: "UnknownRegion", field: "clusters.eu-west-9" });
   });
 

@@ -101,11 +101,20 @@ describe.each(regions)("tenant isolation in %s", (region) => {
     for (const ns of tenantNamespaces) expect(ns.metadata.labels["floe.dev/kafka-client"]).toBe(kafka.metadata.name);
   });
 
-  test("Connect workers may only reach DNS, the brokers, each other, the API server and their declared databases", () => {
-    for (const policy of objects.filter((o) => o.kind === "NetworkPolicy" && o.metadata.name.endsWith("-connect-egress"))) {
+  test("Connect workers may only reach DNS, the brokers, each other, the API server and their declared databases (and public HTTPS for object storage where they run Iceberg sinks)", () => {
+    const policies = objects.filter((o) => o.kind === "NetworkPolicy" && o.metadata.name.endsWith("-connect-egress"));
+    expect(policies.length).toBeGreaterThan(0);
+    for (const policy of policies) {
       expect(policy.spec.policyTypes).toEqual(["Egress"]);
-      const ipBlocks = policy.spec.egress.flatMap((r: Obj) => r.to.filter((t: Obj) => t.ipBlock).map((t: Obj) => t.ipBlock.cidr));
-      expect(ipBlocks).not.toContain("0.0.0.0/0");
+      const iceberg = objects.some((o) => o.kind === "KafkaConnector" && o.spec.class === "org.apache.iceberg.connect.IcebergSinkConnector" && `${o.metadata.labels["strimzi.io/cluster"]}-connect-egress` === policy.metadata.name);
+      for (const rule of policy.spec.egress as Obj[]) {
+        for (const to of (rule.to as Obj[]).filter((t) => t.ipBlock?.cidr === "0.0.0.0/0")) {
+          // Only with an Iceberg sink, only 443, never a private range (another tenant's pods or the cluster's services).
+          expect(iceberg).toBe(true);
+          expect(rule.ports).toEqual([{ protocol: "TCP", port: 443 }]);
+          expect(to.ipBlock.except).toEqual(expect.arrayContaining(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"]));
+        }
+      }
     }
   });
 });

@@ -7,3 +7,4 @@ export * from "./offsets";
 export * from "./types";
 export * from "./sink-connector";
 export * from "./upgrades";
+export * from "./iceberg-sink";

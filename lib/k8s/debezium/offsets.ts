@@ -1,3 +1,4 @@
+import { ICEBERG_SINK_CONNECTOR_CLASS } from "../../core";
 /**
  * How a change to a rendered `KafkaConnector` affects the data it captures. Kafka Connect keys source offsets
  * by connector name, and Debezium keys them by `topic.prefix`; a PostgreSQL slot holds the position in the
@@ -105,6 +106,8 @@ function isSink(c: ConnectorManifest | undefined): boolean {
 const SINK_DESTRUCTIVE_KEYS: Readonly<Record<string, string>> = {
   "connection.url": "connection.url changed: the new database receives only the records after the group's position; the rows written before stay in the old one",
   "collection.name.format": "collection.name.format changed: new tables receive only the records after the group's position",
+  "iceberg.tables": "iceberg.tables changed: the new Iceberg table receives only the records after the group's position; the old one keeps what was appended",
+  "iceberg.catalog.uri": "iceberg.catalog.uri changed: another catalog receives only the records after the group's position, the tables of the old one stay there",
 };
 
 /** Sink config keys whose change alters what is written without losing the position. */
@@ -114,6 +117,10 @@ const SINK_DISRUPTIVE_KEYS: Readonly<Record<string, string>> = {
   "primary.key.mode": "primary.key.mode changed: rows are matched by another key from now on",
   "delete.enabled": "delete.enabled changed: deletes are applied (or ignored) from now on",
   "schema.evolution": "schema.evolution changed: tables and columns are (or are no longer) created by the sink",
+  "iceberg.catalog.warehouse": "iceberg.catalog.warehouse changed: tables created from now on live under the new location (existing tables keep theirs)",
+  "iceberg.control.topic": "iceberg.control.topic changed: data files written but not yet committed on the old control topic are written again from the group's position",
+  "iceberg.tables.evolve-schema-enabled": "iceberg.tables.evolve-schema-enabled changed: new fields are (or are no longer) added as columns",
+  "iceberg.tables.default-partition-by": "iceberg.tables.default-partition-by changed: applies to tables created from now on only",
 };
 
 /**
@@ -123,7 +130,8 @@ const SINK_DISRUPTIVE_KEYS: Readonly<Record<string, string>> = {
  * rows in insert mode.
  */
 function classifySinkChange(base: ConnectorManifest | undefined, head: ConnectorManifest | undefined): ConnectorChangeClassification {
-  const insert = (c: ConnectorManifest | undefined) => c?.spec?.config?.["insert.mode"] === "insert";
+  // Appending sinks (JDBC insert mode, Iceberg's sink) write a reread record again as a new row.
+  const insert = (c: ConnectorManifest | undefined) => c?.spec?.config?.["insert.mode"] === "insert" || c?.spec?.config?.["connector.class"] === ICEBERG_SINK_CONNECTOR_CLASS;
   if (!base) return { risk: "safe", reasons: [`sink connector ${head!.metadata.name} created: its group connect-${head!.metadata.name} starts at the topics' earliest retained records`] };
   if (!head) {
     return {

@@ -64,6 +64,8 @@ export interface TenantRegionContext {
   readonly environment: string;
   readonly regionName: string;
   readonly aws: PlatformSpec["aws"];
+  /** The AWS region of the region's bucket (its `awsRegion`, else its name), when the spec has an AWS account. */
+  readonly awsRegion: string | undefined;
   readonly replication: readonly ResolvedReplication[];
   readonly registry: ConfluentSchemaRegistry | undefined;
   readonly monitoring: RegionMonitoring | undefined;

@@ -37,7 +37,7 @@ export function buildRegion(
     .map((tenant, index) => ({ tenant, index }))
     .filter(({ tenant }) => (tenant.regions ?? spec.regions.map((r) => r.name)).includes(region.name))
     .sort((a, b) => (a.tenant.name < b.tenant.name ? -1 : a.tenant.name > b.tenant.name ? 1 : 0));
-  const needsStorage = region.flink?.checkpointBucket !== undefined || tenants.some(({ tenant }) => (tenant.jobs ?? []).length > 0);
+  const needsStorage = region.flink?.checkpointBucket !== undefined || tenants.some(({ tenant }) => (tenant.jobs ?? []).length > 0 || (tenant.sinks ?? []).some((k) => k.type === "iceberg"));
   const storage = needsStorage ? regionStorage(spec, region, regionIndex, pending) : undefined;
   const registry = buildRegionRegistry(spec, region, regionIndex, platformChart, kafka, tenants.map(({ tenant }) => tenant), map, pending);
   const monitoring = buildRegionMonitoring(spec, region, regionIndex, platformChart, kafka, map, pending);
@@ -55,6 +55,7 @@ export function buildRegion(
     environment: spec.environment,
     regionName: region.name,
     aws: spec.aws,
+    awsRegion: spec.aws ? (region.awsRegion ?? region.name) : undefined,
     replication,
     registry,
     monitoring,

@@ -9,7 +9,8 @@ import { ComposedPlatform } from "../compose/context";
 import { composePlatform } from "../compose/platform";
 import { RenderedTree, renderPlatform } from "../render";
 import { replicatedSavepointPrefixes, ResolvedReplication, resolveReplication } from "../replication/plan";
-import { PlatformSpec, RegionSpec } from "../spec/schema";
+import { DEFAULT_KAFKA_NAMESPACE } from "../names";
+import { PlatformSpec, RegionSpec, TenantSpec } from "../spec/schema";
 import { secretsAwsRegion } from "../tenancy/compose";
 import { applyManifests } from "./apply";
 import { RegionOutputs, StreamingPlatformArgs } from "./args";
@@ -97,7 +98,7 @@ export class StreamingPlatform extends pulumi.ComponentResource {
       bucketName: region.flink?.checkpointBucket ?? checkpointBucketName(spec.environment, region.name, accountId),
       bootstrap: platform.regions.find((r) => r.region === region.name)!.kafka.bootstrapAddress(),
       tenantRoleArns: accountId
-        ? Object.fromEntries(tenants.filter((t) => (t.jobs ?? []).length > 0).map((t) => [t.name, roleArn(accountId, tenantRoleName(spec.environment, region.name, t.name))]))
+        ? Object.fromEntries(tenants.filter(needsWorkloadRole).map((t) => [t.name, roleArn(accountId, tenantRoleName(spec.environment, region.name, t.name))]))
         : {},
     };
   }
@@ -123,10 +124,11 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     const identity = identityOf(spec, region, args);
     const awsReady: pulumi.Resource[] = [];
     const tenantRoleArns: Record<string, pulumi.Output<string>> = {};
-    for (const tenant of tenants.filter((t) => (t.jobs ?? []).length > 0)) {
+    for (const tenant of tenants.filter(needsWorkloadRole)) {
+      const connect = hasIcebergSinks(tenant) && region.connect ? [{ namespace: region.kafka.namespace ?? DEFAULT_KAFKA_NAMESPACE, name: `${tenant.name}-connect-connect` }] : [];
       const role = new TenantWorkloadRole(
         `${prefix}-${tenant.name}`,
-        { ...base, tenant: tenant.name, storage, serviceAccounts: [`${tenant.name}-flink`], identity: identity! },
+        { ...base, tenant: tenant.name, storage, serviceAccounts: [`${tenant.name}-flink`], platformServiceAccounts: connect, identity: identity! },
         cloud,
       );
       tenantRoleArns[tenant.name] = role.role.arn;
@@ -201,4 +203,14 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     }
     return undefined;
   }
+}
+
+/** Whether a tenant's Iceberg sinks write its warehouse prefix (its Connect workers then use its role). */
+function hasIcebergSinks(tenant: TenantSpec): boolean {
+  return (tenant.sinks ?? []).some((s) => s.type === "iceberg");
+}
+
+/** Whether a tenant needs its workload role in a region: its jobs' state, or its Iceberg sinks' tables. */
+function needsWorkloadRole(tenant: TenantSpec): boolean {
+  return (tenant.jobs ?? []).length > 0 || hasIcebergSinks(tenant);
 }

@@ -24,8 +24,12 @@ export function sinkTopicTraits(tenant: TenantSpec, topic: string): SinkTopicTra
   return { kind: declared.carries ?? "append", encoding: declared.valueSchema?.type === "avro" ? "avro" : "schemaless", keyed: declared.keySchema !== undefined };
 }
 
-/** The write mode of a sink: its own, else upsert where every topic is CDC or a changelog, insert where all are append-only. */
-export function sinkMode(tenant: TenantSpec, sink: SinkSpec): "upsert" | "insert" | undefined {
+/**
+ * The write mode of a sink. JDBC: its own, else upsert where every topic is CDC or a changelog, insert where all
+ * are append-only. Iceberg: `append` unless it says `history` (the sink only appends).
+ */
+export function sinkMode(tenant: TenantSpec, sink: SinkSpec): "upsert" | "insert" | "append" | "history" | undefined {
+  if (sink.type === "iceberg") return sink.mode ?? "append";
   if (sink.mode) return sink.mode;
   const kinds = new Set(sink.topics.map((t) => sinkTopicTraits(tenant, t)?.kind).filter((k) => k !== undefined));
   if (kinds.size === 0) return "upsert";
@@ -36,6 +40,16 @@ export function sinkMode(tenant: TenantSpec, sink: SinkSpec): "upsert" | "insert
 /** The local name of a sink's dead-letter topic (`<sink>.sink-dead-letter`; a job's is `<job>.dead-letter`). */
 export function sinkDeadLetterTopicName(sink: string): string {
   return `${sink}.sink-dead-letter`;
+}
+
+/** The local name of an Iceberg sink's control topic (`<sink>.iceberg-control`). */
+export function icebergControlTopicName(sink: string): string {
+  return `${sink}.iceberg-control`;
+}
+
+/** Where a tenant's Iceberg tables live: `lake/` under the tenant's prefix of the region's bucket. */
+export function icebergWarehouse(storage: { uri(keyPrefix: string): string; tenantPrefix(tenant: string): string }, tenant: string): string {
+  return storage.uri(`${storage.tenantPrefix(tenant)}lake`);
 }
 
 /** The error policy of a sink: its own, else the tenant's malformed-data policy. */
@@ -62,7 +76,7 @@ export function sinkIssues(tenant: TenantSpec, scope: string): ValidationIssue[]
         return;
       }
       traits.push(t);
-      if (t.encoding === "schemaless") {
+      if (t.encoding === "schemaless" && sink.type === "jdbc") {
         issues.push({
           code: "SinkTopicWithoutSchema",
           scope: at,
@@ -73,9 +87,11 @@ export function sinkIssues(tenant: TenantSpec, scope: string): ValidationIssue[]
         });
       }
     });
-    const encodings = new Set(traits.map((t) => t.encoding).filter((e) => e !== "schemaless"));
+    // The Iceberg sink reads schemaless JSON too (it infers column types from the values), with other converter
+    // settings than embedded-schema JSON: for it, that is a third encoding.
+    const encodings = new Set(traits.map((t) => t.encoding).filter((e) => e !== "schemaless" || sink.type === "iceberg"));
     if (encodings.size > 1) {
-      issues.push({ code: "SinkMixedEncodings", scope: at, field: "topics", value: sink.topics, message: "reads JSON topics with embedded schemas and Avro topics: one connector has one key and one value converter", fix: "split the sink: one for the JSON topics, one for the Avro topics" });
+      issues.push({ code: "SinkMixedEncodings", scope: at, field: "topics", value: sink.topics, message: `reads topics of different encodings (${[...encodings].sort().join(", ")}): one connector has one key and one value converter`, fix: "split the sink by encoding" });
     }
     const mode = sinkMode(tenant, sink);
     if (mode === undefined) {
@@ -87,14 +103,24 @@ export function sinkIssues(tenant: TenantSpec, scope: string): ValidationIssue[]
       if (mode === "upsert" && !t.keyed) {
         issues.push({ code: "SinkUpsertWithoutKey", scope: at, field: `topics[${ti}]`, value: topic, message: "an upsert sink writes each record to the row of its key, and this append-only topic declares no key schema", fix: "use mode insert, or give the topic a keySchema" });
       }
+      if (mode === "append" && t.kind !== "append") {
+        issues.push({
+          code: "SinkAppendOnChangelog",
+          scope: at,
+          field: `topics[${ti}]`,
+          value: topic,
+          message: `the topic carries ${t.kind === "cdc" ? "change events" : "a changelog"}, and the Iceberg sink only appends (apache/iceberg 1.10.1 kafka-connect IcebergWriter ignores tombstones): the table would hold every change, never the current rows`,
+          fix: "set mode: history to keep the change history as a table, or sink the topic with a jdbc sink (upsert)",
+        });
+      }
       if (mode === "insert" && t.kind !== "append") {
         issues.push({ code: "SinkInsertOnChangelog", scope: at, field: `topics[${ti}]`, value: topic, message: `the topic carries ${t.kind === "cdc" ? "change events" : "a changelog"}: inserting each record would add a row per change (and ignore deletes)`, fix: "use mode upsert (the default for such topics)" });
       }
     });
-    if (sink.deletes === true && mode === "insert") {
+    if (sink.type === "jdbc" && sink.deletes === true && mode === "insert") {
       issues.push({ code: "SinkDeletesNeedUpsert", scope: at, field: "deletes", value: true, message: "the JDBC sink finds the row to delete by the record key, which only upsert mode uses", fix: "use mode upsert, or leave deletes off" });
     }
-    if (sink.table === undefined && traits.some((t) => t.kind !== "cdc")) {
+    if (sink.type === "jdbc" && sink.table === undefined && traits.some((t) => t.kind !== "cdc")) {
       issues.push({ code: "SinkTableRequired", scope: at, field: "table", value: undefined, message: "the default table, ${source.table}, names the captured table of a Debezium change event, and this sink reads topics that are not CDC topics", fix: "set table, e.g. order_totals or ${topic}" });
     }
     if (declared.has(sinkDeadLetterTopicName(sink.name)) && sinkErrorPolicy(tenant, sink) === "dead-letter") {

@@ -1,6 +1,7 @@
 // A tenant's Kafka Connect cluster and its Debezium sources.
 
-import { ConnectCluster, ConnectImage, ConnectorState, DatabaseCredentials, DebeziumPlugin, DebeziumSource, HistorySnapshotMode, MySqlSource, MySqlSourceProps, PostgresSnapshotMode, PostgresSource, PostgresSourceProps, SourceErrorPolicy, SqlServerSource } from "../../k8s/debezium";
+import { ConnectCluster, ConnectImage, ConnectorState, DatabaseCredentials, DebeziumPlugin, DebeziumSource, IcebergSinkPlugin, HistorySnapshotMode, MySqlSource, MySqlSourceProps, PostgresSnapshotMode, PostgresSource, PostgresSourceProps, SourceErrorPolicy, SqlServerSource } from "../../k8s/debezium";
+import { roleArn, tenantRoleName } from "../../core";
 import { SCHEMA_REGISTRY_PORT } from "../../k8s/schema";
 import { TenantScope, TenantWiring } from "../compose/context";
 import { inSpec } from "../compose/path-map";
@@ -17,7 +18,9 @@ function connectImage(connect: NonNullable<RegionSpec["connect"]>): ConnectImage
     return ConnectImage.build({
       outputRepository: connect.build.outputRepository,
       pushSecret: connect.build.pushSecret,
-      plugins: connect.build.plugins.map((p) => DebeziumPlugin.of(p.connector, { sha512: p.sha512, version: p.version, repository: p.repository })),
+      plugins: connect.build.plugins.map((p) =>
+        p.connector === "iceberg" ? IcebergSinkPlugin.of({ repository: p.repository }) : DebeziumPlugin.of(p.connector, { sha512: p.sha512 ?? "", version: p.version, repository: p.repository }),
+      ),
     });
   }
   return ConnectImage.prebuilt(connect.image ?? "", connect.connectors ?? []);
@@ -54,6 +57,11 @@ export function buildSources(s: TenantScope, w: Pick<TenantWiring, "topics" | "q
       production: region.production,
       networkPolicy: { apiServerCidrs: region.network?.apiServerCidrs ?? [], apiServerPort: region.network?.apiServerPort },
       quotas: quotas.get(`${tenant.name}-connect`),
+      // Iceberg sinks write the tenant's warehouse prefix with the tenant's role (IRSA; Pod Identity associates it).
+      workloadRoleArn:
+        sinks.some((k) => k.type === "iceberg") && region.aws?.accountId && (region.aws.workloadIdentity ?? "irsa") === "irsa"
+          ? roleArn(region.aws.accountId, tenantRoleName(region.environment, region.regionName, tenant.name))
+          : undefined,
     }),
   );
   if (!connect) return;

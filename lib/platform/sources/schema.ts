@@ -4,8 +4,8 @@ import { z } from "zod";
 import { configValue, dnsLabel, resourcesSchema } from "../spec/primitives";
 
 const connectorKind = z.enum(["postgres", "mysql", "sqlserver"]);
-/** A plugin of the Connect image: a source connector's, or the JDBC sink's. */
-const pluginKind = z.enum(["postgres", "mysql", "sqlserver", "jdbc"]);
+/** A plugin of the Connect image: a source connector's, the JDBC sink's, or Iceberg's sink. */
+const pluginKind = z.enum(["postgres", "mysql", "sqlserver", "jdbc", "iceberg"]);
 
 export const connectRegionSchema = z
   .strictObject({
@@ -18,12 +18,21 @@ export const connectRegionSchema = z
         pushSecret: z.string().min(1).optional(),
         plugins: z
           .array(
-            z.strictObject({
-              connector: pluginKind,
-              sha512: z.string(),
-              version: z.string().optional(),
-              repository: z.string().optional(),
-            }),
+            z
+              .strictObject({
+                connector: pluginKind,
+                sha512: z.string().optional(),
+                version: z.string().optional(),
+                repository: z.string().optional(),
+              })
+              .refine((p) => p.connector !== "iceberg" || (p.sha512 === undefined && p.version === undefined), {
+                message: "the Iceberg sink plugin is pinned by Floe's lock (every jar's coordinates and SHA-512, lib/core/iceberg-plugin-lock.ts): remove sha512 and version (repository may name a mirror)",
+                path: ["sha512"],
+              })
+              .refine((p) => p.connector === "iceberg" || p.sha512 !== undefined, {
+                message: "a Debezium plugin archive needs its SHA-512 (Strimzi verifies the download): curl -sL <archive url> | sha512sum",
+                path: ["sha512"],
+              }),
           )
           .min(1),
       })

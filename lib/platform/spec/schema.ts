@@ -127,6 +127,8 @@ export type SourceSpec = NonNullable<TenantSpec["sources"]>[number];
 
 /** One sink connector of a tenant. */
 export type SinkSpec = NonNullable<TenantSpec["sinks"]>[number];
+export type JdbcSinkSpec = Extract<SinkSpec, { type: "jdbc" }>;
+export type IcebergSinkSpec = Extract<SinkSpec, { type: "iceberg" }>;
 
 /** One replication entry: a tenant's topic set copied from its primary region to a standby region. */
 export type ReplicationSpec = NonNullable<PlatformSpec["replication"]>[number];

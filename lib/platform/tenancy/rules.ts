@@ -111,7 +111,11 @@ export function secretIssues(tenant: TenantSpec, scope: string): ValidationIssue
     });
   };
   sources.forEach((src, si) => secretRef(src.credentials.secret, `${scope}.sources[${si}].credentials`, "secret"));
-  (tenant.sinks ?? []).forEach((sink, si) => secretRef(sink.credentials.secret, `${scope}.sinks[${si}].credentials`, "secret"));
+  (tenant.sinks ?? []).forEach((sink, si) =>
+    sink.type === "jdbc"
+      ? secretRef(sink.credentials.secret, `${scope}.sinks[${si}].credentials`, "secret")
+      : secretRef(sink.catalog.credentials.secret, `${scope}.sinks[${si}].catalog.credentials`, "secret"),
+  );
   (tenant.jobs ?? []).forEach((job, ji) => (job.secretEnv ?? []).forEach((e, ei) => secretRef(e.secret, `${scope}.jobs[${ji}].secretEnv[${ei}]`, "secret")));
   return issues;
 }
