@@ -36,6 +36,21 @@ for pom in "$here"/java/plugins/*/pom.xml; do
     exit 1
   fi
 done
+# The Iceberg sink's folder must hold exactly the jars Floe renders for Strimzi's build (lib/core/iceberg-plugin-lock.ts):
+# a pom edited without `npm run plugins:lock` (or a lock edited by hand) fails here.
+if ! node -e '
+  const fs = require("fs"), crypto = require("crypto"), path = require("path");
+  const [lock, dir] = process.argv.slice(1);
+  const locked = [...fs.readFileSync(lock, "utf8").matchAll(/"sha512":"([0-9a-f]{128})"/g)].map((m) => m[1]).sort();
+  const found = fs.readdirSync(dir).filter((f) => f.endsWith(".jar")).map((f) => crypto.createHash("sha512").update(fs.readFileSync(path.join(dir, f))).digest("hex")).sort();
+  if (JSON.stringify(locked) !== JSON.stringify(found)) {
+    console.error(`the Iceberg plugin folder (${found.length} jars) differs from ${lock} (${locked.length} jars): run npm run plugins:lock`);
+    process.exit(1);
+  }' "$here/../lib/core/iceberg-plugin-lock.ts" "$cache/connect/plugins/iceberg" >>"$log" 2>&1; then
+  echo "e2e install: the Iceberg sink plugin differs from its lock; its log ($log):" >&2
+  tail -n 5 "$log" >&2
+  exit 1
+fi
 # Flink SQL per Flink version Floe renders (e2e/java/flink/<flinkVersion>/pom.xml): $cache/flink/<flinkVersion>/lib.
 rm -rf "$cache/flink"
 for pom in "$here"/java/flink/*/pom.xml; do

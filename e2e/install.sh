@@ -8,6 +8,7 @@
 #   go/pulumi-kubernetes  the Kubernetes provider (pulumi-resource-kubernetes), the release of @pulumi/kubernetes
 #   java                  the Apache Kafka broker, clients, Connect, connector plugins and Floe's adapters
 #                         (install-java.sh, Maven Central)
+#   python                moto's S3 server (e2e/python/requirements.txt, PyPI)
 #   crds/karpenter        Karpenter's NodePool and EC2NodeClass CRDs (the Go module proxy's zip of the AWS provider)
 #   postgresql, mariadb-server  Debian's database servers (the CDC tests' databases), when not installed yet
 #   nginx-light           Debian's nginx (the registry's enforcing proxy as rendered), when not installed yet
@@ -93,6 +94,31 @@ build pulumi-kubernetes pulumi-resource-kubernetes -- bash -c '
     -o "'"$cache"'/bin/pulumi-resource-kubernetes" .'
 
 bash "$here/install-java.sh" "$cache"
+
+# The Python components (e2e/python/requirements.txt, pinned): moto's server, the S3 endpoint of the Iceberg sink's
+# warehouse. A virtual environment in the cache, rebuilt when the pins or the Python version change.
+py_key="$( (python3 --version; sha256sum "$here/python/requirements.txt") | sha256sum | cut -c1-16)"
+if [ -x "$cache/python/bin/moto_server" ] && [ "$(cat "$cache/stamps/python" 2>/dev/null)" = "$py_key" ]; then
+  echo "e2e install: python current (moto)"
+else
+  echo "e2e install: installing python (moto) ..."
+  rm -rf "$cache/python"
+  if ! python3 -m venv "$cache/python" >"$cache/logs/install-python.log" 2>&1; then
+    # Debian's python3 makes virtual environments with python3-venv only.
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv && python3 -m venv "$cache/python"; } >>"$cache/logs/install-python.log" 2>&1 || {
+      echo "e2e install: python3 -m venv failed; its log ($cache/logs/install-python.log):" >&2
+      tail -n 20 "$cache/logs/install-python.log" >&2
+      exit 1
+    }
+  fi
+  if ! "$cache/python/bin/pip" install -q --disable-pip-version-check -r "$here/python/requirements.txt" >>"$cache/logs/install-python.log" 2>&1; then
+    echo "e2e install: pip install -r e2e/python/requirements.txt failed; its log ($cache/logs/install-python.log):" >&2
+    tail -n 30 "$cache/logs/install-python.log" >&2
+    exit 1
+  fi
+  echo "$py_key" >"$cache/stamps/python"
+  echo "e2e install: installed python (moto)"
+fi
 
 # Karpenter's CRDs (NodePool, EC2NodeClass) for the API server, from the Go module proxy: the module zip of the
 # AWS provider at the release Floe renders for (lib/core/versions.ts KARPENTER_VERSION), checked against its hash.

@@ -12,7 +12,7 @@ import { PostgresServer } from "../../e2e/postgres";
 import { parsePlatformSpec, synthesize } from "../../lib";
 import { exampleSpec } from "../helpers/specs";
 import { applyAll } from "./support";
-import { CdcRegion, databaseSecret, startCdcRegion, startSourceDatabase } from "./cdc-support";
+import { CdcRegion, createOrdersTables, databaseSecret, startCdcRegion, startSourceDatabase } from "./cdc-support";
 
 type Obj = Record<string, any>;
 
@@ -60,18 +60,7 @@ describe("PostgreSQL -> Debezium -> Kafka -> Debezium's JDBC sink -> another Pos
     const src = await startSourceDatabase(region, source, objects, `cdc_${TENANT}`);
     pg = src.pg;
     db = src.db;
-    pg.sql(
-      db,
-      [
-        "CREATE TABLE public.orders (id integer PRIMARY KEY, customer text NOT NULL, amount numeric(10,2) NOT NULL, card_number text)",
-        "CREATE TABLE public.order_lines (order_id integer, line integer, sku text NOT NULL, PRIMARY KEY (order_id, line))",
-        "CREATE TABLE public.debezium_signal (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048))",
-        "CREATE TABLE public.debezium_heartbeat (id int PRIMARY KEY, ts timestamptz NOT NULL)",
-        "INSERT INTO public.debezium_heartbeat VALUES (1, now())",
-        "INSERT INTO public.orders VALUES (1, 'ada', 10.00, '4111111111111111'), (2, 'bob', 20.50, NULL)",
-        ...["public.orders", "public.order_lines", "public.debezium_signal", "public.debezium_heartbeat"].map((t) => `ALTER TABLE ${t} OWNER TO ${src.user}`),
-      ].join(";\n"),
-    );
+    createOrdersTables(pg, db, src.user, "(1, 'ada', 10.00, '4111111111111111'), (2, 'bob', 20.50, NULL)");
     // The sink's database: its login from the Secret the sink references (as External Secrets would sync it).
     const creds = databaseSecret(sink, objects, "reporting_sink", { user: "connection.username", password: "connection.password" });
     await applyAll(region.kube, [creds.secret]);

@@ -107,3 +107,19 @@ export async function startSourceDatabase(region: CdcRegion, connector: Obj, obj
   pg.sql("postgres", `CREATE DATABASE ${db} OWNER ${creds.user}`);
   return { pg, db, user: creds.user };
 }
+
+/** The example's source tables in `db` (owned by the connector's `user`), with `orders` rows as SQL `VALUES`. */
+export function createOrdersTables(pg: PostgresServer, db: string, user: string, orders: string): void {
+  pg.sql(
+    db,
+    [
+      "CREATE TABLE public.orders (id integer PRIMARY KEY, customer text NOT NULL, amount numeric(10,2) NOT NULL, card_number text)",
+      "CREATE TABLE public.order_lines (order_id integer, line integer, sku text NOT NULL, PRIMARY KEY (order_id, line))",
+      "CREATE TABLE public.debezium_signal (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048))",
+      "CREATE TABLE public.debezium_heartbeat (id int PRIMARY KEY, ts timestamptz NOT NULL)",
+      "INSERT INTO public.debezium_heartbeat VALUES (1, now())",
+      `INSERT INTO public.orders VALUES ${orders}`,
+      ...["public.orders", "public.order_lines", "public.debezium_signal", "public.debezium_heartbeat"].map((t) => `ALTER TABLE ${t} OWNER TO ${user}`),
+    ].join(";\n"),
+  );
+}
