@@ -1,4 +1,4 @@
-import { classifyPluginChange, DEBEZIUM_DEFAULT_CHANGES, diffTrees, parsePlatformSpec, synthesize, treeObjects } from "../../lib";
+import { classifyPluginChange, DEBEZIUM_DEFAULT_CHANGES, diffTrees, IcebergSinkPlugin, parsePlatformSpec, synthesize, treeObjects } from "../../lib";
 import { devSpecWithSource } from "../helpers/specs";
 
 const SHA = "a".repeat(128);
@@ -6,7 +6,7 @@ const SHA = "a".repeat(128);
 /** The development spec whose Connect image Strimzi builds from pinned plugins. */
 function spec(plugins: { connector: string; version?: string }[]): any {
   const s = devSpecWithSource();
-  s.regions[0].connect = { build: { outputRepository: "registry.example.com/platform/connect", plugins: plugins.map((p) => ({ ...p, sha512: SHA })) } };
+  s.regions[0].connect = { build: { outputRepository: "registry.example.com/platform/connect", plugins: plugins.map((p) => (p.connector === "iceberg" ? p : { ...p, sha512: SHA })) } };
   return s;
 }
 const connectChange = (a: unknown, b: unknown) =>
@@ -53,5 +53,29 @@ describe("connector upgrades in floe diff: a pinned plugin version changed", () 
     const image = connectChange(prebuilt("registry.example.com/platform/connect:3.2.0-1"), prebuilt("registry.example.com/platform/connect:3.3.0-1"));
     expect(image).toMatchObject({ risk: "disruptive", reasons: [expect.stringContaining("Floe cannot see which plugin releases a prebuilt image holds")] });
     expect(connectChange(spec([{ connector: "postgres" }]), spec([{ connector: "postgres" }]))).toBeUndefined();
+  });
+});
+
+describe("the Iceberg sink plugin in floe diff (its release is Floe's lock)", () => {
+  const render = (artifacts: readonly { type: string; url: string; sha512sum: string }[]) => ({ spec: { build: { plugins: [{ name: "iceberg-sink", artifacts }] } } });
+  const locked = IcebergSinkPlugin.of().artifacts;
+
+  test("added to a build: its release is the iceberg-kafka-connect jar's", () => {
+    const added = connectChange(spec([{ connector: "postgres" }]), spec([{ connector: "postgres" }, { connector: "iceberg" }]));
+    expect(added.reasons).toEqual([`plugin iceberg-sink ${IcebergSinkPlugin.of().version} added: the workers are rebuilt and restart`]);
+  });
+
+  test("a lock upgrade: disruptive, the sink's position carries over, Iceberg's release notes named", () => {
+    const next = locked.map((a) => (a.url.includes("/iceberg-kafka-connect/") ? { ...a, url: a.url.replace(/\/1\.10\.1\//, "/1.11.0/"), sha512sum: "f".repeat(128) } : a));
+    const c = classifyPluginChange(render(locked), render(next));
+    expect(c.risk).toBe("disruptive");
+    expect(c.reasons).toEqual([expect.stringMatching(/^plugin iceberg-sink 1\.10\.1 -> 1\.11\.0 \(Apache Iceberg's Kafka Connect sink, Floe's lock\): .*the sink's position carries over.*read Iceberg's release notes/)]);
+  });
+
+  test("the same release with other jars is reported (a regenerated lock); a mirror with the same jars is not", () => {
+    const other = locked.map((a, i) => (i === 0 ? { ...a, sha512sum: "e".repeat(128) } : a));
+    expect(classifyPluginChange(render(locked), render(other)).reasons).toEqual([expect.stringContaining("1 of its artifacts' checksums changed at the same release")]);
+    const mirror = IcebergSinkPlugin.of({ repository: "https://mirror.example.com/maven" }).artifacts;
+    expect(classifyPluginChange(render(locked), render(mirror))).toEqual({ risk: "safe", reasons: [] });
   });
 });

@@ -47,15 +47,26 @@ function compare(a: string, b: string): number {
   return 0;
 }
 
-/** The plugins of a rendered KafkaConnect's build: name -> Debezium release (from the archive's Maven path). */
-export function buildPluginVersions(connect: { spec?: { build?: { plugins?: readonly { name: string; artifacts?: readonly { url?: string }[] }[] } } } | undefined): Map<string, string> {
+type BuildPlugins = { spec?: { build?: { plugins?: readonly { name: string; artifacts?: readonly { url?: string; sha512sum?: string }[] }[] } } };
+
+/**
+ * The plugins of a rendered KafkaConnect's build: name -> release. A Debezium plugin's is its archive's Maven
+ * version; the Iceberg sink's (many jars) is the version of its `iceberg-kafka-connect` jar.
+ */
+export function buildPluginVersions(connect: BuildPlugins | undefined): Map<string, string> {
   const out = new Map<string, string>();
   for (const p of connect?.spec?.build?.plugins ?? []) {
-    const url = p.artifacts?.[0]?.url ?? "";
-    const m = /\/io\/debezium\/[^/]+\/([^/]+)\/[^/]+$/.exec(url);
-    out.set(p.name, m ? m[1] : url);
+    const urls = (p.artifacts ?? []).map((a) => a.url ?? "");
+    const debezium = urls.map((u) => /\/io\/debezium\/[^/]+\/([^/]+)\/[^/]+$/.exec(u)?.[1]).find((v) => v !== undefined);
+    const iceberg = urls.map((u) => /\/org\/apache\/iceberg\/iceberg-kafka-connect\/([^/]+)\/[^/]+$/.exec(u)?.[1]).find((v) => v !== undefined);
+    out.set(p.name, debezium ?? iceberg ?? urls[0] ?? "");
   }
   return out;
+}
+
+/** The checksums of each build plugin's artifacts (what Strimzi verifies), sorted: a mirror change keeps them. */
+function buildPluginChecksums(connect: BuildPlugins | undefined): Map<string, string[]> {
+  return new Map((connect?.spec?.build?.plugins ?? []).map((p) => [p.name, (p.artifacts ?? []).map((a) => a.sha512sum ?? a.url ?? "").sort()]));
 }
 
 /**
@@ -84,10 +95,21 @@ export function classifyPluginChange(
   }
   const before = buildPluginVersions(base as never);
   const after = buildPluginVersions(head as never);
+  const sumsBefore = buildPluginChecksums(base as never);
+  const sumsAfter = buildPluginChecksums(head as never);
   for (const name of [...new Set([...before.keys(), ...after.keys()])].sort()) {
     const from = before.get(name);
     const to = after.get(name);
-    if (from === to) continue;
+    if (from === to) {
+      const a = sumsBefore.get(name) ?? [];
+      const b = sumsAfter.get(name) ?? [];
+      if (JSON.stringify(a) !== JSON.stringify(b)) {
+        raise("disruptive");
+        const changed = Math.max(b.filter((x) => !a.includes(x)).length, a.filter((x) => !b.includes(x)).length);
+        reasons.push(`plugin ${name} ${to}: ${changed} of its artifacts' checksums changed at the same release (a regenerated lock or another archive): the workers are rebuilt and restart; check why the artifacts differ`);
+      }
+      continue;
+    }
     raise("disruptive");
     if (from === undefined) {
       reasons.push(`plugin ${name} ${to} added: the workers are rebuilt and restart`);
@@ -95,6 +117,12 @@ export function classifyPluginChange(
     }
     if (to === undefined) {
       reasons.push(`plugin ${name} ${from} removed: connectors that need it fail (Floe refuses a render where one still does)`);
+      continue;
+    }
+    if (name === "iceberg-sink") {
+      reasons.push(
+        `plugin ${name} ${from} -> ${to} (Apache Iceberg's Kafka Connect sink, Floe's lock): the workers are rebuilt and restart; the sink's position carries over (its consumer group's offsets, and the offsets its coordinator wrote into the tables' snapshots, are keyed by control topic and group, not by release); Floe has no record of the sink's defaults that changed between these releases: read Iceberg's release notes (kafka-connect IcebergSinkConfig)`,
+      );
       continue;
     }
     const down = compare(to, from) < 0;
