@@ -333,6 +333,14 @@ function classify(action: ChangeAction, kind: string, base: Record<string, any> 
         add("disruptive", `the job is redeployed from ${String(head.spec?.job?.initialSavepointPath)}: its current state is replaced by that snapshot, records since it are processed again`);
       }
       if (changed("spec.job.parallelism")) add("disruptive", "parallelism changed: the job restarts from a savepoint");
+      const txnPrefix = (o: Record<string, any> | undefined) =>
+        ((o?.spec?.podTemplate?.spec?.containers?.[0]?.env ?? []) as { name: string; value?: string }[]).find((e) => e.name === "FLOE_KAFKA_TRANSACTIONAL_ID_PREFIX")?.value;
+      if (action === "update" && txnPrefix(base) !== undefined && txnPrefix(head) !== undefined && txnPrefix(base) !== txnPrefix(head)) {
+        add(
+          "disruptive",
+          `Kafka transactional id prefix ${String(txnPrefix(base))} -> ${String(txnPrefix(head))}: the restored job aborts lingering transactions of its new prefix only; one left open under the old prefix holds read_committed consumers of its outputs until the broker times it out (transaction.timeout.ms)`,
+        );
+      }
       break;
     }
     case "FlinkSessionJob":

@@ -16,7 +16,7 @@ const env = (fd: Obj) => Object.fromEntries(fd.spec.podTemplate.spec.containers[
 const SAVEPOINTS = "s3://floe-dev-local-state/tenants/alpha/enricher/savepoints";
 
 describe("processing guarantee", () => {
-  test("exactly-once: checkpointing mode, Kafka transactions (ids under the job's name, timeout within the brokers'), read_committed", () => {
+  test("exactly-once: checkpointing mode, Kafka transactions (ids under <tenant>.<job>, timeout within the brokers'), read_committed", () => {
     const all = objects(withJob({ guarantee: "exactly-once" }));
     expectSchemaValid(all);
     const fd = find(all, "FlinkDeployment", "alpha-enricher");
@@ -24,11 +24,38 @@ describe("processing guarantee", () => {
     expect(env(fd)).toMatchObject({
       FLOE_KAFKA_DELIVERY_GUARANTEE: "EXACTLY_ONCE",
       FLOE_KAFKA_ISOLATION_LEVEL: "read_committed",
-      FLOE_KAFKA_TRANSACTIONAL_ID_PREFIX: "alpha-enricher",
+      FLOE_KAFKA_TRANSACTIONAL_ID_PREFIX: "alpha.enricher",
       FLOE_KAFKA_TRANSACTION_TIMEOUT_MS: "900000",
     });
     const user = find(all, "KafkaUser", "alpha-enricher");
-    expect(user.spec.authorization.acls).toContainEqual({ type: "allow", resource: { type: "transactionalId", name: "alpha-enricher", patternType: "prefix" }, operations: ["Write", "Describe"] });
+    expect(user.spec.authorization.acls).toContainEqual({ type: "allow", resource: { type: "transactionalId", name: "alpha.enricher", patternType: "prefix" }, operations: ["Write", "Describe"] });
+  });
+
+  test("transactional ids are the tenant's: tenant a's job b cannot write the ids of tenant a-b's job c (a bare a-b prefix would)", () => {
+    const s = withJob({ guarantee: "exactly-once" });
+    s.tenants[0].jobs[0].name = "b";
+    s.tenants[0].name = "a";
+    s.tenants[1] = { ...JSON.parse(JSON.stringify(s.tenants[0])), name: "a-b" };
+    s.tenants[1].jobs[0].name = "c";
+    const all = objects(s);
+    const prefixOf = (user: string) => find(all, "KafkaUser", user).spec.authorization.acls.find((a: Obj) => a.resource.type === "transactionalId").resource.name as string;
+    const ids = { "a-b": `${prefixOf("a-b")}-0-1`, "a-b-c": `${prefixOf("a-b-c")}-0-1` };
+    expect(ids["a-b-c"].startsWith(prefixOf("a-b"))).toBe(false);
+    expect(ids["a-b"].startsWith(prefixOf("a-b-c"))).toBe(false);
+  });
+
+  test("floe diff names a changed transactional id prefix (what upgrading to <tenant>.<job> prefixes does to a running job)", () => {
+    const head = synthesize(parsePlatformSpec(withJob({ guarantee: "exactly-once" }))).files;
+    const base = clone(head);
+    for (const f of base) {
+      for (const o of f.objects as Obj[]) {
+        if (o.kind !== "FlinkDeployment") continue;
+        for (const e of o.spec.podTemplate.spec.containers[0].env) if (e.name === "FLOE_KAFKA_TRANSACTIONAL_ID_PREFIX") e.value = "alpha-enricher";
+      }
+    }
+    const c = diffTrees(treeObjects(base), treeObjects(head)).changes.find((x) => x.kind === "FlinkDeployment")!;
+    expect(c.risk).toBe("disruptive");
+    expect(c.reasons).toContainEqual(expect.stringContaining("Kafka transactional id prefix alpha-enricher -> alpha.enricher"));
   });
 
   test("at-least-once: checkpointing mode and sink guarantee, no transactions", () => {

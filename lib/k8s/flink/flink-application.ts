@@ -153,6 +153,13 @@ export interface FlinkKafkaOptions {
    * @default - none
    */
   readonly quotas?: KafkaUserQuotas;
+  /**
+   * Prefix of the job's Kafka transactional ids (exactly-once), on which its user gets Write. Under an ACL scope it
+   * must start with the scope's prefix (`<tenant>.`): a bare deployment name is a prefix of other tenants' names
+   * (`a-b` of `a-b-c`), and a transactional id another tenant may use lets it fence or abort this job's transactions.
+   * @default - `<aclScope.topicPrefix><name>` under an ACL scope, else the deployment name
+   */
+  readonly transactionalIdPrefix?: string;
 }
 
 /** Properties of a {@link FlinkApplication}. */
@@ -192,7 +199,7 @@ export interface FlinkApplicationProps extends FlinkClusterOptions, FlinkStateOp
   readonly metrics?: boolean;
   /**
    * Processing guarantee: sets the checkpointing mode, and for `exactly-once` Kafka transactions (the job's user
-   * may use transactional ids `<name>*`; `FLOE_KAFKA_DELIVERY_GUARANTEE`, `FLOE_KAFKA_TRANSACTIONAL_ID_PREFIX`,
+   * may use transactional ids under {@link FlinkKafkaOptions.transactionalIdPrefix}; `FLOE_KAFKA_DELIVERY_GUARANTEE`, `FLOE_KAFKA_TRANSACTIONAL_ID_PREFIX`,
    * `FLOE_KAFKA_TRANSACTION_TIMEOUT_MS`, `FLOE_KAFKA_ISOLATION_LEVEL` for the job's sink and source).
    * @default - Flink's defaults (exactly-once checkpoints; the sink's own delivery guarantee)
    */
@@ -315,7 +322,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
     if (props.kafka) {
       this.kafka = flinkKafkaAccess(this, props.kafka, props.name);
       if (props.deliveryGuarantee === "exactly-once") {
-        this.kafka.user.addAcl({ resource: { type: "transactionalId", name: props.name, patternType: "prefix" }, operations: ["Write", "Describe"] });
+        this.kafka.user.addAcl({ resource: { type: "transactionalId", name: this.transactionalIdPrefix, patternType: "prefix" }, operations: ["Write", "Describe"] });
       }
     }
     if (props.job.kind === "sql") {
@@ -441,6 +448,12 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
     ];
   }
 
+  /** The prefix of the job's Kafka transactional ids (see {@link FlinkKafkaOptions.transactionalIdPrefix}). */
+  public get transactionalIdPrefix(): string {
+    const k = this.props.kafka;
+    return k?.transactionalIdPrefix ?? (k?.aclScope ? `${k.aclScope.topicPrefix}${this.props.name}` : this.props.name);
+  }
+
   /** The Kafka client settings of the processing guarantee (for the job's KafkaSink and KafkaSource). */
   private guaranteeEnv(): { name: string; value: string }[] {
     const g = this.props.deliveryGuarantee;
@@ -449,7 +462,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
     return [
       { name: "FLOE_KAFKA_DELIVERY_GUARANTEE", value: "EXACTLY_ONCE" },
       { name: "FLOE_KAFKA_ISOLATION_LEVEL", value: "read_committed" },
-      { name: "FLOE_KAFKA_TRANSACTIONAL_ID_PREFIX", value: this.props.name },
+      { name: "FLOE_KAFKA_TRANSACTIONAL_ID_PREFIX", value: this.transactionalIdPrefix },
       { name: "FLOE_KAFKA_TRANSACTION_TIMEOUT_MS", value: String(KAFKA_TRANSACTION_TIMEOUT_MS) },
     ];
   }
@@ -478,7 +491,7 @@ export class FlinkApplication extends Construct implements IFlinkApplication {
         writes: grants(props.kafka?.writes),
         guarantee:
           props.deliveryGuarantee === "exactly-once"
-            ? { kind: "exactly-once", transactionalIdPrefix: props.name, transactionTimeoutMs: KAFKA_TRANSACTION_TIMEOUT_MS }
+            ? { kind: "exactly-once", transactionalIdPrefix: this.transactionalIdPrefix, transactionTimeoutMs: KAFKA_TRANSACTION_TIMEOUT_MS }
             : props.deliveryGuarantee === "at-least-once"
               ? { kind: "at-least-once" }
               : undefined,

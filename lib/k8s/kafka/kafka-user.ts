@@ -139,8 +139,9 @@ export class KafkaUser extends Construct implements IKafkaUser {
     }
     const aclScope = this.props.aclScope;
     if (aclScope && resource.name !== undefined) {
+      // Transactional ids are scoped like topics: an id another tenant may use lets it fence this one's producers.
       const prefix =
-        resource.type === "topic" ? aclScope.topicPrefix : resource.type === "group" ? aclScope.groupPrefix : undefined;
+        resource.type === "topic" || resource.type === "transactionalId" ? aclScope.topicPrefix : resource.type === "group" ? aclScope.groupPrefix : undefined;
       const extra = resource.type === "group" ? (aclScope.extraGroupPrefixes ?? []) : [];
       if (prefix !== undefined && !resource.name.startsWith(prefix) && !extra.some((p) => resource.name!.startsWith(p))) {
         issues.push({

@@ -91,6 +91,8 @@ export function flinkApplicationProps(
             userName: tenantUserName(tenant, j.name),
             authentication: j.authentication === "tls" ? KafkaAuthenticationType.TLS : KafkaAuthenticationType.SCRAM_SHA_512,
             aclScope: { topicPrefix: prefix, groupPrefix: prefix },
+            // `<tenant>.<job>`: tenant and job names hold no dot, so no other tenant's ids start with it.
+            transactionalIdPrefix: `${prefix}${j.name}`,
             quotas: quotas.get(tenantUserName(tenant, j.name)),
           }
         : undefined,

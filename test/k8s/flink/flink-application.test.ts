@@ -136,6 +136,17 @@ describe("FlinkApplication options", () => {
     expectSchemaValid(objects);
   });
 
+  test("transactional ids: under an ACL scope, the scope's prefix before the name by default, or the given prefix", () => {
+    const scoped = setup();
+    const app = scoped.application({ job: FlinkJob.jar("local:///opt/flink/usrlib/job.jar"), deliveryGuarantee: "exactly-once", checkpointInterval: "1m", kafka: { cluster: scoped.cluster, reads: [scoped.orders], writes: [scoped.enriched], group: "payments.enricher", aclScope: { topicPrefix: "payments.", groupPrefix: "payments." } } });
+    expect(app.transactionalIdPrefix).toBe("payments.payments-enricher");
+    const given = setup();
+    const app2 = given.application({ job: FlinkJob.jar("local:///opt/flink/usrlib/job.jar"), deliveryGuarantee: "exactly-once", checkpointInterval: "1m", kafka: { cluster: given.cluster, reads: [given.orders], writes: [given.enriched], group: "payments.enricher", aclScope: { topicPrefix: "payments.", groupPrefix: "payments." }, transactionalIdPrefix: "payments.enricher" } });
+    const env = (ofKind(given.render(), "FlinkDeployment")[0] as any).spec.podTemplate.spec.containers[0].env;
+    expect(app2.transactionalIdPrefix).toBe("payments.enricher");
+    expect(env).toContainEqual({ name: "FLOE_KAFKA_TRANSACTIONAL_ID_PREFIX", value: "payments.enricher" });
+  });
+
   test("SQL job with Kafka access: every Kafka table gets Floe's connection; the user's credential file is mounted (jar jobs: env only)", () => {
     const { application, render, cluster, orders, enriched } = setup();
     const sql = FlinkJob.sql([
@@ -151,7 +162,7 @@ describe("FlinkApplication options", () => {
     expect(source).toContain("'properties.sasl.jaas.config' = '${floe:/etc/floe/kafka/user:sasl.jaas.config}'");
     expect(source).toContain("'properties.group.id' = 'payments.enricher'");
     expect(source).toContain("'properties.isolation.level' = 'read_committed'");
-    expect(sink).toContain("'sink.transactional-id-prefix' = 'payments-enricher'");
+    expect(sink).toContain("'sink.transactional-id-prefix' = 'payments-enricher'"); // no ACL scope: the deployment name
     expect(insert).toBe("INSERT INTO enriched SELECT id FROM orders");
     const pod = (ofKind(objects, "FlinkDeployment")[0] as any).spec.podTemplate.spec;
     expect(pod.volumes).toContainEqual({ name: "kafka-user", secret: { secretName: "payments-enricher", items: [{ key: "sasl.jaas.config", path: "sasl.jaas.config" }] } });

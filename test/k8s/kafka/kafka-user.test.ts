@@ -118,6 +118,10 @@ describe("KafkaUser validation", () => {
     const { orders } = setup();
     expect(catchValidation(() => orders.grants.consume(u, { group: "logistics.x" })).value).toBe("group:logistics.x");
     expect(catchValidation(() => u.addAcl({ resource: { type: "cluster" }, operations: ["Alter"] })).code).toBe("AclOutsideScope");
+    // Transactional ids too: a prefix like `payments-checkout` is also a prefix of tenant payments-checkout's ids.
+    const txn = catchValidation(() => u.addAcl({ resource: { type: "transactionalId", name: "payments-checkout", patternType: "prefix" }, operations: ["Write"] }));
+    expect(txn).toMatchObject({ code: "AclOutsideScope", value: "transactionalId:payments-checkout" });
+    expect(() => u.addAcl({ resource: { type: "transactionalId", name: "payments.checkout", patternType: "prefix" }, operations: ["Write"] })).not.toThrow();
   });
 
   test("fails AclWithoutResourceName", () => {
