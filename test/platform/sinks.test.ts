@@ -316,6 +316,7 @@ describe("Iceberg sinks", () => {
       ),
     ).toContain("SinkMixedEncodings tenants[0].sinks[0].topics");
     expect(codes(icebergSpec((s) => (s.tenants[0].sinks[0].catalog.credentials.secret = "nope")))).toContain("UnknownSecret tenants[0].sinks[0].catalog.credentials.secret");
+    expect(codes(icebergSpec((s) => (s.tenants[0].topics = [...(s.tenants[0].topics ?? []), { name: "lake.iceberg-control" }])))).toContain("SinkControlTopicTaken tenants[0].sinks[0].name");
     expect(codes(icebergSpec((s) => (s.regions[0].connect.connectors = ["postgres", "jdbc"])))).toEqual([expect.stringMatching(/^ConnectorPluginMissing /)]);
     const pinned = catchValidation(() =>
       parsePlatformSpec(

@@ -123,6 +123,9 @@ export function sinkIssues(tenant: TenantSpec, scope: string): ValidationIssue[]
     if (sink.type === "jdbc" && sink.table === undefined && traits.some((t) => t.kind !== "cdc")) {
       issues.push({ code: "SinkTableRequired", scope: at, field: "table", value: undefined, message: "the default table, ${source.table}, names the captured table of a Debezium change event, and this sink reads topics that are not CDC topics", fix: "set table, e.g. order_totals or ${topic}" });
     }
+    if (sink.type === "iceberg" && declared.has(icebergControlTopicName(sink.name))) {
+      issues.push({ code: "SinkControlTopicTaken", scope: at, field: "name", value: sink.name, message: `the Iceberg sink's control topic ${icebergControlTopicName(sink.name)} is also a declared topic`, fix: "rename the sink or the topic" });
+    }
     if (declared.has(sinkDeadLetterTopicName(sink.name)) && sinkErrorPolicy(tenant, sink) === "dead-letter") {
       issues.push({ code: "SinkDeadLetterTopicTaken", scope: at, field: "name", value: sink.name, message: `the sink's dead-letter topic ${sinkDeadLetterTopicName(sink.name)} is also a declared topic`, fix: "rename the sink or the topic" });
     }
