@@ -38,8 +38,15 @@ export function tenantWorkloadPolicy(input: {
   readonly tenantPrefix: string;
   readonly kmsKeyArn: string;
   readonly region: string;
+  /**
+   * The tenant's Glue database of Iceberg tables (its Iceberg sinks with a Glue catalog), with the account: the
+   * role may read it, create and update its tables (Iceberg's GlueCatalog and GlueTableOperations), never delete.
+   */
+  readonly glue?: { readonly accountId: string; readonly database: string };
 }): PolicyDocument {
   const bucketArn = `arn:aws:s3:::${input.bucketName}`;
+  const glue = input.glue;
+  const glueArn = glue && `arn:aws:glue:${input.region}:${glue.accountId}`;
   return {
     Version: "2012-10-17",
     Statement: [
@@ -58,6 +65,18 @@ export function tenantWorkloadPolicy(input: {
         Resource: [input.kmsKeyArn],
         Condition: { StringEquals: { "kms:ViaService": `s3.${input.region}.amazonaws.com` } },
       },
+      ...(glue && glueArn
+        ? [
+            {
+              // The sink creates its namespace before its table and only tolerates AlreadyExists (iceberg
+              // kafka-connect IcebergWriterFactory.createNamespaceIfNotExist): CreateDatabase on this database only.
+              Sid: "OwnGlueDatabaseTables",
+              Effect: "Allow" as const,
+              Action: ["glue:GetDatabase", "glue:CreateDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable"],
+              Resource: [`${glueArn}:catalog`, `${glueArn}:database/${glue.database}`, `${glueArn}:table/${glue.database}/*`],
+            },
+          ]
+        : []),
     ],
   };
 }

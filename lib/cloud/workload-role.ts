@@ -71,6 +71,12 @@ export interface TenantWorkloadRoleArgs {
   readonly platformServiceAccounts?: readonly { readonly namespace: string; readonly name: string }[];
   /** IRSA (the cluster's OIDC provider) or EKS Pod Identity. */
   readonly identity: WorkloadIdentity;
+  /**
+   * The tenant's Glue database of Iceberg tables (its Iceberg sinks with a Glue catalog): the role may read it and
+   * create and update its tables, never delete them.
+   * @default - no Glue access
+   */
+  readonly glueDatabase?: string;
 }
 
 /**
@@ -116,6 +122,7 @@ export class TenantWorkloadRole extends pulumi.ComponentResource {
               tenantPrefix: args.storage.tenantPrefix(args.tenant),
               kmsKeyArn,
               region: args.awsRegion ?? args.region,
+              glue: args.glueDatabase ? { accountId: args.accountId, database: args.glueDatabase } : undefined,
             }),
           ),
         ),

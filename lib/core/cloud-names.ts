@@ -60,6 +60,16 @@ export function tenantRoleName(environment: string, region: string, tenant: stri
   return fit(`floe-${environment}-${region}-${tenant}`, 64);
 }
 
+/**
+ * The Glue database of a tenant's Iceberg tables in an environment: `<environment>__<tenant>` with `-` as `_` (Glue
+ * databases are per account and region, shared by every environment there; names Athena reads: lowercase letters,
+ * digits, `_`). The double `_` keeps environment `prod-a` with tenant `b` apart from `prod` with `a-b`; names with
+ * `--` would break that, and the spec rules refuse them for Glue catalogs.
+ */
+export function glueDatabaseName(environment: string, tenant: string): string {
+  return `${environment.replace(/-/g, "_")}__${tenant.replace(/-/g, "_")}`;
+}
+
 /** `arn:aws:iam::<account>:role/<name>` */
 export function roleArn(accountId: string, roleName: string): string {
   return `arn:aws:iam::${accountId}:role/${roleName}`;

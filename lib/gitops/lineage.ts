@@ -5,7 +5,7 @@ import { resolveReplication } from "../platform/replication/plan";
 import { schemaRegistryRegions } from "../platform/schemas/registry";
 import { tenantSubjects } from "../platform/schemas/subjects";
 import { PlatformSpec } from "../platform/spec/schema";
-import { icebergControlTopicName, sinkDeadLetterTopicName, sinkErrorPolicy } from "../platform/sinks/rules";
+import { icebergControlTopicName, icebergSinkNamespace, sinkDeadLetterTopicName, sinkErrorPolicy } from "../platform/sinks/rules";
 import { icebergNamespace } from "../k8s/debezium/iceberg-sink";
 import { checkpointBucketName, tenantStoragePrefix } from "../core";
 import { sourceOfTopic, sourceTopicNames } from "../platform/sources/names";
@@ -101,9 +101,11 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
           // topic -> sink -> the Iceberg table in the tenant's warehouse (the JDBC catalog's default location:
           // <warehouse>/<namespace>/<table>); the control topic is the sink's own, read and written.
           const bucket = region.flink?.checkpointBucket ?? checkpointBucketName(spec.environment, region.name, spec.aws?.accountId);
-          const ns = icebergNamespace(tenant.name);
+          // (GlueCatalog's default: <warehouse>/<database>.db/<table>, iceberg aws GlueCatalog.defaultWarehouseLocation).
+          const ns = icebergNamespace(icebergSinkNamespace(spec.environment, tenant.name, sink));
+          const dir = sink.catalog.type === "glue" ? `${ns}.db` : ns;
           const id = `${region.name}/iceberg/${bucket}/${ns}.${sink.table}`;
-          nodes.set(id, { id, type: "dataset", namespace: `s3://${bucket}`, name: `${tenantStoragePrefix(tenant.name)}lake/${ns}/${sink.table}`, kind: "table", ...base });
+          nodes.set(id, { id, type: "dataset", namespace: `s3://${bucket}`, name: `${tenantStoragePrefix(tenant.name)}lake/${dir}/${sink.table}`, kind: "table", ...base });
           edge(connector, id);
           edge(connector, topic(icebergControlTopicName(sink.name)));
           continue;

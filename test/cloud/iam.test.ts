@@ -181,3 +181,44 @@ describe("savepoint replication role (proven with iam-simulate)", () => {
     expect(await sim("kms:Decrypt", usKey, { "kms:ViaService": "s3.us-east-1.amazonaws.com" })).toBe("ImplicitlyDenied");
   });
 });
+
+describe("tenant workload role with a Glue database of Iceberg tables (proven with iam-simulate)", () => {
+  const glueRole = (tenant: string) =>
+    tenantWorkloadPolicy({ bucketName: bucket, tenantPrefix: `tenants/${tenant}/`, kmsKeyArn, region: "eu-west-1", glue: { accountId: account, database: `prod__${tenant.replace(/-/g, "_")}` } });
+  async function glue(tenant: string, action: string, resource: string): Promise<string> {
+    const result = await runSimulation(
+      {
+        request: { principal: `arn:aws:iam::${account}:role/floe-prod-eu-west-1-${tenant}`, action, resource: { resource, accountId: account }, contextVariables: {} },
+        identityPolicies: [{ name: "state-access", policy: glueRole(tenant) }],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+      },
+      {},
+    );
+    return (result as { overallResult: string }).overallResult;
+  }
+  const arn = (what: string) => `arn:aws:glue:eu-west-1:${account}:${what}`;
+
+  test("its own database: read, create and update tables (what Iceberg's GlueCatalog calls); never delete", async () => {
+    for (const action of ["glue:GetDatabase", "glue:CreateDatabase"]) expect(await glue("payments", action, arn("database/prod__payments"))).toBe("Allowed");
+    for (const action of ["glue:GetTable", "glue:CreateTable", "glue:UpdateTable", "glue:GetTables"]) expect(await glue("payments", action, arn("table/prod__payments/orders_history"))).toBe("Allowed");
+    expect(await glue("payments", "glue:DeleteTable", arn("table/prod__payments/orders_history"))).toBe("ImplicitlyDenied");
+    expect(await glue("payments", "glue:DeleteDatabase", arn("database/prod__payments"))).toBe("ImplicitlyDenied");
+  });
+
+  test("another tenant's (or environment's) database: nothing, for every tenant pair", async () => {
+    const tenants = ["payments", "analytics", "pay"];
+    for (const a of tenants) {
+      for (const b of tenants.filter((t) => t !== a)) {
+        expect(await glue(a, "glue:GetTable", arn(`table/prod__${b}/orders_history`))).toBe("ImplicitlyDenied");
+        expect(await glue(a, "glue:UpdateTable", arn(`table/prod__${b}/orders_history`))).toBe("ImplicitlyDenied");
+        expect(await glue(a, "glue:CreateTable", arn(`table/prod__${b}/t`))).toBe("ImplicitlyDenied");
+      }
+      expect(await glue(a, "glue:UpdateTable", arn(`table/staging__${a}/orders_history`))).toBe("ImplicitlyDenied");
+    }
+  });
+
+  test("without a Glue database, no Glue access", () => {
+    expect(JSON.stringify(roleOf("payments"))).not.toContain("glue:");
+  });
+});

@@ -329,6 +329,23 @@ describe("Iceberg sinks", () => {
     expect(pinned.message).toContain("a Debezium plugin archive needs its SHA-512");
   });
 
+  test("Glue catalog: the namespace is the Glue database <environment>__<tenant>; it needs the AWS account; names with '--' are refused", () => {
+    const glue = (edit: (s: any) => void = () => undefined) =>
+      icebergSpec((s) => {
+        s.aws = { accountId: "123456789012" };
+        s.tenants[0].sinks[0].catalog = { type: "glue" };
+        edit(s);
+      });
+    const c = icebergOf(objectsOf(glue()));
+    expect(c.spec.config).toMatchObject({ "iceberg.catalog.catalog-impl": "org.apache.iceberg.aws.glue.GlueCatalog", "iceberg.tables": "dev__alpha.orders_history" });
+    expect(codes(glue((s) => delete s.aws))).toContain("IcebergGlueWithoutAccount tenants[0].sinks[0].catalog.type");
+    expect(codes(glue((s) => (s.environment = "dev--a")))).toContain("IcebergGlueNameAmbiguous tenants[0].sinks[0].catalog.type");
+    const g = buildLineage(parsePlatformSpec(glue()));
+    const sink = g.nodes.find((n) => n.kind === "sink" && n.name === "alpha.lake")!;
+    const table = g.edges.filter((e) => e.from === sink.id).map((e) => g.nodes.find((n) => n.id === e.to)!).find((n) => n.kind === "table")!;
+    expect(table.name).toBe("tenants/alpha/lake/dev__alpha.db/orders_history"); // GlueCatalog's <warehouse>/<db>.db/<table>
+  });
+
   test("floe diff: created safe; removed destructive (a new group appends everything again); another table or catalog destructive; warehouse and control topic disruptive", () => {
     const rendered = icebergOf(objectsOf(icebergSpec())) as ConnectorManifest & Obj;
     const edit = (config: Record<string, unknown>): ConnectorManifest => ({ ...rendered, spec: { ...rendered.spec, config: { ...rendered.spec!.config, ...config } } });

@@ -373,6 +373,37 @@ describe("StreamingPlatform validation and GitOps delivery", () => {
   });
 });
 
+describe("StreamingPlatform: an Iceberg sink with a Glue catalog (payments' orders-lake)", () => {
+  test("the tenant's Glue database per region, protected and retained; the tenant's role may use it; the Connect workers may assume the role", async () => {
+    const spec = pulumiSpec();
+    const lake = spec.tenants.find((t: any) => t.name === "payments").sinks.find((k: any) => k.name === "orders-lake");
+    lake.catalog = { type: "glue" };
+    const before = requests.length;
+    new StreamingPlatform("lake", { spec: parsePlatformSpec(spec), secretValues, kubeconfigs: { "eu-west-1": pulumi.secret("a"), "us-east-1": pulumi.secret("b") } });
+    await settle();
+    await settle();
+    const mine = requests.slice(before);
+    const dbs = mine.filter((r) => r.type === "aws:glue/catalogDatabase:CatalogDatabase");
+    expect(dbs.map((r) => r.name).sort()).toEqual(["lake-eu-west-1-payments-lake", "lake-us-east-1-payments-lake"]);
+    for (const db of dbs) expect([db.protect, db.retainOnDelete]).toEqual([true, true]);
+    const inputs = registered.filter((r) => r.type === "aws:glue/catalogDatabase:CatalogDatabase" && r.name.startsWith("lake-"));
+    expect(inputs.map((r) => r.inputs.name)).toEqual(["prod__payments", "prod__payments"]);
+    const policy = registered.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "lake-eu-west-1-payments-state-access")!;
+    const glue = JSON.parse(policy.inputs.policy).Statement.find((x: any) => x.Sid === "OwnGlueDatabaseTables");
+    expect(glue.Resource).toEqual([
+      "arn:aws:glue:eu-west-1:123456789012:catalog",
+      "arn:aws:glue:eu-west-1:123456789012:database/prod__payments",
+      "arn:aws:glue:eu-west-1:123456789012:table/prod__payments/*",
+    ]);
+    expect(glue.Action).not.toContain("glue:DeleteTable");
+    const role = registered.find((r) => r.type === "aws:iam/role:Role" && r.name === "lake-eu-west-1-payments-role")!;
+    expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/X:sub"]).toContain("system:serviceaccount:kafka:payments-connect-connect");
+    // Tenants without Glue sinks get no Glue access.
+    const analytics = registered.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "lake-eu-west-1-analytics-state-access")!;
+    expect(analytics.inputs.policy).not.toContain("glue:");
+  });
+});
+
 describe("StreamingPlatform with cloud: none (the Kubernetes side only)", () => {
   test("creates no cloud resource, applies the same manifests and reports the names Floe derives", async () => {
     const before = registered.length;

@@ -30,28 +30,39 @@ export interface IcebergJdbcCatalogOptions {
 }
 
 /**
- * The catalog an Iceberg sink commits to. JDBC (Iceberg's `JdbcCatalog` on PostgreSQL): the catalog keeps each
- * table's current metadata file in the database; the files themselves live in the warehouse.
+ * The catalog an Iceberg sink commits to, which keeps each table's current metadata file (the files themselves live
+ * in the warehouse): JDBC (Iceberg's `JdbcCatalog` on PostgreSQL, credentials by Secret reference) or AWS Glue
+ * (Iceberg's `GlueCatalog`, reached with the workers' IAM role; the namespace is a Glue database).
  */
 export class IcebergCatalog {
   /** Iceberg's JDBC catalog on a PostgreSQL database (the plugin holds the PostgreSQL driver). */
   public static jdbc(options: IcebergJdbcCatalogOptions): IcebergCatalog {
-    return new IcebergCatalog(options);
+    return new IcebergCatalog("jdbc", options);
+  }
+
+  /**
+   * The AWS Glue Data Catalog of the account and region (Iceberg's GlueCatalog, optimistic commits with Glue's
+   * table versions): the sink's namespace is a Glue database, which the workers' role may read and add tables to.
+   */
+  public static glue(): IcebergCatalog {
+    return new IcebergCatalog("glue", undefined);
   }
 
   private constructor(
-    /** The JDBC catalog's options. */
-    public readonly jdbcOptions: IcebergJdbcCatalogOptions,
+    /** The catalog kind. */
+    public readonly kind: "jdbc" | "glue",
+    /** The JDBC catalog's options (JDBC only). */
+    public readonly jdbcOptions: IcebergJdbcCatalogOptions | undefined,
   ) {}
 
-  /** The database port. */
+  /** The database port (JDBC). */
   public get port(): number {
-    return this.jdbcOptions.port ?? 5432;
+    return this.jdbcOptions?.port ?? 5432;
   }
 
-  /** The JDBC URL (no credentials in it). */
-  public get uri(): string {
-    return `jdbc:postgresql://${this.jdbcOptions.hostname}:${this.port}/${this.jdbcOptions.database}`;
+  /** The JDBC URL, no credentials in it (JDBC). */
+  public get uri(): string | undefined {
+    return this.jdbcOptions && `jdbc:postgresql://${this.jdbcOptions.hostname}:${this.port}/${this.jdbcOptions.database}`;
   }
 }
 
@@ -229,8 +240,8 @@ export class IcebergSink extends Construct {
     c.user.addAcl({ resource: { type: "transactionalId", name: this.transactionalPrefix, patternType: "prefix" }, operations: ["Write", "Describe"] });
     c.allowOwnCredentials();
     const jdbc = props.catalog.jdbcOptions;
-    c.allowSecret(jdbc.credentials.namespace, jdbc.credentials.secretName);
-    if (jdbc.databaseCidr) c.allowDatabase(jdbc.databaseCidr, props.catalog.port);
+    if (jdbc) c.allowSecret(jdbc.credentials.namespace, jdbc.credentials.secretName);
+    if (jdbc?.databaseCidr) c.allowDatabase(jdbc.databaseCidr, props.catalog.port);
     c.allowHttpsEgress();
     c.requirePlugin("iceberg", this.node.path);
 
@@ -270,20 +281,7 @@ export class IcebergSink extends Construct {
       issues.push({ code: "InvalidWarehouse", scope, field: "warehouse", value: p.warehouse, message: "is not an S3 location", fix: "use s3://<bucket>/<prefix>" });
     }
     const jdbc = p.catalog.jdbcOptions;
-    if (!/^[A-Za-z0-9.-]+$/.test(jdbc.hostname)) {
-      issues.push({ code: "InvalidHostname", scope, field: "catalog.hostname", value: jdbc.hostname, message: "is not a host name", fix: "use the catalog database's DNS name" });
-    }
-    if (!/^[A-Za-z0-9_$-]+$/.test(jdbc.database)) {
-      issues.push({ code: "InvalidDatabaseName", scope, field: "catalog.database", value: jdbc.database, message: "is not a database name Floe puts in a JDBC URL", fix: "use letters, digits, '_', '-' or '$'" });
-    }
-    const port = p.catalog.port;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      issues.push({ code: "InvalidPort", scope, field: "catalog.port", value: port, message: "is not a TCP port", fix: "use e.g. 5432" });
-    }
-    if (p.connect.egressRestricted && !jdbc.databaseCidr) {
-      issues.push({ code: "DatabaseNetworkUndeclared", scope, field: "catalog.databaseCidr", value: undefined, message: "the Connect workers may only reach declared networks, and the catalog declares none", fix: "set the catalog's databaseCidr (e.g. 10.20.0.0/16)" });
-    }
-    if (jdbc.databaseCidr) issues.push(...checkCidr(jdbc.databaseCidr, { scope, field: "catalog.databaseCidr" }));
+    if (jdbc) issues.push(...this.validateJdbc(jdbc));
     if ((p.errorPolicy ?? SinkErrorPolicy.FAIL) === SinkErrorPolicy.DEAD_LETTER && !p.deadLetterTopic) {
       issues.push({ code: "SinkDeadLetterTopicMissing", scope, field: "deadLetterTopic", value: undefined, message: "the dead-letter policy needs the topic the records go to", fix: "pass deadLetterTopic (a KafkaTopic of the tenant)" });
     }
@@ -315,6 +313,27 @@ export class IcebergSink extends Construct {
     return issues;
   }
 
+  private validateJdbc(jdbc: IcebergJdbcCatalogOptions): ValidationIssue[] {
+    const scope = this.node.path;
+    const p = this.props;
+    const issues: ValidationIssue[] = [];
+    if (!/^[A-Za-z0-9.-]+$/.test(jdbc.hostname)) {
+      issues.push({ code: "InvalidHostname", scope, field: "catalog.hostname", value: jdbc.hostname, message: "is not a host name", fix: "use the catalog database's DNS name" });
+    }
+    if (!/^[A-Za-z0-9_$-]+$/.test(jdbc.database)) {
+      issues.push({ code: "InvalidDatabaseName", scope, field: "catalog.database", value: jdbc.database, message: "is not a database name Floe puts in a JDBC URL", fix: "use letters, digits, '_', '-' or '$'" });
+    }
+    const port = p.catalog.port;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      issues.push({ code: "InvalidPort", scope, field: "catalog.port", value: port, message: "is not a TCP port", fix: "use e.g. 5432" });
+    }
+    if (p.connect.egressRestricted && !jdbc.databaseCidr) {
+      issues.push({ code: "DatabaseNetworkUndeclared", scope, field: "catalog.databaseCidr", value: undefined, message: "the Connect workers may only reach declared networks, and the catalog declares none", fix: "set the catalog's databaseCidr (e.g. 10.20.0.0/16)" });
+    }
+    if (jdbc.databaseCidr) issues.push(...checkCidr(jdbc.databaseCidr, { scope, field: "catalog.databaseCidr" }));
+    return issues;
+  }
+
   private renderSpec(): Record<string, unknown> {
     const p = this.props;
     const policy = p.errorPolicy ?? SinkErrorPolicy.FAIL;
@@ -329,11 +348,15 @@ export class IcebergSink extends Construct {
       // The catalog is named after the namespace: a JDBC catalog keys its rows by catalog name, so tenants that share
       // a catalog database never see each other's tables through it.
       "iceberg.catalog": icebergNamespace(p.namespace),
-      "iceberg.catalog.catalog-impl": "org.apache.iceberg.jdbc.JdbcCatalog",
-      "iceberg.catalog.uri": p.catalog.uri,
-      // JdbcCatalog hands `jdbc.*` to the driver (iceberg core, jdbc/JdbcClientPool.java).
-      "iceberg.catalog.jdbc.user": jdbc.credentials.userReference,
-      "iceberg.catalog.jdbc.password": jdbc.credentials.passwordReference,
+      ...(jdbc
+        ? {
+            "iceberg.catalog.catalog-impl": "org.apache.iceberg.jdbc.JdbcCatalog",
+            "iceberg.catalog.uri": p.catalog.uri!,
+            // JdbcCatalog hands `jdbc.*` to the driver (iceberg core, jdbc/JdbcClientPool.java).
+            "iceberg.catalog.jdbc.user": jdbc.credentials.userReference,
+            "iceberg.catalog.jdbc.password": jdbc.credentials.passwordReference,
+          }
+        : { "iceberg.catalog.catalog-impl": "org.apache.iceberg.aws.glue.GlueCatalog" }),
       "iceberg.catalog.warehouse": p.warehouse,
       "iceberg.catalog.io-impl": "org.apache.iceberg.aws.s3.S3FileIO",
       ...(p.awsRegion ? { "iceberg.catalog.client.region": p.awsRegion } : {}),

@@ -4,7 +4,7 @@ import { CheckpointStorage } from "../../cloud/checkpoint-storage";
 import { PlatformSecrets } from "../../cloud/platform-secrets";
 import { SavepointReplication } from "../../cloud/savepoint-replication";
 import { TenantWorkloadRole } from "../../cloud/workload-role";
-import { checkpointBucketName, roleArn, savepointReplicationRoleName, tenantRoleName, ValidationError } from "../../core";
+import { checkpointBucketName, glueDatabaseName, roleArn, savepointReplicationRoleName, tenantRoleName, ValidationError } from "../../core";
 import { ComposedPlatform } from "../compose/context";
 import { composePlatform } from "../compose/platform";
 import { RenderedTree, renderPlatform } from "../render";
@@ -126,9 +126,18 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     const tenantRoleArns: Record<string, pulumi.Output<string>> = {};
     for (const tenant of tenants.filter(needsWorkloadRole)) {
       const connect = hasIcebergSinks(tenant) && region.connect ? [{ namespace: region.kafka.namespace ?? DEFAULT_KAFKA_NAMESPACE, name: `${tenant.name}-connect-connect` }] : [];
+      // The Glue database of its Iceberg tables (Glue catalog): created here, kept like the data it describes.
+      const glue = usesGlueCatalog(tenant) ? glueDatabaseName(spec.environment, tenant.name) : undefined;
+      if (glue) {
+        new aws.glue.CatalogDatabase(
+          `${prefix}-${tenant.name}-lake`,
+          { name: glue, description: `Iceberg tables of tenant ${tenant.name} (Floe, ${spec.environment})` },
+          { parent: this, provider: awsProvider, retainOnDelete: true, protect: true },
+        );
+      }
       const role = new TenantWorkloadRole(
         `${prefix}-${tenant.name}`,
-        { ...base, tenant: tenant.name, storage, serviceAccounts: [`${tenant.name}-flink`], platformServiceAccounts: connect, identity: identity! },
+        { ...base, tenant: tenant.name, storage, serviceAccounts: [`${tenant.name}-flink`], platformServiceAccounts: connect, identity: identity!, glueDatabase: glue },
         cloud,
       );
       tenantRoleArns[tenant.name] = role.role.arn;
@@ -208,6 +217,11 @@ export class StreamingPlatform extends pulumi.ComponentResource {
 /** Whether a tenant's Iceberg sinks write its warehouse prefix (its Connect workers then use its role). */
 function hasIcebergSinks(tenant: TenantSpec): boolean {
   return (tenant.sinks ?? []).some((s) => s.type === "iceberg");
+}
+
+/** Whether a tenant's Iceberg sinks commit to the Glue catalog (its database is then created with the stack). */
+function usesGlueCatalog(tenant: TenantSpec): boolean {
+  return (tenant.sinks ?? []).some((s) => s.type === "iceberg" && s.catalog.type === "glue");
 }
 
 /** Whether a tenant needs its workload role in a region: its jobs' state, or its Iceberg sinks' tables. */

@@ -8,7 +8,7 @@ import { inSpec } from "../compose/path-map";
 import { tenantTopicName } from "../names";
 import { avroConverters } from "../sources/converters";
 import { IcebergSinkSpec, JdbcSinkSpec, SinkSpec } from "../spec/schema";
-import { icebergControlTopicName, icebergWarehouse, sinkDeadLetterTopicName, sinkErrorPolicy, sinkMode, sinkTopicTraits } from "./rules";
+import { icebergControlTopicName, icebergSinkNamespace, icebergWarehouse, sinkDeadLetterTopicName, sinkErrorPolicy, sinkMode, sinkTopicTraits } from "./rules";
 
 /** The KafkaConnector name of a tenant's sink: `<tenant>.<sink>` (its consumer group `connect-<tenant>.<sink>`). */
 export function sinkConnectorName(tenant: string, sink: string): string {
@@ -127,15 +127,18 @@ function buildIcebergSink(s: TenantScope, w: Pick<TenantWiring, "topics">, conne
       connect,
       name: sinkConnectorName(tenant.name, sink.name),
       topics: r.topics,
-      namespace: tenant.name,
+      namespace: icebergSinkNamespace(region.environment, tenant.name, sink),
       table: sink.table,
-      catalog: IcebergCatalog.jdbc({
-        hostname: sink.catalog.host,
-        port: sink.catalog.port,
-        database: sink.catalog.database,
-        databaseCidr: sink.catalog.databaseCidr,
-        credentials: DatabaseCredentials.fromSecret({ namespace: tenant.name, name: sink.catalog.credentials.secret, userKey: sink.catalog.credentials.userKey, passwordKey: sink.catalog.credentials.passwordKey }),
-      }),
+      catalog:
+        sink.catalog.type === "glue"
+          ? IcebergCatalog.glue()
+          : IcebergCatalog.jdbc({
+              hostname: sink.catalog.host,
+              port: sink.catalog.port,
+              database: sink.catalog.database,
+              databaseCidr: sink.catalog.databaseCidr,
+              credentials: DatabaseCredentials.fromSecret({ namespace: tenant.name, name: sink.catalog.credentials.secret, userKey: sink.catalog.credentials.userKey, passwordKey: sink.catalog.credentials.passwordKey }),
+            }),
       warehouse: icebergWarehouse(storage, tenant.name),
       awsRegion: region.awsRegion,
       controlTopic,

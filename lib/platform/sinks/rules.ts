@@ -1,7 +1,7 @@
 // Sink rules: each topic a sink reads is the tenant's, carries a schema the sink can map to columns, and is of a
 // kind (CDC, changelog, append-only) that the sink's write mode fits.
 
-import { ValidationIssue } from "../../core";
+import { glueDatabaseName, ValidationIssue } from "../../core";
 import { sourceOfTopic } from "../sources/names";
 import { SinkSpec, TenantSpec } from "../spec/schema";
 
@@ -52,13 +52,25 @@ export function icebergWarehouse(storage: { uri(keyPrefix: string): string; tena
   return storage.uri(`${storage.tenantPrefix(tenant)}lake`);
 }
 
+/**
+ * The Iceberg namespace of a tenant's sink: the tenant's name with a JDBC catalog (whose rows are keyed by the
+ * catalog name, the tenant's too), the Glue database `<environment>_<tenant>` with Glue (one catalog per account and
+ * region, shared by the environments there).
+ */
+export function icebergSinkNamespace(environment: string, tenant: string, sink: Extract<SinkSpec, { type: "iceberg" }>): string {
+  return sink.catalog.type === "glue" ? glueDatabaseName(environment, tenant) : tenant;
+}
+
 /** The error policy of a sink: its own, else the tenant's malformed-data policy. */
 export function sinkErrorPolicy(tenant: TenantSpec, sink: SinkSpec): "fail" | "log-and-skip" | "dead-letter" {
   return sink.errorPolicy ?? (tenant.onMalformed === "dead-letter" ? "dead-letter" : tenant.onMalformed === "skip-and-log" ? "log-and-skip" : "fail");
 }
 
-/** A tenant's sinks against its topics. */
-export function sinkIssues(tenant: TenantSpec, scope: string): ValidationIssue[] {
+/**
+ * A tenant's sinks against its topics (`aws`: whether the spec names an AWS account; `environment`: the spec's, for
+ * the Glue database name).
+ */
+export function sinkIssues(tenant: TenantSpec, scope: string, aws = true, environment = ""): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const declared = new Set((tenant.topics ?? []).map((t) => t.name));
   (tenant.sources ?? []).forEach((src, si) => {
@@ -122,6 +134,26 @@ export function sinkIssues(tenant: TenantSpec, scope: string): ValidationIssue[]
     }
     if (sink.type === "jdbc" && sink.table === undefined && traits.some((t) => t.kind !== "cdc")) {
       issues.push({ code: "SinkTableRequired", scope: at, field: "table", value: undefined, message: "the default table, ${source.table}, names the captured table of a Debezium change event, and this sink reads topics that are not CDC topics", fix: "set table, e.g. order_totals or ${topic}" });
+    }
+    if (sink.type === "iceberg" && sink.catalog.type === "glue" && !aws) {
+      issues.push({
+        code: "IcebergGlueWithoutAccount",
+        scope: at,
+        field: "catalog.type",
+        value: "glue",
+        message: "the Glue catalog is reached with the tenant's IAM role, and the spec names no AWS account to derive it from",
+        fix: "set aws.accountId (the role floe-<env>-<region>-<tenant> then holds the Glue database's permissions), or use a jdbc catalog",
+      });
+    }
+    if (sink.type === "iceberg" && sink.catalog.type === "glue" && (tenant.name.includes("--") || environment.includes("--"))) {
+      issues.push({
+        code: "IcebergGlueNameAmbiguous",
+        scope: at,
+        field: "catalog.type",
+        value: glueDatabaseName(environment, tenant.name),
+        message: "the Glue database <environment>__<tenant> (with '-' as '_') of a name holding '--' could be another environment's or tenant's",
+        fix: "use a tenant and environment name without '--', or a jdbc catalog",
+      });
     }
     if (sink.type === "iceberg" && declared.has(icebergControlTopicName(sink.name))) {
       issues.push({ code: "SinkControlTopicTaken", scope: at, field: "name", value: sink.name, message: `the Iceberg sink's control topic ${icebergControlTopicName(sink.name)} is also a declared topic`, fix: "rename the sink or the topic" });

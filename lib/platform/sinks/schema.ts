@@ -44,14 +44,18 @@ export const icebergSinkSchema = z.strictObject({
   table: z.string().min(1),
   /** `append` for append-only topics; `history` appends every change of CDC and changelog topics as a row. */
   mode: z.enum(["append", "history"]).optional(),
-  catalog: z.strictObject({
-    type: z.literal("jdbc"),
-    host: z.string().min(1),
-    port: z.number().int().optional(),
-    database: z.string().min(1),
-    databaseCidr: z.string().optional(),
-    credentials,
-  }),
+  catalog: z.discriminatedUnion("type", [
+    z.strictObject({
+      type: z.literal("jdbc"),
+      host: z.string().min(1),
+      port: z.number().int().optional(),
+      database: z.string().min(1),
+      databaseCidr: z.string().optional(),
+      credentials,
+    }),
+    /** The account's Glue Data Catalog in the region: the namespace is the Glue database `<environment>_<tenant>`. */
+    z.strictObject({ type: z.literal("glue") }),
+  ]),
   commitInterval: z.string().optional(),
   partitionBy: z.array(z.string().min(1)).optional(),
   schemaEvolution: z.enum(["none", "basic"]).optional(),

@@ -64,7 +64,7 @@ function tenantIssues(ctx: TenantCheckContext, tenant: TenantSpec, scope: string
     ...workloadNameIssues(tenant, scope, new Set(apps.map((a) => a.name))),
     ...duplicateNames("DuplicateSource", `${scope}.sources`, sources, "source"),
     ...duplicateNames("DuplicateSink", `${scope}.sinks`, tenant.sinks ?? [], "sink"),
-    ...sinkIssues(tenant, scope),
+    ...sinkIssues(tenant, scope, ctx.spec.aws?.accountId !== undefined, ctx.spec.environment),
     ...secretIssues(tenant, scope),
     ...connectMissingIssues(ctx.spec, tenant, tenantRegions),
     ...registryUseIssues(ctx.spec, tenant, scope, tenantRegions, ctx.registryRegions),

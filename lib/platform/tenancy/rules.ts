@@ -114,7 +114,9 @@ export function secretIssues(tenant: TenantSpec, scope: string): ValidationIssue
   (tenant.sinks ?? []).forEach((sink, si) =>
     sink.type === "jdbc"
       ? secretRef(sink.credentials.secret, `${scope}.sinks[${si}].credentials`, "secret")
-      : secretRef(sink.catalog.credentials.secret, `${scope}.sinks[${si}].catalog.credentials`, "secret"),
+      : sink.catalog.type === "jdbc"
+        ? secretRef(sink.catalog.credentials.secret, `${scope}.sinks[${si}].catalog.credentials`, "secret")
+        : undefined,
   );
   (tenant.jobs ?? []).forEach((job, ji) => (job.secretEnv ?? []).forEach((e, ei) => secretRef(e.secret, `${scope}.jobs[${ji}].secretEnv[${ei}]`, "secret")));
   return issues;

@@ -155,6 +155,18 @@ describe("IcebergSink", () => {
     });
   });
 
+  test("Glue catalog: Iceberg's GlueCatalog with the workers' role, no catalog Secret or database egress", () => {
+    const { app, chart } = sink({ catalog: IcebergCatalog.glue(), namespace: "prod__payments" }, { ...withIceberg(), networkPolicy: { apiServerCidrs: [] } });
+    const objects = synth(app, chart) as unknown as Obj[];
+    const c = connectorOf(objects);
+    expect(c.spec.config).toMatchObject({ "iceberg.catalog.catalog-impl": "org.apache.iceberg.aws.glue.GlueCatalog", "iceberg.catalog": "prod__payments", "iceberg.tables": "prod__payments.orders_history" });
+    for (const key of ["iceberg.catalog.uri", "iceberg.catalog.jdbc.user", "iceberg.catalog.jdbc.password"]) expect(c.spec.config[key]).toBeUndefined();
+    const policy = objects.find((o) => o.kind === "NetworkPolicy")!;
+    expect(policy.spec.egress.some((r: Obj) => r.ports?.some((p: Obj) => p.port === 5432))).toBe(false);
+    expect(IcebergCatalog.glue()).toMatchObject({ kind: "glue", jdbcOptions: undefined });
+    expect(IcebergCatalog.glue().uri).toBeUndefined();
+  });
+
   test("the image must hold the Iceberg plugin", () => {
     const { app } = sink({}, {});
     const e = catchValidation(() => validateApp(app));
