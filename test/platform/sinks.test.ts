@@ -317,6 +317,10 @@ describe("Iceberg sinks", () => {
     ).toContain("SinkMixedEncodings tenants[0].sinks[0].topics");
     expect(codes(icebergSpec((s) => (s.tenants[0].sinks[0].catalog.credentials.secret = "nope")))).toContain("UnknownSecret tenants[0].sinks[0].catalog.credentials.secret");
     expect(codes(icebergSpec((s) => (s.tenants[0].topics = [...(s.tenants[0].topics ?? []), { name: "lake.iceberg-control" }])))).toContain("SinkControlTopicTaken tenants[0].sinks[0].name");
+    // The construct's findings name the spec's fields.
+    expect(codes(icebergSpec((s) => (s.tenants[0].sinks[0].table = "Orders")))).toContain("InvalidIcebergIdentifier tenants[0].sinks[0].table");
+    expect(codes(icebergSpec((s) => (s.tenants[0].sinks[0].catalog.host = "db/x")))).toContain("InvalidHostname tenants[0].sinks[0].catalog.host");
+    expect(codes(icebergSpec((s) => (s.tenants[0].sinks[0].commitInterval = "10ms")))).toContain("InvalidCommitInterval tenants[0].sinks[0].commitInterval");
     expect(codes(icebergSpec((s) => (s.regions[0].connect.connectors = ["postgres", "jdbc"])))).toEqual([expect.stringMatching(/^ConnectorPluginMissing /)]);
     const pinned = catchValidation(() =>
       parsePlatformSpec(

@@ -120,8 +120,8 @@ function buildIcebergSink(s: TenantScope, w: Pick<TenantWiring, "topics">, conne
   );
   if (!controlTopic) return;
   w.topics.set(local, controlTopic);
-  const json = sink.topics.map((t) => sinkTopicTraits(tenant, t)?.encoding);
-  map.add(`${chart.node.path}/${id}`, at, { connectorName: "name" });
+  const encodings = sink.topics.map((t) => sinkTopicTraits(tenant, t)?.encoding);
+  map.add(`${chart.node.path}/${id}`, at, { connectorName: "name", "catalog.hostname": "catalog.host" });
   inSpec(map, pending, () =>
     new IcebergSink(chart, id, {
       connect,
@@ -150,7 +150,7 @@ function buildIcebergSink(s: TenantScope, w: Pick<TenantWiring, "topics">, conne
       errorPolicy: r.policy,
       deadLetterTopic: r.deadLetterTopic,
       retryTimeout: sink.retryTimeout,
-      converters: r.avro && region.registry ? avroConverters(region.registry.url, connect) : json.includes("json-embedded") ? EMBEDDED_SCHEMA_JSON_CONVERTERS : undefined,
+      converters: r.avro && region.registry ? avroConverters(region.registry.url, connect) : encodings.includes("json-embedded") ? EMBEDDED_SCHEMA_JSON_CONVERTERS : undefined,
       config: sink.config,
     }),
   );
