@@ -80,87 +80,108 @@ export function sinkIssues(tenant: TenantSpec, scope: string, aws = true, enviro
   });
   (tenant.sinks ?? []).forEach((sink, i) => {
     const at = `${scope}.sinks[${i}]`;
-    const traits: SinkTopicTraits[] = [];
-    sink.topics.forEach((topic, ti) => {
-      const t = sinkTopicTraits(tenant, topic);
-      if (!t) {
-        issues.push({ code: "SinkUnknownTopic", scope: at, field: `topics[${ti}]`, value: topic, message: `is not a topic of tenant ${tenant.name} (a declared topic or a source's table topic)`, fix: "name one of the tenant's topics by its local name, e.g. orders-db.public.orders" });
-        return;
-      }
-      traits.push(t);
-      if (t.encoding === "schemaless" && sink.type === "jdbc") {
-        issues.push({
-          code: "SinkTopicWithoutSchema",
-          scope: at,
-          field: `topics[${ti}]`,
-          value: topic,
-          message: "the JDBC sink maps each record's Connect schema to columns, and this topic's records carry none (JSON without an embedded schema)",
-          fix: t.kind === "cdc" ? "set embedSchemas: true on the source that writes it, or let it write Avro (format: avro)" : "give the topic an Avro value schema (written with the registry), or sink a source's topic with embedSchemas: true",
-        });
-      }
-    });
-    // The Iceberg sink reads schemaless JSON too (it infers column types from the values), with other converter
-    // settings than embedded-schema JSON: for it, that is a third encoding.
-    const encodings = new Set(traits.map((t) => t.encoding).filter((e) => e !== "schemaless" || sink.type === "iceberg"));
-    if (encodings.size > 1) {
-      issues.push({ code: "SinkMixedEncodings", scope: at, field: "topics", value: sink.topics, message: `reads topics of different encodings (${[...encodings].sort().join(", ")}): one connector has one key and one value converter`, fix: "split the sink by encoding" });
-    }
-    const mode = sinkMode(tenant, sink);
-    if (mode === undefined) {
-      issues.push({ code: "SinkMixedTopicKinds", scope: at, field: "mode", value: undefined, message: "reads append-only topics and changelog (or CDC) topics, which need different write modes (insert, upsert)", fix: "set mode, or split the sink by topic kind" });
-    }
-    sink.topics.forEach((topic, ti) => {
-      const t = sinkTopicTraits(tenant, topic);
-      if (!t) return;
-      if (mode === "upsert" && !t.keyed) {
-        issues.push({ code: "SinkUpsertWithoutKey", scope: at, field: `topics[${ti}]`, value: topic, message: "an upsert sink writes each record to the row of its key, and this append-only topic declares no key schema", fix: "use mode insert, or give the topic a keySchema" });
-      }
-      if (mode === "append" && t.kind !== "append") {
-        issues.push({
-          code: "SinkAppendOnChangelog",
-          scope: at,
-          field: `topics[${ti}]`,
-          value: topic,
-          message: `the topic carries ${t.kind === "cdc" ? "change events" : "a changelog"}, and the Iceberg sink only appends (apache/iceberg 1.10.1 kafka-connect IcebergWriter ignores tombstones): the table would hold every change, never the current rows`,
-          fix: "set mode: history to keep the change history as a table, or sink the topic with a jdbc sink (upsert)",
-        });
-      }
-      if (mode === "insert" && t.kind !== "append") {
-        issues.push({ code: "SinkInsertOnChangelog", scope: at, field: `topics[${ti}]`, value: topic, message: `the topic carries ${t.kind === "cdc" ? "change events" : "a changelog"}: inserting each record would add a row per change (and ignore deletes)`, fix: "use mode upsert (the default for such topics)" });
-      }
-    });
-    if (sink.type === "jdbc" && sink.deletes === true && mode === "insert") {
-      issues.push({ code: "SinkDeletesNeedUpsert", scope: at, field: "deletes", value: true, message: "the JDBC sink finds the row to delete by the record key, which only upsert mode uses", fix: "use mode upsert, or leave deletes off" });
-    }
-    if (sink.type === "jdbc" && sink.table === undefined && traits.some((t) => t.kind !== "cdc")) {
-      issues.push({ code: "SinkTableRequired", scope: at, field: "table", value: undefined, message: "the default table, ${source.table}, names the captured table of a Debezium change event, and this sink reads topics that are not CDC topics", fix: "set table, e.g. order_totals or ${topic}" });
-    }
-    if (sink.type === "iceberg" && sink.catalog.type === "glue" && !aws) {
-      issues.push({
-        code: "IcebergGlueWithoutAccount",
-        scope: at,
-        field: "catalog.type",
-        value: "glue",
-        message: "the Glue catalog is reached with the tenant's IAM role, and the spec names no AWS account to derive it from",
-        fix: "set aws.accountId (the role floe-<env>-<region>-<tenant> then holds the Glue database's permissions), or use a jdbc catalog",
-      });
-    }
-    if (sink.type === "iceberg" && sink.catalog.type === "glue" && (tenant.name.includes("--") || environment.includes("--"))) {
-      issues.push({
-        code: "IcebergGlueNameAmbiguous",
-        scope: at,
-        field: "catalog.type",
-        value: glueDatabaseName(environment, tenant.name),
-        message: "the Glue database <environment>__<tenant> (with '-' as '_') of a name holding '--' could be another environment's or tenant's",
-        fix: "use a tenant and environment name without '--', or a jdbc catalog",
-      });
-    }
-    if (sink.type === "iceberg" && declared.has(icebergControlTopicName(sink.name))) {
-      issues.push({ code: "SinkControlTopicTaken", scope: at, field: "name", value: sink.name, message: `the Iceberg sink's control topic ${icebergControlTopicName(sink.name)} is also a declared topic`, fix: "rename the sink or the topic" });
-    }
+    const topics = sinkTopicIssues(tenant, sink, at);
+    issues.push(...topics.issues, ...sinkModeIssues(tenant, sink, at, topics.traits));
+    if (sink.type === "iceberg") issues.push(...icebergIssues(tenant, sink, at, { aws, environment, declared }));
     if (declared.has(sinkDeadLetterTopicName(sink.name)) && sinkErrorPolicy(tenant, sink) === "dead-letter") {
       issues.push({ code: "SinkDeadLetterTopicTaken", scope: at, field: "name", value: sink.name, message: `the sink's dead-letter topic ${sinkDeadLetterTopicName(sink.name)} is also a declared topic`, fix: "rename the sink or the topic" });
     }
   });
+  return issues;
+}
+
+/** A sink's topics: each the tenant's, with a schema where the sink needs one, all of one encoding. */
+function sinkTopicIssues(tenant: TenantSpec, sink: SinkSpec, at: string): { issues: ValidationIssue[]; traits: SinkTopicTraits[] } {
+  const issues: ValidationIssue[] = [];
+  const traits: SinkTopicTraits[] = [];
+  sink.topics.forEach((topic, ti) => {
+    const t = sinkTopicTraits(tenant, topic);
+    if (!t) {
+      issues.push({ code: "SinkUnknownTopic", scope: at, field: `topics[${ti}]`, value: topic, message: `is not a topic of tenant ${tenant.name} (a declared topic or a source's table topic)`, fix: "name one of the tenant's topics by its local name, e.g. orders-db.public.orders" });
+      return;
+    }
+    traits.push(t);
+    if (t.encoding === "schemaless" && sink.type === "jdbc") {
+      issues.push({
+        code: "SinkTopicWithoutSchema",
+        scope: at,
+        field: `topics[${ti}]`,
+        value: topic,
+        message: "the JDBC sink maps each record's Connect schema to columns, and this topic's records carry none (JSON without an embedded schema)",
+        fix: t.kind === "cdc" ? "set embedSchemas: true on the source that writes it, or let it write Avro (format: avro)" : "give the topic an Avro value schema (written with the registry), or sink a source's topic with embedSchemas: true",
+      });
+    }
+  });
+  // The Iceberg sink reads schemaless JSON too (it infers column types from the values), with other converter
+  // settings than embedded-schema JSON: for it, that is a third encoding.
+  const encodings = new Set(traits.map((t) => t.encoding).filter((e) => e !== "schemaless" || sink.type === "iceberg"));
+  if (encodings.size > 1) {
+    issues.push({ code: "SinkMixedEncodings", scope: at, field: "topics", value: sink.topics, message: `reads topics of different encodings (${[...encodings].sort().join(", ")}): one connector has one key and one value converter`, fix: "split the sink by encoding" });
+  }
+  return { issues, traits };
+}
+
+/** A sink's write mode against what its topics carry. */
+function sinkModeIssues(tenant: TenantSpec, sink: SinkSpec, at: string, traits: readonly SinkTopicTraits[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const mode = sinkMode(tenant, sink);
+  if (mode === undefined) {
+    issues.push({ code: "SinkMixedTopicKinds", scope: at, field: "mode", value: undefined, message: "reads append-only topics and changelog (or CDC) topics, which need different write modes (insert, upsert)", fix: "set mode, or split the sink by topic kind" });
+  }
+  sink.topics.forEach((topic, ti) => {
+    const t = sinkTopicTraits(tenant, topic);
+    if (!t) return;
+    if (mode === "upsert" && !t.keyed) {
+      issues.push({ code: "SinkUpsertWithoutKey", scope: at, field: `topics[${ti}]`, value: topic, message: "an upsert sink writes each record to the row of its key, and this append-only topic declares no key schema", fix: "use mode insert, or give the topic a keySchema" });
+    }
+    if (mode === "append" && t.kind !== "append") {
+      issues.push({
+        code: "SinkAppendOnChangelog",
+        scope: at,
+        field: `topics[${ti}]`,
+        value: topic,
+        message: `the topic carries ${t.kind === "cdc" ? "change events" : "a changelog"}, and the Iceberg sink only appends (apache/iceberg 1.10.1 kafka-connect IcebergWriter ignores tombstones): the table would hold every change, never the current rows`,
+        fix: "set mode: history to keep the change history as a table, or sink the topic with a jdbc sink (upsert)",
+      });
+    }
+    if (mode === "insert" && t.kind !== "append") {
+      issues.push({ code: "SinkInsertOnChangelog", scope: at, field: `topics[${ti}]`, value: topic, message: `the topic carries ${t.kind === "cdc" ? "change events" : "a changelog"}: inserting each record would add a row per change (and ignore deletes)`, fix: "use mode upsert (the default for such topics)" });
+    }
+  });
+  if (sink.type === "jdbc" && sink.deletes === true && mode === "insert") {
+    issues.push({ code: "SinkDeletesNeedUpsert", scope: at, field: "deletes", value: true, message: "the JDBC sink finds the row to delete by the record key, which only upsert mode uses", fix: "use mode upsert, or leave deletes off" });
+  }
+  if (sink.type === "jdbc" && sink.table === undefined && traits.some((t) => t.kind !== "cdc")) {
+    issues.push({ code: "SinkTableRequired", scope: at, field: "table", value: undefined, message: "the default table, ${source.table}, names the captured table of a Debezium change event, and this sink reads topics that are not CDC topics", fix: "set table, e.g. order_totals or ${topic}" });
+  }
+  return issues;
+}
+
+/** An Iceberg sink's catalog and control topic against the spec. */
+function icebergIssues(tenant: TenantSpec, sink: Extract<SinkSpec, { type: "iceberg" }>, at: string, ctx: { aws: boolean; environment: string; declared: ReadonlySet<string> }): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (sink.catalog.type === "glue" && !ctx.aws) {
+    issues.push({
+      code: "IcebergGlueWithoutAccount",
+      scope: at,
+      field: "catalog.type",
+      value: "glue",
+      message: "the Glue catalog is reached with the tenant's IAM role, and the spec names no AWS account to derive it from",
+      fix: "set aws.accountId (the role floe-<env>-<region>-<tenant> then holds the Glue database's permissions), or use a jdbc catalog",
+    });
+  }
+  if (sink.catalog.type === "glue" && (tenant.name.includes("--") || ctx.environment.includes("--"))) {
+    issues.push({
+      code: "IcebergGlueNameAmbiguous",
+      scope: at,
+      field: "catalog.type",
+      value: glueDatabaseName(ctx.environment, tenant.name),
+      message: "the Glue database <environment>__<tenant> (with '-' as '_') of a name holding '--' could be another environment's or tenant's",
+      fix: "use a tenant and environment name without '--', or a jdbc catalog",
+    });
+  }
+  if (ctx.declared.has(icebergControlTopicName(sink.name))) {
+    issues.push({ code: "SinkControlTopicTaken", scope: at, field: "name", value: sink.name, message: `the Iceberg sink's control topic ${icebergControlTopicName(sink.name)} is also a declared topic`, fix: "rename the sink or the topic" });
+  }
   return issues;
 }
