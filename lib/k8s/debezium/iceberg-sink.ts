@@ -1,13 +1,11 @@
 import { ApiObject, Lazy } from "cdk8s";
 import { Construct } from "constructs";
-import { checkCidr, componentLabels, ICEBERG_SINK_CONNECTOR_CLASS, parseDuration, ValidationError, ValidationIssue } from "../../core";
+import { componentLabels, ICEBERG_SINK_CONNECTOR_CLASS, parseDuration, ValidationError, ValidationIssue } from "../../core";
 import { KafkaTopic } from "../kafka/kafka-topic";
 import { STRIMZI_API_VERSION } from "../kafka/strimzi-types";
 import { ConnectCluster, connectorLabels } from "./connect-cluster";
-import { inlineSecretIssue } from "./connector-secrets";
 import { DatabaseCredentials } from "./credentials";
-import { SinkErrorPolicy } from "./sink-connector";
-import { ConnectorState } from "./source-connector";
+import { databaseEndpointIssues, sinkConnectorSpec, sinkDeadLetterIssues, SinkConnectorOptions, sinkErrorConfig, sinkOptionIssues } from "./sink-connector";
 
 /** Options of an Iceberg JDBC catalog (a PostgreSQL database holding the tables' metadata pointers). */
 export interface IcebergJdbcCatalogOptions {
@@ -67,7 +65,7 @@ export class IcebergCatalog {
 }
 
 /** Properties of an {@link IcebergSink}. */
-export interface IcebergSinkProps {
+export interface IcebergSinkProps extends SinkConnectorOptions {
   /** The Connect cluster the connector runs on (its image must hold the Iceberg sink plugin). */
   readonly connect: ConnectCluster;
   /**
@@ -115,45 +113,10 @@ export interface IcebergSinkProps {
    */
   readonly schemaEvolution?: "none" | "basic";
   /**
-   * Connector tasks.
-   * @default 1
-   */
-  readonly tasksMax?: number;
-  /**
-   * Desired state.
-   * @default ConnectorState.RUNNING
-   */
-  readonly state?: ConnectorState;
-  /**
-   * What happens to a record the converter cannot read.
-   * @default SinkErrorPolicy.FAIL
-   */
-  readonly errorPolicy?: SinkErrorPolicy;
-  /**
-   * The dead-letter topic of {@link SinkErrorPolicy.DEAD_LETTER} (written by the Connect workers only).
-   * @default - none (required with the dead-letter policy)
-   */
-  readonly deadLetterTopic?: KafkaTopic;
-  /**
-   * How long Connect retries a failed conversion before applying the error policy (`errors.retry.timeout`).
-   * @default - no retry (Connect's default)
-   */
-  readonly retryTimeout?: string;
-  /**
    * Converter settings of the connector (`key.converter*`, `value.converter*`).
    * @default - the worker's (JSON without embedded schemas: the sink infers column types from the values)
    */
   readonly converters?: Readonly<Record<string, string>>;
-  /**
-   * Let Strimzi restart failed connectors and tasks.
-   * @default true
-   */
-  readonly autoRestart?: boolean;
-  /**
-   * Extra connector configuration (keys Floe sets are refused; credentials only as `${secrets:...}`).
-   * @default - none
-   */
-  readonly config?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** Keys (and prefixes) of an Iceberg sink's config that Floe derives from its props. */
@@ -282,9 +245,7 @@ export class IcebergSink extends Construct {
     }
     const jdbc = p.catalog.jdbcOptions;
     if (jdbc) issues.push(...this.validateJdbc(jdbc));
-    if ((p.errorPolicy ?? SinkErrorPolicy.FAIL) === SinkErrorPolicy.DEAD_LETTER && !p.deadLetterTopic) {
-      issues.push({ code: "SinkDeadLetterTopicMissing", scope, field: "deadLetterTopic", value: undefined, message: "the dead-letter policy needs the topic the records go to", fix: "pass deadLetterTopic (a KafkaTopic of the tenant)" });
-    }
+    issues.push(...sinkDeadLetterIssues(scope, p));
     if (p.commitInterval !== undefined) {
       const { ms, issues: own } = parseDuration(p.commitInterval, { scope, field: "commitInterval" });
       issues.push(...own);
@@ -297,46 +258,33 @@ export class IcebergSink extends Construct {
         issues.push({ code: "InvalidPartitionTransform", scope, field: `partitionBy[${i}]`, value: t, message: "is not a partition transform of the sink", fix: "use a column, days(col), hours(col), months(col), years(col), bucket(col, n) or truncate(col, n)" });
       }
     }
-    const tasks = p.tasksMax ?? 1;
-    if (!Number.isInteger(tasks) || tasks < 1) {
-      issues.push({ code: "InvalidTasksMax", scope, field: "tasksMax", value: tasks, message: "must be a whole number, 1 or more", fix: "use 1" });
-    }
-    if (p.retryTimeout !== undefined) issues.push(...parseDuration(p.retryTimeout, { scope, field: "retryTimeout" }).issues);
-    for (const [key, value] of Object.entries(p.config ?? {}).sort()) {
-      if (MANAGED_ICEBERG_KEYS.includes(key) || MANAGED_ICEBERG_PREFIXES.some((x) => key.startsWith(x) && !key.startsWith("iceberg.catalog.s3.") && key !== "iceberg.catalog.client.region")) {
-        issues.push({ code: "ManagedConnectorConfig", scope, field: `config.${key}`, value, message: "is set by Floe from the typed props", fix: "remove it and use the typed prop" });
-      } else {
-        const inline = inlineSecretIssue(scope, key, value);
-        if (inline) issues.push(inline);
-      }
-    }
+    issues.push(
+      ...sinkOptionIssues(
+        scope,
+        p,
+        (key) => MANAGED_ICEBERG_KEYS.includes(key) || MANAGED_ICEBERG_PREFIXES.some((x) => key.startsWith(x) && !key.startsWith("iceberg.catalog.s3.") && key !== "iceberg.catalog.client.region"),
+      ),
+    );
     return issues;
   }
 
   private validateJdbc(jdbc: IcebergJdbcCatalogOptions): ValidationIssue[] {
-    const scope = this.node.path;
-    const p = this.props;
-    const issues: ValidationIssue[] = [];
-    if (!/^[A-Za-z0-9.-]+$/.test(jdbc.hostname)) {
-      issues.push({ code: "InvalidHostname", scope, field: "catalog.hostname", value: jdbc.hostname, message: "is not a host name", fix: "use the catalog database's DNS name" });
-    }
-    if (!/^[A-Za-z0-9_$-]+$/.test(jdbc.database)) {
-      issues.push({ code: "InvalidDatabaseName", scope, field: "catalog.database", value: jdbc.database, message: "is not a database name Floe puts in a JDBC URL", fix: "use letters, digits, '_', '-' or '$'" });
-    }
-    const port = p.catalog.port;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      issues.push({ code: "InvalidPort", scope, field: "catalog.port", value: port, message: "is not a TCP port", fix: "use e.g. 5432" });
-    }
-    if (p.connect.egressRestricted && !jdbc.databaseCidr) {
-      issues.push({ code: "DatabaseNetworkUndeclared", scope, field: "catalog.databaseCidr", value: undefined, message: "the Connect workers may only reach declared networks, and the catalog declares none", fix: "set the catalog's databaseCidr (e.g. 10.20.0.0/16)" });
-    }
-    if (jdbc.databaseCidr) issues.push(...checkCidr(jdbc.databaseCidr, { scope, field: "catalog.databaseCidr" }));
-    return issues;
+    return databaseEndpointIssues(
+      this.node.path,
+      {
+        hostname: jdbc.hostname,
+        database: jdbc.database,
+        port: this.props.catalog.port,
+        databaseCidr: jdbc.databaseCidr,
+        fields: { hostname: "catalog.hostname", database: "catalog.database", port: "catalog.port", databaseCidr: "catalog.databaseCidr" },
+        describe: { host: "catalog database", defaultPort: 5432, undeclared: "the catalog", cidrFix: "set the catalog's databaseCidr (e.g. 10.20.0.0/16)" },
+      },
+      this.props.connect,
+    );
   }
 
   private renderSpec(): Record<string, unknown> {
     const p = this.props;
-    const policy = p.errorPolicy ?? SinkErrorPolicy.FAIL;
     const jdbc = p.catalog.jdbcOptions;
     const config: Record<string, string | number | boolean> = {
       "connector.class": ICEBERG_SINK_CONNECTOR_CLASS,
@@ -366,22 +314,10 @@ export class IcebergSink extends Construct {
       "iceberg.coordinator.transactional.prefix": this.transactionalPrefix,
       "iceberg.kafka.bootstrap.servers": p.connect.bootstrapServers,
       ...p.connect.clientConfig("iceberg.kafka."),
-      "errors.tolerance": policy === SinkErrorPolicy.FAIL ? "none" : "all",
-      "errors.log.enable": true,
-      "errors.log.include.messages": false,
-      ...(policy === SinkErrorPolicy.DEAD_LETTER && p.deadLetterTopic
-        ? { "errors.deadletterqueue.topic.name": p.deadLetterTopic.topicName, "errors.deadletterqueue.context.headers.enable": true }
-        : {}),
-      ...(p.retryTimeout ? { "errors.retry.timeout": parseDuration(p.retryTimeout, { scope: "", field: "" }).ms ?? 0 } : {}),
+      ...sinkErrorConfig(p),
       ...(p.converters ?? {}),
       ...(p.config ?? {}),
     };
-    return {
-      class: ICEBERG_SINK_CONNECTOR_CLASS,
-      tasksMax: p.tasksMax ?? 1,
-      state: p.state ?? ConnectorState.RUNNING,
-      autoRestart: { enabled: p.autoRestart ?? true },
-      config: Object.fromEntries(Object.keys(config).sort().map((k) => [k, config[k]])),
-    };
+    return sinkConnectorSpec(ICEBERG_SINK_CONNECTOR_CLASS, p, config);
   }
 }

@@ -39,8 +39,47 @@ export type JdbcDatabaseKind = "postgresql" | "mysql";
 
 const JDBC_DEFAULT_PORTS: Record<JdbcDatabaseKind, number> = { postgresql: 5432, mysql: 3306 };
 
+/** What every sink connector takes besides its target: tasks, state, malformed data, restarts, extra config. */
+export interface SinkConnectorOptions {
+  /**
+   * Connector tasks.
+   * @default 1
+   */
+  readonly tasksMax?: number;
+  /**
+   * Desired state.
+   * @default ConnectorState.RUNNING
+   */
+  readonly state?: ConnectorState;
+  /**
+   * What happens to a record the converter cannot read.
+   * @default SinkErrorPolicy.FAIL
+   */
+  readonly errorPolicy?: SinkErrorPolicy;
+  /**
+   * The dead-letter topic of {@link SinkErrorPolicy.DEAD_LETTER} (written by the Connect workers only).
+   * @default - none (required with the dead-letter policy)
+   */
+  readonly deadLetterTopic?: KafkaTopic;
+  /**
+   * How long Connect retries a failed conversion before applying the error policy (`errors.retry.timeout`).
+   * @default - no retry (Connect's default)
+   */
+  readonly retryTimeout?: string;
+  /**
+   * Let Strimzi restart failed connectors and tasks.
+   * @default true
+   */
+  readonly autoRestart?: boolean;
+  /**
+   * Extra connector configuration (keys Floe sets are refused; credentials only as `${secrets:...}`).
+   * @default - none
+   */
+  readonly config?: Readonly<Record<string, string | number | boolean>>;
+}
+
 /** Properties of a {@link JdbcSink}. */
-export interface JdbcSinkProps {
+export interface JdbcSinkProps extends SinkConnectorOptions {
   /** The Connect cluster the connector runs on (its image must hold the JDBC sink plugin). */
   readonly connect: ConnectCluster;
   /**
@@ -92,46 +131,11 @@ export interface JdbcSinkProps {
    */
   readonly schemaEvolution?: "none" | "basic";
   /**
-   * Connector tasks.
-   * @default 1
-   */
-  readonly tasksMax?: number;
-  /**
-   * Desired state.
-   * @default ConnectorState.RUNNING
-   */
-  readonly state?: ConnectorState;
-  /**
-   * What happens to a record the converter cannot read.
-   * @default SinkErrorPolicy.FAIL
-   */
-  readonly errorPolicy?: SinkErrorPolicy;
-  /**
-   * The dead-letter topic of {@link SinkErrorPolicy.DEAD_LETTER} (written by the Connect workers only).
-   * @default - none (required with the dead-letter policy)
-   */
-  readonly deadLetterTopic?: KafkaTopic;
-  /**
-   * How long Connect retries a failed conversion before applying the error policy (`errors.retry.timeout`).
-   * @default - no retry (Connect's default)
-   */
-  readonly retryTimeout?: string;
-  /**
    * Converter settings of the connector (`key.converter*`, `value.converter*`): the records must carry a
    * Connect schema, which the JDBC sink maps to columns.
    * @default JSON with embedded schemas (JsonConverter `schemas.enable=true`) for keys and values
    */
   readonly converters?: Readonly<Record<string, string>>;
-  /**
-   * Let Strimzi restart failed connectors and tasks.
-   * @default true
-   */
-  readonly autoRestart?: boolean;
-  /**
-   * Extra connector configuration (keys Floe sets are refused; credentials only as `${secrets:...}`).
-   * @default - none
-   */
-  readonly config?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** Keys of a sink's config that Floe derives from its props. */
@@ -238,45 +242,31 @@ export class JdbcSink extends Construct {
     if (p.deletes === true && mode !== JdbcInsertMode.UPSERT) {
       issues.push({ code: "SinkDeletesNeedUpsert", scope, field: "deletes", value: true, message: "the JDBC sink finds the row to delete by the record key, which only upsert mode uses (primary.key.mode=record_key)", fix: "use insertMode upsert, or leave deletes off" });
     }
-    if ((p.errorPolicy ?? SinkErrorPolicy.FAIL) === SinkErrorPolicy.DEAD_LETTER && !p.deadLetterTopic) {
-      issues.push({ code: "SinkDeadLetterTopicMissing", scope, field: "deadLetterTopic", value: undefined, message: "the dead-letter policy needs the topic the records go to", fix: "pass deadLetterTopic (a KafkaTopic of the tenant)" });
-    }
+    issues.push(...sinkDeadLetterIssues(scope, p));
     if (p.table !== undefined && !TABLE_FORMAT.test(p.table)) {
       issues.push({ code: "InvalidSinkTable", scope, field: "table", value: p.table, message: "is not a table name format of the JDBC sink", fix: "use identifier characters and ${topic}, ${source.table}, ${source.schema} or ${source.db}" });
     }
-    if (!/^[A-Za-z0-9.-]+$/.test(p.hostname)) {
-      issues.push({ code: "InvalidHostname", scope, field: "hostname", value: p.hostname, message: "is not a host name", fix: "use the database's DNS name" });
-    }
-    if (!/^[A-Za-z0-9_$-]+$/.test(p.database)) {
-      issues.push({ code: "InvalidDatabaseName", scope, field: "database", value: p.database, message: "is not a database name Floe puts in a JDBC URL", fix: "use letters, digits, '_', '-' or '$'" });
-    }
-    if (!Number.isInteger(this.port) || this.port < 1 || this.port > 65535) {
-      issues.push({ code: "InvalidPort", scope, field: "port", value: this.port, message: "is not a TCP port", fix: `use e.g. ${JDBC_DEFAULT_PORTS[p.databaseKind]}` });
-    }
-    if (p.connect.egressRestricted && !p.databaseCidr) {
-      issues.push({ code: "DatabaseNetworkUndeclared", scope, field: "databaseCidr", value: undefined, message: "the Connect workers may only reach declared networks, and this sink declares none", fix: "set databaseCidr to the database's network (e.g. 10.20.0.0/16)" });
-    }
-    if (p.databaseCidr) issues.push(...checkCidr(p.databaseCidr, { scope, field: "databaseCidr" }));
-    const tasks = p.tasksMax ?? 1;
-    if (!Number.isInteger(tasks) || tasks < 1) {
-      issues.push({ code: "InvalidTasksMax", scope, field: "tasksMax", value: tasks, message: "must be a whole number, 1 or more", fix: "use 1" });
-    }
-    if (p.retryTimeout !== undefined) issues.push(...parseDuration(p.retryTimeout, { scope, field: "retryTimeout" }).issues);
-    for (const [key, value] of Object.entries(p.config ?? {}).sort()) {
-      if (MANAGED_SINK_KEYS.includes(key)) {
-        issues.push({ code: "ManagedConnectorConfig", scope, field: `config.${key}`, value, message: "is set by Floe from the typed props", fix: "remove it and use the typed prop" });
-      } else {
-        const inline = inlineSecretIssue(scope, key, value);
-        if (inline) issues.push(inline);
-      }
-    }
+    issues.push(
+      ...databaseEndpointIssues(
+        scope,
+        {
+          hostname: p.hostname,
+          database: p.database,
+          port: this.port,
+          databaseCidr: p.databaseCidr,
+          fields: { hostname: "hostname", database: "database", port: "port", databaseCidr: "databaseCidr" },
+          describe: { host: "database", defaultPort: JDBC_DEFAULT_PORTS[p.databaseKind], undeclared: "this sink", cidrFix: "set databaseCidr to the database's network (e.g. 10.20.0.0/16)" },
+        },
+        p.connect,
+      ),
+      ...sinkOptionIssues(scope, p, (key) => MANAGED_SINK_KEYS.includes(key)),
+    );
     return issues;
   }
 
   private renderSpec(): Record<string, unknown> {
     const p = this.props;
     const mode = p.insertMode ?? JdbcInsertMode.UPSERT;
-    const policy = p.errorPolicy ?? SinkErrorPolicy.FAIL;
     const config: Record<string, string | number | boolean> = {
       "connector.class": DEBEZIUM_SINK_CONNECTORS.jdbc.connectorClass,
       topics: p.topics.map((t) => t.topicName).join(","),
@@ -290,22 +280,92 @@ export class JdbcSink extends Construct {
       "delete.enabled": p.deletes ?? mode === JdbcInsertMode.UPSERT,
       "collection.name.format": p.table ?? "${source.table}",
       "schema.evolution": p.schemaEvolution ?? "basic",
-      "errors.tolerance": policy === SinkErrorPolicy.FAIL ? "none" : "all",
-      "errors.log.enable": true,
-      "errors.log.include.messages": false,
-      ...(policy === SinkErrorPolicy.DEAD_LETTER && p.deadLetterTopic
-        ? { "errors.deadletterqueue.topic.name": p.deadLetterTopic.topicName, "errors.deadletterqueue.context.headers.enable": true }
-        : {}),
-      ...(p.retryTimeout ? { "errors.retry.timeout": parseDuration(p.retryTimeout, { scope: "", field: "" }).ms ?? 0 } : {}),
+      ...sinkErrorConfig(p),
       ...(p.converters ?? EMBEDDED_SCHEMA_JSON_CONVERTERS),
       ...(p.config ?? {}),
     };
-    return {
-      class: DEBEZIUM_SINK_CONNECTORS.jdbc.connectorClass,
-      tasksMax: p.tasksMax ?? 1,
-      state: p.state ?? ConnectorState.RUNNING,
-      autoRestart: { enabled: p.autoRestart ?? true },
-      config: Object.fromEntries(Object.keys(config).sort().map((k) => [k, config[k]])),
-    };
+    return sinkConnectorSpec(DEBEZIUM_SINK_CONNECTORS.jdbc.connectorClass, p, config);
   }
+}
+
+/** SinkDeadLetterTopicMissing: the dead-letter policy without its topic. */
+export function sinkDeadLetterIssues(scope: string, p: SinkConnectorOptions): ValidationIssue[] {
+  return (p.errorPolicy ?? SinkErrorPolicy.FAIL) === SinkErrorPolicy.DEAD_LETTER && !p.deadLetterTopic
+    ? [{ code: "SinkDeadLetterTopicMissing", scope, field: "deadLetterTopic", value: undefined, message: "the dead-letter policy needs the topic the records go to", fix: "pass deadLetterTopic (a KafkaTopic of the tenant)" }]
+    : [];
+}
+
+/** A sink's tasks, retry timeout and extra config (`managed`: the keys Floe sets, refused there; secrets only by reference). */
+export function sinkOptionIssues(scope: string, p: SinkConnectorOptions, managed: (key: string) => boolean): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const tasks = p.tasksMax ?? 1;
+  if (!Number.isInteger(tasks) || tasks < 1) {
+    issues.push({ code: "InvalidTasksMax", scope, field: "tasksMax", value: tasks, message: "must be a whole number, 1 or more", fix: "use 1" });
+  }
+  if (p.retryTimeout !== undefined) issues.push(...parseDuration(p.retryTimeout, { scope, field: "retryTimeout" }).issues);
+  for (const [key, value] of Object.entries(p.config ?? {}).sort()) {
+    if (managed(key)) {
+      issues.push({ code: "ManagedConnectorConfig", scope, field: `config.${key}`, value, message: "is set by Floe from the typed props", fix: "remove it and use the typed prop" });
+    } else {
+      const inline = inlineSecretIssue(scope, key, value);
+      if (inline) issues.push(inline);
+    }
+  }
+  return issues;
+}
+
+/** A database a connector reaches: its host, database name, port and network, with the spec fields they come from. */
+export interface DatabaseEndpoint {
+  readonly hostname: string;
+  readonly database: string;
+  readonly port: number;
+  readonly databaseCidr?: string;
+  /** Field names (`hostname`, `catalog.hostname`, ...). */
+  readonly fields: { readonly hostname: string; readonly database: string; readonly port: string; readonly databaseCidr: string };
+  /** What the fixes call it and the port they suggest. */
+  readonly describe: { readonly host: string; readonly defaultPort: number; readonly undeclared: string; readonly cidrFix: string };
+}
+
+/** A database endpoint's checks: a host name, a database name Floe puts in a JDBC URL, a port, a declared network. */
+export function databaseEndpointIssues(scope: string, e: DatabaseEndpoint, connect: ConnectCluster): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (!/^[A-Za-z0-9.-]+$/.test(e.hostname)) {
+    issues.push({ code: "InvalidHostname", scope, field: e.fields.hostname, value: e.hostname, message: "is not a host name", fix: `use the ${e.describe.host}'s DNS name` });
+  }
+  if (!/^[A-Za-z0-9_$-]+$/.test(e.database)) {
+    issues.push({ code: "InvalidDatabaseName", scope, field: e.fields.database, value: e.database, message: "is not a database name Floe puts in a JDBC URL", fix: "use letters, digits, '_', '-' or '$'" });
+  }
+  if (!Number.isInteger(e.port) || e.port < 1 || e.port > 65535) {
+    issues.push({ code: "InvalidPort", scope, field: e.fields.port, value: e.port, message: "is not a TCP port", fix: `use e.g. ${e.describe.defaultPort}` });
+  }
+  if (connect.egressRestricted && !e.databaseCidr) {
+    issues.push({ code: "DatabaseNetworkUndeclared", scope, field: e.fields.databaseCidr, value: undefined, message: `the Connect workers may only reach declared networks, and ${e.describe.undeclared} declares none`, fix: e.describe.cidrFix });
+  }
+  if (e.databaseCidr) issues.push(...checkCidr(e.databaseCidr, { scope, field: e.fields.databaseCidr }));
+  return issues;
+}
+
+/** The error handling keys of a sink's config: tolerance, logging without contents, dead letters, retries. */
+export function sinkErrorConfig(p: SinkConnectorOptions): Record<string, string | number | boolean> {
+  const policy = p.errorPolicy ?? SinkErrorPolicy.FAIL;
+  return {
+    "errors.tolerance": policy === SinkErrorPolicy.FAIL ? "none" : "all",
+    "errors.log.enable": true,
+    "errors.log.include.messages": false,
+    ...(policy === SinkErrorPolicy.DEAD_LETTER && p.deadLetterTopic
+      ? { "errors.deadletterqueue.topic.name": p.deadLetterTopic.topicName, "errors.deadletterqueue.context.headers.enable": true }
+      : {}),
+    ...(p.retryTimeout ? { "errors.retry.timeout": parseDuration(p.retryTimeout, { scope: "", field: "" }).ms ?? 0 } : {}),
+  };
+}
+
+/** A sink's KafkaConnector spec: its class, tasks, state, restarts and config (keys sorted: stable output). */
+export function sinkConnectorSpec(connectorClass: string, p: SinkConnectorOptions, config: Record<string, string | number | boolean>): Record<string, unknown> {
+  return {
+    class: connectorClass,
+    tasksMax: p.tasksMax ?? 1,
+    state: p.state ?? ConnectorState.RUNNING,
+    autoRestart: { enabled: p.autoRestart ?? true },
+    config: Object.fromEntries(Object.keys(config).sort().map((k) => [k, config[k]])),
+  };
 }
