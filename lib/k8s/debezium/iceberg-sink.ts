@@ -5,7 +5,7 @@ import { KafkaTopic } from "../kafka/kafka-topic";
 import { STRIMZI_API_VERSION } from "../kafka/strimzi-types";
 import { ConnectCluster, connectorLabels } from "./connect-cluster";
 import { DatabaseCredentials } from "./credentials";
-import { databaseEndpointIssues, sinkConnectorSpec, sinkDeadLetterIssues, SinkConnectorOptions, sinkErrorConfig, sinkOptionIssues } from "./sink-connector";
+import { databaseEndpointIssues, MANAGED_SINK_COMMON_KEYS, sinkConnectorSpec, sinkDeadLetterIssues, SinkConnectorOptions, sinkErrorConfig, sinkOptionIssues } from "./sink-common";
 
 /** Options of an Iceberg JDBC catalog (a PostgreSQL database holding the tables' metadata pointers). */
 export interface IcebergJdbcCatalogOptions {
@@ -121,10 +121,7 @@ export interface IcebergSinkProps extends SinkConnectorOptions {
 
 /** Keys (and prefixes) of an Iceberg sink's config that Floe derives from its props. */
 const MANAGED_ICEBERG_KEYS = [
-  "connector.class",
-  "tasks.max",
-  "topics",
-  "topics.regex",
+  ...MANAGED_SINK_COMMON_KEYS,
   "iceberg.tables",
   "iceberg.tables.dynamic-enabled",
   "iceberg.tables.route-field",
@@ -137,12 +134,6 @@ const MANAGED_ICEBERG_KEYS = [
   "iceberg.control.commit.interval-ms",
   "iceberg.connect.group-id",
   "iceberg.coordinator.transactional.prefix",
-  "errors.tolerance",
-  "errors.deadletterqueue.topic.name",
-  "errors.deadletterqueue.context.headers.enable",
-  "key.converter",
-  "value.converter",
-  "consumer.override.group.id",
 ];
 const MANAGED_ICEBERG_PREFIXES = ["iceberg.catalog.", "iceberg.kafka."];
 
