@@ -12,6 +12,7 @@
 #   crds/karpenter        Karpenter's NodePool and EC2NodeClass CRDs (the Go module proxy's zip of the AWS provider)
 #   postgresql, mariadb-server  Debian's database servers (the CDC tests' databases), when not installed yet
 #   nginx-light           Debian's nginx (the registry's enforcing proxy as rendered), when not installed yet
+#   chromium              Debian's Chromium (the report's browser tests), when not installed yet
 # Cache: $FLOE_E2E_CACHE, default <repo>/.floe/e2e (gitignored). A component is rebuilt when its folder's files
 # or the Go version change (the key is a hash of both). Prints one line per component; exits non-zero on the
 # first failure, with the build's log.
@@ -172,3 +173,5 @@ debian_package postgresql '/usr/lib/postgresql/*/bin/initdb'
 debian_package mariadb-server /usr/sbin/mariadbd
 # nginx runs the Schema Registry's enforcing proxy as rendered (test/e2e/registry-proxy.test.ts), on loopback ports.
 debian_package nginx-light /usr/sbin/nginx
+# Chromium for the report's browser tests (test/e2e/report.test.ts drives it with playwright-core; no browser download).
+debian_package chromium /usr/bin/chromium

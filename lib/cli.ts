@@ -4,6 +4,8 @@ import { diffDirectories, exceeds } from "./gitops/diff";
 import { DiffFormat, formatDiff } from "./gitops/diff-format";
 import { buildLineage, lineageDot, lineageJson, lineageMermaid } from "./gitops/lineage";
 import { writeTree } from "./gitops/render";
+import { renderReport, reportModel, writeReport } from "./gitops/report";
+import { buildCatalog, catalogProblems, catalogYaml, platformOwnerRef, writeCatalog } from "./gitops/catalog";
 import { synthesize } from "./platform/render";
 import { resolveCrdDirs, SchemaRegistry, validateDirectory } from "./gitops/validate";
 import { loadPlatformSpec, specInputFiles } from "./platform/spec/load";
@@ -162,6 +164,50 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
         io.out(options.format === "json" ? lineageJson(graph) : options.format === "dot" ? lineageDot(graph) : lineageMermaid(graph));
       } catch (e) {
         code = reportError(io, "lineage", e);
+      }
+    });
+
+  program
+    .command("report")
+    .description("write a static HTML report of a spec to DIR: tenants' quotas against capacity, topics, jobs, connectors, lineage, and the classified diff against a base rendering")
+    .argument("<spec>", "platform spec (YAML)")
+    .option("-o, --out <dir>", "report directory (replaced as a whole)", "report")
+    .option("--base <dir>", "a base rendering (the directory floe synth wrote for the target branch): the report adds the classified diff")
+    .action((specFile: string, options: { out: string; base?: string }) => {
+      try {
+        const spec = loadPlatformSpec(specFile);
+        const tree = synthesize(spec);
+        const files = renderReport(reportModel(spec, tree, options.base));
+        const dir = writeReport(files, options.out, [...specInputFiles(spec, specFile), ...(options.base ? [options.base] : [])]);
+        const pages = [...files.keys()].filter((f) => f.endsWith(".html")).length;
+        io.out(`floe report: wrote ${pages} pages to ${dir} (open ${dir}/index.html)\n`);
+      } catch (e) {
+        code = reportError(io, "report", e);
+      }
+    });
+
+  program
+    .command("catalog")
+    .description("Backstage catalog entities of a spec: a System per tenant, Components for apps, jobs and connectors, Resources for topics and buckets, APIs for schemas, Groups for admins")
+    .argument("<spec>", "platform spec (YAML)")
+    .option("-o, --out <file>", "write the entities to FILE (replaced as a whole) instead of stdout")
+    .option("--platform-owner <ref>", "owner of the shared entities (domain, platform system, buckets)", "group:platform")
+    .action(async (specFile: string, options: { out?: string; platformOwner: string }) => {
+      try {
+        const spec = loadPlatformSpec(specFile);
+        const entities = buildCatalog(spec, { platformOwner: options.platformOwner });
+        const problems = await catalogProblems(entities, [platformOwnerRef(spec, { platformOwner: options.platformOwner })]);
+        // Floe built them: a problem here is Floe's defect, never the input's.
+        if (problems.length > 0) throw new Error(`the catalog Floe built fails Backstage's model: ${problems.join("; ")}`);
+        const text = catalogYaml(entities);
+        if (options.out === undefined) {
+          io.out(text);
+          return;
+        }
+        const file = writeCatalog(text, options.out, specInputFiles(spec, specFile));
+        io.out(`floe catalog: wrote ${entities.length} entities to ${file}\n`);
+      } catch (e) {
+        code = reportError(io, "catalog", e);
       }
     });
 
