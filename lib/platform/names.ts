@@ -21,3 +21,12 @@ export function tenantPrefix(tenant: string): string {
 export function deadLetterTopicName(job: string): string {
   return `${job}.dead-letter`;
 }
+
+/**
+ * Whether a tenant runs a Kafka Connect cluster (`<tenant>-connect`) in a region that has `connect`: it does for CDC
+ * sources and for sinks alike (lib/platform/sources/compose.ts), so its quota share, its alerts and the Connect
+ * image build must count both.
+ */
+export function tenantRunsConnectors(tenant: { readonly sources?: readonly unknown[]; readonly sinks?: readonly unknown[] }): boolean {
+  return (tenant.sources ?? []).length > 0 || (tenant.sinks ?? []).length > 0;
+}

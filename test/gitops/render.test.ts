@@ -41,6 +41,7 @@ describe("determinism", () => {
       "ClusterSecretStore",
       "ExternalSecret",
       "ConfigMap",
+      "ConfigMap",
       "Kafka",
       "KafkaNodePool",
       "KafkaNodePool",
@@ -53,6 +54,7 @@ describe("determinism", () => {
       "Deployment",
       "PodDisruptionBudget",
       "PodMonitor",
+      "PrometheusRule",
       "PrometheusRule",
     ]);
   });

@@ -371,3 +371,39 @@ describe("Iceberg sinks", () => {
     expect(out.map((n) => n.name)).toContain("alpha.lake.iceberg-control");
   });
 });
+
+describe("a tenant with sinks and no sources runs a Connect cluster like one with sources", () => {
+  // beta sinks its own Avro topic; it has no CDC source.
+  const s = spec((x) => {
+    x.regions[0].schemaRegistry = {};
+    x.regions[0].connect.converters = ["avro"];
+    x.regions[0].connect.build = { outputRepository: "registry.example.com/platform/connect", plugins: [{ connector: "jdbc", sha512: "d".repeat(128) }] };
+    delete x.regions[0].connect.image;
+    x.tenants[0].sources = [];
+    x.tenants[0].sinks = [];
+    x.tenants[1].secrets = [{ name: "reporting-db", remoteKey: "dev/beta/reporting-db" }];
+    x.tenants[1].kafkaQuota = { producerByteRate: 1_000_000, consumerByteRate: 2_000_000 };
+    x.tenants[1].topics.push({ name: "clicks", valueSchema: { type: "avro", definition: { type: "record", name: "E", fields: [{ name: "id", type: "long" }] } } });
+    x.tenants[1].sinks = [{ name: "reporting", type: "jdbc", topics: ["clicks"], table: "clicks", dialect: "postgresql", host: "r.example.com", database: "r", databaseCidr: "10.31.0.0/16", credentials: { secret: "reporting-db" } }];
+  });
+  const objects = objectsOf(s);
+
+  test("its Connect user gets a share of the tenant's Kafka quota (it was unthrottled)", () => {
+    const user = objects.find((o) => o.kind === "KafkaUser" && o.metadata.name === "beta-connect")!;
+    expect(user.spec.quotas).toBeDefined();
+    expect(user.spec.quotas.producerByteRate).toBeGreaterThan(0);
+    expect(user.spec.quotas.producerByteRate).toBeLessThanOrEqual(1_000_000);
+  });
+
+  test("its Connect cluster is alerted on (failed tasks, absent metrics) and on its dashboard", () => {
+    const rule = objects.find((o) => o.kind === "PrometheusRule" && o.metadata.name === "beta-kafka-alerts")!;
+    expect(rule.spec.groups[0].rules.map((r: Obj) => r.alert)).toEqual(expect.arrayContaining(["KafkaConnectorTasksFailed", "KafkaConnectMetricsAbsent"]));
+    const dashboard = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "floe-dev-local-beta")!;
+    expect(Object.values(dashboard.data as Record<string, string>)[0]).toContain('strimzi_io_cluster=\\"beta-connect\\"');
+  });
+
+  test("the Kafka namespace admits the Connect image build (baseline) as it does for sources", () => {
+    const ns = objects.find((o) => o.kind === "Namespace" && o.metadata.name === "kafka")!;
+    expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+  });
+});

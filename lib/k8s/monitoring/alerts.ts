@@ -73,6 +73,48 @@ export function kafkaClusterAlerts(cluster: IKafkaCluster, options: { readonly k
   ];
 }
 
+/**
+ * Health of a Schema Registry Deployment (the platform team's), read from kube-state-metrics (kube-prometheus-stack
+ * runs it; its series keep the object's `namespace`): no available replica, and the absence of the series.
+ */
+export function schemaRegistryAlerts(namespace: string, deployment: string): AlertRule[] {
+  const sel = `namespace=${promString(namespace)}, deployment=${promString(deployment)}`;
+  return [
+    {
+      alert: "SchemaRegistryUnavailable",
+      expr: `max(kube_deployment_status_replicas_available{${sel}}) < 1`,
+      for: "5m",
+      severity: "critical",
+      summary: `Schema Registry ${deployment} has no available replica`,
+      description: "No replica of the registry is ready: producers that register or look up schemas fail, and so do Avro sources, sinks and Flink jobs that start now.",
+    },
+    {
+      alert: "SchemaRegistryMetricsAbsent",
+      expr: `absent_over_time(kube_deployment_status_replicas_available{${sel}}[${ABSENT_WINDOW}])`,
+      for: "5m",
+      severity: "warning",
+      summary: `No kube-state-metrics series for Schema Registry ${deployment}`,
+      description: `Prometheus has had no kube-state-metrics series for the registry's Deployment for ${ABSENT_WINDOW}: kube-state-metrics is down or not scraped, and registry health is not watched.`,
+    },
+  ];
+}
+
+/** A topic whose records must keep arriving (`topics[].freshness`). */
+export interface FreshTopic {
+  /** The Kafka topic name. */
+  readonly topic: string;
+  /** Longest time without a record before the alert fires (a Prometheus duration, e.g. `30m`). */
+  readonly window: string;
+}
+
+/** A tenant's MirrorMaker 2 cluster in a standby region. */
+export interface TenantMirror {
+  /** The KafkaMirrorMaker2 name (`<tenant>-mirror-<primary>`). */
+  readonly cluster: string;
+  /** The region it copies from. */
+  readonly primary: string;
+}
+
 /** What a tenant's alerts cover (see {@link tenantKafkaAlerts} and {@link tenantNamespaceAlerts}). */
 export interface TenantAlertOptions {
   /** The tenant. */
@@ -95,8 +137,33 @@ export interface TenantAlertOptions {
    * @default - as flinkJobs
    */
   readonly flinkRunning?: boolean;
-  /** The tenant's Kafka Connect cluster (its CDC connectors run there), when it has one. */
+  /** The tenant's Kafka Connect cluster (its sources and sinks run there), when it has one. */
   readonly connectCluster?: string;
+  /**
+   * The brokers export their metrics (the Strimzi Metrics Reporter): topic alerts read them.
+   * @default true
+   */
+  readonly brokerMetrics?: boolean;
+  /**
+   * The tenant's dead-letter topics (Kafka names): a record arriving in one is alerted.
+   * @default - none
+   */
+  readonly deadLetterTopics?: readonly string[];
+  /**
+   * Topics that must not go quiet for longer than their window.
+   * @default - none
+   */
+  readonly freshTopics?: readonly FreshTopic[];
+  /**
+   * The tenant's MirrorMaker 2 clusters in this (standby) region.
+   * @default - none
+   */
+  readonly mirrors?: readonly TenantMirror[];
+  /**
+   * Replication latency (milliseconds) above which a mirror is alerted.
+   * @default 120000
+   */
+  readonly replicationLagThresholdMs?: number;
 }
 
 /** A tenant's alerts, both parts: {@link tenantKafkaAlerts} then {@link tenantNamespaceAlerts}. */
@@ -121,6 +188,7 @@ export function tenantKafkaAlerts(o: TenantAlertOptions): AlertRule[] {
       description: `{{ $value }} messages behind (threshold ${o.lagThreshold}) for 10 minutes: the consumers are down, too slow or stuck on a record.`,
     });
   }
+  rules.push(...tenantTopicAlerts(o), ...tenantMirrorAlerts(o));
   if (o.connectCluster) {
     const sel = `namespace=${kafkaNs}, strimzi_io_cluster=${promString(o.connectCluster)}`;
     rules.push(
@@ -143,6 +211,70 @@ export function tenantKafkaAlerts(o: TenantAlertOptions): AlertRule[] {
     );
   }
   return rules;
+}
+
+/**
+ * Data-quality alerts on the tenant's topics, from the brokers' per-topic meters
+ * (kafka_server_brokertopicmetrics_messagesinpersec_total{topic}): records arriving in a dead-letter topic, and a
+ * topic with a declared freshness that received nothing for longer than its window (also when the topic's series
+ * does not exist at all: a broker creates it on the first record).
+ */
+export function tenantTopicAlerts(o: TenantAlertOptions): AlertRule[] {
+  if (o.brokerMetrics === false) return [];
+  const base = `namespace=${promString(o.cluster.namespace)}, strimzi_io_cluster=${promString(o.cluster.clusterName)}`;
+  const rules: AlertRule[] = [];
+  const dead = [...(o.deadLetterTopics ?? [])].sort();
+  if (dead.length > 0) {
+    rules.push({
+      alert: "DeadLetterRecords",
+      expr: `sum by (topic) (rate(kafka_server_brokertopicmetrics_messagesinpersec_total{${base}, topic=~${promString(dead.map(escapeRegex).join("|"))}}[10m])) > 0`,
+      for: "5m",
+      severity: "warning",
+      summary: `Records of tenant ${o.tenant} are dead-lettered into {{ $labels.topic }}`,
+      description: "{{ $value }} records per second land in the dead-letter topic: they could not be read or delivered (bad format, schema mismatch, rejected by the target). Inspect them, fix the cause, and replay them.",
+    });
+  }
+  for (const f of [...(o.freshTopics ?? [])].sort((a, b) => (a.topic < b.topic ? -1 : 1))) {
+    rules.push({
+      alert: "TopicStale",
+      expr: `(sum(increase(kafka_server_brokertopicmetrics_messagesinpersec_total{${base}, topic=${promString(f.topic)}}[${f.window}])) or vector(0)) == 0`,
+      for: "5m",
+      severity: "warning",
+      summary: `Topic ${f.topic} of tenant ${o.tenant} received no record for ${f.window}`,
+      description: `No record has arrived in ${f.topic} for longer than its declared freshness (${f.window}): its producers (an app, a CDC source, a job or a mirror) are down, stuck, or the data upstream stopped.`,
+    });
+  }
+  return rules;
+}
+
+/**
+ * Replication between regions, on a standby's MirrorMaker 2 clusters: the latency of the records it copies
+ * (kafka_connect_mirror_mirrorsourceconnector_replication_latency_ms_max, per target topic) above the threshold, and
+ * the absence of the mirror's worker metrics.
+ */
+export function tenantMirrorAlerts(o: TenantAlertOptions): AlertRule[] {
+  const threshold = o.replicationLagThresholdMs ?? 120_000;
+  return [...(o.mirrors ?? [])].sort((a, b) => (a.cluster < b.cluster ? -1 : 1)).flatMap((m): AlertRule[] => {
+    const sel = `namespace=${promString(o.cluster.namespace)}, strimzi_io_cluster=${promString(m.cluster)}`;
+    return [
+      {
+        alert: "ReplicationLagHigh",
+        expr: `max by (topic) (kafka_connect_mirror_mirrorsourceconnector_replication_latency_ms_max{${sel}}) > ${threshold}`,
+        for: "10m",
+        severity: "warning",
+        summary: `Replication of tenant ${o.tenant} from ${m.primary} lags on {{ $labels.topic }}`,
+        description: `Records reach this region {{ $value }} ms after their append in ${m.primary} (threshold ${threshold} ms): a failover now would lose or delay that much. Check MirrorMaker 2 ${m.cluster} and the link between the regions.`,
+      },
+      {
+        alert: "MirrorMetricsAbsent",
+        expr: `absent_over_time(kafka_connect_connect_worker_metrics_connector_count{${sel}}[${ABSENT_WINDOW}])`,
+        for: "5m",
+        severity: "warning",
+        summary: `No metrics from MirrorMaker 2 ${m.cluster} of tenant ${o.tenant}`,
+        description: `Prometheus has had no worker series of the mirror for ${ABSENT_WINDOW}: it is down or unscraped, and replication lag is not watched.`,
+      },
+    ];
+  });
 }
 
 /** A tenant's alerts on its own namespace's series (its Flink jobs), for a PrometheusRule in that namespace. */

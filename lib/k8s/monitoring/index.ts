@@ -1,2 +1,3 @@
 export * from "./monitoring";
 export * from "./alerts";
+export * from "./dashboards";

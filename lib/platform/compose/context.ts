@@ -4,6 +4,7 @@ import { App, Chart } from "cdk8s";
 import { ValidationIssue } from "../../core";
 import { FlinkApplication, FlinkSessionCluster, ICheckpointStorage } from "../../k8s/flink";
 import { IKafkaTopicResource, KafkaCluster, KafkaTopic, KafkaUserQuotas } from "../../k8s/kafka";
+import type { DashboardDelivery } from "../../k8s/monitoring";
 import { ConfluentSchemaRegistry } from "../../k8s/schema";
 import { SecretStore, Tenant } from "../../k8s/tenancy";
 import { ResolvedReplication } from "../replication/plan";
@@ -76,6 +77,10 @@ export interface RegionMonitoring {
   readonly namespace: string;
   readonly selectorLabels: Readonly<Record<string, string>> | undefined;
   readonly lagThreshold: number;
+  /** Replication latency (ms) above which a standby's mirror is alerted. */
+  readonly replicationLagThresholdMs: number;
+  /** Where Grafana's sidecar finds dashboards; undefined: no dashboards. */
+  readonly dashboards: DashboardDelivery | undefined;
 }
 
 /** What buildTenant made, for the region's capacity checks. */

@@ -40,7 +40,7 @@ export function buildRegion(
   const needsStorage = region.flink?.checkpointBucket !== undefined || tenants.some(({ tenant }) => (tenant.jobs ?? []).length > 0 || (tenant.sinks ?? []).some((k) => k.type === "iceberg"));
   const storage = needsStorage ? regionStorage(spec, region, regionIndex, pending) : undefined;
   const registry = buildRegionRegistry(spec, region, regionIndex, platformChart, kafka, tenants.map(({ tenant }) => tenant), map, pending);
-  const monitoring = buildRegionMonitoring(spec, region, regionIndex, platformChart, kafka, map, pending);
+  const monitoring = buildRegionMonitoring(spec, region, regionIndex, platformChart, kafka, map, pending, registry);
   const secretStore = tenants.some(({ tenant }) => (tenant.secrets ?? []).length > 0)
     ? regionSecretStore(platformChart, spec, region, regionIndex, tenants.map(({ tenant }) => tenant.name), pending)
     : undefined;

@@ -7,7 +7,7 @@ import { KafkaAuthentication, KafkaAuthorization, KafkaCluster, KafkaListener, K
 import { RESTRICTED_NAMESPACE_LABELS } from "../../k8s/security";
 import { KAFKA_CLIENT_LABEL } from "../../k8s/tenancy";
 import { inSpec, SpecPathMap } from "../compose/path-map";
-import { DEFAULT_KAFKA_NAMESPACE } from "../names";
+import { DEFAULT_KAFKA_NAMESPACE, tenantRunsConnectors } from "../names";
 import { replicationClientCidrs, replicationListener } from "../replication/listener";
 import { PlatformSpec, RegionSpec } from "../spec/schema";
 
@@ -107,7 +107,7 @@ export function buildKafka(
   // Connect image, the Kafka namespace enforces "baseline" and still warns and audits against "restricted".
   const buildsConnectImage =
     region.connect?.build !== undefined &&
-    (spec.tenants ?? []).some((t) => (t.sources ?? []).length > 0 && (t.regions ?? spec.regions.map((r) => r.name)).includes(region.name));
+    (spec.tenants ?? []).some((t) => tenantRunsConnectors(t) && (t.regions ?? spec.regions.map((r) => r.name)).includes(region.name));
   new ApiObject(platformChart, "KafkaNamespace", {
     apiVersion: "v1",
     kind: "Namespace",

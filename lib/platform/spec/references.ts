@@ -12,7 +12,7 @@ import { columnIssues } from "../sources/types";
 import { sqlTableIssues } from "../jobs/tables";
 import { serializationIssues } from "../schemas/serialization";
 import { reservedNameIssues, reservedNamespaces, secretIssues, sharedGroupIssues, tenantRegionIssues } from "../tenancy/rules";
-import { topicKindIssues, topicReferenceIssues } from "../topics/rules";
+import { topicFreshnessIssues, topicKindIssues, topicReferenceIssues } from "../topics/rules";
 import { duplicateNames } from "./duplicates";
 import { PlatformSpec, TenantSpec } from "./schema";
 
@@ -74,6 +74,7 @@ function tenantIssues(ctx: TenantCheckContext, tenant: TenantSpec, scope: string
     ...sqlTableIssues(tenant, scope),
     ...serializationIssues(ctx.spec, tenant, scope),
     ...topicKindIssues(tenant, scope),
+    ...topicFreshnessIssues(tenant, scope),
     ...topicReferenceIssues(tenant, scope, topicNames),
   ];
 }

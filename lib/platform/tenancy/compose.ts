@@ -6,7 +6,7 @@ import { KafkaUserQuotas } from "../../k8s/kafka";
 import { QuotaClaim, SecretStore, splitKafkaQuota, Tenant, TenantSecret } from "../../k8s/tenancy";
 import { TenantScope } from "../compose/context";
 import { inSpec } from "../compose/path-map";
-import { tenantUserName } from "../names";
+import { tenantRunsConnectors, tenantUserName } from "../names";
 import { PlatformSpec, RegionSpec, TenantSpec } from "../spec/schema";
 
 /** The AWS region of a region's Secrets Manager (where the stack creates its secrets). */
@@ -86,8 +86,9 @@ export function kafkaQuotas(tenant: TenantSpec, tenantPath: string, pending: Val
   (tenant.sessionClusters ?? []).forEach((c, i) => {
     claims.push({ user: tenantUserName(tenant.name, c.name), share: c.quotaShare, ctx: { scope: `${tenantPath}.sessionClusters[${i}]`, field: "quotaShare" } });
   });
-  if ((tenant.sources ?? []).length > 0) {
-    claims.push({ user: `${tenant.name}-connect`, ctx: { scope: `${tenantPath}.sources`, field: "" } });
+  // The Connect cluster's user: it runs the tenant's sources and sinks alike.
+  if (tenantRunsConnectors(tenant)) {
+    claims.push({ user: `${tenant.name}-connect`, ctx: { scope: `${tenantPath}.${(tenant.sources ?? []).length > 0 ? "sources" : "sinks"}`, field: "" } });
   }
   const { quotas, issues } = splitKafkaQuota(tenant.kafkaQuota, claims, { scope: tenantPath, field: "kafkaQuota" });
   pending.push(...issues);

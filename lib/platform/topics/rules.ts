@@ -1,6 +1,6 @@
 // Topic rules: references of jobs and apps, and what a topic carries against how it is cleaned up.
 
-import { ValidationIssue } from "../../core";
+import { parseDuration, ValidationIssue } from "../../core";
 import { TenantSpec } from "../spec/schema";
 
 /** Every topic a job or app of the tenant names is one of its topics (`topicNames`), or a prefix ending in `*`. */
@@ -50,6 +50,20 @@ export function topicKindIssues(tenant: TenantSpec, scope: string): ValidationIs
     }
     if (t.carries === "changelog" && t.cleanupPolicy === "delete") {
       issues.push({ code: "ChangelogNotCompacted", scope: `${scope}.topics[${i}]`, field: "cleanupPolicy", value: t.cleanupPolicy, message: "a changelog deleted by age loses the keys whose latest value is older than the retention", fix: "remove cleanupPolicy (a changelog is compacted) or use compact,delete" });
+    }
+  });
+  return issues;
+}
+
+/** A topic's `freshness` is a duration of at least a minute (a shorter window is below the scrape resolution). */
+export function topicFreshnessIssues(tenant: TenantSpec, scope: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  (tenant.topics ?? []).forEach((t, i) => {
+    if (t.freshness === undefined) return;
+    const ctx = { scope: `${scope}.topics[${i}]`, field: "freshness" };
+    const { ms, issues: parse } = parseDuration(t.freshness, ctx);
+    if (parse.length > 0 || ms === undefined || ms < 60_000) {
+      issues.push({ code: "InvalidFreshness", ...ctx, value: t.freshness, message: "is not a duration of at least a minute", fix: "write a whole number with a unit of at least a minute, e.g. \"15m\", \"2h\" or \"1d\"" });
     }
   });
   return issues;

@@ -18,6 +18,8 @@ export const topicSchema = z.strictObject({
   minInsyncReplicas: z.number().int().min(1).optional(),
   maxMessageBytes: z.union([z.string(), z.number().int().min(1)]).optional(),
   config: z.record(z.string(), configValue).optional(),
+  // Longest time the topic may receive no record before TopicStale fires (lib/k8s/monitoring/alerts.ts).
+  freshness: z.string().optional(),
 });
 
 const consumeSchema = z.union([

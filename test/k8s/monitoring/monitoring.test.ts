@@ -1,5 +1,5 @@
 import { parser } from "@prometheus-io/lezer-promql";
-import { kafkaClusterAlerts, KafkaCluster, parsePlatformSpec, PodMonitor, PrometheusRule, promPrefixRegex, synthesize, tenantAlerts, tenantKafkaAlerts, tenantNamespaceAlerts } from "../../../lib";
+import { kafkaClusterAlerts, KafkaCluster, parsePlatformSpec, PodMonitor, PrometheusRule, promPrefixRegex, schemaRegistryAlerts, synthesize, tenantAlerts, tenantKafkaAlerts, tenantMirrorAlerts, tenantNamespaceAlerts, tenantTopicAlerts } from "../../../lib";
 import { catchValidation, expectSchemaValid, newChart, ofKind, synth } from "../../helpers";
 import { devSpecWithJob, exampleSpec } from "../../helpers/specs";
 
@@ -190,6 +190,7 @@ describe("observability in the example environment", () => {
       [/^kafka_consumergroup_/, "kafka_brokers"],
       [/^kafka_connect_/, "kafka_connect_connect_worker_metrics_connector_count"],
       [/^flink_/, "flink_jobmanager_numRunningJobs"],
+      [/^kube_deployment_/, "kube_deployment_status_replicas_available"],
     ];
     let checked = 0;
     for (const region of ["eu-west-1", "us-east-1"]) {
@@ -287,5 +288,73 @@ describe("regions[].monitoring", () => {
     spec.regions[0].monitoring = { enabled: false };
     const objects = synthesize(parsePlatformSpec(spec)).files.flatMap((f) => f.objects) as Obj[];
     expect(objects.filter((o) => ["PodMonitor", "PrometheusRule"].includes(o.kind) || o.metadata.name === "allow-metrics-scraping")).toEqual([]);
+  });
+});
+
+describe("health and quality alerts: dead letters, freshness, replication lag, registry", () => {
+  const { chart } = newChart();
+  const cluster = new KafkaCluster(chart, "K", { name: "events", namespace: "kafka", production: false, combinedRoles: true, brokers: { replicas: 1 } });
+  const base = { tenant: "pay", cluster, groupPrefix: "pay.", lagThreshold: 100, flinkJobs: false };
+  const byName = (rules: { alert: string; expr: string }[], name: string) => rules.filter((r) => r.alert === name);
+
+  test("records in the tenant's dead-letter topics alert, naming those topics exactly", () => {
+    const rules = tenantTopicAlerts({ ...base, deadLetterTopics: ["pay.scorer.dead-letter", "pay.lake.sink-dead-letter"] });
+    const [dl] = byName(rules, "DeadLetterRecords");
+    expect(dl.expr).toBe('sum by (topic) (rate(kafka_server_brokertopicmetrics_messagesinpersec_total{namespace="kafka", strimzi_io_cluster="events", topic=~"pay\\\\.lake\\\\.sink-dead-letter|pay\\\\.scorer\\\\.dead-letter"}[10m])) > 0');
+    expect(promqlErrors(dl.expr)).toEqual([]);
+    expect(tenantTopicAlerts({ ...base })).toEqual([]);
+  });
+
+  test("a topic with a freshness alerts when nothing arrived for its window, also when its series never existed", () => {
+    const [stale] = tenantTopicAlerts({ ...base, freshTopics: [{ topic: "pay.orders", window: "15m" }] });
+    expect(stale).toMatchObject({ alert: "TopicStale", for: "5m", severity: "warning" });
+    expect(stale.expr).toBe('(sum(increase(kafka_server_brokertopicmetrics_messagesinpersec_total{namespace="kafka", strimzi_io_cluster="events", topic="pay.orders"}[15m])) or vector(0)) == 0');
+    expect(promqlErrors(stale.expr)).toEqual([]);
+  });
+
+  test("without broker metrics there are no topic alerts (they would never fire)", () => {
+    expect(tenantTopicAlerts({ ...base, brokerMetrics: false, deadLetterTopics: ["pay.x.dead-letter"], freshTopics: [{ topic: "pay.orders", window: "1h" }] })).toEqual([]);
+  });
+
+  test("a standby's mirror alerts on replication latency above the threshold and on its absent metrics", () => {
+    const rules = tenantMirrorAlerts({ ...base, mirrors: [{ cluster: "pay-mirror-eu", primary: "eu" }], replicationLagThresholdMs: 30_000 });
+    expect(rules.map((r) => r.alert)).toEqual(["ReplicationLagHigh", "MirrorMetricsAbsent"]);
+    expect(rules[0].expr).toBe('max by (topic) (kafka_connect_mirror_mirrorsourceconnector_replication_latency_ms_max{namespace="kafka", strimzi_io_cluster="pay-mirror-eu"}) > 30000');
+    expect(rules[1].expr).toBe('absent_over_time(kafka_connect_connect_worker_metrics_connector_count{namespace="kafka", strimzi_io_cluster="pay-mirror-eu"}[10m])');
+    expect(tenantMirrorAlerts({ ...base, mirrors: [{ cluster: "m", primary: "p" }] })[0].expr).toMatch(/> 120000$/);
+    for (const r of rules) expect(promqlErrors(r.expr)).toEqual([]);
+  });
+
+  test("the Schema Registry is alerted when no replica is available (kube-state-metrics) and when that series is absent", () => {
+    const rules = schemaRegistryAlerts("kafka", "schema-registry");
+    expect(rules.map((r) => [r.alert, r.severity, r.expr])).toEqual([
+      ["SchemaRegistryUnavailable", "critical", 'max(kube_deployment_status_replicas_available{namespace="kafka", deployment="schema-registry"}) < 1'],
+      ["SchemaRegistryMetricsAbsent", "warning", 'absent_over_time(kube_deployment_status_replicas_available{namespace="kafka", deployment="schema-registry"}[10m])'],
+    ]);
+  });
+
+  test("in the example: freshness of payments.orders in both regions, replication lag in the standby, registry health where it runs", () => {
+    const objects = synthesize(parsePlatformSpec(exampleSpec())).files.flatMap((f) => f.objects) as Obj[];
+    const alerts = (region: string, name: string) =>
+      objects.filter((o) => o.kind === "PrometheusRule" && o.metadata.labels["floe.dev/region"] === region && o.metadata.name === name).flatMap((o) => o.spec.groups[0].rules.map((r: Obj) => r.alert));
+    for (const region of ["eu-west-1", "us-east-1"]) expect(alerts(region, "payments-kafka-alerts")).toContain("TopicStale");
+    expect(alerts("us-east-1", "payments-kafka-alerts")).toEqual(expect.arrayContaining(["ReplicationLagHigh", "MirrorMetricsAbsent"]));
+    expect(alerts("eu-west-1", "payments-kafka-alerts")).not.toContain("ReplicationLagHigh");
+    expect(alerts("eu-west-1", "schema-registry-alerts")).toEqual(["SchemaRegistryUnavailable", "SchemaRegistryMetricsAbsent"]);
+    const dead = objects.find((o) => o.kind === "PrometheusRule" && o.metadata.name === "payments-kafka-alerts")!.spec.groups[0].rules.find((r: Obj) => r.alert === "DeadLetterRecords");
+    expect(dead.labels).toMatchObject({ tenant: "payments", severity: "warning" });
+  });
+
+  test("a freshness below a minute or not a duration, and a bad replication threshold, are refused with their spec paths", () => {
+    const s = devSpecWithJob();
+    s.tenants[0].topics[0].freshness = "30s";
+    s.tenants[0].topics[1].freshness = "soon";
+    const e = catchValidation(() => synthesize(parsePlatformSpec(s)));
+    expect(e.issues.map((i) => `${i.code} ${i.scope}.${i.field}`)).toEqual(
+      expect.arrayContaining(["InvalidFreshness tenants[0].topics[0].freshness", "InvalidFreshness tenants[0].topics[1].freshness"]),
+    );
+    const r = devSpecWithJob();
+    r.regions[0].monitoring = { replicationLagThreshold: "fast" };
+    expect(catchValidation(() => synthesize(parsePlatformSpec(r))).issues.map((i) => `${i.code} ${i.scope}.${i.field} ${i.value}`)).toEqual(["InvalidDuration regions[0].monitoring.replicationLagThreshold fast"]);
   });
 });
