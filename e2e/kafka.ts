@@ -21,7 +21,7 @@
  */
 import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
-import { writeFileSync } from "fs";
+import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { CACHE, runDir } from "./paths";
 import { freePort, Service, startService, waitFor } from "./process";
@@ -45,12 +45,33 @@ export function properties(entries: Record<string, string | number | boolean>): 
 }
 
 /**
- * Write the log4j 2 configuration of a Kafka JVM (broker, Connect worker: INFO to stdout) into `dir`; the JVM
- * option that selects it.
+ * The logger names of Strimzi's logger ids in a Kafka's inline `logging.loggers` (`logger.<id>.level`), as Strimzi
+ * 1.2.0's cluster-operator/src/main/resources/default-logging/KafkaCluster.properties defines them.
  */
-export function kafkaLogConfig(dir: string): string {
+const STRIMZI_KAFKA_LOGGERS: Record<string, string> = { authorizer: "kafka.authorizer.logger" };
+
+/**
+ * Write the log4j 2 configuration of a Kafka JVM (broker, Connect worker: INFO to stdout) into `dir`; the JVM
+ * option that selects it. A broker also gets the levels of its rendered inline `logging.loggers`; its
+ * authorizer's logger is off unless they set it, so what the broker's audit log holds comes from the rendering.
+ */
+export function kafkaLogConfig(dir: string, kafka?: Obj): string {
   const file = join(dir, "log4j2.yaml");
-  writeFileSync(file, "Configuration:\n  Appenders:\n    Console:\n      name: STDOUT\n      PatternLayout:\n        Pattern: \"[%d] %p %m (%c)%n\"\n  Loggers:\n    Root:\n      level: INFO\n      AppenderRef:\n        - ref: STDOUT\n");
+  const loggers: { name: string; level: string }[] = [];
+  if (kafka) {
+    const levels: Record<string, string> = { "logger.authorizer.level": "OFF", ...(kafka.spec.kafka.logging?.loggers ?? {}) };
+    for (const [key, level] of Object.entries(levels)) {
+      const id = /^logger\.([^.]+)\.level$/.exec(key)?.[1];
+      if (!id || !STRIMZI_KAFKA_LOGGERS[id]) throw new Error(`e2e: no logger name known for the rendered Kafka logger ${key}`);
+      loggers.push({ name: STRIMZI_KAFKA_LOGGERS[id], level });
+    }
+  }
+  const logger = loggers.map((l) => `\n      - name: ${l.name}\n        level: ${l.level}\n        additivity: false\n        AppenderRef:\n          - ref: STDOUT`).join("");
+  writeFileSync(
+    file,
+    "Configuration:\n  Appenders:\n    Console:\n      name: STDOUT\n      PatternLayout:\n        Pattern: \"[%d] %p %m (%c)%n\"\n  Loggers:\n    Root:\n      level: INFO\n      AppenderRef:\n        - ref: STDOUT\n" +
+      (loggers.length > 0 ? `    Logger:${logger}\n` : ""),
+  );
   return `-Dlog4j2.configurationFile=${file}`;
 }
 
@@ -152,6 +173,11 @@ export class KafkaBroker {
     for (const service of [...this.services].reverse()) await service.stop(20_000);
   }
 
+  /** Everything the brokers have logged so far. */
+  public logText(): string {
+    return this.services.map((s) => readFileSync(s.log, "utf8")).join("\n");
+  }
+
   public tail(): string {
     return this.services.map((s) => `${s.name}:\n${s.tail(40)}`).join("\n");
   }
@@ -251,7 +277,7 @@ export async function startKafka(kafka: Obj, nodes = 1): Promise<KafkaBroker> {
     "User:CN=cluster-operator,O=io.strimzi",
     ...((authz?.superUsers ?? []) as string[]).map((u) => `User:${u}`),
   ];
-  const java = ["-Xms256m", "-Xmx768m", kafkaLogConfig(dir), "-cp", kafkaClasspath()];
+  const java = ["-Xms256m", "-Xmx768m", kafkaLogConfig(dir, kafka), "-cp", kafkaClasspath()];
   const clusterId = randomBytes(16).toString("base64url");
   const addresses = new Map<string, string[]>(ids.map(({ listener }) => [listener.name as string, []]));
   const replication: string[] = [];

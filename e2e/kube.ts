@@ -45,6 +45,8 @@ export interface ClusterOptions {
   readonly label?: string;
   /** Extra users for the token file: name and groups (the token is returned by {@link KubeCluster.tokenOf}). @default - none */
   readonly users?: readonly { readonly name: string; readonly groups: readonly string[] }[];
+  /** An audit policy (audit.k8s.io/v1 Policy) for the API server; its log is `<run dir>/audit.log` (JSON lines). @default - no audit log */
+  readonly auditPolicy?: object;
 }
 
 const ADMIN = "floe-e2e-admin";
@@ -262,6 +264,12 @@ function httpOk(url: string): Promise<boolean> {
 }
 
 /** Start etcd, kube-apiserver and kube-controller-manager on loopback; resolves once /readyz is ok. */
+function auditPolicyFile(dir: string, policy: object): string {
+  const file = join(dir, "audit-policy.json");
+  writeFileSync(file, JSON.stringify(policy));
+  return file;
+}
+
 export async function startCluster(options: ClusterOptions = {}): Promise<KubeCluster> {
   const dir = runDir(options.label ?? "kube");
   // A CA of the test's own, a serving certificate for 127.0.0.1, and the service-account signing key pair.
@@ -326,6 +334,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<KubeCl
         `--service-account-signing-key-file=${sa.keyFile}`,
         "--profiling=false",
         "--v=1",
+        ...(options.auditPolicy ? [`--audit-policy-file=${auditPolicyFile(dir, options.auditPolicy)}`, `--audit-log-path=${join(dir, "audit.log")}`, "--audit-log-format=json", "--audit-log-mode=blocking"] : []),
       ],
       join(dir, "kube-apiserver.log"),
     );

@@ -5,6 +5,7 @@ import { DiffFormat, formatDiff } from "./gitops/diff-format";
 import { buildLineage, lineageDot, lineageJson, lineageMermaid } from "./gitops/lineage";
 import { writeTree } from "./gitops/render";
 import { renderReport, reportModel, writeReport } from "./gitops/report";
+import { auditPolicyYaml } from "./gitops/audit-policy";
 import { buildCatalog, catalogProblems, catalogYaml, platformOwnerRef, writeCatalog } from "./gitops/catalog";
 import { synthesize } from "./platform/render";
 import { resolveCrdDirs, SchemaRegistry, validateDirectory } from "./gitops/validate";
@@ -209,6 +210,13 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
       } catch (e) {
         code = reportError(io, "catalog", e);
       }
+    });
+
+  program
+    .command("audit-policy")
+    .description("print the Kubernetes audit policy for the objects Floe owns (for kube-apiserver --audit-policy-file)")
+    .action(() => {
+      io.out(auditPolicyYaml());
     });
 
   try {

@@ -5,3 +5,4 @@ export * from "./checkpoint-storage";
 export * from "./workload-role";
 export * from "./platform-secrets";
 export * from "./savepoint-replication";
+export * from "./audit-trail";

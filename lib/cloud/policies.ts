@@ -99,6 +99,38 @@ export function bucketTlsOnlyPolicy(bucketName: string): PolicyDocument {
   };
 }
 
+/**
+ * The audit bucket's policy: CloudTrail may read the bucket's ACL and write log files under
+ * `AWSLogs/<account>/`, for this trail only (`aws:SourceArn`, as AWS documents the CloudTrail bucket policy); no
+ * request without TLS. Nothing else is granted: the account's own principals reach it through IAM.
+ */
+export function auditBucketPolicy(input: { readonly bucketName: string; readonly accountId: string; readonly trailArn: string }): PolicyDocument {
+  const bucketArn = `arn:aws:s3:::${input.bucketName}`;
+  const tls = bucketTlsOnlyPolicy(input.bucketName);
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "CloudTrailAclCheck",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "s3:GetBucketAcl",
+        Resource: bucketArn,
+        Condition: { StringEquals: { "aws:SourceArn": input.trailArn } },
+      },
+      {
+        Sid: "CloudTrailWrite",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `${bucketArn}/AWSLogs/${input.accountId}/*`,
+        Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": input.trailArn } },
+      },
+      ...tls.Statement,
+    ],
+  };
+}
+
 /** Trust of a tenant role: only the given service accounts, through the cluster's OIDC provider (IRSA). */
 export function irsaTrustPolicy(input: {
   readonly oidcProviderArn: string;

@@ -89,3 +89,13 @@ export function savepointReplicationRoleName(environment: string, region: string
 export function externalSecretsRoleName(environment: string, region: string): string {
   return fit(`floe-${environment}-${region}-external-secrets`, 64);
 }
+
+/** The bucket of a region's audit trail (CloudTrail's log files): `floe-<environment>-<region>-audit-<account>`. */
+export function auditBucketName(environment: string, region: string, accountId: string): string {
+  return fit(`floe-${environment}-${region}-audit-${accountId}`, 63);
+}
+
+/** The CloudTrail trail of a region: `floe-<environment>-<region>-audit`. */
+export function auditTrailName(environment: string, region: string): string {
+  return `floe-${environment}-${region}-audit`;
+}

@@ -141,7 +141,8 @@ function lineageEntities(b: Builder, spec: PlatformSpec): void {
   const reads = new Map<string, Set<string>>();
   const writes = new Map<string, Set<string>>();
   const subjects = new Map<string, Set<string>>();
-  const entityOf = (n: LineageNode) => (n.kind === "topic" ? `resource:${n.name}` : n.type === "schema" ? `api:${n.name}` : COMPONENT_TYPES[n.kind] ? `component:${n.kind}:${n.name}` : undefined);
+  // Connect's and MirrorMaker 2's own topics are the platform's plumbing, not the tenant's data: not in the catalog.
+  const entityOf = (n: LineageNode) => (n.internal ? undefined : n.kind === "topic" ? `resource:${n.name}` : n.type === "schema" ? `api:${n.name}` : COMPONENT_TYPES[n.kind] ? `component:${n.kind}:${n.name}` : undefined);
   const add = (m: Map<string, Set<string>>, k: string, v: string) => m.set(k, (m.get(k) ?? new Set()).add(v));
   for (const n of graph.nodes) {
     const key = entityOf(n);
@@ -184,7 +185,7 @@ function lineageEntities(b: Builder, spec: PlatformSpec): void {
   }
   for (const n of graph.nodes) {
     const key = `resource:${n.name}`;
-    if (n.kind !== "topic" || seen.has(key)) continue;
+    if (n.kind !== "topic" || n.internal || seen.has(key)) continue;
     seen.add(key);
     b.add({
       apiVersion: "backstage.io/v1alpha1",

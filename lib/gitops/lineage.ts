@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import { mirrorInternalPrefix, mirrorOwnTopicNames } from "../k8s/kafka/kafka-mirror-maker2";
 import { SCHEMA_REGISTRY_PORT } from "../k8s/schema";
 import { deadLetterTopicName, DEFAULT_KAFKA_NAMESPACE, tenantTopicName, tenantUserName } from "../platform/names";
 import { resolveReplication } from "../platform/replication/plan";
@@ -16,8 +17,11 @@ export interface LineageNode {
   readonly id: string;
   readonly type: "dataset" | "job" | "schema";
   /**
-   * OpenLineage-style namespace: `kafka://<bootstrap>` for topics, `postgres://host:port` for tables,
-   * `floe://<env>` for jobs, `schema-registry://<service>` for subjects.
+   * OpenLineage-style namespace: `kafka://<bootstrap>` for topics, `postgres://host:port` for tables (the port
+   * always, the database's default when the spec leaves it out), `floe://<env>/<region>` for jobs,
+   * `schema-registry://<service>` for subjects. A Kubernetes service has the same name in every cluster, so the
+   * in-cluster addresses of topics and subjects carry the region where the cluster domain would be
+   * (`events-kafka-bootstrap.kafka.svc.eu-west-1:9093`): each region's cluster is its own namespace.
    */
   readonly namespace: string;
   /** OpenLineage-style name: the topic, `db.schema.table`, `<tenant>.<job>`, or the subject. */
@@ -26,6 +30,8 @@ export interface LineageNode {
   readonly kind: "topic" | "table" | "source" | "sink" | "app" | "flink-job" | "mirror" | "subject";
   /** A subject's schema language (`AVRO`, `JSON`). */
   readonly schemaType?: string;
+  /** A topic Kafka Connect or MirrorMaker 2 keeps for itself (configs, offsets, status, checkpoints, offset syncs). */
+  readonly internal?: boolean;
   readonly tenant: string;
   readonly region: string;
 }
@@ -49,6 +55,9 @@ export interface LineageGraph {
   readonly edges: readonly LineageEdge[];
 }
 
+/** The port a source database listens on when the spec gives none (the engines' defaults). */
+const DEFAULT_DATABASE_PORTS: Record<string, number> = { postgres: 5432, mysql: 3306, sqlserver: 1433 };
+
 /** Build the lineage graph of a (parsed) spec. */
 export function buildLineage(spec: PlatformSpec): LineageGraph {
   const nodes = new Map<string, LineageNode>();
@@ -57,7 +66,7 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
   const registryRegions = schemaRegistryRegions(spec);
   for (const region of spec.regions) {
     const listener = region.kafka.listeners?.[0]?.port ?? 9093;
-    const bootstrap = `${region.kafka.name}-kafka-bootstrap.${region.kafka.namespace ?? DEFAULT_KAFKA_NAMESPACE}.svc:${listener}`;
+    const bootstrap = `${region.kafka.name}-kafka-bootstrap.${region.kafka.namespace ?? DEFAULT_KAFKA_NAMESPACE}.svc.${region.name}:${listener}`;
     const jobNamespace = `floe://${spec.environment}/${region.name}`;
     for (const tenant of spec.tenants ?? []) {
       if (!(tenant.regions ?? spec.regions.map((r) => r.name)).includes(region.name)) continue;
@@ -88,7 +97,7 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
         const topics = sourceTopicNames(src);
         [...src.tables, ...(src.signalTable ? [src.signalTable] : [])].forEach((table, i) => {
           const id = `${region.name}/table/${src.host}/${table}`;
-          nodes.set(id, { id, type: "dataset", namespace: `${scheme}://${src.host}:${src.port ?? ""}`.replace(/:$/, ""), name: `${src.database ? `${src.database}.` : ""}${table}`, kind: "table", ...base });
+          nodes.set(id, { id, type: "dataset", namespace: `${scheme}://${src.host}:${src.port ?? DEFAULT_DATABASE_PORTS[src.type]}`, name: `${src.database ? `${src.database}.` : ""}${table}`, kind: "table", ...base });
           edge(id, connector);
           edge(connector, topic(topics[i]));
         });
@@ -126,6 +135,17 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
           edge(connector, id);
         }
       }
+      // The tenant's Connect cluster's own topics (ConnectCluster: `<tenant>.<tenant>-connect-<suffix>`), where it
+      // runs: every connector writes its status (and the workers its configs); sources also their offsets.
+      if (region.connect && ((tenant.sources ?? []).length > 0 || (tenant.sinks ?? []).length > 0)) {
+        const internal = (suffix: string) => {
+          const id = topic(`${tenant.name}-connect-${suffix}`);
+          nodes.set(id, { ...nodes.get(id)!, internal: true });
+          return id;
+        };
+        for (const src of tenant.sources ?? []) for (const s of ["configs", "offsets", "status"]) edge(`${region.name}/source/${tenantUserName(tenant.name, src.name)}`, internal(s));
+        for (const sink of tenant.sinks ?? []) for (const s of ["configs", "status"]) edge(`${region.name}/sink/${tenantUserName(tenant.name, sink.name)}`, internal(s));
+      }
       for (const app of tenant.apps ?? []) {
         const id = job("app", app.name);
         for (const ref of app.consumes ?? []) for (const t of prefixTopics(typeof ref === "string" ? ref : ref.topic)) edge(t, id);
@@ -133,7 +153,7 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
       }
       // Typed edges: each topic -> the subjects that type it, with the schema version Floe registers.
       if (registryRegions.has(region.name)) {
-        const registry = `schema-registry://schema-registry.${region.kafka.namespace ?? DEFAULT_KAFKA_NAMESPACE}.svc:${SCHEMA_REGISTRY_PORT}`;
+        const registry = `schema-registry://schema-registry.${region.kafka.namespace ?? DEFAULT_KAFKA_NAMESPACE}.svc.${region.name}:${SCHEMA_REGISTRY_PORT}`;
         const tenantIndex = (spec.tenants ?? []).indexOf(tenant);
         for (const s of tenantSubjects(tenant, `tenants[${tenantIndex}]`)) {
           const id = `${region.name}/subject/${s.subject}`;
@@ -158,6 +178,7 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
     }
   }
   // Replication: primary topic -> MirrorMaker 2 (runs in the standby region) -> the standby's copy.
+  const standbyCopies = new Set<string>();
   for (const entry of resolveReplication(spec)) {
     const { primary, standby } = entry.spec;
     const tenant = entry.tenant.name;
@@ -168,8 +189,31 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
     if (from.length === 0 || to.length === 0) continue;
     nodes.set(mirror, { id: mirror, type: "job", namespace: `floe://${spec.environment}/${standby}`, name: `${tenant}.mirror-${primary}`, kind: "mirror", tenant, region: standby });
     for (const id of from) edge(id, mirror);
-    for (const id of to) edge(mirror, id);
+    for (const id of to) {
+      edge(mirror, id);
+      standbyCopies.add(id);
+    }
+    // MirrorMaker 2's own topics on the standby's cluster (KafkaMirrorMaker2: its Connect topics and its
+    // checkpoints and offset syncs, named after the mirror and the primary's alias).
+    const prefix = mirrorInternalPrefix(`${tenant}-mirror-${primary}`);
+    const namespace = nodes.get(to[0])!.namespace;
+    for (const name of [...["configs", "offsets", "status"].map((s) => `${prefix}${s}`), ...mirrorOwnTopicNames(prefix, primary)]) {
+      const id = `${standby}/topic/${name}`;
+      nodes.set(id, { id, type: "dataset", namespace, name, kind: "topic", tenant, region: standby, internal: true });
+      edge(mirror, id);
+    }
   }
+  // In a standby, MirrorMaker 2 is the only live writer of the copies. Flink jobs and connectors that read or write a
+  // copy are the standby's stopped twins (suspended jobs, stopped connectors): none of their outputs is drawn. Apps
+  // hold no write grant on a copy there.
+  const stopped = new Set(
+    edges
+      .flatMap((e) => (standbyCopies.has(e.from) ? [e.to] : standbyCopies.has(e.to) ? [e.from] : []))
+      .filter((id) => ["flink-job", "source", "sink"].includes(nodes.get(id)?.kind ?? "")),
+  );
+  const live = edges.filter((e) => !stopped.has(e.from) && (!standbyCopies.has(e.to) || nodes.get(e.from)?.kind === "mirror"));
+  edges.length = 0;
+  edges.push(...live);
   const sortedEdges = [...new Map(edges.map((e) => [`${e.from}->${e.to}`, e])).values()].sort((a, b) =>
     `${a.from}->${a.to}` < `${b.from}->${b.to}` ? -1 : 1,
   );
@@ -230,7 +274,7 @@ export function lineageJson(graph: LineageGraph): string {
     .filter((n) => n.type === "dataset")
     .map((n) => {
       const schemas = typed.filter((e) => e.from === n.id).map((e) => ({ ...ref(e.to), schemaType: byId.get(e.to)!.schemaType, version: e.version }));
-      return { namespace: n.namespace, name: n.name, kind: n.kind, tenant: n.tenant, region: n.region, ...(schemas.length > 0 ? { schemas } : {}) };
+      return { namespace: n.namespace, name: n.name, kind: n.kind, tenant: n.tenant, region: n.region, ...(n.internal ? { internal: true } : {}), ...(schemas.length > 0 ? { schemas } : {}) };
     });
   return `${JSON.stringify({ environment: graph.environment, datasets, jobs }, null, 2)}\n`;
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CheckpointStorage as OfflineStorage, checkpointBucketName, jobStatePaths, roleArn, tenantRoleName } from "../../lib";
 import { catchValidation } from "../helpers";
 import { recordRegistrations } from "../helpers/pulumi";
-import { CheckpointStorage, PlatformSecrets, SavepointReplication, statefulResourceOptions, TenantWorkloadRole } from "../../lib/cloud";
+import { AuditTrail, CheckpointStorage, PlatformSecrets, SavepointReplication, statefulResourceOptions, TenantWorkloadRole } from "../../lib/cloud";
 
 interface Registered {
   type: string;
@@ -318,5 +318,54 @@ describe("SavepointReplication (Pulumi)", () => {
       ["InvalidReplicationPrefix", "tenants/a/j/savepoints"],
       ["InvalidReplicationPrefix", "/tenants/b/"],
     ]);
+  });
+});
+
+describe("AuditTrail (Pulumi)", () => {
+  const trail = new AuditTrail("at-euw1", { ...base, dataBuckets: ["floe-prod-eu-west-1-123456789012"] });
+  beforeAll(async () => {
+    await valueOf(trail.trail.arn);
+    await settle();
+  });
+
+  test("one trail: management events (secret reads) and the checkpoint bucket's object-level events, log file validation on", () => {
+    const [t] = ofType("aws:cloudtrail/trail:Trail", "at-euw1");
+    expect(t.inputs).toMatchObject({ name: "floe-prod-eu-west-1-audit", s3BucketName: "at-euw1-bucket-id", enableLogging: true, enableLogFileValidation: true, isMultiRegionTrail: false });
+    expect(t.inputs.advancedEventSelectors).toEqual([
+      { name: "Management events", fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }] },
+      {
+        name: "Checkpoint bucket objects",
+        fieldSelectors: [
+          { field: "eventCategory", equals: ["Data"] },
+          { field: "resources.type", equals: ["AWS::S3::Object"] },
+          { field: "resources.ARN", startsWiths: ["arn:aws:s3:::floe-prod-eu-west-1-123456789012/"] },
+        ],
+      },
+    ]);
+    expect(trail.trailArn).toBe("arn:aws:cloudtrail:eu-west-1:123456789012:trail/floe-prod-eu-west-1-audit");
+  });
+
+  test("its log bucket: own name, versioned, encrypted, no public access, owner-enforced, expiring after a year, the policy admitting this trail only", () => {
+    expect(ofType("aws:s3/bucket:Bucket", "at-euw1")[0].inputs).toMatchObject({ bucket: "floe-prod-eu-west-1-audit-123456789012", forceDestroy: false });
+    expect(ofType("aws:s3/bucketVersioning:BucketVersioning", "at-euw1")[0].inputs.versioningConfiguration).toEqual({ status: "Enabled" });
+    expect(ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "at-euw1")[0].inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "at-euw1")[0].inputs.rules[0]).toMatchObject({ expiration: { days: 365 } });
+    const policy = JSON.parse(ofType("aws:s3/bucketPolicy:BucketPolicy", "at-euw1")[0].inputs.policy);
+    expect(policy.Statement.map((x: any) => x.Sid)).toEqual(["CloudTrailAclCheck", "CloudTrailWrite", "DenyInsecureTransport"]);
+    expect(policy.Statement[1].Condition.StringEquals["aws:SourceArn"]).toBe(trail.trailArn);
+  });
+
+  test("the trail and everything that keeps its logs are protected and kept when removed from the program; the trail waits for its policy", () => {
+    for (const name of ["at-euw1-bucket", "at-euw1-versioning", "at-euw1-policy", "at-euw1-lifecycle", "at-euw1-trail"]) {
+      const r = requests.find((x) => x.name === name)!;
+      expect({ name, protect: r.protect, retainOnDelete: r.retainOnDelete }).toEqual({ name, protect: true, retainOnDelete: true });
+    }
+    const t = requests.find((x) => x.name === "at-euw1-trail")!;
+    expect(t.dependencies).toContain(requests.find((x) => x.name === "at-euw1-policy")!.urn);
+  });
+
+  test("fails InvalidAccountId, AuditTrailWithoutBuckets, InvalidRetention", () => {
+    const e = catchValidation(() => new AuditTrail("bad-at", { ...base, accountId: "12", dataBuckets: [], retentionDays: 0 }));
+    expect(e.issues.map((i) => i.code)).toEqual(["InvalidAccountId", "AuditTrailWithoutBuckets", "InvalidRetention"]);
   });
 });

@@ -1,5 +1,6 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import {
+  auditBucketPolicy,
   bucketTlsOnlyPolicy,
   externalSecretsPolicy,
   irsaTrustPolicy,
@@ -220,5 +221,46 @@ describe("tenant workload role with a Glue database of Iceberg tables (proven wi
 
   test("without a Glue database, no Glue access", () => {
     expect(JSON.stringify(roleOf("payments"))).not.toContain("glue:");
+  });
+});
+
+describe("the audit bucket's policy (proven with iam-simulate)", () => {
+  const auditBucket = "floe-prod-eu-west-1-audit-123456789012";
+  const trailArn = `arn:aws:cloudtrail:eu-west-1:${account}:trail/floe-prod-eu-west-1-audit`;
+  const policy = auditBucketPolicy({ bucketName: auditBucket, accountId: account, trailArn });
+  async function asCloudTrail(action: string, resource: string, context: Record<string, string>) {
+    const result = await runSimulation(
+      {
+        request: {
+          principal: "cloudtrail.amazonaws.com",
+          action,
+          resource: { resource, accountId: account },
+          contextVariables: { "aws:SecureTransport": "true", ...context },
+        },
+        identityPolicies: [],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        resourcePolicy: policy,
+      },
+      {},
+    );
+    return (result as { overallResult: string }).overallResult;
+  }
+
+  test("CloudTrail writes this trail's log files under AWSLogs/<account>/ with the owner's ACL, and reads the bucket ACL", async () => {
+    const key = `arn:aws:s3:::${auditBucket}/AWSLogs/${account}/CloudTrail/eu-west-1/2026/12/03/x.json.gz`;
+    expect(await asCloudTrail("s3:PutObject", key, { "aws:SourceArn": trailArn, "s3:x-amz-acl": "bucket-owner-full-control" })).toBe("Allowed");
+    expect(await asCloudTrail("s3:GetBucketAcl", `arn:aws:s3:::${auditBucket}`, { "aws:SourceArn": trailArn })).toBe("Allowed");
+  });
+
+  test("another trail, another account's prefix, a missing ACL, a read or a delete are not granted; plain HTTP is denied", async () => {
+    const key = `arn:aws:s3:::${auditBucket}/AWSLogs/${account}/CloudTrail/x.json.gz`;
+    const ok = { "aws:SourceArn": trailArn, "s3:x-amz-acl": "bucket-owner-full-control" };
+    expect(await asCloudTrail("s3:PutObject", key, { ...ok, "aws:SourceArn": `arn:aws:cloudtrail:eu-west-1:999999999999:trail/other` })).toBe("ImplicitlyDenied");
+    expect(await asCloudTrail("s3:PutObject", `arn:aws:s3:::${auditBucket}/AWSLogs/999999999999/x.json.gz`, ok)).toBe("ImplicitlyDenied");
+    expect(await asCloudTrail("s3:PutObject", key, { "aws:SourceArn": trailArn })).toBe("ImplicitlyDenied");
+    expect(await asCloudTrail("s3:GetObject", key, ok)).toBe("ImplicitlyDenied");
+    expect(await asCloudTrail("s3:DeleteObject", key, ok)).toBe("ImplicitlyDenied");
+    expect(await asCloudTrail("s3:PutObject", key, { ...ok, "aws:SecureTransport": "false" })).toBe("ExplicitlyDenied");
   });
 });

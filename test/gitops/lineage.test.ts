@@ -1,4 +1,4 @@
-import { buildLineage, lineageDot, lineageJson, lineageMermaid, parsePlatformSpec } from "../../lib";
+import { buildLineage, lineageDot, lineageJson, lineageMermaid, parsePlatformSpec, synthesize } from "../../lib";
 import { run } from "../../lib/cli";
 import { ROOT } from "../helpers";
 import { join } from "path";
@@ -48,7 +48,7 @@ describe("floe lineage", () => {
     expect(typed).toContainEqual({ from: "us-east-1/topic/analytics.clickstream", to: "us-east-1/subject/analytics.clickstream-value", version: expect.stringMatching(/^sha256:[0-9a-f]{16}$/) });
     const orders = typed.filter((e) => e.from === "eu-west-1/topic/payments.orders-db.public.orders").map((e) => e.to);
     expect(orders).toEqual(["eu-west-1/subject/payments.orders-db.public.orders-key", "eu-west-1/subject/payments.orders-db.public.orders-value"]);
-    expect(graph.nodes.find((n) => n.id === "eu-west-1/subject/payments.orders-db.public.orders-value")).toMatchObject({ type: "schema", kind: "subject", schemaType: "JSON", namespace: "schema-registry://schema-registry.kafka.svc:8081" });
+    expect(graph.nodes.find((n) => n.id === "eu-west-1/subject/payments.orders-db.public.orders-value")).toMatchObject({ type: "schema", kind: "subject", schemaType: "JSON", namespace: "schema-registry://schema-registry.kafka.svc.eu-west-1:8081" });
     // The same schema has the same version in both regions; another schema another.
     const version = (id: string) => typed.find((e) => e.to === id)?.version;
     expect(version("us-east-1/subject/payments.orders-db.public.orders-value")).toBe(version("eu-west-1/subject/payments.orders-db.public.orders-value"));
@@ -63,16 +63,16 @@ describe("floe lineage", () => {
     expect(lineageMermaid(graph)).toContain(`n_eu_west_1_topic_payments_orders_db_public_orders -->|"${version("eu-west-1/subject/payments.orders-db.public.orders-value")}"| n_eu_west_1_subject_payments_orders_db_public_orders_value`);
     expect(lineageDot(graph)).toContain(`"eu-west-1/topic/payments.orders-db.public.orders" -> "eu-west-1/subject/payments.orders-db.public.orders-value" [label="sha256:`);
     const dataset = JSON.parse(lineageJson(graph)).datasets.find((d: any) => d.name === "payments.orders-db.public.orders" && d.region === "eu-west-1");
-    expect(dataset.schemas).toContainEqual({ namespace: "schema-registry://schema-registry.kafka.svc:8081", name: "payments.orders-db.public.orders-value", schemaType: "JSON", version: expect.stringMatching(/^sha256:/) });
+    expect(dataset.schemas).toContainEqual({ namespace: "schema-registry://schema-registry.kafka.svc.eu-west-1:8081", name: "payments.orders-db.public.orders-value", schemaType: "JSON", version: expect.stringMatching(/^sha256:/) });
   });
 
   test("OpenLineage-style JSON: datasets with kafka:// namespaces, jobs with inputs and outputs", () => {
     const json = JSON.parse(lineageJson(graph));
     const job = json.jobs.find((j: any) => j.name === "payments.fraud-scorer" && j.region === "eu-west-1");
     expect(job.namespace).toBe("floe://prod/eu-west-1");
-    expect(job.inputs).toContainEqual({ namespace: "kafka://events-kafka-bootstrap.kafka.svc:9093", name: "payments.orders-db.public.orders" });
-    expect(job.outputs).toEqual([{ namespace: "kafka://events-kafka-bootstrap.kafka.svc:9093", name: "payments.refunds" }]);
-    expect(json.datasets.find((d: any) => d.kind === "table" && d.name === "orders.public.orders").namespace).toBe("postgres://orders.cluster-c1a2b3.eu-west-1.rds.amazonaws.com");
+    expect(job.inputs).toContainEqual({ namespace: "kafka://events-kafka-bootstrap.kafka.svc.eu-west-1:9093", name: "payments.orders-db.public.orders" });
+    expect(job.outputs).toEqual([{ namespace: "kafka://events-kafka-bootstrap.kafka.svc.eu-west-1:9093", name: "payments.refunds" }]);
+    expect(json.datasets.find((d: any) => d.kind === "table" && d.name === "orders.public.orders").namespace).toBe("postgres://orders.cluster-c1a2b3.eu-west-1.rds.amazonaws.com:5432");
   });
 
   test("Mermaid and DOT render every node and edge; output is deterministic", () => {
@@ -94,5 +94,64 @@ describe("floe lineage", () => {
     expect(out).toMatch(/^digraph/);
     expect(await run(["lineage", join(ROOT, "examples", "platform.yaml"), "--format", "svg"], io)).toBe(1);
     expect(err).toContain("[InvalidOption] lineage.--format");
+  });
+});
+
+describe("lineage namespaces, standby writers and internal topics", () => {
+  const graph = buildLineage(parsePlatformSpec(exampleSpec()));
+  const node = (id: string) => graph.nodes.find((n) => n.id === id)!;
+  const outputs = (id: string) => graph.edges.filter((e) => e.from === id).map((e) => node(e.to).name).sort();
+
+  test("each region's Kafka cluster and registry is its own namespace (the same in-cluster name, the region as the cluster domain)", () => {
+    expect(node("eu-west-1/topic/payments.orders").namespace).toBe("kafka://events-kafka-bootstrap.kafka.svc.eu-west-1:9093");
+    expect(node("us-east-1/topic/payments.orders").namespace).toBe("kafka://events-kafka-bootstrap.kafka.svc.us-east-1:9093");
+    const subjects = graph.nodes.filter((n) => n.kind === "subject" && n.name === "payments.orders-value");
+    expect(new Set(subjects.map((s) => s.namespace)).size).toBe(subjects.length);
+  });
+
+  test("source tables keep the database's port, its default when the spec gives none", () => {
+    const s = exampleSpec();
+    delete (s.tenants![0].sources![0] as { port?: number }).port;
+    const g = buildLineage(parsePlatformSpec(s));
+    const table = g.nodes.find((n) => n.kind === "table" && n.name === "orders.public.orders")!;
+    expect(table.namespace).toMatch(/^postgres:\/\/[^/]+:5432$/);
+    expect(graph.nodes.filter((n) => n.kind === "table" && n.type === "dataset" && !n.namespace.startsWith("s3://")).every((n) => /:\d+$/.test(n.namespace))).toBe(true);
+  });
+
+  test("in the standby only MirrorMaker 2 writes the copies; the stopped twins of jobs and connectors draw no output", () => {
+    const writers = graph.edges.filter((e) => e.to === "us-east-1/topic/payments.orders").map((e) => node(e.from).kind);
+    expect(writers).toEqual(["mirror"]);
+    expect(outputs("us-east-1/flink-job/payments-order-totals")).toEqual([]);
+    expect(outputs("us-east-1/source/payments-orders-db")).toEqual([]);
+    expect(outputs("us-east-1/sink/payments-orders-reporting")).toEqual([]);
+    // The primary's are live.
+    expect(outputs("eu-west-1/flink-job/payments-order-totals")).toContain("payments.order-totals");
+    expect(outputs("eu-west-1/sink/payments-orders-reporting")).toContain("reporting.orders");
+  });
+
+  test("Connect's and MirrorMaker 2's own topics appear where they exist, marked internal", () => {
+    expect(outputs("eu-west-1/source/payments-orders-db")).toEqual(expect.arrayContaining(["payments.payments-connect-configs", "payments.payments-connect-offsets", "payments.payments-connect-status"]));
+    expect(node("eu-west-1/topic/payments.payments-connect-offsets").internal).toBe(true);
+    expect(outputs("us-east-1/mirror/payments-mirror-eu-west-1")).toEqual(
+      expect.arrayContaining([
+        "mirrormaker2.payments-mirror-eu-west-1.configs",
+        "mirrormaker2.payments-mirror-eu-west-1.offsets",
+        "mirrormaker2.payments-mirror-eu-west-1.status",
+        "mirrormaker2.payments-mirror-eu-west-1.eu-west-1.checkpoints.internal",
+        "mm2-offset-syncs.mirrormaker2.payments-mirror-eu-west-1.eu-west-1.internal",
+      ]),
+    );
+    // Only in the standby's cluster, where the mirror runs.
+    expect(graph.nodes.some((n) => n.id === "eu-west-1/topic/mirrormaker2.payments-mirror-eu-west-1.configs")).toBe(false);
+    // logistics runs no Connect in us-east-1 (it is not there): no topics of its Connect there.
+    expect(graph.nodes.some((n) => n.id === "us-east-1/topic/logistics.logistics-connect-configs")).toBe(false);
+  });
+
+  test("the rendered MirrorMaker 2 and Connect objects name the same internal topics as the lineage", () => {
+    const objects = synthesize(parsePlatformSpec(exampleSpec())).files.filter((f) => f.path.startsWith("us-east-1/")).flatMap((f) => f.objects) as any[];
+    const topics = new Set(objects.filter((o) => o.kind === "KafkaTopic").map((o) => o.spec.topicName ?? o.metadata.name));
+    const mm2 = objects.find((o) => o.kind === "KafkaMirrorMaker2" && o.metadata.name === "payments-mirror-eu-west-1");
+    expect(outputs("us-east-1/mirror/payments-mirror-eu-west-1")).toEqual(expect.arrayContaining([mm2.spec.target.configStorageTopic, mm2.spec.target.offsetStorageTopic, mm2.spec.target.statusStorageTopic]));
+    for (const n of graph.nodes.filter((x) => x.region === "us-east-1" && x.internal)) expect({ topic: n.name, rendered: topics.has(n.name) || n.name.includes(".internal") }).toEqual({ topic: n.name, rendered: true });
   });
 });

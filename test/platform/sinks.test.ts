@@ -241,7 +241,9 @@ describe("JDBC sinks in the lineage", () => {
     const sink = g.nodes.find((n) => n.kind === "sink")!;
     expect(sink.name).toBe("alpha.reporting");
     const out = g.edges.filter((e) => e.from === sink.id).map((e) => g.nodes.find((n) => n.id === e.to)!);
-    expect(out.map((n) => n.name).sort()).toEqual(["alpha.reporting.sink-dead-letter", "reporting.orders"]);
+    expect(out.filter((n) => !n.internal).map((n) => n.name).sort()).toEqual(["alpha.reporting.sink-dead-letter", "reporting.orders"]);
+    // And the Connect cluster's own topics it keeps its configuration and status in.
+    expect(out.filter((n) => n.internal).map((n) => n.name).sort()).toEqual(["alpha.alpha-connect-configs", "alpha.alpha-connect-status"]);
     expect(out.find((n) => n.kind === "table")!.namespace).toBe("postgres://reporting.db.example.com:5432");
     const into = g.edges.filter((e) => e.to === sink.id).map((e) => g.nodes.find((n) => n.id === e.from)!.name);
     expect(into).toEqual(["alpha.orders-db.public.orders"]);

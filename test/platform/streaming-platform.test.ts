@@ -496,3 +496,25 @@ describe("retained objects, acknowledged deletions and former names (the manifes
     expect(tenant.type).toBe("kubernetes:yaml/v2:ConfigGroup");
   });
 });
+
+describe("StreamingPlatform with aws.auditTrail: a CloudTrail trail per region over its checkpoint bucket", () => {
+  const spec = pulumiSpec("gitops");
+  spec.aws.auditTrail = { retentionDays: 400 };
+  new StreamingPlatform("audited", { spec: parsePlatformSpec(spec), secretValues });
+  beforeAll(settle);
+
+  test("each region's trail records its own checkpoint bucket's objects, on its region's provider, keeping logs as long as asked", () => {
+    const trails = registered.filter((r) => r.type === "aws:cloudtrail/trail:Trail" && r.name.startsWith("audited-")).sort((a, b) => (a.name < b.name ? -1 : 1));
+    expect(trails.map((t) => [t.inputs.name, t.inputs.advancedEventSelectors[1].fieldSelectors[2].startsWiths])).toEqual([
+      ["floe-prod-eu-west-1-audit", ["arn:aws:s3:::floe-prod-eu-west-1-state/"]],
+      ["floe-prod-us-east-1-audit", ["arn:aws:s3:::floe-prod-us-east-1-123456789012/"]],
+    ]);
+    for (const t of trails) expect(t.provider).toContain(t.name.includes("eu-west-1") ? "audited-eu-west-1-aws" : "audited-us-east-1-aws");
+    const lifecycle = registered.filter((r) => r.type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration" && r.name.startsWith("audited-") && r.name.includes("-audit-"));
+    expect(lifecycle.map((l) => l.inputs.rules[0].expiration.days)).toEqual([400, 400]);
+  });
+
+  test("without aws.auditTrail there is no trail", () => {
+    expect(registered.some((r) => r.type === "aws:cloudtrail/trail:Trail" && r.name.startsWith("floe-"))).toBe(false);
+  });
+});

@@ -147,6 +147,16 @@ export interface KafkaClusterProps {
    */
   readonly nodeTolerations?: readonly string[];
   /**
+   * What the brokers' authorizer writes to their log (an audit trail of access decisions): `denied`, requests an
+   * ACL refused (INFO), or `all`, every decision (DEBUG: a line per authorized request, heavy). Rendered as the
+   * level of Strimzi's `authorizer` logger (`kafka.authorizer.logger`, Strimzi 1.2.0
+   * default-logging/KafkaCluster.properties), which Kafka's StandardAuthorizer writes to: denials at INFO, grants
+   * at DEBUG (metadata/.../authorizer/StandardAuthorizerData.logAuditMessage). Pinned so that a root-level change
+   * cannot silence the denials. Only with authorization.
+   * @default "denied"
+   */
+  readonly authorizerLog?: "denied" | "all";
+  /**
    * Super users that bypass ACLs (e.g. `CN=platform-admin`). Only with `authorization` simple.
    * @default - none
    */
@@ -523,6 +533,16 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
         fix: "use KafkaAuthorization.simple() (the default)",
       });
     }
+    if (props.authorizerLog !== undefined && !this.authorization.enabled) {
+      issues.push({
+        code: "AuthorizerLogWithoutAuthorization",
+        scope,
+        field: "authorizerLog",
+        value: props.authorizerLog,
+        message: "is an authorizer's log, and this cluster has no authorizer",
+        fix: "remove authorizerLog, or turn authorization on",
+      });
+    }
     if (props.superUsers && props.authorization) {
       issues.push({
         code: "SuperUsersWithoutSimpleAuthorization",
@@ -745,6 +765,9 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
                 ...(this.authorization.superUsers.length > 0 ? { superUsers: this.authorization.superUsers } : {}),
               },
             }
+          : {}),
+        ...(this.authorization.enabled
+          ? { logging: { type: "inline" as const, loggers: { "logger.authorizer.level": this.props.authorizerLog === "all" ? "DEBUG" : "INFO" } } }
           : {}),
         ...((this.props.rackAwareness ?? true)
           ? { rack: { topologyKey: this.zoneTopologyKey } }

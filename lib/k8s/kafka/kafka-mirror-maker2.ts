@@ -149,7 +149,7 @@ export class KafkaMirrorMaker2 extends Construct {
     this.mirrorName = props.name;
     this.target = props.target;
     ValidationError.throwIfAny(this.validateProps());
-    const internalPrefix = props.internalPrefix ?? `mirrormaker2.${props.name}.`;
+    const internalPrefix = props.internalPrefix ?? mirrorInternalPrefix(props.name);
     this.groupId = `${internalPrefix}connect`;
     this.user = new KafkaUser(this, "User", { cluster: props.target, userName: props.name });
     this.user.apiObject.metadata.addLabel(COMPONENT_LABEL, REPLICATION_COMPONENT);
@@ -166,7 +166,7 @@ export class KafkaMirrorMaker2 extends Construct {
     // tenant's) can read or forge its translated offsets. No `heartbeats`: no heartbeat connector runs, and a
     // topic shared by every mirror would be a channel between tenants.
     this.sourceAlias = `${internalPrefix}${props.source.alias}`;
-    this.mirrorTopics = [`${this.sourceAlias}.checkpoints.internal`, `mm2-offset-syncs.${this.sourceAlias}.internal`];
+    this.mirrorTopics = mirrorOwnTopicNames(internalPrefix, props.source.alias);
     for (const name of this.mirrorTopics) {
       this.user.addAcl({ resource: { type: "topic", name, patternType: "literal" }, operations: all });
     }
@@ -372,4 +372,19 @@ export class KafkaMirrorMaker2 extends Construct {
 
 function sorted(o: Record<string, string | number | boolean>): Record<string, string | number | boolean> {
   return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+}
+
+/** The prefix of a MirrorMaker 2's Connect topics and group on its target: `mirrormaker2.<name>.`. */
+export function mirrorInternalPrefix(name: string): string {
+  return `mirrormaker2.${name}.`;
+}
+
+/**
+ * MirrorMaker 2's own topics on the target, for a source alias (scoped by `internalPrefix`): its checkpoints
+ * (`<alias>.checkpoints.internal`, Kafka's DefaultReplicationPolicy) and offset syncs
+ * (`mm2-offset-syncs.<alias>.internal`, MirrorSourceConfig.offsetSyncsTopic() with offset-syncs.topic.location=target).
+ */
+export function mirrorOwnTopicNames(internalPrefix: string, sourceAlias: string): string[] {
+  const alias = `${internalPrefix}${sourceAlias}`;
+  return [`${alias}.checkpoints.internal`, `mm2-offset-syncs.${alias}.internal`];
 }

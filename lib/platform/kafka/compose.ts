@@ -141,6 +141,7 @@ export function buildKafka(
       config: kafkaSpec.config,
       cruiseControl: kafkaSpec.cruiseControl,
       metrics: kafkaSpec.metrics,
+      authorizerLog: kafkaSpec.auditLog,
       kafkaExporter: kafkaSpec.kafkaExporter,
       clientNamespaceLabels: { [KAFKA_CLIENT_LABEL]: kafkaSpec.name },
     }),

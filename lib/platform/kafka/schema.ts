@@ -45,6 +45,8 @@ export const kafkaSchema = z.strictObject({
   listeners: z.array(listenerSchema).min(1).optional(),
   superUsers: z.array(z.string().min(1)).optional(),
   authorization: z.enum(["simple", "none"]).optional(),
+  // What the brokers' authorizer logs (kafka.authorizer.logger): denied requests (INFO), or every decision (DEBUG).
+  auditLog: z.enum(["denied", "all"]).optional(),
   controllers: nodePoolSchema.optional(),
   brokers: nodePoolSchema.optional(),
   combinedRoles: z.boolean().optional(),

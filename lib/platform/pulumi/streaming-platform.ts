@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AuditTrail } from "../../cloud/audit-trail";
 import { CheckpointStorage } from "../../cloud/checkpoint-storage";
 import { PlatformSecrets } from "../../cloud/platform-secrets";
 import { SavepointReplication } from "../../cloud/savepoint-replication";
@@ -77,6 +78,14 @@ export class StreamingPlatform extends pulumi.ComponentResource {
         { parent: this, providers: { aws: awsProvider } },
       );
       storages.set(region.name, { storage, awsProvider });
+      if (spec.aws?.auditTrail) {
+        // The region's audit trail: management events (secret reads among them) and the checkpoint bucket's objects.
+        new AuditTrail(
+          `${prefix}-audit`,
+          { environment: spec.environment, region: region.name, awsRegion: region.awsRegion ?? region.name, accountId, dataBuckets: [storage.bucketName], retentionDays: spec.aws.auditTrail.retentionDays },
+          { parent: this, providers: { aws: awsProvider } },
+        );
+      }
     }
     const regions: Record<string, RegionOutputs> = {};
     for (const region of spec.regions) {

@@ -93,6 +93,8 @@ export const platformSpecSchema = z.strictObject({
     .strictObject({
       accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id").optional(),
       workloadIdentity: z.enum(["irsa", "pod-identity"]).optional(),
+      // A CloudTrail trail per region (lib/cloud/audit-trail.ts): management events and checkpoint bucket objects.
+      auditTrail: z.strictObject({ retentionDays: z.number().int().min(1).optional() }).optional(),
     })
     .optional(),
   regions: z.array(regionSchema).min(1),

@@ -460,3 +460,21 @@ describe("KafkaCluster validation", () => {
     );
   });
 });
+
+describe("KafkaCluster authorizer audit log", () => {
+  test("denied requests are logged by default: Strimzi's authorizer logger pinned at INFO (the level Kafka logs denials at)", () => {
+    const { spec } = rendered();
+    expect(spec.kafka.logging).toEqual({ type: "inline", loggers: { "logger.authorizer.level": "INFO" } });
+    expectSchemaValid(ofKind(rendered().objects, "Kafka"));
+  });
+
+  test("authorizerLog: all logs every decision (grants at DEBUG)", () => {
+    expect(rendered({ authorizerLog: "all" }).spec.kafka.logging.loggers).toEqual({ "logger.authorizer.level": "DEBUG" });
+  });
+
+  test("without authorization there is no authorizer log, and asking for one is refused", () => {
+    expect(rendered({ production: false, authorization: KafkaAuthorization.none() }).spec.kafka.logging).toBeUndefined();
+    const e = catchValidation(() => cluster({ production: false, authorization: KafkaAuthorization.none(), authorizerLog: "all" }));
+    expect(issuesWithCode(e, "AuthorizerLogWithoutAuthorization")[0]).toMatchObject({ field: "authorizerLog", value: "all", message: "is an authorizer's log, and this cluster has no authorizer" });
+  });
+});
