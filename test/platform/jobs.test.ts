@@ -17,8 +17,8 @@ describe("tenants[].jobs[] in the platform spec", () => {
       "SecretStore/alpha/kafka-credentials",
       "ExternalSecret/alpha/alpha-enricher",
       "ExternalSecret/alpha/dev-cluster-ca-cert",
-      // The tenant's Grafana dashboard, where kube-prometheus-stack's sidecar looks.
-      "ConfigMap/monitoring/floe-dev-local-alpha",
+      // The tenant's Grafana dashboard, in the platform team's Kafka namespace (not writable by the tenant).
+      "ConfigMap/kafka/floe-dev-local-alpha",
       "KafkaTopic/kafka/alpha.events",
       "KafkaTopic/kafka/alpha.state",
       "KafkaUser/kafka/alpha-enricher",

@@ -102,12 +102,18 @@ export function addTenantMonitoring(
   });
 }
 
-/** Where kube-prometheus-stack's Grafana sidecar finds dashboards (regions[].monitoring.dashboards), or none. */
+/**
+ * Where kube-prometheus-stack's Grafana sidecar finds dashboards (regions[].monitoring.dashboards), or none. The
+ * sidecar must search that namespace (`grafana.sidecar.dashboards.searchNamespace`: ALL, or a list naming it).
+ */
 function dashboardDelivery(region: RegionSpec): RegionMonitoring["dashboards"] {
   const d = region.monitoring?.dashboards;
   if (d?.enabled === false) return undefined;
   return {
-    namespace: d?.namespace ?? region.monitoring?.namespace ?? "monitoring",
+    // The Kafka namespace by default: it exists (Floe renders it) and is the platform team's. Not the monitoring
+    // namespace, which Floe does not own and which may not exist; not a tenant's, whose admins could then edit what
+    // the shared Grafana loads (and query other tenants' series with it).
+    namespace: d?.namespace ?? region.kafka.namespace ?? DEFAULT_KAFKA_NAMESPACE,
     ...(d?.label ? { label: d.label } : {}),
     ...(d?.labelValue !== undefined ? { labelValue: d.labelValue } : {}),
     ...(d?.folderAnnotation ? { folderAnnotation: d.folderAnnotation } : {}),

@@ -115,7 +115,7 @@ describe("dashboards in the platform", () => {
   const objects = synthesize(parsePlatformSpec(exampleSpec())).files.flatMap((f) => f.objects.map((o): Obj => ({ ...(o as Obj), file: f.path })));
   const dashboards = objects.filter((o) => o.kind === "ConfigMap" && o.metadata.labels?.grafana_dashboard === "1");
 
-  test("one per region and one per tenant and region, in the monitoring namespace, filed under the tenant's folder", () => {
+  test("one per region and one per tenant and region, in the Kafka namespace (the platform team's, never a tenant's), filed under the tenant's folder", () => {
     expect(dashboards.map((d) => `${d.file} ${d.metadata.name}`).sort()).toEqual([
       "eu-west-1/platform.yaml floe-prod-eu-west-1",
       "eu-west-1/tenant-analytics.yaml floe-prod-eu-west-1-analytics",
@@ -125,7 +125,9 @@ describe("dashboards in the platform", () => {
       "us-east-1/tenant-analytics.yaml floe-prod-us-east-1-analytics",
       "us-east-1/tenant-payments.yaml floe-prod-us-east-1-payments",
     ]);
-    expect(dashboards.every((d) => d.metadata.namespace === "monitoring")).toBe(true);
+    expect(dashboards.every((d) => d.metadata.namespace === "kafka")).toBe(true);
+    // The namespace exists in the same rendering: applying the files never needs one Floe does not make.
+    expect(objects.some((o) => o.kind === "Namespace" && o.metadata.name === "kafka")).toBe(true);
     expect(dashboards.find((d) => d.metadata.name === "floe-prod-eu-west-1-payments")!.metadata.annotations).toEqual({ grafana_folder: "Floe/payments" });
   });
 
