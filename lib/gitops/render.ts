@@ -14,7 +14,8 @@ export const TREE_MARKER = ".floe-tree";
 /** Virtual file systems: writing there fails or never returns (Node's recursive mkdir spins on /proc). */
 const VIRTUAL_ROOTS = ["/proc", "/sys", "/dev"];
 
-function inside(parent: string, child: string): boolean {
+/** Whether `child` is `parent` or lies under it. */
+export function inside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
   return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
 }
@@ -101,22 +102,29 @@ export function outputIssues(outDir: string, environment: string, inputs: readon
  */
 export function writeTree(tree: RenderedTree, outDir: string, inputs: readonly string[] = []): string {
   ValidationError.throwIfAny(outputIssues(outDir, tree.environment, inputs));
-  const root = resolve(outDir);
-  const target = join(root, tree.environment);
-  const staging = join(root, `.${tree.environment}.staging-${process.pid}`);
-  const previous = join(root, `.${tree.environment}.previous-${process.pid}`);
-  mkdirSync(root, { recursive: true });
+  const files = new Map<string, string>(tree.files.map((f) => [f.path, f.content]));
+  files.set(TREE_MARKER, "Written by floe synth; floe synth replaces this directory as a whole.\n");
+  if (tree.acknowledgements.length > 0) files.set(ACKNOWLEDGEMENTS_FILE, `${JSON.stringify(tree.acknowledgements, null, 2)}\n`);
+  return replaceDirectory(join(resolve(outDir), tree.environment), files);
+}
+
+/**
+ * Replace the directory `target` by one holding exactly `files` (relative path -> content), atomically: staged
+ * beside it, the old one moved aside, the staged one renamed in (the old one restored if that fails), the old
+ * one removed. The callers check first that `target` is theirs to replace.
+ */
+export function replaceDirectory(target: string, files: ReadonlyMap<string, string>): string {
+  const parent = dirname(target);
+  const name = target.slice(parent.length).replace(/^[\\/]/, "");
+  const staging = join(parent, `.${name}.staging-${process.pid}`);
+  const previous = join(parent, `.${name}.previous-${process.pid}`);
+  mkdirSync(parent, { recursive: true });
   rmSync(staging, { recursive: true, force: true });
   try {
-    for (const file of tree.files) {
-      const path = join(staging, file.path);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, file.content);
-    }
     mkdirSync(staging, { recursive: true });
-    writeFileSync(join(staging, TREE_MARKER), "Written by floe synth; floe synth replaces this directory as a whole.\n");
-    if (tree.acknowledgements.length > 0) {
-      writeFileSync(join(staging, ACKNOWLEDGEMENTS_FILE), `${JSON.stringify(tree.acknowledgements, null, 2)}\n`);
+    for (const [path, content] of files) {
+      mkdirSync(dirname(join(staging, path)), { recursive: true });
+      writeFileSync(join(staging, path), content);
     }
     if (existsSync(target)) renameSync(target, previous);
     try {

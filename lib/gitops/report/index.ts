@@ -1,13 +1,13 @@
 // `floe report`: a static site (no server, no CDN) of a rendered environment.
 
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "path";
+import { existsSync, lstatSync, readdirSync, statSync } from "fs";
+import { dirname, join, resolve } from "path";
 import { ValidationError, ValidationIssue } from "../../core";
 import { RenderedTree } from "../../platform/render";
 import { PlatformSpec } from "../../platform/spec/schema";
 import { diffTrees, loadTree, treeObjects } from "../diff";
 import { buildLineage } from "../lineage";
-import { TREE_MARKER } from "../render";
+import { inside, replaceDirectory, TREE_MARKER } from "../render";
 import { libraryAssets, REPORT_CSS, REPORT_JS } from "./assets";
 import { diffPage, indexPage, tenantPage, tenantPagePath } from "./html";
 import { buildReportModel, ReportModel } from "./model";
@@ -35,11 +35,6 @@ export function baseIssues(dir: string, environment: string): ValidationIssue[] 
     return [issue(`holds no rendered regions (looked in ${tree})`, `pass the directory floe synth wrote: <out> or <out>/${environment}`)];
   }
   return [];
-}
-
-function inside(parent: string, child: string): boolean {
-  const rel = relative(parent, child);
-  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
 }
 
 /** Why the report cannot be written to `outDir`, before anything is written. */
@@ -79,33 +74,10 @@ export function renderReport(model: ReportModel): Map<string, string> {
   return files;
 }
 
-/** Write the report's files to `outDir`, replacing it as a whole and atomically (staged beside it, then renamed). */
+/** Write the report's files to `outDir`, replacing it as a whole and atomically (render.ts replaceDirectory). */
 export function writeReport(files: ReadonlyMap<string, string>, outDir: string, inputs: readonly string[] = []): string {
   ValidationError.throwIfAny(reportOutputIssues(outDir, inputs));
-  const target = resolve(outDir);
-  const parent = dirname(target);
-  const name = target.slice(parent.length + 1);
-  const staging = join(parent, `.${name}.staging-${process.pid}`);
-  const previous = join(parent, `.${name}.previous-${process.pid}`);
-  mkdirSync(parent, { recursive: true });
-  rmSync(staging, { recursive: true, force: true });
-  try {
-    for (const [path, content] of files) {
-      mkdirSync(dirname(join(staging, path)), { recursive: true });
-      writeFileSync(join(staging, path), content);
-    }
-    if (existsSync(target)) renameSync(target, previous);
-    try {
-      renameSync(staging, target);
-    } catch (e) {
-      if (existsSync(previous)) renameSync(previous, target);
-      throw e;
-    }
-    rmSync(previous, { recursive: true, force: true });
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-  return target;
+  return replaceDirectory(resolve(outDir), files);
 }
 
 /** The report model of a spec and its rendering, with the diff against a base rendering directory when given. */
