@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { compareManifests, parsePlatformSpec, synthesize, toYaml, writeTree } from "../../lib";
+import { ApiObject, App, Chart, JsonPatch, Lazy } from "cdk8s";
+import { parse as yamlParse } from "yaml";
+import { chartManifests, compareManifests, composePlatform, parsePlatformSpec, synthesize, toYaml, writeTree } from "../../lib";
 import { devSpec, exampleSpec } from "../helpers/specs";
 
 function contents(spec: unknown): Record<string, string> {
@@ -102,5 +104,61 @@ describe("writeTree", () => {
     expect(() => writeTree(bad, out)).toThrow();
     expect(readFileSync(join(out, "dev", "local", "platform.yaml"), "utf8")).toBe(before);
     expect(readdirSync(out)).toEqual(["dev"]);
+  });
+});
+
+describe("rendering each object in one pass (chartManifests) is cdk8s's own toJson()", () => {
+  test("every object of the example renders as ApiObject.toJson() renders it", () => {
+    const { platform } = composePlatform(parsePlatformSpec(exampleSpec()));
+    let objects = 0;
+    for (const region of platform.regions) {
+      for (const { chart } of region.charts) {
+        const own = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
+        expect(chartManifests(chart)).toEqual(own.map((o) => o.toJson()));
+        // Same key order too (the YAML is written in it).
+        expect(JSON.stringify(chartManifests(chart))).toBe(JSON.stringify(own.map((o) => o.toJson())));
+        objects += own.length;
+      }
+    }
+    expect(objects).toBeGreaterThan(200);
+  });
+
+  test("an object with a JSON patch, a subclass or a value only cdk8s can resolve goes through toJson()", () => {
+    class Custom extends ApiObject {
+      public override toJson(): any {
+        return { ...super.toJson(), custom: true };
+      }
+    }
+    class Token {
+      public resolve(): string {
+        return "resolved";
+      }
+    }
+    const chart = new Chart(new App(), "c");
+    const patched = new ApiObject(chart, "patched", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "patched" }, data: { a: "1" } });
+    patched.addJsonPatch(JsonPatch.add("/data/b", "2"));
+    new Custom(chart, "custom", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "custom" } });
+    new ApiObject(chart, "token", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "token" }, data: { t: new Token() } });
+    new ApiObject(chart, "lazy", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "lazy" }, data: Lazy.any({ produce: () => ({ z: "1", a: null, m: [null, "x"] }) }) });
+    const byName = Object.fromEntries(chartManifests(chart).map((m) => [m.metadata.name, m]));
+    expect(byName.patched.data).toEqual({ a: "1", b: "2" });
+    expect(byName.custom.custom).toBe(true);
+    expect(byName.token.data).toEqual({ t: "resolved" });
+    expect(byName.lazy.data).toEqual({ m: [undefined, "x"], z: "1" });
+    expect(Object.keys(byName.lazy)).toEqual(["apiVersion", "kind", "metadata", "data"]);
+  });
+});
+
+describe("YAML output (js-yaml)", () => {
+  test("strings a YAML 1.1 reader would take for another type are quoted; multi-line strings are literal blocks", () => {
+    const text = toYaml([{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" }, data: { a: "on", b: "yes", c: "2024-01-01", d: "1", e: "null", f: "line1\nline2\n", g: "-c", h: 'say "hi"' } }]);
+    expect(text).toContain('a: "on"\n');
+    expect(text).toContain('b: "yes"\n');
+    expect(text).toContain('c: "2024-01-01"\n');
+    expect(text).toContain('d: "1"\n');
+    expect(text).toContain('e: "null"\n');
+    expect(text).toContain("f: |\n    line1\n    line2\n");
+    expect(text).toContain('h: say "hi"\n');
+    expect(yamlParse(text)).toEqual({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" }, data: { a: "on", b: "yes", c: "2024-01-01", d: "1", e: "null", f: "line1\nline2\n", g: "-c", h: 'say "hi"' } });
   });
 });
