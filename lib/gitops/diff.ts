@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, statSync } from "fs";
-import { dirname, relative, resolve } from "path";
-import { parseAllDocuments } from "yaml";
+import { dirname, join, relative, resolve } from "path";
 import { FloeLabels, isSecretKey, ValidationError, ValidationIssue } from "../core";
 import { ChangeRisk, classifyConnectorChange, ConnectorManifest } from "../k8s/debezium/offsets";
 import { classifyPluginChange } from "../k8s/debezium/upgrades";
@@ -9,7 +8,8 @@ import { sqlTableDefinitions } from "../k8s/flink/sql-connection";
 import { checkCompatibility } from "../k8s/schema/compatibility";
 import { SCHEMAS_COMPONENT } from "../k8s/schema/schema-registry";
 import { SCHEMA_COMPATIBILITIES, SchemaCompatibility } from "../k8s/schema/topic-schema";
-import { listYamlFiles } from "./validate";
+import { ACKNOWLEDGEMENTS_FILE } from "./render";
+import { listYamlFiles, yamlDocuments, yamlErrorAt } from "./yaml-documents";
 
 /** What happens to an object. */
 export type ChangeAction = "create" | "update" | "delete" | "replace";
@@ -70,8 +70,6 @@ export interface Acknowledgement {
   readonly reason: string;
 }
 
-/** File name synth writes the spec's acknowledgements to (next to the region directories). */
-export const ACKNOWLEDGEMENTS_FILE = "floe-acknowledgements.json";
 
 /** `apiVersion|kind|namespace|name` */
 export function objectKey(o: Record<string, any>): string {
@@ -81,11 +79,6 @@ export function objectKey(o: Record<string, any>): string {
 /** Objects are matched within their directory (one per region: the same object exists in every region). */
 function treeKey(file: string, o: Record<string, any>): string {
   return `${dirname(file)}|${objectKey(o)}`;
-}
-
-/** Read every object of a rendered tree. */
-export function loadTree(dir: string): Map<string, TreeObject> {
-  return parseFiles(readTreeFiles(dir), dir);
 }
 
 /** The objects of an in-memory rendered tree, keyed like {@link loadTree}. */
@@ -114,6 +107,26 @@ function redact(path: string, value: unknown, kind: string): unknown {
   const leaf = path.split(/[.[]/).pop() ?? "";
   if (isSecretKey(leaf) && typeof value === "string" && !/^\$\{(secrets|configmaps):/.test(value)) return REDACTED;
   return value;
+}
+
+/**
+ * Structural equality of JSON values (key order ignored), without serialising: diffFields asks it at every level
+ * of a changed object, and stringifying each subtree there made a deep object's diff quadratic in its depth.
+ */
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -164,7 +177,7 @@ function unmatchedEntries(from: readonly unknown[], other: readonly unknown[]): 
  * content: the entries only in the base are removed (at their base position), those only in the head added.
  */
 export function diffFields(a: unknown, b: unknown, path = "", kind = ""): FieldChange[] {
-  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  if (deepEqual(a, b)) return [];
   if (isObject(a) && isObject(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     return keys.flatMap((k) => diffFields(a[k], b[k], path ? `${path}.${k}` : k, kind));
@@ -562,15 +575,29 @@ function sqlTopics(script: string): { tables: Map<string, SqlTable>; sinks: Set<
   return { tables: out, sinks };
 }
 
+/** The SQL script of a Flink SQL job's ConfigMap in the head tree, with the base's when it changed. */
+interface SqlScripts {
+  readonly name: string;
+  readonly head: string;
+  readonly base?: string;
+}
+
+/** The SQL script a ConfigMap holds, if it is a SQL job's. */
+function sqlScript(obj: Record<string, any> | undefined): string | undefined {
+  const script = obj?.kind === "ConfigMap" ? obj.data?.["statements.sql"] : undefined;
+  return typeof script === "string" ? script : undefined;
+}
+
 /**
  * Types propagate. A SQL job whose source table lost a column or changed a column's type (its table generated
  * from a topic schema that changed) may no longer plan or restore: that change of its SQL is destructive, naming
  * the table, the columns and the topics the job writes. A job reading a topic whose subject changed
- * incompatibly is destructive too. The subject's change names the jobs downstream of it.
+ * incompatibly is destructive too. The subject's change names the jobs downstream of it. `scripts` are the SQL
+ * jobs of the objects compared (by tree key); `changes` are keyed alike.
  */
-function propagateSchemaBreaks(changes: ObjectChange[], base: Map<string, TreeObject>, head: Map<string, TreeObject>): void {
+function propagateSchemaBreaks(changes: Map<string, ObjectChange>, scripts: ReadonlyMap<string, SqlScripts>): void {
   const broken = new Map<string, string>(); // topic -> the subject's incompatibility reason
-  for (const c of changes) {
+  for (const c of changes.values()) {
     if (c.kind !== "ConfigMap" || c.risk !== "destructive") continue;
     for (const reason of c.reasons) {
       const m = /^schema subject (\S+?)-(?:value|key)[ :]/.exec(reason);
@@ -578,13 +605,10 @@ function propagateSchemaBreaks(changes: ObjectChange[], base: Map<string, TreeOb
     }
   }
   const downstream = new Map<string, string[]>(); // topic -> "job (writes a, b)"
-  for (const [key, { obj }] of head) {
-    const script = obj.kind === "ConfigMap" ? obj.data?.["statements.sql"] : undefined;
-    if (typeof script !== "string") continue;
-    const before = base.get(key)?.obj.data?.["statements.sql"];
-    const job = String(obj.metadata.name).replace(/-sql$/, "");
-    const now = sqlTopics(script);
-    const was = typeof before === "string" ? sqlTopics(before).tables : new Map<string, SqlTable>();
+  for (const [key, { name, head, base }] of [...scripts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const job = name.replace(/-sql$/, "");
+    const now = sqlTopics(head);
+    const was = base !== undefined ? sqlTopics(base).tables : new Map<string, SqlTable>();
     const writes = [...now.sinks].map((t) => now.tables.get(t)?.topic).filter((t): t is string => t !== undefined);
     const reasons: string[] = [];
     for (const [table, t] of now.tables) {
@@ -597,17 +621,17 @@ function propagateSchemaBreaks(changes: ObjectChange[], base: Map<string, TreeOb
       reasons.push(`reads ${t.topic} as table ${table}: ${why}; the query and its state may no longer fit${writes.length > 0 ? `, and what it writes to ${writes.join(", ")} changes` : ""}`);
       downstream.set(t.topic, [...(downstream.get(t.topic) ?? []), `${job}${writes.length > 0 ? ` (writes ${writes.join(", ")})` : ""}`]);
     }
-    const i = changes.findIndex((c) => c.kind === "ConfigMap" && c.name === obj.metadata.name && c.namespace === obj.metadata.namespace);
-    if (i >= 0 && reasons.length > 0) changes[i] = { ...changes[i], risk: "destructive", reasons: [...changes[i].reasons, ...reasons] };
+    const c = changes.get(key);
+    if (c && reasons.length > 0) changes.set(key, { ...c, risk: "destructive", reasons: [...c.reasons, ...reasons] });
   }
   if (downstream.size === 0) return;
-  changes.forEach((c, i) => {
-    if (c.kind !== "ConfigMap") return;
+  for (const [key, c] of changes) {
+    if (c.kind !== "ConfigMap") continue;
     // The registration whose subject of the topic changed (compatible or not).
     const changed = (t: string) => c.fields.some((f) => f.path.includes(`${t}-value.json`) || f.path.includes(`${t}-key.json`));
     const lines = [...downstream.keys()].filter(changed).sort().map((t) => `downstream of ${t}: SQL jobs ${[...new Set(downstream.get(t))].sort().join("; ")}`);
-    if (lines.length > 0) changes[i] = { ...c, risk: RISK_RANK[c.risk] < RISK_RANK.disruptive ? c.risk : "disruptive", reasons: [...c.reasons, ...lines] };
-  });
+    if (lines.length > 0) changes.set(key, { ...c, risk: RISK_RANK[c.risk] < RISK_RANK.disruptive ? c.risk : "disruptive", reasons: [...c.reasons, ...lines] });
+  }
 }
 
 function acknowledged(change: Pick<ObjectChange, "kind" | "name" | "namespace">, acks: readonly Acknowledgement[]): boolean {
@@ -626,28 +650,65 @@ const RISK_RANK: Record<ChangeRisk, number> = { destructive: 0, disruptive: 1, s
 
 /** Compare two rendered trees (objects matched by apiVersion/kind/namespace/name). */
 export function diffTrees(base: Map<string, TreeObject>, head: Map<string, TreeObject>, acks: readonly Acknowledgement[] = []): DiffResult {
-  const changes: ObjectChange[] = [];
-  const keys = [...new Set([...base.keys(), ...head.keys()])].sort();
-  for (const key of keys) {
-    const b = base.get(key);
-    const h = head.get(key);
-    const obj = (h ?? b)!.obj;
-    let action: ChangeAction;
-    let fields: FieldChange[];
-    if (!b) {
-      action = "create";
-      fields = [];
-    } else if (!h) {
-      action = "delete";
-      fields = [];
-    } else {
-      fields = diffFields(b.obj, h.obj, "", obj.kind);
-      if (fields.length === 0) continue;
-      action = fields.some((f) => isImmutableChange(obj.kind, f)) ? "replace" : "update";
+  const builder = new DiffBuilder(acks);
+  builder.add(base, head);
+  return builder.finish();
+}
+
+/**
+ * A diff built one file pair at a time: the objects of a pair found on both sides are compared at once and let go;
+ * those on one side only wait (an object can move to another file of its region) and are matched when every pair
+ * has been added. What stays in memory is the changes, the unmatched objects and the SQL jobs' scripts.
+ */
+class DiffBuilder {
+  private readonly changes = new Map<string, ObjectChange>();
+  private readonly onlyBase = new Map<string, TreeObject>();
+  private readonly onlyHead = new Map<string, TreeObject>();
+  private readonly scripts = new Map<string, SqlScripts>();
+
+  public constructor(private readonly acks: readonly Acknowledgement[]) {}
+
+  /** The objects of one file pair (or of whole trees), keyed by tree key. */
+  public add(base: ReadonlyMap<string, TreeObject>, head: ReadonlyMap<string, TreeObject>): void {
+    for (const [key, b] of base) {
+      const h = head.get(key);
+      if (h) this.compare(key, b, h);
+      else this.onlyBase.set(key, b);
     }
+    for (const [key, h] of head) if (!base.has(key)) this.onlyHead.set(key, h);
+  }
+
+  public finish(): DiffResult {
+    for (const [key, b] of this.onlyBase) this.compare(key, b, this.onlyHead.get(key));
+    for (const [key, h] of this.onlyHead) if (!this.onlyBase.has(key)) this.compare(key, undefined, h);
+    propagateSchemaBreaks(this.changes, this.scripts);
+    const changes = [...this.changes].sort(([ka, a], [kc, c]) => RISK_RANK[a.risk] - RISK_RANK[c.risk] || (ka < kc ? -1 : 1)).map(([, c]) => c);
+    const count = (p: (c: ObjectChange) => boolean) => changes.filter(p).length;
+    return {
+      summary: {
+        create: count((c) => c.action === "create"),
+        update: count((c) => c.action === "update"),
+        delete: count((c) => c.action === "delete"),
+        replace: count((c) => c.action === "replace"),
+        safe: count((c) => c.risk === "safe"),
+        disruptive: count((c) => c.risk === "disruptive"),
+        destructive: count((c) => c.risk === "destructive" && !c.acknowledged),
+        acknowledged: count((c) => c.acknowledged === true),
+      },
+      changes,
+    };
+  }
+
+  private compare(key: string, b: TreeObject | undefined, h: TreeObject | undefined): void {
+    const obj = (h ?? b)!.obj;
+    const script = sqlScript(h?.obj);
+    if (script !== undefined) this.scripts.set(key, { name: String(obj.metadata.name), head: script, base: sqlScript(b?.obj) });
+    const fields = b && h ? diffFields(b.obj, h.obj, "", obj.kind) : [];
+    if (b && h && fields.length === 0) return;
+    const action: ChangeAction = !b ? "create" : !h ? "delete" : fields.some((f) => isImmutableChange(obj.kind, f)) ? "replace" : "update";
     const { risk, reasons } = classify(action, obj.kind, b?.obj, h?.obj, fields);
     const identity = { kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };
-    changes.push({
+    this.changes.set(key, {
       action,
       apiVersion: obj.apiVersion,
       kind: obj.kind,
@@ -657,46 +718,43 @@ export function diffTrees(base: Map<string, TreeObject>, head: Map<string, TreeO
       risk,
       reasons,
       fields,
-      ...(risk === "destructive" && (acknowledged(identity, acks) || ownerAcknowledged(obj, acks)) ? { acknowledged: true } : {}),
+      ...(risk === "destructive" && (acknowledged(identity, this.acks) || ownerAcknowledged(obj, this.acks)) ? { acknowledged: true } : {}),
     });
   }
-  propagateSchemaBreaks(changes, base, head);
-  changes.sort((a, c) => RISK_RANK[a.risk] - RISK_RANK[c.risk] || (treeKey(a.file, toObj(a)) < treeKey(c.file, toObj(c)) ? -1 : 1));
-  const count = (p: (c: ObjectChange) => boolean) => changes.filter(p).length;
-  return {
-    summary: {
-      create: count((c) => c.action === "create"),
-      update: count((c) => c.action === "update"),
-      delete: count((c) => c.action === "delete"),
-      replace: count((c) => c.action === "replace"),
-      safe: count((c) => c.risk === "safe"),
-      disruptive: count((c) => c.risk === "disruptive"),
-      destructive: count((c) => c.risk === "destructive" && !c.acknowledged),
-      acknowledged: count((c) => c.acknowledged === true),
-    },
-    changes,
-  };
-}
-
-function toObj(c: ObjectChange): Record<string, any> {
-  return { apiVersion: c.apiVersion, kind: c.kind, metadata: { name: c.name, namespace: c.namespace } };
 }
 
 /**
- * Diff two directories of rendered manifests (acknowledgements are read from the head tree). Rendering is
- * deterministic, so a file with the same bytes on both sides holds the same objects: only files that differ
- * are parsed, which keeps large trees with small changes fast.
+ * Diff two directories of rendered manifests (acknowledgements are read from the head tree), one file pair at a
+ * time: only the pair's text and objects are held while it is compared. Rendering is deterministic, so a file with
+ * the same bytes on both sides holds the same objects and is not parsed, which keeps small changes fast.
  */
 export function diffDirectories(baseDir: string, headDir: string): DiffResult {
-  const base = readTreeFiles(baseDir);
-  const head = readTreeFiles(headDir);
-  const changed = (files: Map<string, string>, other: Map<string, string>) =>
-    new Map([...files].filter(([path, text]) => other.get(path) !== text));
-  return diffTrees(parseFiles(changed(base, head), baseDir), parseFiles(changed(head, base), headDir), loadAcknowledgements(headDir));
+  const [baseRoot, headRoot] = [treeRoot(baseDir), treeRoot(headDir)];
+  const [baseFiles, headFiles] = [new Set(treeFiles(baseRoot)), new Set(treeFiles(headRoot))];
+  const builder = new DiffBuilder(loadAcknowledgements(headDir));
+  const issues: ValidationIssue[] = [];
+  for (const file of [...new Set([...baseFiles, ...headFiles])].sort()) {
+    const base = baseFiles.has(file) ? readFileSync(join(baseRoot, file)) : undefined;
+    const head = headFiles.has(file) ? readFileSync(join(headRoot, file)) : undefined;
+    if (base && head && base.equals(head)) continue;
+    builder.add(parseFile(file, base?.toString("utf8"), baseDir, issues), parseFile(file, head?.toString("utf8"), headDir, issues));
+  }
+  ValidationError.throwIfAny(issues);
+  return builder.finish();
 }
 
-/** Relative path -> content of every YAML file of a tree. */
-function readTreeFiles(dir: string): Map<string, string> {
+/** Read every object of a rendered tree. */
+export function loadTree(dir: string): Map<string, TreeObject> {
+  const root = treeRoot(dir);
+  const issues: ValidationIssue[] = [];
+  const objects = new Map<string, TreeObject>();
+  for (const file of treeFiles(root)) for (const [key, o] of parseFile(file, readFileSync(join(root, file), "utf8"), dir, issues)) objects.set(key, o);
+  ValidationError.throwIfAny(issues);
+  return objects;
+}
+
+/** The directory of a tree, refused when it is not one. */
+function treeRoot(dir: string): string {
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new ValidationError({
@@ -708,58 +766,60 @@ function readTreeFiles(dir: string): Map<string, string> {
       fix: "run floe synth for the base and the head spec and pass their output directories",
     });
   }
-  return new Map(listYamlFiles(root).map((path) => [relative(root, path), readFileSync(path, "utf8")]));
+  return root;
+}
+
+/** The YAML files of a tree, relative to its root. */
+function treeFiles(root: string): string[] {
+  return listYamlFiles(root).map((path) => relative(root, path));
 }
 
 /**
- * The Kubernetes objects of the files; a document that is not valid YAML or not a Kubernetes object (a mapping
- * with apiVersion, kind and metadata.name) is an error naming the tree, the file and the document, never skipped:
+ * The Kubernetes objects of a file; a document that is not valid YAML or not a Kubernetes object (a mapping
+ * with apiVersion, kind and metadata.name) is an issue naming the tree, the file and the document, never skipped:
  * a diff that ignored it would report a broken change as no change. Empty documents (a trailing `---`) are fine.
  */
-function parseFiles(files: Map<string, string>, tree = "tree"): Map<string, TreeObject> {
+function parseFile(file: string, text: string | undefined, tree: string, issues: ValidationIssue[]): Map<string, TreeObject> {
   const objects = new Map<string, TreeObject>();
-  const issues: ValidationIssue[] = [];
-  for (const [file, text] of files) {
-    parseAllDocuments(text).forEach((doc, di) => {
-      const scope = `${tree}/${file}`;
-      const field = `document ${di + 1}`;
-      if (doc.errors.length > 0) {
-        const e = doc.errors[0];
-        issues.push({
-          code: "InvalidManifestYaml",
-          scope,
-          field: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : field,
-          value: undefined,
-          message: `is not valid YAML (${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")})`,
-          fix: "diff trees that floe synth wrote (or fix the file)",
-        });
-        return;
-      }
-      let obj: unknown;
-      try {
-        obj = doc.toJS({ maxAliasCount: 100 });
-      } catch {
-        issues.push({ code: "InvalidManifestYaml", scope, field, value: undefined, message: "expands its aliases beyond 100 uses", fix: "diff trees that floe synth wrote" });
-        return;
-      }
-      if (obj === null || obj === undefined) return;
-      const o = obj as Record<string, any>;
-      if (typeof o !== "object" || Array.isArray(o) || typeof o.apiVersion !== "string" || typeof o.kind !== "string" || typeof o.metadata?.name !== "string") {
-        issues.push({
-          code: "NotAKubernetesObject",
-          scope,
-          field,
-          value: Array.isArray(o) ? "(a list)" : typeof o === "object" ? `(a mapping with ${Object.keys(o).slice(0, 5).join(", ") || "no keys"})` : o,
-          message: "is not a Kubernetes object (a mapping with apiVersion, kind and metadata.name)",
-          fix: "diff trees that floe synth wrote; remove other files from them",
-        });
-        return;
-      }
-      objects.set(treeKey(file, o), { obj: o, file });
+  if (text === undefined) return objects;
+  const scope = `${tree}/${file}`;
+  let docs: unknown[];
+  try {
+    docs = yamlDocuments(text);
+  } catch (e) {
+    const { line, column, reason } = yamlErrorAt(e);
+    issues.push({
+      code: "InvalidManifestYaml",
+      scope,
+      field: line !== undefined ? `line ${line}, column ${column}` : "",
+      value: undefined,
+      message: reason.startsWith("uses more than") ? reason : `is not valid YAML (${reason})`,
+      fix: "diff trees that floe synth wrote (or fix the file)",
     });
+    return objects;
   }
-  ValidationError.throwIfAny(issues);
+  docs.forEach((o, di) => {
+    if (o === null || o === undefined) return;
+    if (!isKubernetesObject(o)) {
+      issues.push({
+        code: "NotAKubernetesObject",
+        scope,
+        field: `document ${di + 1}`,
+        value: Array.isArray(o) ? "(a list)" : typeof o === "object" ? `(a mapping with ${Object.keys(o).slice(0, 5).join(", ") || "no keys"})` : o,
+        message: "is not a Kubernetes object (a mapping with apiVersion, kind and metadata.name)",
+        fix: "diff trees that floe synth wrote; remove other files from them",
+      });
+      return;
+    }
+    objects.set(treeKey(file, o), { obj: o, file });
+  });
   return objects;
+}
+
+function isKubernetesObject(o: unknown): o is Record<string, any> {
+  if (typeof o !== "object" || o === null || Array.isArray(o)) return false;
+  const r = o as Record<string, any>;
+  return typeof r.apiVersion === "string" && typeof r.kind === "string" && typeof r.metadata?.name === "string";
 }
 
 /** Whether the diff has changes at or above `level` that are not acknowledged. */

@@ -2,7 +2,9 @@ import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, r
 import { dirname, isAbsolute, join, relative, resolve, sep } from "path";
 import { ValidationError, ValidationIssue } from "../core";
 import { RenderedTree } from "../platform/render";
-import { ACKNOWLEDGEMENTS_FILE } from "./diff";
+
+/** File name synth writes the spec's acknowledgements to (next to the region directories). */
+export const ACKNOWLEDGEMENTS_FILE = "floe-acknowledgements.json";
 
 // Rendering (spec -> in-memory tree) is the platform layer's, below both delivery modes; this module writes trees.
 export { chartManifests, compareManifests, renderPlatform, synthesize, toYaml } from "../platform/render";

@@ -312,6 +312,34 @@ describe("floe diff CLI: --fail-on and reviewed acknowledgements", () => {
     expect(quick).toEqual(diffTrees(loadTree(b), loadTree(h)));
   });
 
+  test("file pair by file pair: an object moved to another file of its region is one update, not a delete and a create", () => {
+    const b = synthTo(devSpec());
+    const h = synthTo(devSpec());
+    const cm = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "moved", namespace: "alpha" }, data: { a: "b" } };
+    writeFileSync(join(b, "local", "a-first.yaml"), stringify(cm));
+    writeFileSync(join(h, "local", "z-last.yaml"), stringify({ ...cm, data: { a: "c" } }));
+    writeFileSync(join(h, "other-region.yaml"), stringify(cm));
+    const result = diffDirectories(b, h);
+    const moved = result.changes.filter((c) => c.name === "moved");
+    expect(moved).toEqual([
+      // The same object in another directory (region) is another object.
+      expect.objectContaining({ action: "create", file: "other-region.yaml" }),
+      expect.objectContaining({ action: "update", file: join("local", "z-last.yaml"), fields: [{ path: "data.a", old: "b", new: "c" }] }),
+    ]);
+    expect(result).toEqual(diffTrees(loadTree(b), loadTree(h)));
+  });
+
+  test("a file whose aliases expand an alias bomb is refused, naming the file", async () => {
+    const b = synthTo(devSpec());
+    const h = synthTo(devSpec());
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 12; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
+    writeFileSync(join(h, "local", "bomb.yaml"), `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: bomb, namespace: alpha }\ndata:\n  ${levels.join("\n  ")}\n`);
+    const r = await floe(["diff", b, h]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/\[InvalidManifestYaml\] .*bomb\.yaml: .*uses more than 100 aliases/);
+  });
+
   test("a hand-edited tree file is diffed too", async () => {
     const b = synthTo(devSpec());
     const h = synthTo(devSpec());
