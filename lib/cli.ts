@@ -1,15 +1,9 @@
 import { Command, CommanderError } from "commander";
-import { formatIssue, isValidationError, ValidationError } from "./core";
-import { diffDirectories, exceeds } from "./gitops/diff";
-import { DiffFormat, formatDiff } from "./gitops/diff-format";
-import { buildLineage, lineageDot, lineageJson, lineageMermaid } from "./gitops/lineage";
-import { writeTree } from "./gitops/render";
-import { renderReport, reportModel, writeReport } from "./gitops/report";
-import { auditPolicyYaml } from "./gitops/audit-policy";
-import { buildCatalog, catalogProblems, catalogYaml, platformOwnerRef, writeCatalog } from "./gitops/catalog";
-import { synthesize } from "./platform/render";
-import { resolveCrdDirs, SchemaRegistry, validateDirectory } from "./gitops/validate";
-import { loadPlatformSpec, specInputFiles } from "./platform/spec/load";
+import { formatIssue, isValidationError, ValidationError } from "./core/errors";
+import type { DiffFormat } from "./gitops/diff-format";
+
+// Each command loads the modules it uses when it runs (`await import`): loading all of them (the validator's
+// Kubernetes models, Backstage's catalog model, the report) took about a second before any command started.
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -78,10 +72,11 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     .argument("<spec>", "platform spec (YAML)")
     .option("-o, --out <dir>", "output root directory", "dist")
     .option("-q, --quiet", "print nothing but warnings and errors")
-    .action((specFile: string, options: { out: string; quiet?: boolean }) => {
+    .action(async (specFile: string, options: { out: string; quiet?: boolean }) => {
       // Progress on a terminal only (never in CI logs or pipes), on one line of stderr.
       const progress = io.errIsTTY && !options.quiet ? (step: string) => io.err(`\r\u001b[2Kfloe synth: ${step}...`) : undefined;
       try {
+        const [{ loadPlatformSpec, specInputFiles }, { synthesize }, { writeTree }] = await Promise.all([import("./platform/spec/load"), import("./platform/render"), import("./gitops/render")]);
         const spec = loadPlatformSpec(specFile);
         const tree = synthesize(spec, progress);
         progress?.(`writing ${tree.files.length} files`);
@@ -109,8 +104,9 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
-    .action((dir: string, options: { crds: string[] }) => {
+    .action(async (dir: string, options: { crds: string[] }) => {
       try {
+        const { resolveCrdDirs, SchemaRegistry, validateDirectory } = await import("./gitops/validate");
         const crdDirs = resolveCrdDirs(options.crds);
         const registry = SchemaRegistry.fromDirectories(crdDirs);
         const result = validateDirectory(registry, dir);
@@ -140,8 +136,9 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     .argument("<head>", "directory of the head rendering (the pull request)")
     .option("--format <format>", "text | markdown | json", "text")
     .option("--fail-on <level>", "exit 2 when a change at this level is present: destructive | disruptive")
-    .action((base: string, head: string, options: { format: string; failOn?: string }) => {
+    .action(async (base: string, head: string, options: { format: string; failOn?: string }) => {
       try {
+        const [{ diffDirectories, exceeds }, { formatDiff }] = await Promise.all([import("./gitops/diff"), import("./gitops/diff-format")]);
         const format = options.format;
         checkOption("diff", "--format", format, ["text", "markdown", "json"]);
         if (options.failOn !== undefined) checkOption("diff", "--fail-on", options.failOn, ["destructive", "disruptive"]);
@@ -158,8 +155,9 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     .description("the data lineage of a spec: sources -> topics -> jobs -> topics, per tenant and region")
     .argument("<spec>", "platform spec (YAML)")
     .option("--format <format>", "mermaid | dot | json", "mermaid")
-    .action((specFile: string, options: { format: string }) => {
+    .action(async (specFile: string, options: { format: string }) => {
       try {
+        const [{ loadPlatformSpec }, { buildLineage, lineageDot, lineageJson, lineageMermaid }] = await Promise.all([import("./platform/spec/load"), import("./gitops/lineage")]);
         checkOption("lineage", "--format", options.format, ["mermaid", "dot", "json"]);
         const graph = buildLineage(loadPlatformSpec(specFile));
         io.out(options.format === "json" ? lineageJson(graph) : options.format === "dot" ? lineageDot(graph) : lineageMermaid(graph));
@@ -174,8 +172,13 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     .argument("<spec>", "platform spec (YAML)")
     .option("-o, --out <dir>", "report directory (replaced as a whole)", "report")
     .option("--base <dir>", "a base rendering (the directory floe synth wrote for the target branch): the report adds the classified diff")
-    .action((specFile: string, options: { out: string; base?: string }) => {
+    .action(async (specFile: string, options: { out: string; base?: string }) => {
       try {
+        const [{ loadPlatformSpec, specInputFiles }, { synthesize }, { renderReport, reportModel, writeReport }] = await Promise.all([
+          import("./platform/spec/load"),
+          import("./platform/render"),
+          import("./gitops/report"),
+        ]);
         const spec = loadPlatformSpec(specFile);
         const tree = synthesize(spec);
         const files = renderReport(reportModel(spec, tree, options.base));
@@ -195,6 +198,10 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     .option("--platform-owner <ref>", "owner of the shared entities (domain, platform system, buckets)", "group:platform")
     .action(async (specFile: string, options: { out?: string; platformOwner: string }) => {
       try {
+        const [{ loadPlatformSpec, specInputFiles }, { buildCatalog, catalogProblems, catalogYaml, platformOwnerRef, writeCatalog }] = await Promise.all([
+          import("./platform/spec/load"),
+          import("./gitops/catalog"),
+        ]);
         const spec = loadPlatformSpec(specFile);
         const entities = buildCatalog(spec, { platformOwner: options.platformOwner });
         const problems = await catalogProblems(entities, [platformOwnerRef(spec, { platformOwner: options.platformOwner })]);
@@ -215,7 +222,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
   program
     .command("audit-policy")
     .description("print the Kubernetes audit policy for the objects Floe owns (for kube-apiserver --audit-policy-file)")
-    .action(() => {
+    .action(async () => {
+      const { auditPolicyYaml } = await import("./gitops/audit-policy");
       io.out(auditPolicyYaml());
     });
 

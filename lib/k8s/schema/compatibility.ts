@@ -1,4 +1,4 @@
-import * as avro from "avsc";
+import type * as Avro from "avsc";
 import { protobufDifferences } from "./protobuf";
 import { SchemaCompatibility, SchemaType } from "./topic-schema";
 
@@ -43,7 +43,8 @@ function protobufReadable(reader: unknown, writer: unknown): string[] {
 /** Problems of a reader schema reading data written with a writer schema (Avro schema resolution). */
 function avroReadable(reader: unknown, writer: unknown): string[] {
   try {
-    avro.Type.forSchema(reader as avro.Schema).createResolver(avro.Type.forSchema(writer as avro.Schema));
+    const avro = require("avsc") as typeof Avro; // loaded when a schema changes
+    avro.Type.forSchema(reader as Avro.Schema).createResolver(avro.Type.forSchema(writer as Avro.Schema));
     return [];
   } catch (e) {
     return [(e as Error).message];

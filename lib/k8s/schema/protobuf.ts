@@ -2,12 +2,16 @@
 // compares them (io.confluent.kafka.schemaregistry.protobuf.diff: SchemaDiff, MessageSchemaDiff,
 // FieldSchemaDiff; ProtobufSchema.isBackwardCompatible = no difference outside SchemaDiff.COMPATIBLE_CHANGES).
 
-import * as protobuf from "protobufjs";
+import type * as Protobuf from "protobufjs";
+
+// protobufjs loads on first use: a spec without Protobuf schemas never needs it.
+let protobufModule: typeof Protobuf | undefined;
+const pb = (): typeof Protobuf => (protobufModule ??= require("protobufjs") as typeof Protobuf);
 
 /** Parse a .proto text; the parser's message when it does not parse. */
-export function parseProto(text: string): { root: protobuf.Root; pkg?: string } | Error {
+export function parseProto(text: string): { root: Protobuf.Root; pkg?: string } | Error {
   try {
-    const parsed = protobuf.parse(text, { keepCase: true, alternateCommentMode: true });
+    const parsed = pb().parse(text, { keepCase: true, alternateCommentMode: true });
     parsed.root.resolveAll();
     return { root: parsed.root, pkg: parsed.package };
   } catch (e) {
@@ -35,17 +39,17 @@ const COMPATIBLE = new Set([
 ]);
 
 /** Every message and enum of a root, by full name (without the leading dot). */
-function collect(root: protobuf.Root): { messages: Map<string, protobuf.Type>; enums: Map<string, protobuf.Enum> } {
-  const messages = new Map<string, protobuf.Type>();
-  const enums = new Map<string, protobuf.Enum>();
-  const walk = (ns: protobuf.NamespaceBase) => {
+function collect(root: Protobuf.Root): { messages: Map<string, Protobuf.Type>; enums: Map<string, Protobuf.Enum> } {
+  const messages = new Map<string, Protobuf.Type>();
+  const enums = new Map<string, Protobuf.Enum>();
+  const walk = (ns: Protobuf.NamespaceBase) => {
     for (const nested of ns.nestedArray) {
-      if (nested instanceof protobuf.Type) {
+      if (nested instanceof pb().Type) {
         // Map entries are not messages of their own (TypeElementInfo.isMap); protobufjs has none.
         messages.set(nested.fullName.slice(1), nested);
         walk(nested);
-      } else if (nested instanceof protobuf.Enum) enums.set(nested.fullName.slice(1), nested);
-      else if (nested instanceof protobuf.Namespace) walk(nested);
+      } else if (nested instanceof pb().Enum) enums.set(nested.fullName.slice(1), nested);
+      else if (nested instanceof pb().Namespace) walk(nested);
     }
   };
   walk(root);
@@ -53,7 +57,7 @@ function collect(root: protobuf.Root): { messages: Map<string, protobuf.Type>; e
 }
 
 /** The oneofs a .proto declares (proto3 `optional` makes a synthetic one, which the registry's parser does not list). */
-function realOneofs(t: protobuf.Type): protobuf.OneOf[] {
+function realOneofs(t: Protobuf.Type): Protobuf.OneOf[] {
   return t.oneofsArray.filter((o) => !(o.fieldsArray.length === 1 && (o.fieldsArray[0].options as Record<string, unknown> | undefined)?.proto3_optional === true));
 }
 
@@ -77,17 +81,17 @@ const SCALAR_KINDS: Record<string, string> = {
 };
 
 /** A field's kind, scalar kind and (for messages) the full name of its type. */
-function describe(f: protobuf.Field, mapValue = false): { kind: Kind; scalar?: string; message?: string } {
+function describe(f: Protobuf.Field, mapValue = false): { kind: Kind; scalar?: string; message?: string } {
   if (f.map && !mapValue) return { kind: "MAP" };
   const resolved = f.resolve().resolvedType;
-  if (resolved instanceof protobuf.Enum) return { kind: "SCALAR", scalar: "GENERAL_NUMBER" };
-  if (resolved instanceof protobuf.Type) return { kind: "MESSAGE", message: resolved.fullName.slice(1) };
+  if (resolved instanceof pb().Enum) return { kind: "SCALAR", scalar: "GENERAL_NUMBER" };
+  if (resolved instanceof pb().Type) return { kind: "MESSAGE", message: resolved.fullName.slice(1) };
   return { kind: "SCALAR", scalar: SCALAR_KINDS[f.type] ?? "ANY" };
 }
 
 /** A field's label (protobufjs keeps it as `rule`: repeated, required, or none for optional). */
-const label = (f: protobuf.Field) => (f as unknown as { rule?: string }).rule ?? "optional";
-const keyType = (f: protobuf.Field) => (f as unknown as { keyType: string }).keyType;
+const label = (f: Protobuf.Field) => (f as unknown as { rule?: string }).rule ?? "optional";
+const keyType = (f: Protobuf.Field) => (f as unknown as { keyType: string }).keyType;
 
 /** FieldSchemaDiff.compareLabelsAndTypes for one pair of types (a map's key or value, or a field). */
 function compareTypes(
@@ -107,10 +111,10 @@ function compareTypes(
 }
 
 /** MessageSchemaDiff.compare: fields by tag, oneofs by name. */
-function compareMessage(out: string[], name: string, a: protobuf.Type, b: protobuf.Type): void {
+function compareMessage(out: string[], name: string, a: Protobuf.Type, b: Protobuf.Type): void {
   const aOneofs = new Map(realOneofs(a).map((o) => [o.name, o]));
   const bOneofs = new Map(realOneofs(b).map((o) => [o.name, o]));
-  const oneofOf = (t: protobuf.Type, oneofs: Map<string, protobuf.OneOf>) => new Map(t.fieldsArray.filter((f) => f.partOf && oneofs.has(f.partOf.name)).map((f) => [f.id, f.partOf!.name]));
+  const oneofOf = (t: Protobuf.Type, oneofs: Map<string, Protobuf.OneOf>) => new Map(t.fieldsArray.filter((f) => f.partOf && oneofs.has(f.partOf.name)).map((f) => [f.id, f.partOf!.name]));
   const aTagOneof = oneofOf(a, aOneofs);
   const bTagOneof = oneofOf(b, bOneofs);
   const aByTag = new Map(a.fieldsArray.map((f) => [f.id, f]));

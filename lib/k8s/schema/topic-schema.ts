@@ -1,10 +1,16 @@
-import Ajv from "ajv";
-import Ajv2020 from "ajv/dist/2020";
-import * as avro from "avsc";
+import type AjvClass from "ajv";
+import type Ajv2020Class from "ajv/dist/2020";
+import type * as Avro from "avsc";
 import { readFileSync } from "fs";
 import { extname } from "path";
 import { ValidationError, ValidationIssue } from "../../core";
 import { parseProto } from "./protobuf";
+
+// ajv and avsc load on first use: a spec without JSON or Avro schemas never needs them (npm run bench: start-up).
+let avroModule: typeof Avro | undefined;
+const avro = (): typeof Avro => (avroModule ??= require("avsc") as typeof Avro);
+const ajvClass = (draft2020: boolean): typeof AjvClass | typeof Ajv2020Class =>
+  draft2020 ? (require("ajv/dist/2020") as { default: typeof Ajv2020Class }).default : (require("ajv") as { default: typeof AjvClass }).default;
 
 /** The schema languages Floe parses (and the Schema Registry's `schemaType`). */
 export type SchemaType = "avro" | "json" | "protobuf";
@@ -122,18 +128,18 @@ function inferType(path: string): SchemaType | undefined {
  */
 function avroIdlRecord(text: string, record: string | undefined, ctx: SchemaContext, path: string): unknown {
   const fail = (message: string, fix: string) => new ValidationError({ code: "InvalidAvroIdl", ...ctx, value: path, message, fix });
-  let protocol: { protocol?: string; namespace?: string; types?: avro.Schema[] };
+  let protocol: { protocol?: string; namespace?: string; types?: Avro.Schema[] };
   try {
-    protocol = avro.readProtocol(text) as typeof protocol;
+    protocol = avro().readProtocol(text) as typeof protocol;
   } catch (e) {
     throw fail(`is not valid Avro IDL: ${(e as Error).message}`, "fix the IDL (see https://avro.apache.org/docs/current/idl-language/)");
   }
   if (/^\s*import\s/m.test(text)) throw fail("imports another file: a topic's schema is read from one file", "put the types the record uses in the same .avdl file");
-  const registry: Record<string, avro.Type> = {};
+  const registry: Record<string, Avro.Type> = {};
   const names: string[] = [];
   try {
     for (const t of protocol.types ?? []) {
-      const type = avro.Type.forSchema(t, { registry, namespace: protocol.namespace });
+      const type = avro().Type.forSchema(t, { registry, namespace: protocol.namespace });
       if (type.name) names.push(type.name);
     }
   } catch (e) {
@@ -158,7 +164,7 @@ export function checkSchema(type: SchemaType, definition: unknown, ctx: SchemaCo
   }
   if (type === "avro") {
     try {
-      avro.Type.forSchema(definition as avro.Schema);
+      avro().Type.forSchema(definition as Avro.Schema);
       return [];
     } catch (e) {
       return [{ code: "InvalidAvroSchema", ...ctx, value: summarize(definition), message: `is not a valid Avro schema: ${(e as Error).message}`, fix: "fix the schema (see https://avro.apache.org/docs/current/specification/)" }];
@@ -170,7 +176,8 @@ export function checkSchema(type: SchemaType, definition: unknown, ctx: SchemaCo
   const draft2020 = String((definition as { $schema?: unknown }).$schema ?? "").includes("2020-12");
   // Unknown keywords are errors (a misspelt "propertys" would silently validate nothing); style checks are not.
   const options = { strictSchema: true, strictNumbers: true, strictTypes: false, strictTuples: false, strictRequired: false, validateFormats: false } as const;
-  const ajv = draft2020 ? new Ajv2020(options) : new Ajv(options);
+  const AjvOfDraft = ajvClass(draft2020);
+  const ajv = new AjvOfDraft(options);
   if (!ajv.validateSchema(definition as object)) {
     const detail = (ajv.errors ?? []).map((err) => `${err.instancePath || "/"} ${err.message ?? ""}`.trim()).join("; ");
     return [{ code: "InvalidJsonSchema", ...ctx, value: summarize(definition), message: `is not a valid JSON Schema: ${detail}`, fix: "fix the schema against its $schema draft (draft-07 by default)" }];
