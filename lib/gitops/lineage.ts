@@ -68,7 +68,7 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
     const listener = region.kafka.listeners?.[0]?.port ?? 9093;
     const bootstrap = `${region.kafka.name}-kafka-bootstrap.${region.kafka.namespace ?? DEFAULT_KAFKA_NAMESPACE}.svc.${region.name}:${listener}`;
     const jobNamespace = `floe://${spec.environment}/${region.name}`;
-    for (const tenant of spec.tenants ?? []) {
+    for (const [tenantIndex, tenant] of (spec.tenants ?? []).entries()) {
       if (!(tenant.regions ?? spec.regions.map((r) => r.name)).includes(region.name)) continue;
       const base = { tenant: tenant.name, region: region.name };
       const topicId = (local: string) => `${region.name}/topic/${tenantTopicName(tenant.name, local)}`;
@@ -154,7 +154,6 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
       // Typed edges: each topic -> the subjects that type it, with the schema version Floe registers.
       if (registryRegions.has(region.name)) {
         const registry = `schema-registry://schema-registry.${region.kafka.namespace ?? DEFAULT_KAFKA_NAMESPACE}.svc.${region.name}:${SCHEMA_REGISTRY_PORT}`;
-        const tenantIndex = (spec.tenants ?? []).indexOf(tenant);
         for (const s of tenantSubjects(tenant, `tenants[${tenantIndex}]`)) {
           const id = `${region.name}/subject/${s.subject}`;
           nodes.set(id, { id, type: "schema", namespace: registry, name: s.subject, kind: "subject", schemaType: s.schema.registryType, ...base });
@@ -225,8 +224,7 @@ const safeId = (id: string) => `n_${id.replace(/[^A-Za-z0-9]/g, "_")}`;
 /** Mermaid flowchart, one subgraph per region and tenant. */
 export function lineageMermaid(graph: LineageGraph): string {
   const lines = ["flowchart LR"];
-  const groups = new Map<string, LineageNode[]>();
-  for (const n of graph.nodes) groups.set(`${n.region} / ${n.tenant}`, [...(groups.get(`${n.region} / ${n.tenant}`) ?? []), n]);
+  const groups = groupBy(graph.nodes, (n) => `${n.region} / ${n.tenant}`);
   for (const [group, nodes] of [...groups.entries()].sort()) {
     lines.push(`  subgraph ${safeId(group)}["${group}"]`);
     for (const n of nodes) {
@@ -242,8 +240,7 @@ export function lineageMermaid(graph: LineageGraph): string {
 /** Graphviz DOT, one cluster per region and tenant. */
 export function lineageDot(graph: LineageGraph): string {
   const lines = [`digraph "${graph.environment}" {`, "  rankdir=LR;"];
-  const groups = new Map<string, LineageNode[]>();
-  for (const n of graph.nodes) groups.set(`${n.region} / ${n.tenant}`, [...(groups.get(`${n.region} / ${n.tenant}`) ?? []), n]);
+  const groups = groupBy(graph.nodes, (n) => `${n.region} / ${n.tenant}`);
   for (const [group, nodes] of [...groups.entries()].sort()) {
     lines.push(`  subgraph "cluster_${group}" {`, `    label="${group}";`);
     for (const n of nodes) lines.push(`    "${n.id}" [label="${n.kind}: ${n.name}", shape=${n.type === "dataset" ? "cylinder" : n.type === "schema" ? "hexagon" : "box"}];`);
@@ -258,7 +255,9 @@ export function lineageDot(graph: LineageGraph): string {
 export function lineageJson(graph: LineageGraph): string {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const ref = (id: string) => ({ namespace: byId.get(id)!.namespace, name: byId.get(id)!.name });
-  const typed = graph.edges.filter((e) => e.version !== undefined);
+  // Each edge indexed once by its ends (edge order kept): a filter over all edges per node made this quadratic.
+  const into = groupBy(graph.edges, (e) => e.to);
+  const outOf = groupBy(graph.edges, (e) => e.from);
   const jobs = graph.nodes
     .filter((n) => n.type === "job")
     .map((n) => ({
@@ -267,14 +266,25 @@ export function lineageJson(graph: LineageGraph): string {
       kind: n.kind,
       tenant: n.tenant,
       region: n.region,
-      inputs: graph.edges.filter((e) => e.to === n.id).map((e) => ref(e.from)),
-      outputs: graph.edges.filter((e) => e.from === n.id).map((e) => ref(e.to)),
+      inputs: (into.get(n.id) ?? []).map((e) => ref(e.from)),
+      outputs: (outOf.get(n.id) ?? []).map((e) => ref(e.to)),
     }));
   const datasets = graph.nodes
     .filter((n) => n.type === "dataset")
     .map((n) => {
-      const schemas = typed.filter((e) => e.from === n.id).map((e) => ({ ...ref(e.to), schemaType: byId.get(e.to)!.schemaType, version: e.version }));
+      const schemas = (outOf.get(n.id) ?? []).filter((e) => e.version !== undefined).map((e) => ({ ...ref(e.to), schemaType: byId.get(e.to)!.schemaType, version: e.version }));
       return { namespace: n.namespace, name: n.name, kind: n.kind, tenant: n.tenant, region: n.region, ...(n.internal ? { internal: true } : {}), ...(schemas.length > 0 ? { schemas } : {}) };
     });
   return `${JSON.stringify({ environment: graph.environment, datasets, jobs }, null, 2)}\n`;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
