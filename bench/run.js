@@ -65,8 +65,8 @@ function measureSize(n, work) {
   r.floorYaml = measure(`${n}: floor (yaml)`, node(join(__dirname, "procs", "floor.js"), [at("objects.json"), at("floor-yaml"), "yaml"]), t);
   r.floorJsYaml = measure(`${n}: floor (js-yaml)`, node(join(__dirname, "procs", "floor.js"), [at("objects.json"), at("floor-js-yaml"), "js-yaml"]), t);
   r.synth = measure(`${n}: floe synth`, floeCli(["synth", at("spec.yaml"), "--out", at("synth"), "--quiet"]), t);
-  // Peers stop at 10x Floe's time (at least 30 s): enough to rank them, and kustomize grows faster than linearly.
-  const peerLimit = Math.round(Math.max(30000, 10 * (r.synth?.ms ?? 0)));
+  // Peers stop at 5x Floe's time (at least 20 s): enough to rank them, and kustomize grows faster than linearly.
+  const peerLimit = Math.round(Math.max(20000, 5 * (r.synth?.ms ?? 0)));
   r.cdk8s = measure(`${n}: plain cdk8s`, node(join(__dirname, "procs", "cdk8s.js"), [at("objects.json"), at("cdk8s")]), t, { timeoutMs: peerLimit });
   r.kustomize = existsSync(KUSTOMIZE) ? kustomize(n, work, info.regions, t, peerLimit) : undefined;
   r.parseTrees = measure(`${n}: parse base and head`, node(join(__dirname, "procs", "parse.js"), [at("base"), at("head-all")]), t);

@@ -13,7 +13,8 @@ mkdirSync(work, { recursive: true });
 const render = (spec) => floe.synthesize(floe.parsePlatformSpec(spec));
 
 const spec = generateSpec(n);
-writeFileSync(join(work, "spec.yaml"), JSON.stringify(spec, null, 1));
+// As a platform team writes it: block YAML.
+writeFileSync(join(work, "spec.yaml"), require("js-yaml").dump(spec, { lineWidth: -1, noRefs: true }));
 const tree = render(spec);
 writeFileSync(join(work, "objects.json"), JSON.stringify(tree.files.map((f) => ({ path: f.path, objects: f.objects }))));
 floe.writeTree(tree, join(work, "base"));

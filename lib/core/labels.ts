@@ -64,3 +64,9 @@ export function labelValue(value: string): string {
     .slice(0, 63)
     .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
 }
+
+/** `app.kubernetes.io/component` of the Jobs that send incremental snapshot signals (what `floe diff` recognises). */
+export const CDC_SNAPSHOT_COMPONENT = "cdc-snapshot";
+
+/** Label of the ConfigMaps that carry registered schemas (what `floe diff` checks for compatibility). */
+export const SCHEMAS_COMPONENT = "schemas";

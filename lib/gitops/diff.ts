@@ -1,12 +1,10 @@
 import { existsSync, readFileSync, statSync } from "fs";
 import { dirname, join, relative, resolve } from "path";
-import { FloeLabels, isSecretKey, ValidationError, ValidationIssue } from "../core";
+import { CDC_SNAPSHOT_COMPONENT, FloeLabels, isSecretKey, SCHEMAS_COMPONENT, ValidationError, ValidationIssue } from "../core";
 import { ChangeRisk, classifyConnectorChange, ConnectorManifest } from "../k8s/debezium/offsets";
 import { classifyPluginChange } from "../k8s/debezium/upgrades";
-import { CDC_SNAPSHOT_COMPONENT } from "../k8s/debezium/source-connector";
 import { sqlTableDefinitions } from "../k8s/flink/sql-connection";
 import { checkCompatibility } from "../k8s/schema/compatibility";
-import { SCHEMAS_COMPONENT } from "../k8s/schema/schema-registry";
 import { SCHEMA_COMPATIBILITIES, SchemaCompatibility } from "../k8s/schema/topic-schema";
 import { ACKNOWLEDGEMENTS_FILE } from "./render";
 import { listYamlFiles, yamlDocuments, yamlErrorAt } from "./yaml-documents";

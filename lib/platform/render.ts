@@ -126,7 +126,9 @@ function plainManifest(o: ApiObject): Manifest | undefined {
   const internals = o as unknown as { readonly props?: Record<string, unknown>; readonly patches?: readonly unknown[] };
   if (Object.getPrototypeOf(o) !== ApiObject.prototype || !Array.isArray(internals.patches) || internals.patches.length > 0) return undefined;
   if (internals.props === undefined || !defaultResolvers(o)) return undefined;
-  const body = plainValue({ ...internals.props, metadata: o.metadata.toJson() });
+  const metadata = plainMetadata(o);
+  if (metadata === NOT_PLAIN) return undefined;
+  const body = plainValue({ ...internals.props, metadata });
   if (body === NOT_PLAIN || body === undefined) return undefined;
   const json = body as Record<string, unknown>;
   const result: Record<string, unknown> = {};
@@ -140,14 +142,35 @@ function defaultResolvers(o: ApiObject): boolean {
   return resolvers.length === 3 && resolvers[0] instanceof LazyResolver && resolvers[1] instanceof ImplicitTokenResolver && resolvers[2] instanceof NumberStringUnionResolver;
 }
 
-function plainValue(v: unknown): unknown {
+/**
+ * `ApiObjectMetadataDefinition.toJson()` in one pass (cdk8s 2.70 metadata.ts: the extra attributes, then name,
+ * namespace, annotations, finalizers, owner references and labels, resolved, empty lists and maps left out).
+ */
+function plainMetadata(o: ApiObject): unknown {
+  const m = o.metadata as unknown as {
+    readonly _additionalAttributes?: Record<string, unknown>;
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly annotations?: unknown;
+    readonly finalizers?: unknown;
+    readonly ownerReferences?: unknown;
+    readonly labels?: unknown;
+  };
+  if (m._additionalAttributes === undefined || typeof m._additionalAttributes !== "object") return NOT_PLAIN;
+  const { name, namespace, annotations, finalizers, ownerReferences, labels } = m;
+  return plainValue({ ...m._additionalAttributes, name, namespace, annotations, finalizers, ownerReferences, labels }, true);
+}
+
+/** cdk8s's resolve and sanitizeValue (sorted keys, null and undefined dropped; with `dropEmpty`, empty lists and maps too). */
+function plainValue(v: unknown, dropEmpty = false): unknown {
   if (v === null || v === undefined) return undefined;
   if (typeof v !== "object") return v;
-  if (v instanceof Lazy) return plainValue(v.produce());
+  if (v instanceof Lazy) return plainValue(v.produce(), dropEmpty);
   if (Array.isArray(v)) {
+    if (dropEmpty && v.length === 0) return undefined;
     const out = new Array<unknown>(v.length);
     for (let i = 0; i < v.length; i++) {
-      const x = plainValue(v[i]);
+      const x = plainValue(v[i], dropEmpty);
       if (x === NOT_PLAIN) return NOT_PLAIN;
       out[i] = x;
     }
@@ -155,12 +178,16 @@ function plainValue(v: unknown): unknown {
   }
   if (v.constructor !== Object || typeof (v as { resolve?: unknown }).resolve === "function") return NOT_PLAIN;
   const out: Record<string, unknown> = {};
+  let keys = 0;
   for (const k of Object.keys(v).sort()) {
-    const x = plainValue((v as Record<string, unknown>)[k]);
+    const x = plainValue((v as Record<string, unknown>)[k], dropEmpty);
     if (x === NOT_PLAIN) return NOT_PLAIN;
-    if (x !== undefined) out[k] = x;
+    if (x !== undefined) {
+      out[k] = x;
+      keys++;
+    }
   }
-  return out;
+  return dropEmpty && keys === 0 ? undefined : out;
 }
 
 /** Render a composed platform to an in-memory tree. */

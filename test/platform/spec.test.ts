@@ -1,3 +1,5 @@
+import { readFileSync } from "fs";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { parsePlatformSpec, parsePlatformSpecYaml, loadPlatformSpec, ValidationError } from "../../lib";
 import { catchValidation } from "../helpers";
 import { devSpec, exampleSpec } from "../helpers/specs";
@@ -81,5 +83,20 @@ describe("PlatformSpec parsing", () => {
     const e = catchValidation(() => loadPlatformSpec("/nonexistent/spec.yaml"));
     expect(e.code).toBe("SpecNotReadable");
     expect(e).toBeInstanceOf(ValidationError);
+  });
+});
+
+describe("reading a spec file: js-yaml first, yaml for aliases and errors", () => {
+  test("the example and dev specs read the same as with yaml", () => {
+    for (const file of ["examples/platform.yaml", "examples/dev.yaml"]) {
+      const text = readFileSync(file, "utf8");
+      expect(parsePlatformSpecYaml(text, file, { baseDir: "examples" })).toEqual(parsePlatformSpec(parseYaml(text), { baseDir: "examples" }));
+    }
+  });
+
+  test("a spec with aliases is read by yaml, the aliases expanded", () => {
+    const text = `${stringifyYaml({ environment: "dev", regions: devSpec().regions })}tenants:\n  - name: alpha\n    topics: [&orders { name: orders, partitions: 3 }]\n  - name: beta\n    topics: [*orders]\n`;
+    const spec = parsePlatformSpecYaml(text);
+    expect(spec.tenants?.map((t) => t.topics?.[0])).toEqual([expect.objectContaining({ name: "orders", partitions: 3 }), expect.objectContaining({ name: "orders", partitions: 3 })]);
   });
 });

@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from "cdk8s";
 import { Construct, IConstruct } from "constructs";
 import {
+  CDC_SNAPSHOT_COMPONENT,
   addFloeValidation,
   checkCidr,
   checkDnsLabel,
@@ -176,8 +177,7 @@ export const SIGNAL_POLL_TIMEOUT_MS = 1000;
 /** How long a snapshot trigger Job waits for more records while it looks for its earlier signal. */
 const SIGNAL_READ_TIMEOUT_MS = 10_000;
 
-/** `app.kubernetes.io/component` of the Jobs that send incremental snapshot signals (what `floe diff` recognises). */
-export const CDC_SNAPSHOT_COMPONENT = "cdc-snapshot";
+export { CDC_SNAPSHOT_COMPONENT };
 
 /** A Kafka topic name part from a database identifier, as Debezium sanitises it. */
 function topicPart(identifier: string): string {

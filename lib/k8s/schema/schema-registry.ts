@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from "cdk8s";
 import { Construct } from "constructs";
-import { checkDnsLabel, checkImagePinned, componentLabels, PLATFORM_IMAGES, shortHash, ValidationError, ValidationIssue } from "../../core";
+import { checkDnsLabel, checkImagePinned, componentLabels, PLATFORM_IMAGES, SCHEMAS_COMPONENT, shortHash, ValidationError, ValidationIssue } from "../../core";
 import type { IKafkaCluster } from "../kafka/kafka-cluster";
 import { CleanupPolicy, KafkaTopic } from "../kafka/kafka-topic";
 import { KafkaUser } from "../kafka/kafka-user";
@@ -457,8 +457,7 @@ export interface SchemaRegistrationProps {
   readonly image?: string;
 }
 
-/** Label of the ConfigMaps that carry registered schemas (what `floe diff` checks for compatibility). */
-export const SCHEMAS_COMPONENT = "schemas";
+export { SCHEMAS_COMPONENT };
 
 /** The registration script: set each subject's compatibility, then register its schema (idempotent). */
 /**
