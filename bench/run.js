@@ -76,8 +76,10 @@ function measureSize(n, work) {
   r.parseValidate = measure(`${n}: parse tree and CRDs`, node(join(__dirname, "procs", "parse.js"), [at("base"), ...CRDS]), t);
   r.validate = measure(`${n}: floe validate`, floeCli(["validate", at("base"), ...CRDS.flatMap((d) => ["--crds", d])]), t);
   if (n < 2000 || process.env.FLOE_BENCH_PULUMI === "all") {
-    r.pulumi = measure(`${n}: Pulumi program (mocks)`, node(join(__dirname, "procs", "pulumi.js"), [String(n)]), t, { stdout: "pipe" });
-    if (r.pulumi) r.pulumi.resources = Number(r.pulumi.out);
+    // Stopped at FLOE_BENCH_PULUMI_LIMIT seconds (default 600): a FAIL with "stopped".
+    const limit = 1000 * Number(process.env.FLOE_BENCH_PULUMI_LIMIT || 600);
+    r.pulumi = measure(`${n}: Pulumi program (mocks)`, node(join(__dirname, "procs", "pulumi.js"), [String(n)]), t, { stdout: "pipe", timeoutMs: limit });
+    if (r.pulumi && !r.pulumi.timedOut) r.pulumi.resources = Number(r.pulumi.out);
   }
   for (const v of Object.values(r)) if (v && typeof v === "object" && "out" in v) delete v.out;
   return r;
@@ -113,7 +115,8 @@ function table(title, header, rows) {
 
 function targets(results) {
   const out = [];
-  const add = (what, value, limit, show = f2) => out.push({ what, ok: value !== undefined && value <= limit, value: value === undefined ? "not measured" : `${show(value)} (limit ${show(limit)})` });
+  const add = (what, value, limit, show = f2, stopped = false) =>
+    out.push({ what, ok: value !== undefined && !stopped && value <= limit, value: value === undefined ? "not measured" : `${stopped ? "stopped at " : ""}${show(value)} (limit ${show(limit)})` });
   for (const r of results) {
     const floor = [r.floorYaml, r.floorJsYaml].filter(Boolean).sort((a, b) => a.ms - b.ms)[0];
     add(`synth at ${r.tenants} tenants within 1.5x the floor`, ratio(r.synth, floor), 1.5);
@@ -130,13 +133,14 @@ function targets(results) {
   for (const [a, b] of pairs) {
     for (const key of ["synth", "diffAll", "lineage", "validate", "pulumi"]) {
       const g = growth(key, a, b);
-      if (g !== undefined) add(`${key} linear from ${a} to ${b} tenants (time ratio against ${b / a}x the size)`, g, (b / a) * 1.25);
+      const stopped = Boolean(by(a)?.[key]?.timedOut || by(b)?.[key]?.timedOut);
+      if (g !== undefined) add(`${key} linear from ${a} to ${b} tenants (time ratio against ${b / a}x the size)`, g, (b / a) * 1.25, f2, stopped);
     }
   }
   const mib = (x) => `${x.toFixed(0)} MiB`;
   if (by(500)) add("synth peak memory at 500 tenants under 1 GiB", by(500).synth?.rssMiB, 1024, mib);
   if (by(2000)) add("synth peak memory at 2000 tenants under 1 GiB (streamed output)", by(2000).synth?.rssMiB, 1024, mib);
-  if (by(500)) add("Pulumi program peak memory at 500 tenants under 1 GiB", by(500).pulumi?.rssMiB, 1024, mib);
+  if (by(500)) add("Pulumi program peak memory at 500 tenants under 1 GiB", by(500).pulumi?.timedOut ? undefined : by(500).pulumi?.rssMiB, 1024, mib);
   const small = results[0];
   const large = results[results.length - 1];
   if (small !== large) add(`diff memory independent of the tree: 1% diff at ${large.tenants} tenants within 1.5x its memory at ${small.tenants}`, large.diff1?.rssMiB / small.diff1?.rssMiB, 1.5);
@@ -168,7 +172,7 @@ function main() {
   table(
     "floe diff, lineage, validate, Pulumi (whole process, ms; peak RSS MiB)",
     ["tenants x 3", "diff all", "parse both", "ratio", "diff 1%", "diff 1% RSS", "lineage", "validate", "parse inputs", "ratio", "pulumi", "resources", "pulumi RSS"],
-    results.map((r) => [r.tenants, f0(r.diffAll?.ms), f0(r.parseTrees?.ms), f2(ratio(r.diffAll, r.parseTrees)), f0(r.diff1?.ms), f0(r.diff1?.rssMiB), f0(r.lineage?.ms), f0(r.validate?.ms), f0(r.parseValidate?.ms), f2(ratio(r.validate, r.parseValidate)), f0(r.pulumi?.ms), r.pulumi?.resources ?? "-", f0(r.pulumi?.rssMiB)]),
+    results.map((r) => [r.tenants, f0(r.diffAll?.ms), f0(r.parseTrees?.ms), f2(ratio(r.diffAll, r.parseTrees)), f0(r.diff1?.ms), f0(r.diff1?.rssMiB), f0(r.lineage?.ms), f0(r.validate?.ms), f0(r.parseValidate?.ms), f2(ratio(r.validate, r.parseValidate)), peer(r.pulumi), r.pulumi?.resources ?? "-", f0(r.pulumi?.rssMiB)]),
   );
   const checks = targets(results);
   process.stdout.write("\n");

@@ -65,14 +65,14 @@ const CORE_MODELS: Readonly<Record<string, CoreModel>> = {
 };
 
 /**
- * Fields of a core object that its schema does not declare. The API server's strict field validation refuses
+ * The schema's problems of a core object, and the fields it does not declare. The API server's strict field validation refuses
  * them (`field not declared in schema`) while the `kubernetes-models` schemas let them through. The compiled
  * validator reads every property its schema declares (`data.<name>`, present or not) and enumerates the keys of
  * maps (`additionalProperties`: labels, ConfigMap data, resource lists): run on a proxy, any key of a plain
  * object that it neither read nor enumerated is undeclared. (The kinds' OpenAPI schemas themselves are not
  * shipped by any package Floe can depend on.)
  */
-function undeclaredFields(model: CoreModel, obj: Record<string, unknown>): SchemaProblem[] {
+function coreModelProblems(model: CoreModel, obj: Record<string, unknown>): SchemaProblem[] {
   const read = new Map<object, Set<string>>();
   const enumerated = new Set<object>();
   const paths = new Map<object, string>();
@@ -102,13 +102,15 @@ function undeclaredFields(model: CoreModel, obj: Record<string, unknown>): Schem
     }
     return proxy;
   };
-  try {
-    // The model's validate() runs its compiled schema on `this` (setValidateFunc in @kubernetes-models/base).
-    (model.prototype as { validate(this: unknown): void }).validate.call(wrap(obj, ""));
-  } catch {
-    // Schema errors are reported by the model itself; only the reads matter here.
-  }
   const problems: SchemaProblem[] = [];
+  try {
+    // The model's validate() runs its compiled schema on `this` (setValidateFunc in @kubernetes-models/base): one
+    // run gives both the schema's errors and the reads.
+    (model.prototype as { validate(this: unknown): void }).validate.call(wrap(obj, ""));
+  } catch (e) {
+    const errors = (e as { errors?: ErrorObject[] }).errors;
+    problems.push(...(errors ? ajvProblems(errors) : [{ path: "", message: String((e as Error).message) }]));
+  }
   for (const [target, path] of paths) {
     if (Array.isArray(target) || enumerated.has(target)) continue;
     for (const key of Object.keys(target)) {
@@ -422,15 +424,7 @@ export class SchemaRegistry {
     const key = `${o.apiVersion}/${o.kind}`;
     const model = CORE_MODELS[key];
     if (model) {
-      const problems = metadataProblems(o, CLUSTER_SCOPED.has(key));
-      try {
-        new model(o).validate();
-      } catch (e) {
-        const errors = (e as { errors?: ErrorObject[] }).errors;
-        problems.push(...(errors ? ajvProblems(errors) : [{ path: "", message: String((e as Error).message) }]));
-      }
-      problems.push(...undeclaredFields(model, o));
-      return problems;
+      return [...metadataProblems(o, CLUSTER_SCOPED.has(key)), ...coreModelProblems(model, o)];
     }
     const crd = this.crds.get(key);
     if (!crd) {
