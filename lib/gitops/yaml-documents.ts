@@ -3,6 +3,7 @@
 import { readdirSync } from "fs";
 import { CORE_SCHEMA, loadAll, YAMLException } from "js-yaml";
 import { join } from "path";
+import { sharedObjectUses } from "../core/shared-objects";
 
 /** An alias may stand for a repeated value; more than this many in one file is refused (alias bombs). */
 export const MAX_ALIASES = 100;
@@ -17,7 +18,7 @@ export const MAX_ALIASES = 100;
 export function yamlDocuments(text: string): unknown[] {
   const docs = loadAll(text, undefined, { schema: CORE_SCHEMA });
   // Only a text with an anchor (`&`) can hold an alias.
-  if (text.includes("&") && aliasUses(docs) > MAX_ALIASES) throw new YAMLException(`uses more than ${MAX_ALIASES} aliases`);
+  if (text.includes("&") && sharedObjectUses(docs, MAX_ALIASES) > MAX_ALIASES) throw new YAMLException(`uses more than ${MAX_ALIASES} aliases`);
   return docs;
 }
 
@@ -27,22 +28,6 @@ export function yamlErrorAt(e: unknown): { readonly line?: number; readonly colu
   return e.mark ? { line: e.mark.line + 1, column: e.mark.column + 1, reason: e.reason } : { reason: e.reason };
 }
 
-/** How many times an object or list is reached again (through an alias) in the documents. */
-function aliasUses(docs: readonly unknown[]): number {
-  const seen = new Set<object>();
-  let uses = 0;
-  const walk = (v: unknown): void => {
-    if (v === null || typeof v !== "object" || uses > MAX_ALIASES) return;
-    if (seen.has(v)) {
-      uses++;
-      return;
-    }
-    seen.add(v);
-    for (const child of Array.isArray(v) ? v : Object.values(v)) walk(child);
-  };
-  docs.forEach(walk);
-  return uses;
-}
 
 /** Every `*.yaml`/`*.yml` file under `dir`, sorted, recursively. */
 export function listYamlFiles(dir: string): string[] {

@@ -5,6 +5,7 @@ import { dirname, resolve } from "path";
 import { CORE_SCHEMA, load } from "js-yaml";
 import { parseDocument } from "yaml";
 import { ValidationError } from "../../core";
+import { sharedObjectUses } from "../../core/shared-objects";
 import { parsePlatformSpec, ParseSpecOptions } from "./parse";
 import { PlatformSpec } from "./schema";
 
@@ -55,20 +56,9 @@ function quickMapping(text: string): Record<string, unknown> | undefined {
     return undefined;
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) return undefined;
-  return text.includes("*") && sharesObjects(data) ? undefined : (data as Record<string, unknown>);
+  return text.includes("*") && sharedObjectUses([data], 0) > 0 ? undefined : (data as Record<string, unknown>);
 }
 
-/** Whether an object or list is reached twice (an alias). */
-function sharesObjects(data: object): boolean {
-  const seen = new Set<object>();
-  const walk = (v: unknown): boolean => {
-    if (v === null || typeof v !== "object") return false;
-    if (seen.has(v)) return true;
-    seen.add(v);
-    return (Array.isArray(v) ? v : Object.values(v)).some(walk);
-  };
-  return walk(data);
-}
 
 /** The spec's mapping read by `yaml`, every problem reported with its position. */
 function yamlMapping(text: string, source: string): unknown {
