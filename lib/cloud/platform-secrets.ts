@@ -68,6 +68,10 @@ export class PlatformSecrets extends pulumi.ComponentResource {
   public readonly ready: readonly pulumi.Resource[];
   /** The secret versions (their `secretString` is a Pulumi secret). */
   public readonly versions: readonly aws.secretsmanager.SecretVersion[];
+  /** Each tenant's secret versions. */
+  private readonly versionsOf = new Map<string, aws.secretsmanager.SecretVersion[]>();
+  /** The role's policy and, with Pod Identity, the association: what every secret's reader waits for. */
+  private readonly access: readonly pulumi.Resource[];
 
   constructor(name: string, args: PlatformSecretsArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("floe:cloud:PlatformSecrets", name, {}, opts);
@@ -86,13 +90,13 @@ export class PlatformSecrets extends pulumi.ComponentResource {
         },
         { parent: this, retainOnDelete: true },
       );
-      versions.push(
-        new aws.secretsmanager.SecretVersion(
-          `${name}-${s.tenant}-${s.name}-value`,
-          { secretId: secret.id, secretString: pulumi.secret(s.value) },
-          { parent: this },
-        ),
+      const version = new aws.secretsmanager.SecretVersion(
+        `${name}-${s.tenant}-${s.name}-value`,
+        { secretId: secret.id, secretString: pulumi.secret(s.value) },
+        { parent: this },
       );
+      versions.push(version);
+      this.versionsOf.set(s.tenant, [...(this.versionsOf.get(s.tenant) ?? []), version]);
     }
     this.secretNames = names;
     this.versions = versions;
@@ -109,7 +113,16 @@ export class PlatformSecrets extends pulumi.ComponentResource {
       { role: role.name, policy: JSON.stringify(externalSecretsPolicy({ region: args.awsRegion ?? args.region, accountId: args.accountId, environment: args.environment, pushes: args.pushes })) },
       { parent: this },
     );
-    this.ready = [...versions, policy, ...podIdentityAssociations(`${name}-external-secrets`, args.identity, [sa], role.arn, { parent: this })];
+    this.access = [policy, ...podIdentityAssociations(`${name}-external-secrets`, args.identity, [sa], role.arn, { parent: this })];
+    this.ready = [...versions, ...this.access];
     this.registerOutputs({ secretNames: this.secretNames, externalSecretsRoleArn: this.externalSecretsRoleArn });
+  }
+
+  /**
+   * What one tenant's objects wait for: its own secret values and the operator's access (not the other tenants'
+   * values: a tenant's objects depending on every tenant's made the Pulumi program quadratic in tenants).
+   */
+  public readyFor(tenant: string): readonly pulumi.Resource[] {
+    return [...(this.versionsOf.get(tenant) ?? []), ...this.access];
   }
 }

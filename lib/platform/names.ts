@@ -2,6 +2,11 @@
 /** Namespace of a region's Kafka cluster when the spec does not name one. */
 export const DEFAULT_KAFKA_NAMESPACE = "kafka";
 
+/** The chart of a tenant's objects in a region, written to `<region>/tenant-<tenant>.yaml`. */
+export function tenantChartName(tenant: string): string {
+  return `tenant-${tenant}`;
+}
+
 /** The Kafka topic name of a tenant's topic: `<tenant>.<topic>`. */
 export function tenantTopicName(tenant: string, topic: string): string {
   return `${tenant}.${topic}`;

@@ -254,6 +254,29 @@ describe("PlatformSecrets (Pulumi)", () => {
     expect(secrets.ready.length).toBe(2);
   });
 
+  test("readyFor(tenant): that tenant's secret values and the operator's access, never another tenant's values", async () => {
+    const two = new PlatformSecrets("twosecrets", {
+      ...base,
+      secrets: [
+        { tenant: "payments", name: "orders-db-cdc", value: pulumi.secret("a") },
+        { tenant: "logistics", name: "warehouse-db-cdc", value: pulumi.secret("b") },
+        { tenant: "payments", name: "lake", value: pulumi.secret("c") },
+      ],
+      identity: { type: "pod-identity", clusterName: "prod-euw1" },
+    });
+    const names = async (rs: readonly pulumi.Resource[]) => (await Promise.all(rs.map((r) => valueOf(r.urn)))).map((u) => u.split("::").pop()).sort();
+    expect(await names(two.readyFor("payments"))).toEqual([
+      "twosecrets-external-secrets-external-secrets",
+      "twosecrets-external-secrets-read",
+      "twosecrets-payments-lake-value",
+      "twosecrets-payments-orders-db-cdc-value",
+    ]);
+    expect(await names(two.readyFor("logistics"))).toEqual(expect.arrayContaining(["twosecrets-logistics-warehouse-db-cdc-value", "twosecrets-external-secrets-read"]));
+    expect(await names(two.readyFor("logistics"))).not.toContain("twosecrets-payments-lake-value");
+    expect(await names(two.readyFor("nobody"))).toEqual(["twosecrets-external-secrets-external-secrets", "twosecrets-external-secrets-read"]);
+    expect(two.ready.length).toBe(5);
+  });
+
   test("EKS Pod Identity: the role trusts the pods service and the operator's service account is associated with it (#18.14)", async () => {
     const pod = new PlatformSecrets("podsecrets", { ...base, secrets: [], identity: { type: "pod-identity", clusterName: "prod-euw1" } });
     await valueOf(pod.externalSecretsRoleArn);

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { parseAllDocuments } from "yaml";
 import { parsePlatformSpec, synthesize } from "../../lib";
 import { FLINK_OPERATOR_VERSION, OPERATOR_CRD_URLS } from "../../lib/core";
 import { groupChildUrn, manifestTransform, oidcProviderArnOf, requiredCrds, RETAINED_KINDS, StreamingPlatform } from "../../lib/pulumi";
@@ -33,6 +34,8 @@ const requests = recordRegistrations();
 jest.setTimeout(60_000);
 const valueOf = <T>(o: pulumi.Input<T>): Promise<T> => new Promise((resolve) => pulumi.output(o).apply((v) => resolve(v as T)));
 const urnOf = (name: string) => requests.find((r) => r.name === name)?.urn ?? `(no ${name})`;
+/** The objects a ConfigGroup applies: its `yaml` input, parsed as the provider parses it (every document). */
+const objectsOf = (g: { inputs: any }): unknown[] => parseAllDocuments(g.inputs.yaml as string).map((d) => d.toJS());
 const settle = () => new Promise((r) => setTimeout(r, 200));
 /** The example's platform, created once by the first describe block. */
 const created: { floe?: StreamingPlatform } = {};
@@ -133,7 +136,7 @@ describe("StreamingPlatform (the stack) under mocks: 2 regions, 3 tenants, Pulum
       // The namespaces group holds every namespace of the region and nothing else.
       const group = byType("kubernetes:yaml/v2:ConfigGroup").find((g) => g.name === `floe-${region}-namespaces`)!;
       const expected = synthesize(spec).files.filter((f) => f.path.startsWith(`${region}/`)).flatMap((f) => f.objects).filter((o) => o.kind === "Namespace");
-      expect(group.inputs.objs).toEqual(expected);
+      expect(objectsOf(group)).toEqual(expected);
       expect(requests.find((r) => r.name === `floe-${region}-namespaces`)!.dependencies).toEqual([]);
     }
   });
@@ -192,7 +195,22 @@ describe("StreamingPlatform (the stack) under mocks: 2 regions, 3 tenants, Pulum
     }
     const tenant = requests.find((r) => r.name === "floe-eu-west-1-tenant-payments")!.dependencies;
     expect(tenant).toContain(urnOf("floe-eu-west-1-payments-state-access"));
+    expect(tenant).toContain(urnOf("floe-eu-west-1-secrets-payments-orders-db-cdc-value"));
+    expect(tenant).toContain(urnOf("floe-eu-west-1-secrets-external-secrets-read"));
     expect(tenant).toContain(urnOf("floe-eu-west-1-platform"));
+  });
+
+  test("a tenant's group waits for its own AWS side only, not another tenant's (each group depending on every tenant's made the program quadratic, #24)", () => {
+    const deps = (group: string) => requests.find((r) => r.name === group)!.dependencies;
+    const awsOf = (tenant: string) => requests.filter((r) => r.name.startsWith(`floe-eu-west-1-${tenant}-`) || r.name.startsWith(`floe-eu-west-1-secrets-${tenant}-`)).map((r) => r.urn);
+    const tenants = ["payments", "analytics", "logistics"].filter((t) => requests.some((r) => r.name === `floe-eu-west-1-tenant-${t}`));
+    expect(tenants.length).toBeGreaterThanOrEqual(2);
+    for (const a of tenants) {
+      expect([a, awsOf(a).length > 0]).toEqual([a, true]);
+      for (const b of tenants.filter((t) => t !== a)) {
+        expect([a, b, awsOf(b).filter((urn) => deps(`floe-eu-west-1-tenant-${a}`).includes(urn))]).toEqual([a, b, []]);
+      }
+    }
   });
 
   test("a tenant's group depends on each object of the platform file by URN, so deletes run tenant first (#18.13)", () => {
@@ -212,7 +230,7 @@ describe("StreamingPlatform (the stack) under mocks: 2 regions, 3 tenants, Pulum
     expect(groups.map((g) => g.name).sort()).toEqual([...synth.files.map((f) => fileGroup(f.path)), "floe-eu-west-1-namespaces", "floe-us-east-1-namespaces"].sort());
     for (const f of synth.files) {
       const group = groups.find((g) => g.name === fileGroup(f.path))!;
-      expect(group.inputs.objs).toEqual(f.objects.filter((o) => o.kind !== "Namespace"));
+      expect(objectsOf(group)).toEqual(f.objects.filter((o) => o.kind !== "Namespace"));
       expect(group.inputs.resourcePrefix).toBe(`floe-${f.path.split("/")[0]}`);
     }
     expect(platform.tree.files.map((f) => f.content)).toEqual(synth.files.map((f) => f.content));
@@ -418,7 +436,7 @@ describe("StreamingPlatform with cloud: none (the Kubernetes side only)", () => 
     expect(mine.filter((r) => r.type.startsWith("aws:") || r.type.startsWith("floe:cloud:") || r.type === "pulumi:providers:aws")).toEqual([]);
     const groups = mine.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup" && !r.name.includes("-crds-"));
     const synth = synthesize(spec);
-    const applied = groups.flatMap((g) => g.inputs.objs as any[]).map((o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}/${o.metadata.labels?.["floe.dev/region"] ?? ""}`);
+    const applied = groups.flatMap((g) => objectsOf(g) as any[]).map((o) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}/${o.metadata.labels?.["floe.dev/region"] ?? ""}`);
     expect(applied.sort()).toEqual(synth.files.flatMap((f) => f.objects).map((o: any) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}/${o.metadata.labels?.["floe.dev/region"] ?? ""}`).sort());
     expect(platform.regions["eu-west-1"]).toEqual({
       bucketName: "floe-prod-eu-west-1-state",

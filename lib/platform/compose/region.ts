@@ -9,6 +9,7 @@ import { buildNodePools } from "../nodes/compose";
 import { buildRegionMonitoring } from "../monitoring/compose";
 import { ResolvedReplication } from "../replication/plan";
 import { buildRegionRegistry } from "../schemas/compose";
+import { tenantChartName } from "../names";
 import { PlatformSpec, RegionSpec } from "../spec/schema";
 import { boundAutoscalers, capacityIssues } from "../tenancy/capacity";
 import { regionSecretStore } from "../tenancy/compose";
@@ -63,12 +64,12 @@ export function buildRegion(
   const charts: RegionChart[] = [{ file: "platform", chart: platformChart }];
   const builds: TenantBuild[] = [];
   for (const { tenant, index } of tenants) {
-    const chart = new Chart(regionScope, `tenant-${tenant.name}`, {
+    const chart = new Chart(regionScope, tenantChartName(tenant.name), {
       labels: contextLabels({ ...ctx, tenant: tenant.name }),
     });
     const built = buildTenant(chart, regionContext, tenant, `tenants[${index}]`, map, pending);
     if (built) builds.push(built);
-    charts.push({ file: `tenant-${tenant.name}`, chart });
+    charts.push({ file: tenantChartName(tenant.name), chart });
   }
   pending.push(...capacityIssues(region, regionIndex, builds, kafka));
   buildNodePools(spec, region, regionIndex, platformChart, map, pending);

@@ -4,12 +4,25 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { FLINK_OPERATOR_IMAGE, OPERATOR_CHARTS, OPERATOR_CRD_URLS } from "../../core";
-import { DEFAULT_KAFKA_NAMESPACE } from "../names";
+import { DEFAULT_KAFKA_NAMESPACE, tenantChartName } from "../names";
 import { Manifest, RenderedTree } from "../render";
 import { RegionSpec } from "../spec/schema";
 import { StreamingPlatformArgs } from "./args";
 import { kubeconfigText } from "./cluster";
 import { childName, groupChildUrn, manifestTransform, objectKey, OPERATOR_CRD_GROUPS, requiredCrds } from "./manifests";
+
+/** The YAML text of a group's objects: one JSON document per object (JSON is YAML). */
+function groupYaml(objs: readonly Manifest[]): string {
+  return objs.map((o) => JSON.stringify(o)).join("\n---\n");
+}
+
+/** What a region's objects wait for on the AWS side. */
+export interface AwsReadiness {
+  /** Everything of the region (the platform file and files of no tenant wait for it all). */
+  readonly all: readonly pulumi.Resource[];
+  /** What each tenant's file waits for: its own role's policy and secret values, and the secrets operator's access. */
+  readonly tenants: ReadonlyMap<string, readonly pulumi.Resource[]>;
+}
 
 /**
  * Apply a region's manifests: namespaces, the operators' CRDs and charts, every other CRD they need (read), then
@@ -23,7 +36,7 @@ export function applyManifests(
   args: StreamingPlatformArgs,
   tenantNamespaces: string[],
   esoIrsaRoleArn: pulumi.Output<string> | undefined,
-  awsReady: readonly pulumi.Resource[],
+  awsReady: AwsReadiness,
 ): void {
   const cluster = args.kubeconfigs![region.name];
   const provider =
@@ -40,15 +53,19 @@ export function applyManifests(
   // ConfigGroup registers no object to transform anyway; the real engine (test/e2e/pulumi.test.ts) runs them.
   const mocked = pulumi.runtime.getMonitor() instanceof MockMonitor;
   const transforms = mocked ? {} : { transforms: [manifestTransform(args.spec.allowDestructive ?? [], formerNames)] };
-  const group = (id: string, objs: readonly Manifest[], dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>) =>
-    new k8s.yaml.v2.ConfigGroup(id, { objs: [...objs], resourcePrefix: prefix }, { ...k8sOpts, ...transforms, dependsOn });
+  // The objects go to the provider as one YAML text (JSON documents), not as `objs`: the SDK serializes `objs` into a
+  // protobuf Struct per group and keeps it with the resource's inputs, which was most of the program's peak memory
+  // (npm run bench: 1.58 GB against 0.64 GB at 120 tenants x 3 regions). The provider decodes `yaml` as it decodes
+  // files (pulumi-kubernetes provider/pkg/provider/yaml/v2/configgroup.go), so the applied objects are the same.
+  const group = (id: string, objs: readonly Manifest[], dependsOn: pulumi.Input<pulumi.Resource>[]) =>
+    new k8s.yaml.v2.ConfigGroup(id, { yaml: groupYaml(objs), resourcePrefix: prefix }, { ...k8sOpts, ...transforms, dependsOn });
 
   // 1. The namespaces: the operators' charts create RBAC in the namespaces they watch.
   const isNamespace = (o: Manifest) => o.apiVersion === "v1" && o.kind === "Namespace";
   const namespaces = group(`${prefix}-namespaces`, files.flatMap((f) => f.objects.filter(isNamespace)), []);
 
   // 2. The operators' CRDs and the operators.
-  const before: pulumi.Resource[] = [namespaces, ...awsReady];
+  const before: pulumi.Resource[] = [namespaces];
   const installed = new Set<string>();
   if (region.operators?.install ?? true) {
     before.push(...installOperators({ prefix, region, k8sOpts, transforms, namespaces, tenantNamespaces, esoIrsaRoleArn, installed }));
@@ -62,25 +79,27 @@ export function applyManifests(
   }
 
   // 4. The manifests: the platform file, then the tenants' (after each object of the platform file).
-  const platformGroup = group(`${prefix}-platform`, platformFile.objects.filter((o) => !isNamespace(o)), before);
+  const platformGroup = group(`${prefix}-platform`, platformFile.objects.filter((o) => !isNamespace(o)), [...before, ...awsReady.all]);
   // Depending on the group orders creation only: the engine orders deletes by the dependencies of each object,
   // so the tenants' groups depend on each object of the platform file by URN (the group's `resources` output
   // cannot give them: the SDK turns a reference to a custom resource kind it has no class for, a Kafka, into
   // its id). The URN is derived from the group's (never from this component's: a dependency on the component
   // would wait for all its children, these groups among them).
-  // One promise of that list for every tenant group, not an Output: the SDK lifts an Output's value into another
-  // Output per dependent and walks it for unknowns (output.ts containsUnknowns), and a list of resources reaches the
-  // whole resource graph through their parents and providers: that walk per tenant made the program quadratic (242 s
-  // at 100 tenants x 3 regions under mocks; npm run bench). A Promise is awaited as it is (runtime/dependsOn.ts).
+  // Each dependency is a Resource or a Promise of one, in an array: the SDK's mergeOptions lifts a dependsOn that is
+  // a Promise or an Output into an Output, whose value (resources, reaching the whole resource graph through their
+  // parents and providers) it walks for unknowns (output.ts containsUnknowns) once per group: that made the program
+  // quadratic in tenants (npm run bench). A tenant's file waits for its own AWS side only, not every tenant's.
   const platformObjectsOf = platformFile.objects.filter((o) => !isNamespace(o));
-  const afterPlatform = new Promise<pulumi.Resource[]>((resolve) => {
-    platformGroup.urn.apply((groupUrn) => {
-      resolve([...before, platformGroup, ...platformObjectsOf.map((o) => new pulumi.DependencyResource(groupChildUrn(groupUrn, o, prefix)))]);
-      return groupUrn;
-    });
-  });
+  const platformUrn = new Promise<string>((resolve) => platformGroup.urn.apply((urn) => (resolve(urn), urn)));
+  const afterPlatform = (): pulumi.Input<pulumi.Resource>[] => [
+    ...before,
+    platformGroup,
+    ...platformObjectsOf.map((o) => platformUrn.then((urn) => new pulumi.DependencyResource(groupChildUrn(urn, o, prefix)))),
+  ];
+  const tenantFiles = new Map([...awsReady.tenants].map(([tenant, ready]) => [`${region.name}/${tenantChartName(tenant)}.yaml`, ready]));
   for (const file of files.filter((f) => f !== platformFile)) {
-    group(groupOf(file), file.objects.filter((o) => !isNamespace(o)), afterPlatform);
+    const ready = tenantFiles.get(file.path) ?? awsReady.all;
+    group(groupOf(file), file.objects.filter((o) => !isNamespace(o)), [...afterPlatform(), ...ready]);
   }
 }
 

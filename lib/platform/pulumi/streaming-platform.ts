@@ -13,7 +13,7 @@ import { replicatedSavepointPrefixes, ResolvedReplication, resolveReplication } 
 import { DEFAULT_KAFKA_NAMESPACE } from "../names";
 import { PlatformSpec, RegionSpec, TenantSpec } from "../spec/schema";
 import { secretsAwsRegion } from "../tenancy/compose";
-import { applyManifests } from "./apply";
+import { applyManifests, AwsReadiness } from "./apply";
 import { RegionOutputs, StreamingPlatformArgs } from "./args";
 import { tenantsIn } from "./cluster";
 import { argsIssues, identityOf } from "./validate";
@@ -101,7 +101,7 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     const accountId = spec.aws?.accountId;
     const tenants = tenantsIn(spec, region);
     if (spec.delivery === "pulumi") {
-      applyManifests(this, this.tree, `${name}-${region.name}`, region, args, tenants.map((t) => t.name), undefined, []);
+      applyManifests(this, this.tree, `${name}-${region.name}`, region, args, tenants.map((t) => t.name), undefined, { all: [], tenants: new Map() });
     }
     return {
       bucketName: region.flink?.checkpointBucket ?? checkpointBucketName(spec.environment, region.name, accountId),
@@ -131,7 +131,68 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     const savepointReplicationRoleArn = this.replicateSavepoints(prefix, region, spec, storages, asPrimary, cloud);
     const tenants = tenantsIn(spec, region);
     const identity = identityOf(spec, region, args);
-    const awsReady: pulumi.Resource[] = [];
+    const { tenantRoleArns, roleReady } = this.tenantRoles(prefix, region, spec, tenants, { base, storage, identity, awsProvider, cloud });
+    const secrets = tenants.flatMap((t) =>
+      (t.secrets ?? []).map((s) => ({ tenant: t.name, name: s.name, value: args.secretValues?.[`${t.name}/${s.name}`] })),
+    );
+    let externalSecretsRoleArn: pulumi.Output<string> | undefined;
+    let platformSecrets: PlatformSecrets | undefined;
+    const replicates = replication.some((r) => r.spec.primary === region.name || r.spec.standby === region.name);
+    if ((secrets.length > 0 || replicates) && identity) {
+      platformSecrets = new PlatformSecrets(
+        `${prefix}-secrets`,
+        {
+          ...base,
+          secrets: secrets.filter((s) => s.value !== undefined).map((s) => ({ tenant: s.tenant, name: s.name, value: s.value! })),
+          identity,
+          externalSecretsServiceAccount: region.secretStore?.serviceAccount,
+          // MirrorMaker 2 in each standby region reads this region's replication user and CA from there.
+          pushes: [...new Set(asPrimary.map((r) => r.spec.standby))].sort().map((standby) => ({
+            awsRegion: secretsAwsRegion(spec.regions.find((r) => r.name === standby)!),
+            prefix: `${spec.environment}/platform/kafka/${region.name}/`,
+          })),
+        },
+        cloud,
+      );
+      externalSecretsRoleArn = platformSecrets.externalSecretsRoleArn;
+    }
+    const awsReady: AwsReadiness = {
+      all: [...[...roleReady.values()].flat(), ...(platformSecrets?.ready ?? [])],
+      tenants: new Map(tenants.map((t) => [t.name, [...(roleReady.get(t.name) ?? []), ...(platformSecrets?.readyFor(t.name) ?? [])]])),
+    };
+
+    if (spec.delivery === "pulumi") {
+      const irsaRoleArn = identity?.type === "irsa" ? externalSecretsRoleArn : undefined;
+      applyManifests(this, this.tree, prefix, region, args, tenants.map((t) => t.name), irsaRoleArn, awsReady);
+    }
+    const bootstrap = platform.regions.find((r) => r.region === region.name)!.kafka.bootstrapAddress();
+    return {
+      bucketName: storage.bucketName,
+      bucketArn: storage.bucketArn,
+      kmsKeyArn: storage.kmsKeyArn,
+      bootstrap,
+      tenantRoleArns,
+      ...(externalSecretsRoleArn ? { externalSecretsRoleArn } : {}),
+      ...(savepointReplicationRoleArn ? { savepointReplicationRoleArn } : {}),
+    };
+  }
+
+  /** Each tenant's workload role (and its Glue database when its Iceberg tables use Glue); their ARNs and readiness. */
+  private tenantRoles(
+    prefix: string,
+    region: RegionSpec,
+    spec: PlatformSpec,
+    tenants: readonly TenantSpec[],
+    ctx: {
+      base: { environment: string; region: string; awsRegion: string; accountId: string };
+      storage: CheckpointStorage;
+      identity: ReturnType<typeof identityOf>;
+      awsProvider: aws.Provider;
+      cloud: pulumi.ComponentResourceOptions;
+    },
+  ): { tenantRoleArns: Record<string, pulumi.Output<string>>; roleReady: Map<string, readonly pulumi.Resource[]> } {
+    const { base, storage, identity, awsProvider, cloud } = ctx;
+    const roleReady = new Map<string, readonly pulumi.Resource[]>();
     const tenantRoleArns: Record<string, pulumi.Output<string>> = {};
     for (const tenant of tenants.filter(needsWorkloadRole)) {
       const connect = hasIcebergSinks(tenant) && region.connect ? [{ namespace: region.kafka.namespace ?? DEFAULT_KAFKA_NAMESPACE, name: `${tenant.name}-connect-connect` }] : [];
@@ -150,47 +211,9 @@ export class StreamingPlatform extends pulumi.ComponentResource {
         cloud,
       );
       tenantRoleArns[tenant.name] = role.role.arn;
-      awsReady.push(...role.ready);
+      roleReady.set(tenant.name, role.ready);
     }
-    const secrets = tenants.flatMap((t) =>
-      (t.secrets ?? []).map((s) => ({ tenant: t.name, name: s.name, value: args.secretValues?.[`${t.name}/${s.name}`] })),
-    );
-    let externalSecretsRoleArn: pulumi.Output<string> | undefined;
-    const replicates = replication.some((r) => r.spec.primary === region.name || r.spec.standby === region.name);
-    if ((secrets.length > 0 || replicates) && identity) {
-      const platformSecrets = new PlatformSecrets(
-        `${prefix}-secrets`,
-        {
-          ...base,
-          secrets: secrets.filter((s) => s.value !== undefined).map((s) => ({ tenant: s.tenant, name: s.name, value: s.value! })),
-          identity,
-          externalSecretsServiceAccount: region.secretStore?.serviceAccount,
-          // MirrorMaker 2 in each standby region reads this region's replication user and CA from there.
-          pushes: [...new Set(asPrimary.map((r) => r.spec.standby))].sort().map((standby) => ({
-            awsRegion: secretsAwsRegion(spec.regions.find((r) => r.name === standby)!),
-            prefix: `${spec.environment}/platform/kafka/${region.name}/`,
-          })),
-        },
-        cloud,
-      );
-      externalSecretsRoleArn = platformSecrets.externalSecretsRoleArn;
-      awsReady.push(...platformSecrets.ready);
-    }
-
-    if (spec.delivery === "pulumi") {
-      const irsaRoleArn = identity?.type === "irsa" ? externalSecretsRoleArn : undefined;
-      applyManifests(this, this.tree, prefix, region, args, tenants.map((t) => t.name), irsaRoleArn, awsReady);
-    }
-    const bootstrap = platform.regions.find((r) => r.region === region.name)!.kafka.bootstrapAddress();
-    return {
-      bucketName: storage.bucketName,
-      bucketArn: storage.bucketArn,
-      kmsKeyArn: storage.kmsKeyArn,
-      bootstrap,
-      tenantRoleArns,
-      ...(externalSecretsRoleArn ? { externalSecretsRoleArn } : {}),
-      ...(savepointReplicationRoleArn ? { savepointReplicationRoleArn } : {}),
-    };
+    return { tenantRoleArns, roleReady };
   }
 
   /** The primary's bucket replicates its replicated jobs' savepoints to each standby's bucket; the role's ARN. */
