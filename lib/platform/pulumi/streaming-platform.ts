@@ -6,7 +6,6 @@ import { PlatformSecrets } from "../../cloud/platform-secrets";
 import { SavepointReplication } from "../../cloud/savepoint-replication";
 import { TenantWorkloadRole } from "../../cloud/workload-role";
 import { checkpointBucketName, glueDatabaseName, roleArn, savepointReplicationRoleName, tenantRoleName, ValidationError } from "../../core";
-import { ComposedPlatform } from "../compose/context";
 import { composePlatform } from "../compose/platform";
 import { RenderedTree, renderPlatform } from "../render";
 import { replicatedSavepointPrefixes, ResolvedReplication, resolveReplication } from "../replication/plan";
@@ -17,6 +16,17 @@ import { applyManifests, AwsReadiness } from "./apply";
 import { RegionOutputs, StreamingPlatformArgs } from "./args";
 import { tenantsIn } from "./cluster";
 import { argsIssues, identityOf } from "./validate";
+
+/**
+ * The spec composed and rendered, and each region's bootstrap address. The composed constructs stay in here: the
+ * component keeps only the rendered tree, so they are garbage before its resources register (at 500 tenants x 3
+ * regions they are about 250 MB; npm run bench).
+ */
+function renderForStack(spec: PlatformSpec): { tree: RenderedTree; bootstraps: ReadonlyMap<string, string> } {
+  const { platform, warnings } = composePlatform(spec);
+  const bootstraps = new Map(platform.regions.map((r) => [r.region, r.kafka.bootstrapAddress()]));
+  return { tree: renderPlatform(platform, warnings), bootstraps };
+}
 
 /**
  * The whole platform as one Pulumi component: per region, an AWS provider for the region (pinned to the spec's
@@ -43,11 +53,11 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     super("floe:platform:StreamingPlatform", name, {}, opts);
     const spec = args.spec;
     ValidationError.throwIfAny(argsIssues(args));
-    const { platform, warnings } = composePlatform(spec);
-    this.tree = renderPlatform(platform, warnings);
+    const { tree, bootstraps } = renderForStack(spec);
+    this.tree = tree;
     const replication = resolveReplication(spec);
     if (args.cloud === "none") {
-      this.regions = Object.fromEntries(spec.regions.map((region) => [region.name, this.deliverRegion(name, region, args, platform)]));
+      this.regions = Object.fromEntries(spec.regions.map((region) => [region.name, this.deliverRegion(name, region, args, bootstraps)]));
       this.registerOutputs({ regions: this.regions });
       return;
     }
@@ -89,14 +99,14 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     }
     const regions: Record<string, RegionOutputs> = {};
     for (const region of spec.regions) {
-      regions[region.name] = this.buildRegion(name, region, args, accountId, platform, storages, replication);
+      regions[region.name] = this.buildRegion(name, region, args, accountId, bootstraps, storages, replication);
     }
     this.regions = regions;
     this.registerOutputs({ regions });
   }
 
   /** `cloud: none`: the region's manifests only; the cloud names are the ones Floe derives from the spec. */
-  private deliverRegion(name: string, region: RegionSpec, args: StreamingPlatformArgs, platform: ComposedPlatform): RegionOutputs {
+  private deliverRegion(name: string, region: RegionSpec, args: StreamingPlatformArgs, bootstraps: ReadonlyMap<string, string>): RegionOutputs {
     const spec = args.spec;
     const accountId = spec.aws?.accountId;
     const tenants = tenantsIn(spec, region);
@@ -105,7 +115,7 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     }
     return {
       bucketName: region.flink?.checkpointBucket ?? checkpointBucketName(spec.environment, region.name, accountId),
-      bootstrap: platform.regions.find((r) => r.region === region.name)!.kafka.bootstrapAddress(),
+      bootstrap: bootstraps.get(region.name)!,
       tenantRoleArns: accountId
         ? Object.fromEntries(tenants.filter(needsWorkloadRole).map((t) => [t.name, roleArn(accountId, tenantRoleName(spec.environment, region.name, t.name))]))
         : {},
@@ -117,7 +127,7 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     region: RegionSpec,
     args: StreamingPlatformArgs,
     accountId: string,
-    platform: ComposedPlatform,
+    bootstraps: ReadonlyMap<string, string>,
     storages: ReadonlyMap<string, { storage: CheckpointStorage; awsProvider: aws.Provider }>,
     replication: readonly ResolvedReplication[],
   ): RegionOutputs {
@@ -165,12 +175,11 @@ export class StreamingPlatform extends pulumi.ComponentResource {
       const irsaRoleArn = identity?.type === "irsa" ? externalSecretsRoleArn : undefined;
       applyManifests(this, this.tree, prefix, region, args, tenants.map((t) => t.name), irsaRoleArn, awsReady);
     }
-    const bootstrap = platform.regions.find((r) => r.region === region.name)!.kafka.bootstrapAddress();
     return {
       bucketName: storage.bucketName,
       bucketArn: storage.bucketArn,
       kmsKeyArn: storage.kmsKeyArn,
-      bootstrap,
+      bootstrap: bootstraps.get(region.name)!,
       tenantRoleArns,
       ...(externalSecretsRoleArn ? { externalSecretsRoleArn } : {}),
       ...(savepointReplicationRoleArn ? { savepointReplicationRoleArn } : {}),
