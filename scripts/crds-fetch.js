@@ -10,6 +10,11 @@
  *
  *   npm run crds:fetch            -> .floe/crds/{strimzi,flink}/...
  *   FLOE_CRD_DIR=.floe/crds npx floe validate dist/prod
+ *
+ * Behind a firewall, FLOE_CRD_MIRROR=<base URL> fetches each file from <base URL>/<host>/<path> instead of
+ * https://<host>/<path> (a generic HTTP proxy of github.com and raw.githubusercontent.com, e.g. an Artifactory or
+ * Nexus "raw" remote repository, serves that layout; Node's fetch does not read HTTPS_PROXY by default). The
+ * downloads are checked (kinds and served versions) either way.
  */
 const { createHash } = require("crypto");
 const { mkdirSync, renameSync, rmSync, writeFileSync } = require("fs");
@@ -98,19 +103,30 @@ function checkBundle(text, source) {
   return names;
 }
 
+/** Where a source is fetched from: its upstream URL, or under the mirror's base URL (FLOE_CRD_MIRROR). */
+function sourceUrl(source, mirror) {
+  if (!mirror) return source.url;
+  const upstream = new URL(source.url);
+  return `${mirror.replace(/\/+$/, "")}/${upstream.host}${upstream.pathname}`;
+}
+
 async function main() {
   const target = resolve(process.argv[2] || join(".floe", "crds"));
   const staging = `${target}.download-${process.pid}`;
+  const mirror = process.env.FLOE_CRD_MIRROR;
+  const hint = `check the network, set FLOE_CRD_MIRROR to a mirror's base URL (fetches <base>/<host>/<path>), or copy the CRDs into ${target} by hand (strimzi/, flink/, external-secrets/, prometheus-operator/, karpenter/)`;
   rmSync(staging, { recursive: true, force: true });
+  process.stdout.write(`crds:fetch: ${SOURCES.length} CRD files (Strimzi ${STRIMZI_VERSION}, Flink operator ${FLINK_OPERATOR_REF}, External Secrets ${EXTERNAL_SECRETS_REF}, prometheus-operator ${PROMETHEUS_OPERATOR_REF}, Karpenter ${KARPENTER_REF}) into ${target}${mirror ? ` from ${mirror}` : ""}\n`);
   try {
     for (const source of SOURCES) {
+      const url = sourceUrl(source, mirror);
       let response;
       try {
-        response = await fetch(source.url);
+        response = await fetch(url);
       } catch (e) {
-        throw new Error(`${source.url}: ${e.message}${e.cause ? ` (${e.cause.code || e.cause.message})` : ""}; check the network or a proxy (HTTPS_PROXY), or copy the CRDs into ${target} by hand`);
+        throw new Error(`${url}: ${e.message}${e.cause ? ` (${e.cause.code || e.cause.message})` : ""}; ${hint}`);
       }
-      if (!response.ok) throw new Error(`${source.url}: HTTP ${response.status}`);
+      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}; ${hint}`);
       const text = await response.text();
       const kinds = checkBundle(text, source);
       mkdirSync(join(staging, source.dir), { recursive: true });
@@ -127,7 +143,7 @@ async function main() {
   }
 }
 
-module.exports = { SOURCES, checkBundle, crdKinds };
+module.exports = { SOURCES, checkBundle, crdKinds, sourceUrl };
 
 if (require.main === module) {
   main().catch((e) => {

@@ -1,4 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from "fs";
+import { spawnSync } from "child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
 import { KARPENTER_VERSION, OPERATOR_CRD_URLS } from "../lib/core";
 import { crdDir, crdDirs, ROOT } from "./helpers";
@@ -61,6 +63,24 @@ describe("scripts/crds-fetch.js", () => {
       expect(source.url).toMatch(source.dir === "external-secrets" ? /\/external-secrets\/v1\.0\.0\/config\/crds\/bases\// : /\/prometheus-operator\/v0\.93\.0\/example\/prometheus-operator-crd\//);
       expect(fetchScript.checkBundle(readFileSync(join(ecoDir, source.dir, source.file), "utf8"), source)).toEqual(source.expect);
     }
+  });
+
+  test("FLOE_CRD_MIRROR fetches each file from <mirror>/<host>/<path>", () => {
+    expect(fetchScript.sourceUrl(fetchScript.SOURCES[0], undefined)).toBe(fetchScript.SOURCES[0].url);
+    expect(fetchScript.sourceUrl(fetchScript.SOURCES[0], "https://mirror.example/remote/")).toBe(
+      "https://mirror.example/remote/github.com/strimzi/strimzi-kafka-operator/releases/download/1.2.0/strimzi-crds-1.2.0.yaml",
+    );
+  });
+
+  test("a failed download names what it fetches, the URL that failed and how to point it at a mirror; nothing is written", () => {
+    const target = join(mkdtempSync(join(tmpdir(), "floe-crds-")), "crds");
+    // Port 9 (discard) on loopback: refused at once, no network needed.
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts", "crds-fetch.js"), target], { env: { ...process.env, FLOE_CRD_MIRROR: "http://127.0.0.1:9" }, encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("crds:fetch: 14 CRD files (Strimzi 1.2.0, Flink operator release-1.15.0");
+    expect(r.stderr).toContain("crds:fetch failed: http://127.0.0.1:9/github.com/strimzi/strimzi-kafka-operator/releases/download/1.2.0/strimzi-crds-1.2.0.yaml: fetch failed");
+    expect(r.stderr).toContain("set FLOE_CRD_MIRROR to a mirror's base URL");
+    expect(existsSync(target)).toBe(false);
   });
 
   test("the pinned Strimzi CRDs, concatenated as the release bundle is, pass the check", () => {
