@@ -1,4 +1,6 @@
 import { Command, CommanderError } from "commander";
+import { existsSync, readFileSync } from "fs";
+import { dirname, join } from "path";
 import { formatIssue, isValidationError, ValidationError } from "./core/errors";
 import type { DiffFormat } from "./gitops/diff-format";
 
@@ -55,6 +57,18 @@ function checkOption(command: string, flag: string, value: string, allowed: read
   });
 }
 
+/** floe-platform's version: its package.json, found upward from this file (lib/ in the repository, dist-lib/lib/ built). */
+function packageVersion(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "floe-platform" && pkg.version) return pkg.version;
+    }
+    if (dirname(dir) === dir) return "unknown";
+  }
+}
+
 /**
  * Run the CLI with `argv` (without the `node floe` prefix) and return the exit code.
  */
@@ -63,6 +77,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
   const program = new Command()
     .name("floe")
     .description("Floe: a stream-processing platform (Strimzi Kafka, Flink, Debezium) as code")
+    .version(packageVersion(), "-V, --version", "print floe-platform's version")
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 

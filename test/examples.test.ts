@@ -2,7 +2,7 @@ import { execFileSync } from "child_process";
 import { readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
-import { chartManifests, composePlatform, parsePlatformSpec } from "../lib";
+import { chartManifests, composePlatform, parsePlatformSpec } from "../lib/internal";
 import { buildExample } from "../examples/typescript/kafka-app";
 import { expectSchemaValid, ROOT, validateApp } from "./helpers";
 

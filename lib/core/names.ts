@@ -17,6 +17,8 @@ const TOPIC_CHARS = /^[a-zA-Z0-9._-]+$/;
 
 /** Maximum length of a DNS-1123 label (namespace, Service, pod hostname, label value). */
 export const DNS_LABEL_MAX = 63;
+/** Namespace of a Kafka cluster when neither the spec nor `KafkaClusterProps.namespace` names one. */
+export const DEFAULT_KAFKA_NAMESPACE = "kafka";
 /** Maximum length of a DNS-1123 subdomain (most object names). */
 export const DNS_SUBDOMAIN_MAX = 253;
 /** Maximum length of a Kafka topic name. */

@@ -1,6 +1,5 @@
 // Names Floe derives from the spec that several domains and the lineage share (topics, users, prefixes).
-/** Namespace of a region's Kafka cluster when the spec does not name one. */
-export const DEFAULT_KAFKA_NAMESPACE = "kafka";
+export { DEFAULT_KAFKA_NAMESPACE } from "../core/names";
 
 /** The chart of a tenant's objects in a region, written to `<region>/tenant-<tenant>.yaml`. */
 export function tenantChartName(tenant: string): string {

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CheckpointStorage as OfflineStorage, checkpointBucketName, jobStatePaths, roleArn, tenantRoleName } from "../../lib";
+import { CheckpointBucket as OfflineStorage, checkpointBucketName, jobStatePaths, roleArn, tenantRoleName } from "../../lib/internal";
 import { catchValidation } from "../helpers";
 import { recordRegistrations } from "../helpers/pulumi";
-import { AuditTrail, CheckpointStorage, PlatformSecrets, SavepointReplication, statefulResourceOptions, TenantWorkloadRole } from "../../lib/cloud";
+import { AuditTrail, CheckpointStorage, PlatformSecrets, SavepointReplication, TenantWorkloadRole } from "../../lib/cloud";
+import { statefulResourceOptions } from "../../lib/cloud/checkpoint-storage";
 
 interface Registered {
   type: string;

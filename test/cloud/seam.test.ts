@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parsePlatformSpec, synthesize } from "../../lib";
+import { parsePlatformSpec, synthesize } from "../../lib/internal";
 import { CheckpointStorage, TenantWorkloadRole } from "../../lib/cloud";
 import { devSpecWithJob } from "../helpers/specs";
 

@@ -1,6 +1,6 @@
 import { Testing } from "cdk8s";
 import { Construct } from "constructs";
-import { addFloeValidation, collectIssues, describeValue, formatIssue, isValidationError, ValidationError, ValidationIssue } from "../../lib";
+import { addFloeValidation, collectIssues, describeValue, formatIssue, isValidationError, ValidationError, ValidationIssue } from "../../lib/internal";
 
 const issue: ValidationIssue = {
   code: "InvalidPartitions",

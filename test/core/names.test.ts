@@ -9,7 +9,7 @@ import {
   parseDuration,
   topicCollisionKey,
   topicResourceName,
-} from "../../lib";
+} from "../../lib/internal";
 
 const ctx = { scope: "regions[0].kafka", field: "name" };
 

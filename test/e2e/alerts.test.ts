@@ -10,7 +10,7 @@ import { writeFileSync } from "fs";
 import { join } from "path";
 import { promisify } from "util";
 import { stringify } from "yaml";
-import { parsePlatformSpec, synthesize } from "../../lib";
+import { parsePlatformSpec, synthesize } from "../../lib/internal";
 import { binary, runDir } from "../../e2e/paths";
 import { exampleSpec } from "../helpers/specs";
 

@@ -12,7 +12,7 @@ import Ajv2020 from "ajv/dist/2020";
 import { ConnectWorker, loopbackBootstrap, startConnect } from "../../e2e/connect";
 import { renderedScript, SqlJob, startSqlJob } from "../../e2e/flink";
 import { PostgresServer } from "../../e2e/postgres";
-import { parsePlatformSpec, synthesize } from "../../lib";
+import { parsePlatformSpec, synthesize } from "../../lib/internal";
 import { exampleSpec } from "../helpers/specs";
 import { CdcRegion, startCdcRegion, startSourceDatabase } from "./cdc-support";
 

@@ -7,7 +7,7 @@
  * schema-history producer and consumer that Floe configures inside the connector (TLS trust through Strimzi's
  * config provider, SCRAM credentials by reference, a group the Connect user is granted).
  */
-import { DEBEZIUM_VERSION, parsePlatformSpec, synthesize } from "../../lib";
+import { DEBEZIUM_VERSION, parsePlatformSpec, synthesize } from "../../lib/internal";
 import { ConnectWorker, loopbackBootstrap, startConnect } from "../../e2e/connect";
 import { MariaDbServer, startMariaDb } from "../../e2e/mariadb";
 import { exampleSpec } from "../helpers/specs";

@@ -10,7 +10,7 @@
 import Ajv2020 from "ajv/dist/2020";
 import { ConnectWorker, loopbackBootstrap, startConnect } from "../../e2e/connect";
 import { PostgresServer } from "../../e2e/postgres";
-import { ColumnDeclaration, HEARTBEAT_SCHEMAS, parsePlatformSpec, PlatformSpec, postgresChangeEventSchemas, SIGNAL_TABLE_COLUMNS, synthesize } from "../../lib";
+import { ColumnDeclaration, HEARTBEAT_SCHEMAS, parsePlatformSpec, PlatformSpec, postgresChangeEventSchemas, SIGNAL_TABLE_COLUMNS, synthesize } from "../../lib/internal";
 import { exampleSpec } from "../helpers/specs";
 import { CdcRegion, startCdcRegion, startSourceDatabase } from "./cdc-support";
 

@@ -10,7 +10,7 @@
 import Ajv2020 from "ajv/dist/2020";
 import { chmodSync, writeFileSync } from "fs";
 import { join } from "path";
-import { DEBEZIUM_VERSION, parsePlatformSpec, PlatformSpec, synthesize } from "../../lib";
+import { DEBEZIUM_VERSION, parsePlatformSpec, PlatformSpec, synthesize } from "../../lib/internal";
 import { ConnectWorker, connectServiceAccountUser, loopbackBootstrap, startConnect } from "../../e2e/connect";
 import { runJobContainer } from "../../e2e/jobs";
 import { KafkaBroker, kafkaClasspath } from "../../e2e/kafka";

@@ -4,7 +4,7 @@
  * strict field validation and no warning, re-applied without change, and their pods admitted as "restricted".
  */
 import { App, Chart } from "cdk8s";
-import { chartManifests, CheckpointStorage, FlinkJob, FlinkSessionCluster, FlinkSessionJob, KafkaCluster, Manifest, RESTRICTED_NAMESPACE_LABELS, Tenant } from "../../lib";
+import { chartManifests, CheckpointBucket, FlinkJob, FlinkSessionCluster, FlinkSessionJob, KafkaCluster, Manifest, RESTRICTED_NAMESPACE_LABELS, Tenant } from "../../lib/internal";
 import { KubeObject } from "../../e2e/kube";
 import { buildExample } from "../../examples/typescript/kafka-app";
 import { flinkPods } from "./pods";
@@ -13,7 +13,7 @@ import { applyOne, withRegionCluster } from "./support";
 function sessionObjects(): Manifest[] {
   const app = new App();
   const chart = new Chart(app, "sessions");
-  const bucket = CheckpointStorage.fromBucketName("floe-staging-eu-west-1-state");
+  const bucket = CheckpointBucket.fromBucketName("floe-staging-eu-west-1-state");
   // The tenant's namespace, accounts and roles come from Tenant; the session cluster's pods must run as the
   // account it creates (no account is made by hand below).
   const kafka = new KafkaCluster(chart, "Kafka", { name: "sessions", namespace: "kafka-sessions", production: false, combinedRoles: true, brokers: { replicas: 1 } });

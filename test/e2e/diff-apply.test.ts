@@ -4,7 +4,7 @@
  * exactly those `floe diff` marks `replace` (delete and re-create), apart from the fields only an operator holds
  * immutable (the API server accepts them; the operator would not act on them), which `floe diff` marks too.
  */
-import { diffTrees, Manifest, parsePlatformSpec, synthesize, treeObjects } from "../../lib";
+import { diffTrees, Manifest, parsePlatformSpec, synthesize, treeObjects } from "../../lib/internal";
 import { KubeObject } from "../../e2e/kube";
 import { devSpec, devSpecWithJob, devSpecWithSource, exampleSpec } from "../helpers/specs";
 import { featureSpec } from "./specs";

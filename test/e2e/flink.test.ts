@@ -6,7 +6,7 @@
  * Cases: the feature spec's `local` region (a live windowed job and its bounded backfill) and the README
  * example's us-east-1 (analytics' daily roll-up, primary there; in eu-west-1 it is the suspended standby copy).
  */
-import { parsePlatformSpec, PlatformSpec, synthesize } from "../../lib";
+import { parsePlatformSpec, PlatformSpec, synthesize } from "../../lib/internal";
 import { loopbackBootstrap } from "../../e2e/connect";
 import { renderedScript, SqlJob, startSqlJob } from "../../e2e/flink";
 import { KafkaBroker, KafkaCredentials, startKafka } from "../../e2e/kafka";

@@ -12,7 +12,7 @@
 import { ConnectWorker, loopbackBootstrap, startConnect } from "../../e2e/connect";
 import { MotoS3, startMotoS3 } from "../../e2e/moto";
 import { PostgresServer } from "../../e2e/postgres";
-import { parsePlatformSpec, synthesize } from "../../lib";
+import { parsePlatformSpec, synthesize } from "../../lib/internal";
 import { exampleSpec } from "../helpers/specs";
 import { applyAll } from "./support";
 import { CdcRegion, createOrdersTables, databaseSecret, startCdcRegion, startSourceDatabase } from "./cdc-support";

@@ -5,7 +5,7 @@
  * Kafka's parser and validator refuse. A value Floe let through used to fail only when the broker created the
  * topic or started (`min.insync.replicas: "two"`).
  */
-import { BROKER_CONFIG_DEFS, kafkaConfigRefusal, TOPIC_CONFIG_DEFS } from "../../lib";
+import { BROKER_CONFIG_DEFS, kafkaConfigRefusal, TOPIC_CONFIG_DEFS } from "../../lib/internal";
 import { kafkaConfigCheck } from "../../e2e/kafka";
 
 const PROBES = [

@@ -6,7 +6,7 @@
  * Connect, the schema registry, MirrorMaker 2) produces and consumes exactly what its ACLs grant, and is refused
  * (with Kafka's authorization error) everything of another tenant.
  */
-import { parsePlatformSpec, PlatformSpec, synthesize } from "../../lib";
+import { parsePlatformSpec, PlatformSpec, synthesize } from "../../lib/internal";
 import { KafkaBroker, KafkaCredentials, startKafka } from "../../e2e/kafka";
 import { exampleSpec } from "../helpers/specs";
 import { featureSpec } from "./specs";

@@ -7,7 +7,7 @@
  * consumer group's committed offsets are translated to the standby, and what must not be copied is not: other
  * tenants' topics, the tenant's Kafka Connect state and CDC signals.
  */
-import { parsePlatformSpec, synthesize } from "../../lib";
+import { parsePlatformSpec, synthesize } from "../../lib/internal";
 import { ConnectWorker, connectServiceAccountUser, loopbackBootstrap, startConnect } from "../../e2e/connect";
 import { KafkaBroker, KafkaCredentials, startKafka } from "../../e2e/kafka";
 import { KubeCluster, startCluster } from "../../e2e/kube";

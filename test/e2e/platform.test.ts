@@ -7,7 +7,7 @@
  * - Pod Security "restricted" as the admission plugin decides it, for the pods of every workload Floe renders
  *   and every pod the operators build from Floe's templates.
  */
-import { Manifest, OPERATOR_CHARTS, synthesize } from "../../lib";
+import { Manifest, OPERATOR_CHARTS, synthesize } from "../../lib/internal";
 import { KubeObject } from "../../e2e/kube";
 import { flinkPods, ProbePod, strimziPods, workloadPods } from "./pods";
 import { accessMismatches, tenantSubjects } from "./rbac";

@@ -16,7 +16,7 @@
  * Volumes are those the operators add (Secrets, ConfigMaps, emptyDir, PVCs); only their types matter to the
  * policy.
  */
-import { Manifest } from "../../lib";
+import { Manifest } from "../../lib/internal";
 import { KubeObject } from "../../e2e/kube";
 
 export type StrimziProvider = "baseline" | "restricted";

@@ -13,8 +13,8 @@
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
-import { Manifest, parsePlatformSpec, PlatformSpec, synthesize } from "../../lib";
-import { requiredCrds } from "../../lib/pulumi";
+import { Manifest, parsePlatformSpec, PlatformSpec, synthesize } from "../../lib/internal";
+import { requiredCrds } from "../../lib/platform/pulumi";
 import { KubeCluster, startCluster } from "../../e2e/kube";
 import { runDir } from "../../e2e/paths";
 import { PulumiEnvironment } from "../../e2e/pulumi";

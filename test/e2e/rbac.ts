@@ -2,7 +2,7 @@
  * The tenant access design as a table, and the probes that ask the real API server's RBAC authorizer
  * (SubjectAccessReview, as `kubectl auth can-i --as`) about every subject, namespace, resource and verb.
  */
-import { Manifest, PlatformSpec } from "../../lib";
+import { Manifest, PlatformSpec } from "../../lib/internal";
 import { KubeCluster } from "../../e2e/kube";
 
 export const READ = ["get", "list", "watch"] as const;

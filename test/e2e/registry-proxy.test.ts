@@ -13,7 +13,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { createServer, IncomingMessage, request, Server } from "http";
 import { join } from "path";
 import { randomBytes } from "crypto";
-import { parsePlatformSpec, synthesize } from "../../lib";
+import { parsePlatformSpec, synthesize } from "../../lib/internal";
 import { runDir } from "../../e2e/paths";
 import { freePort, Service, startService, waitFor } from "../../e2e/process";
 import { featureSpec } from "./specs";

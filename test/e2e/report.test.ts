@@ -10,7 +10,7 @@ import { join } from "path";
 import { parse, stringify } from "yaml";
 import { Browser, Page } from "playwright-core";
 import { run } from "../../lib/cli";
-import { parsePlatformSpec, PlatformSpec, synthesize } from "../../lib";
+import { parsePlatformSpec, PlatformSpec, synthesize } from "../../lib/internal";
 import { writeTree } from "../../lib/gitops/render";
 import { generateSpec } from "../../bench/spec";
 import { collectErrors, launchChromium, screenshotInk } from "../../e2e/browser";

@@ -1,7 +1,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
-import { parsePlatformSpec, PlatformSpec } from "../../lib";
+import { parsePlatformSpec, PlatformSpec } from "../../lib/internal";
 import { exampleSpec } from "../helpers/specs";
 import { ROOT } from "../helpers";
 

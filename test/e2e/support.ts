@@ -1,4 +1,4 @@
-import { RenderedFile, RenderedTree } from "../../lib";
+import { RenderedFile, RenderedTree } from "../../lib/internal";
 import { KubeCluster, KubeObject, startCluster } from "../../e2e/kube";
 
 /** The outcome of applying one object. */

@@ -7,7 +7,7 @@ import { execFileSync } from "child_process";
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { stringify } from "yaml";
-import { Manifest, parsePlatformSpec, synthesize } from "../../lib";
+import { Manifest, parsePlatformSpec, synthesize } from "../../lib/internal";
 import { KubeCluster, KubeObject, startCluster } from "../../e2e/kube";
 import { CACHE, runDir, sharedDir } from "../../e2e/paths";
 import { ROOT } from "../helpers";

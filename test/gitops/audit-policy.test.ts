@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import { parsePlatformSpec, synthesize } from "../../lib";
+import { parsePlatformSpec, synthesize } from "../../lib/internal";
 import { run } from "../../lib/cli";
 import { auditPolicyYaml, FLOE_OWNED_RESOURCES, kubernetesAuditPolicy } from "../../lib/gitops/audit-policy";
 import { exampleSpec } from "../helpers/specs";

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "os";
 import { join } from "path";
 import { parseAllDocuments, stringify } from "yaml";
-import { parsePlatformSpec } from "../../lib";
+import { parsePlatformSpec } from "../../lib/internal";
 import { run } from "../../lib/cli";
 import { buildCatalog, CATALOG_HEADER, catalogOutputIssues, catalogProblems, catalogYaml, entityName, platformOwnerRef, writeCatalog } from "../../lib/gitops/catalog";
 import { devSpec, exampleSpec } from "../helpers/specs";

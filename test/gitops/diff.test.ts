@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { stringify } from "yaml";
-import { diffDirectories, diffTrees, exceeds, formatJson, formatMarkdown, formatText, loadTree, parsePlatformSpec, synthesize, treeObjects, writeTree } from "../../lib";
+import { diffDirectories, diffTrees, exceeds, formatJson, formatMarkdown, formatText, loadTree, parsePlatformSpec, synthesize, treeObjects, writeTree } from "../../lib/internal";
 import { run } from "../../lib/cli";
 import { devSpec, devSpecWithJob, devSpecWithSource, exampleSpec } from "../helpers/specs";
 

@@ -1,4 +1,4 @@
-import { buildLineage, lineageDot, lineageJson, lineageMermaid, parsePlatformSpec, synthesize } from "../../lib";
+import { buildLineage, lineageDot, lineageJson, lineageMermaid, parsePlatformSpec, synthesize } from "../../lib/internal";
 import { run } from "../../lib/cli";
 import { ROOT } from "../helpers";
 import { join } from "path";

@@ -3,7 +3,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { ApiObject, App, Chart, JsonPatch, Lazy } from "cdk8s";
 import { parse as yamlParse } from "yaml";
-import { chartManifests, compareManifests, composePlatform, parsePlatformSpec, synthesize, toYaml, writeTree } from "../../lib";
+import { chartManifests, compareManifests, composePlatform, parsePlatformSpec, synthesize, toYaml, writeTree } from "../../lib/internal";
 import { devSpec, exampleSpec } from "../helpers/specs";
 
 function contents(spec: unknown): Record<string, string> {

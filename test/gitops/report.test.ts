@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "os";
 import { join } from "path";
 import { stringify } from "yaml";
-import { parsePlatformSpec, synthesize } from "../../lib";
+import { parsePlatformSpec, synthesize } from "../../lib/internal";
 import { run } from "../../lib/cli";
 import { buildLineage } from "../../lib/gitops/lineage";
 import { writeTree } from "../../lib/gitops/render";

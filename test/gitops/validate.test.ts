@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse, stringify } from "yaml";
-import { collectCelRules, parsePlatformSpec, SchemaRegistry, strictSchema, synthesize, validateDirectory, validateObjects, writeTree } from "../../lib";
+import { collectCelRules, parsePlatformSpec, SchemaRegistry, strictSchema, synthesize, validateDirectory, validateObjects, writeTree } from "../../lib/internal";
 import { catchValidation, crdDir, registry } from "../helpers";
 import { exampleSpec } from "../helpers/specs";
 

@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from "cdk8s";
 import { existsSync } from "fs";
 import { delimiter, join, resolve } from "path";
-import { collectIssues, isError, Manifest, SchemaRegistry, ValidationError, ValidationIssue, chartManifests } from "../../lib";
+import { collectIssues, isError, Manifest, SchemaRegistry, ValidationError, ValidationIssue, chartManifests } from "../../lib/internal";
 
 /** Repository root. */
 export const ROOT = resolve(__dirname, "..", "..");

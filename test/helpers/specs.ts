@@ -1,7 +1,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
-import { PlatformSpec } from "../../lib";
+import { PlatformSpec } from "../../lib/internal";
 import { ROOT } from "./index";
 
 /**

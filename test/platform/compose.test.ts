@@ -1,4 +1,4 @@
-import { composePlatform, parsePlatformSpec, synthesize, tenantPrefix, tenantTopicName, tenantUserName } from "../../lib";
+import { composePlatform, parsePlatformSpec, synthesize, tenantPrefix, tenantTopicName, tenantUserName } from "../../lib/internal";
 import { catchValidation, expectSchemaValid } from "../helpers";
 import { devSpec, exampleSpec } from "../helpers/specs";
 

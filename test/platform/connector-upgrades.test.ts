@@ -1,4 +1,4 @@
-import { classifyPluginChange, DEBEZIUM_DEFAULT_CHANGES, diffTrees, IcebergSinkPlugin, parsePlatformSpec, synthesize, treeObjects } from "../../lib";
+import { classifyPluginChange, DEBEZIUM_DEFAULT_CHANGES, diffTrees, IcebergSinkPlugin, parsePlatformSpec, synthesize, treeObjects } from "../../lib/internal";
 import { devSpecWithSource } from "../helpers/specs";
 
 const SHA = "a".repeat(128);

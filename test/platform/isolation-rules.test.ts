@@ -1,7 +1,7 @@
 /**
  * Spec rules that keep tenants apart and credentials out of the manifests and errors (#19.5, #19.7, #19.8).
  */
-import { formatIssue, isSecretKey, parsePlatformSpec, redactValue, ValidationError } from "../../lib";
+import { formatIssue, isSecretKey, parsePlatformSpec, redactValue, ValidationError } from "../../lib/internal";
 import { catchValidation } from "../helpers";
 import { devSpecWithJob } from "../helpers/specs";
 

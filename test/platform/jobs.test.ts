@@ -1,4 +1,4 @@
-import { composePlatform, parsePlatformSpec, synthesize } from "../../lib";
+import { composePlatform, parsePlatformSpec, synthesize } from "../../lib/internal";
 import { catchValidation, expectRestrictedPod, expectSchemaValid } from "../helpers";
 import { devSpecWithJob, exampleSpec } from "../helpers/specs";
 

@@ -1,4 +1,4 @@
-import { buildLineage, diffTrees, parsePlatformSpec, synthesize, treeObjects } from "../../lib";
+import { buildLineage, diffTrees, parsePlatformSpec, synthesize, treeObjects } from "../../lib/internal";
 import { catchValidation, expectSchemaValid, issuesWithCode } from "../helpers";
 import { devSpecWithJob, devSpecWithSource, exampleSpec } from "../helpers/specs";
 

@@ -1,4 +1,4 @@
-import { parsePlatformSpec, synthesize } from "../../lib";
+import { parsePlatformSpec, synthesize } from "../../lib/internal";
 import { catchValidation, issuesWithCode } from "../helpers";
 import { karpenterProblems } from "../helpers/karpenter";
 import { devSpec, exampleSpec } from "../helpers/specs";

@@ -1,4 +1,4 @@
-import { diffTrees, parsePlatformSpec, synthesize, treeObjects } from "../../lib";
+import { diffTrees, parsePlatformSpec, synthesize, treeObjects } from "../../lib/internal";
 import { catchValidation, expectRestrictedPod, expectSchemaValid, issuesWithCode, ofKind } from "../helpers";
 import { exampleSpec } from "../helpers/specs";
 

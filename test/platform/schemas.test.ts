@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { stringify } from "yaml";
-import { diffTrees, parsePlatformSpec, synthesize, treeObjects } from "../../lib";
+import { diffTrees, parsePlatformSpec, synthesize, treeObjects } from "../../lib/internal";
 import { run } from "../../lib/cli";
 import { catchValidation, issuesWithCode } from "../helpers";
 import { devSpec, devSpecWithJob, devSpecWithSource, exampleSpec } from "../helpers/specs";

@@ -1,4 +1,4 @@
-import { parsePlatformSpec, synthesize } from "../../lib";
+import { parsePlatformSpec, synthesize } from "../../lib/internal";
 import { catchValidation, issuesWithCode } from "../helpers";
 import { devSpecWithSource } from "../helpers/specs";
 

@@ -1,4 +1,4 @@
-import { buildLineage, classifyConnectorChange, ConnectorManifest, parsePlatformSpec, synthesize } from "../../lib";
+import { buildLineage, classifyConnectorChange, ConnectorManifest, parsePlatformSpec, synthesize } from "../../lib/internal";
 import { catchValidation, expectSchemaValid, issuesWithCode } from "../helpers";
 import { devSpecWithSource, exampleSpec } from "../helpers/specs";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
-import { diffTrees, parsePlatformSpec, synthesize, treeObjects } from "../../lib";
+import { diffTrees, parsePlatformSpec, synthesize, treeObjects } from "../../lib/internal";
 import { catchValidation, issuesWithCode, ROOT } from "../helpers";
 import { devSpecWithSource, exampleSpec } from "../helpers/specs";
 

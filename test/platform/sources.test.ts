@@ -1,4 +1,4 @@
-import { composePlatform, parsePlatformSpec, synthesize } from "../../lib";
+import { composePlatform, parsePlatformSpec, synthesize } from "../../lib/internal";
 import { catchValidation, expectSchemaValid } from "../helpers";
 import { devSpecWithSource } from "../helpers/specs";
 

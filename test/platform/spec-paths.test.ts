@@ -3,7 +3,7 @@
  * tenant's under its own field, a name Floe derives (`<tenant>-<job>`) blamed on the part the user wrote, with
  * the room it has.
  */
-import { parsePlatformSpec, synthesize } from "../../lib";
+import { parsePlatformSpec, synthesize } from "../../lib/internal";
 import { catchValidation, issuesWithCode } from "../helpers";
 import { exampleSpec } from "../helpers/specs";
 

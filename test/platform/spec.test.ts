@@ -1,6 +1,6 @@
 import { readFileSync } from "fs";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { parsePlatformSpec, parsePlatformSpecYaml, loadPlatformSpec, ValidationError } from "../../lib";
+import { parsePlatformSpec, parsePlatformSpecYaml, loadPlatformSpec, ValidationError } from "../../lib/internal";
 import { catchValidation } from "../helpers";
 import { devSpec, exampleSpec } from "../helpers/specs";
 

@@ -1,5 +1,5 @@
 import { flinkTypeOfConnect, flinkTypeOfJsonSchema } from "../../lib/platform/jobs/tables";
-import { diffTrees, parsePlatformSpec, postgresColumnSchema, synthesize, treeObjects } from "../../lib";
+import { diffTrees, parsePlatformSpec, postgresColumnSchema, synthesize, treeObjects } from "../../lib/internal";
 import { catchValidation, issuesWithCode } from "../helpers";
 import { devSpecWithSource, exampleSpec } from "../helpers/specs";
 

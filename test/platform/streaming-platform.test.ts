@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parseAllDocuments } from "yaml";
-import { parsePlatformSpec, synthesize } from "../../lib";
+import { parsePlatformSpec, synthesize } from "../../lib/internal";
 import { FLINK_OPERATOR_VERSION, OPERATOR_CRD_URLS } from "../../lib/core";
-import { groupChildUrn, manifestTransform, oidcProviderArnOf, requiredCrds, RETAINED_KINDS, StreamingPlatform } from "../../lib/pulumi";
+import { groupChildUrn, manifestTransform, oidcProviderArnOf, requiredCrds, RETAINED_KINDS, StreamingPlatform } from "../../lib/platform/pulumi";
 import { catchValidation } from "../helpers";
 import { recordRegistrations } from "../helpers/pulumi";
 import { exampleSpec } from "../helpers/specs";

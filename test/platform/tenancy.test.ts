@@ -1,4 +1,4 @@
-import { composePlatform, parsePlatformSpec, RenderedTree, synthesize } from "../../lib";
+import { composePlatform, parsePlatformSpec, RenderedTree, synthesize } from "../../lib/internal";
 import { catchValidation, expectRestrictedPod, issuesWithCode } from "../helpers";
 import { devSpecWithSource, exampleSpec } from "../helpers/specs";
 

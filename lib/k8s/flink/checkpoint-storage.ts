@@ -14,12 +14,15 @@ export interface JobStatePaths {
   readonly ha: string;
 }
 
-/** An S3 bucket as checkpoint storage, referenced by name. */
-export class CheckpointStorage implements ICheckpointStorage {
+/**
+ * An S3 bucket as the Flink jobs' checkpoint storage, referenced by name (the bucket itself is made by the Pulumi
+ * component `CheckpointStorage` of `floe-platform/cloud`, or by you).
+ */
+export class CheckpointBucket implements ICheckpointStorage {
   /** Reference an existing bucket (or one the cloud component creates with this name). */
-  public static fromBucketName(bucketName: string): CheckpointStorage {
-    ValidationError.throwIfAny(checkS3BucketName(bucketName, { scope: "CheckpointStorage", field: "bucketName" }));
-    return new CheckpointStorage(bucketName);
+  public static fromBucketName(bucketName: string): CheckpointBucket {
+    ValidationError.throwIfAny(checkS3BucketName(bucketName, { scope: "CheckpointBucket", field: "bucketName" }));
+    return new CheckpointBucket(bucketName);
   }
 
   /** Floe's deterministic bucket name (`floe-<environment>-<region>-<account>`, or `...-state` without account). */

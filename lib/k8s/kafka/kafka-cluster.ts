@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from "cdk8s";
 import { Construct, IConstruct } from "constructs";
 import {
+  DEFAULT_KAFKA_NAMESPACE,
   addFloeValidation,
   checkCidr,
   checkDnsLabel,
@@ -80,8 +81,11 @@ export interface IKafkaCluster extends IConstruct {
 export interface KafkaClusterProps {
   /** Name of the `Kafka` resource: a DNS-1123 label short enough for Strimzi's generated names (47 or less). */
   readonly name: string;
-  /** Namespace of the cluster (its topics and users are rendered there too). */
-  readonly namespace: string;
+  /**
+   * Namespace of the cluster (its topics and users are rendered there too).
+   * @default "kafka" (as in the platform spec)
+   */
+  readonly namespace?: string;
   /**
    * Kafka version; one of those the pinned Strimzi release supports.
    * @default "4.3.0"
@@ -273,7 +277,7 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
     super(scope, id);
     this.props = props;
     this.clusterName = props.name;
-    this.namespace = props.namespace;
+    this.namespace = props.namespace ?? DEFAULT_KAFKA_NAMESPACE;
     this.production = props.production ?? true;
     this.version = props.version ?? DEFAULT_KAFKA_VERSION;
     this.listeners = props.listeners ?? [KafkaListener.internalTls()];
@@ -402,11 +406,11 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
     const issues: ValidationIssue[] = [
       ...tolerationIssues,
       ...checkDnsLabel(props.name, { scope, field: "name" }),
-      ...checkDnsLabel(props.namespace, { scope, field: "namespace" }),
+      ...checkDnsLabel(this.namespace, { scope, field: "namespace" }),
       ...checkStrimziGeneratedNames(
         {
           cluster: props.name,
-          namespace: props.namespace,
+          namespace: this.namespace,
           pools: props.combinedRoles ? ["dual"] : ["controllers", "brokers"],
           externalListeners: this.listeners.filter((l) => l.type !== "internal"),
         },

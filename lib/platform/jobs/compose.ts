@@ -2,7 +2,7 @@
 
 import { Chart } from "cdk8s";
 import { isValidationError, ValidationIssue } from "../../core";
-import { CheckpointStorage, FlinkApplication, FlinkSavepointSnapshot, FlinkSessionCluster, FlinkSessionJob, ICheckpointStorage } from "../../k8s/flink";
+import { CheckpointBucket, FlinkApplication, FlinkSavepointSnapshot, FlinkSessionCluster, FlinkSessionJob, ICheckpointStorage } from "../../k8s/flink";
 import { IKafkaTopicResource, KafkaAuthenticationType, KafkaTopic, KafkaUserQuotas } from "../../k8s/kafka";
 import { Tenant, TenantKafkaCredentials } from "../../k8s/tenancy";
 import { TenantRegionContext, TenantScope, TenantWiring } from "../compose/context";
@@ -14,9 +14,9 @@ import { flinkApplicationProps, flinkResources, jobStatePath, sessionJobProps } 
 /** The region's checkpoint bucket (named in the spec, or Floe's default name); a bad name is a spec error. */
 export function regionStorage(spec: PlatformSpec, region: RegionSpec, regionIndex: number, pending: ValidationIssue[]): ICheckpointStorage | undefined {
   const named = region.flink?.checkpointBucket;
-  const bucketName = named ?? CheckpointStorage.defaultBucketName(spec.environment, region.name, spec.aws?.accountId);
+  const bucketName = named ?? CheckpointBucket.defaultBucketName(spec.environment, region.name, spec.aws?.accountId);
   try {
-    return CheckpointStorage.fromBucketName(bucketName);
+    return CheckpointBucket.fromBucketName(bucketName);
   } catch (e) {
     if (!isValidationError(e)) throw e;
     pending.push(

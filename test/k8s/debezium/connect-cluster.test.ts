@@ -1,4 +1,4 @@
-import { ConnectImage, DebeziumPlugin, KafkaAuthenticationType, PostgresSource } from "../../../lib";
+import { ConnectImage, DebeziumPlugin, KafkaAuthenticationType, PostgresSource } from "../../../lib/internal";
 import { catchValidation, expectSchemaValid, issuesWithCode, ofKind, synth, validateApp } from "../../helpers";
 import { credentials, FIXTURE_SHA512, setup } from "./fixtures";
 

@@ -8,7 +8,7 @@ import {
   KafkaCluster,
   KafkaClusterProps,
   KafkaListener,
-} from "../../../lib";
+} from "../../../lib/internal";
 import { newChart } from "../../helpers";
 
 /** Test fixture checksums (not real artifacts; the build is never run in tests). */

@@ -1,4 +1,4 @@
-import { ConnectImage, DatabaseCredentials, ICEBERG_PLUGIN_JARS, ICEBERG_VERSION, IcebergCatalog, IcebergSink, IcebergSinkPlugin, KafkaTopic, SinkErrorPolicy } from "../../../lib";
+import { ConnectImage, DatabaseCredentials, ICEBERG_PLUGIN_JARS, ICEBERG_VERSION, IcebergCatalog, IcebergSink, IcebergSinkPlugin, KafkaTopic, SinkErrorPolicy } from "../../../lib/internal";
 import { catchValidation, issuesWithCode, ofKind, synth, validateApp } from "../../helpers";
 import { allPlugins, setup } from "./fixtures";
 

@@ -1,4 +1,4 @@
-import { classifyConnectorChange, ConnectorManifest } from "../../../lib";
+import { classifyConnectorChange, ConnectorManifest } from "../../../lib/internal";
 
 const connector = (config: Record<string, unknown>, extra: { name?: string; state?: string; connect?: string } = {}): ConnectorManifest => ({
   kind: "KafkaConnector",

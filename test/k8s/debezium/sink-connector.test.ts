@@ -1,4 +1,4 @@
-import { DatabaseCredentials, DebeziumPlugin, JdbcInsertMode, JdbcSink, KafkaTopic, SinkErrorPolicy } from "../../../lib";
+import { DatabaseCredentials, DebeziumPlugin, JdbcInsertMode, JdbcSink, KafkaTopic, SinkErrorPolicy } from "../../../lib/internal";
 import { catchValidation, issuesWithCode } from "../../helpers";
 import { setup } from "./fixtures";
 

@@ -8,7 +8,7 @@ import {
   SourceErrorPolicy,
   SqlServerSource,
   SqlServerSourceProps,
-} from "../../../lib";
+} from "../../../lib/internal";
 import { catchValidation, expectSchemaValid, issuesWithCode, ofKind, synth, validateApp } from "../../helpers";
 import { credentials, setup } from "./fixtures";
 

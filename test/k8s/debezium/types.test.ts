@@ -10,7 +10,7 @@ import {
   postgresChangeEventSchemas,
   postgresColumnSchema,
   TopicSchema,
-} from "../../../lib";
+} from "../../../lib/internal";
 
 // The mapping itself is proven against the real connector in test/e2e/cdc-types.test.ts (45 column types); these
 // tests pin each branch and the translations into Avro and JSON Schema.

@@ -1,5 +1,5 @@
 import {
-  CheckpointStorage,
+  CheckpointBucket,
   FlinkApplication,
   FlinkApplicationProps,
   FlinkJob,
@@ -12,10 +12,10 @@ import {
   KafkaTopicPrefix,
   Tenant,
   UpgradeMode,
-} from "../../../lib";
+} from "../../../lib/internal";
 import { catchValidation, expectRestrictedPod, expectSchemaValid, issuesWithCode, newChart, ofKind, synth, validateApp } from "../../helpers";
 
-const bucket = CheckpointStorage.fromBucketName("floe-prod-eu-west-1-state");
+const bucket = CheckpointBucket.fromBucketName("floe-prod-eu-west-1-state");
 const jar = FlinkJob.jar("local:///opt/flink/usrlib/enricher.jar", { entryClass: "com.example.Enricher" });
 
 function setup() {
@@ -449,7 +449,7 @@ describe("FlinkApplication safety rules", () => {
     const { application, app } = setup();
     application({ storagePrefix: "tenants/payments/enricher/" });
     application({ name: "payments-enricher-2", storagePrefix: "tenants/payments/enricher/v2/" }, "Second");
-    application({ name: "payments-enricher-3", storagePrefix: "tenants/payments/enricher/", checkpointStorage: CheckpointStorage.fromBucketName("other-bucket") }, "Third");
+    application({ name: "payments-enricher-3", storagePrefix: "tenants/payments/enricher/", checkpointStorage: CheckpointBucket.fromBucketName("other-bucket") }, "Third");
     const e = catchValidation(() => validateApp(app));
     const overlaps = issuesWithCode(e, "CheckpointDirOverlap");
     expect(overlaps.map((i) => i.scope)).toEqual(["test/Enricher", "test/Second"]);
@@ -511,7 +511,7 @@ describe("FlinkApplication safety rules", () => {
   });
 
   test("fails InvalidBucketName", () => {
-    expect(catchValidation(() => CheckpointStorage.fromBucketName("My_Bucket")).code).toBe("InvalidBucketName");
-    expect(catchValidation(() => CheckpointStorage.fromBucketName("10.0.0.1")).code).toBe("InvalidBucketName");
+    expect(catchValidation(() => CheckpointBucket.fromBucketName("My_Bucket")).code).toBe("InvalidBucketName");
+    expect(catchValidation(() => CheckpointBucket.fromBucketName("10.0.0.1")).code).toBe("InvalidBucketName");
   });
 });

@@ -1,5 +1,5 @@
 import {
-  CheckpointStorage,
+  CheckpointBucket,
   FlinkApplication,
   FlinkJob,
   FlinkSessionCluster,
@@ -9,10 +9,10 @@ import {
   KafkaCluster,
   KafkaTopic,
   UpgradeMode,
-} from "../../../lib";
+} from "../../../lib/internal";
 import { catchValidation, expectRestrictedPod, expectSchemaValid, newChart, ofKind, synth, validateApp } from "../../helpers";
 
-const bucket = CheckpointStorage.fromBucketName("floe-prod-eu-west-1-state");
+const bucket = CheckpointBucket.fromBucketName("floe-prod-eu-west-1-state");
 const jar = FlinkJob.jar("local:///opt/flink/usrlib/job.jar");
 
 function setup(clusterProps: Partial<FlinkSessionClusterProps> = {}) {

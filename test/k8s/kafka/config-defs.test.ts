@@ -2,7 +2,7 @@
  * Kafka config values and names the broker would refuse are refused at synth (#19.15). Each type and validator
  * branch here; test/e2e/kafka-config.test.ts holds the table against Kafka's own ConfigDefs.
  */
-import { BROKER_CONFIG_DEFS, KafkaCluster, kafkaConfigIssues, kafkaConfigRefusal, KafkaTopic, parsePlatformSpec, synthesize, TOPIC_CONFIG_DEFS } from "../../../lib";
+import { BROKER_CONFIG_DEFS, KafkaCluster, kafkaConfigIssues, kafkaConfigRefusal, KafkaTopic, parsePlatformSpec, synthesize, TOPIC_CONFIG_DEFS } from "../../../lib/internal";
 import { catchValidation, issuesWithCode, newChart } from "../../helpers";
 import { devSpec } from "../../helpers/specs";
 

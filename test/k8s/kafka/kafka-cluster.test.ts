@@ -7,7 +7,7 @@ import {
   KafkaNodeRole,
   KafkaStorage,
   ValidationError,
-} from "../../../lib";
+} from "../../../lib/internal";
 import { catchValidation, expectSchemaValid, issuesWithCode, newChart, ofKind, synth, validateApp } from "../../helpers";
 
 function cluster(props: Partial<KafkaClusterProps> = {}) {

@@ -9,7 +9,7 @@ import {
   KafkaTopicPrefix,
   KafkaUser,
   mirrorTopicsPattern,
-} from "../../../lib";
+} from "../../../lib/internal";
 import { catchValidation, expectRestrictedPod, expectSchemaValid, issuesWithCode, newChart, ofKind, synth } from "../../helpers";
 
 function setup(clusterProps: { production?: boolean; listeners?: KafkaListener[] } = {}) {

@@ -1,4 +1,4 @@
-import { CleanupPolicy, KafkaCluster, KafkaClusterProps, KafkaTopic, KafkaTopicProps } from "../../../lib";
+import { CleanupPolicy, KafkaCluster, KafkaClusterProps, KafkaTopic, KafkaTopicProps } from "../../../lib/internal";
 import { catchValidation, expectSchemaValid, issuesWithCode, newChart, ofKind, synth, validateApp } from "../../helpers";
 
 function setup(clusterProps: Partial<KafkaClusterProps> = {}) {

@@ -9,7 +9,7 @@ import {
   KafkaTopicPrefix,
   KafkaUser,
   KafkaUserProps,
-} from "../../../lib";
+} from "../../../lib/internal";
 import { catchValidation, expectSchemaValid, newChart, ofKind, synth, validateApp } from "../../helpers";
 
 function setup(clusterProps: Partial<KafkaClusterProps> = {}) {

@@ -1,5 +1,5 @@
 import { parser } from "@prometheus-io/lezer-promql";
-import { dashboardUid, GrafanaDashboard, KafkaCluster, parsePlatformSpec, regionDashboard, synthesize, tenantDashboard } from "../../../lib";
+import { dashboardUid, GrafanaDashboard, KafkaCluster, parsePlatformSpec, regionDashboard, synthesize, tenantDashboard } from "../../../lib/internal";
 import { catchValidation, newChart, synth } from "../../helpers";
 import { devSpec, exampleSpec } from "../../helpers/specs";
 

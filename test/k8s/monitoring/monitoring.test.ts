@@ -1,5 +1,5 @@
 import { parser } from "@prometheus-io/lezer-promql";
-import { kafkaClusterAlerts, KafkaCluster, parsePlatformSpec, PodMonitor, PrometheusRule, promPrefixRegex, schemaRegistryAlerts, synthesize, tenantAlerts, tenantKafkaAlerts, tenantMirrorAlerts, tenantNamespaceAlerts, tenantTopicAlerts } from "../../../lib";
+import { kafkaClusterAlerts, KafkaCluster, parsePlatformSpec, PodMonitor, PrometheusRule, promPrefixRegex, schemaRegistryAlerts, synthesize, tenantAlerts, tenantKafkaAlerts, tenantMirrorAlerts, tenantNamespaceAlerts, tenantTopicAlerts } from "../../../lib/internal";
 import { catchValidation, expectSchemaValid, newChart, ofKind, synth } from "../../helpers";
 import { devSpecWithJob, exampleSpec } from "../../helpers/specs";
 

@@ -1,4 +1,4 @@
-import { KarpenterNodePool, NodeConsolidation } from "../../../lib";
+import { KarpenterNodePool, NodeConsolidation } from "../../../lib/internal";
 import { catchValidation, issuesWithCode, newChart } from "../../helpers";
 import { karpenterProblems } from "../../helpers/karpenter";
 

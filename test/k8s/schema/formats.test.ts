@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { checkCompatibility, diffTrees, parsePlatformSpec, PlatformSpec, protobufDifferences, synthesize, TopicSchema, treeObjects } from "../../../lib";
+import { checkCompatibility, diffTrees, parsePlatformSpec, PlatformSpec, protobufDifferences, synthesize, TopicSchema, treeObjects } from "../../../lib/internal";
 import { devSpec } from "../../helpers/specs";
 import { ValidationError } from "../../../lib/core";
 

@@ -13,7 +13,7 @@ import {
   registryProxyConfig,
   SchemaRegistration,
   TopicSchema,
-} from "../../../lib";
+} from "../../../lib/internal";
 import { catchValidation, expectRestrictedPod, expectSchemaValid, newChart, ofKind, synth } from "../../helpers";
 
 const order = {

@@ -1,4 +1,4 @@
-import { checkCapacity, flinkMemoryBytes, formatCpu, parseCpu, splitKafkaQuota } from "../../../lib";
+import { checkCapacity, flinkMemoryBytes, formatCpu, parseCpu, splitKafkaQuota } from "../../../lib/internal";
 
 const ctx = { scope: "tenants[0]", field: "kafkaQuota" };
 const claim = (user: string, share?: number) => ({ user, share, ctx: { scope: `x.${user}`, field: "quotaShare" } });

@@ -1,4 +1,4 @@
-import { PushedSecret, PushedSecretProps, SecretStore, TenantSecret, TenantSecretProps } from "../../../lib";
+import { PushedSecret, PushedSecretProps, SecretStore, TenantSecret, TenantSecretProps } from "../../../lib/internal";
 import { catchValidation, expectSchemaValid, newChart, registry, synth } from "../../helpers";
 
 function setup(props: Partial<TenantSecretProps> = {}) {

@@ -1,4 +1,4 @@
-import { KafkaCluster, KafkaListener, Tenant, TenantProps } from "../../../lib";
+import { KafkaCluster, KafkaListener, Tenant, TenantProps } from "../../../lib/internal";
 import { catchValidation, expectSchemaValid, issuesWithCode, newChart, synth } from "../../helpers";
 
 function tenant(props: Partial<TenantProps> = {}) {
