@@ -85,10 +85,14 @@ export function joinPath(scope: string, field: string): string {
   return field.startsWith("[") ? `${scope}${field}` : `${scope}.${field}`;
 }
 
-/** One line per issue: `[Code] path: message (got value). Fix: fix` */
+/**
+ * One line per issue: `[Code] path: message (got value). Fix: fix`; without `(got ...)` when the issue has no value
+ * (a missing field, a YAML syntax error).
+ */
 export function formatIssue(issue: ValidationIssue): string {
   const path = joinPath(issue.scope, issue.field);
-  return `${issue.severity === "warning" ? "warning " : ""}[${issue.code}] ${path}: ${issue.message} (got ${describeValue(redactValue(issue.value, issue.field))}). Fix: ${issue.fix}`;
+  const got = issue.value === undefined ? "" : ` (got ${describeValue(redactValue(issue.value, issue.field))})`;
+  return `${issue.severity === "warning" ? "warning " : ""}[${issue.code}] ${path}: ${issue.message}${got}. Fix: ${issue.fix}`;
 }
 
 /**
@@ -148,15 +152,36 @@ const FLOE_VALIDATIONS = new WeakMap<IConstruct, Array<() => ValidationIssue[]>>
 let collecting = false;
 
 /**
+ * Constructs whose Floe checks already ran in a whole-tree validation that found no error, per tree root: their own
+ * `node.validate()` call of the same pass returns nothing instead of checking the tree again (cdk8s calls it once per
+ * construct).
+ */
+const COVERED = new WeakMap<IConstruct, Set<IConstruct>>();
+
+/**
  * Register a validation that runs at synth (cross-construct invariants). It is registered with
- * `node.addValidation`, so plain cdk8s `app.synth()` reports it too; Floe's renderer reads the structured
- * issues through {@link collectIssues}.
+ * `node.addValidation`, so plain cdk8s `app.synth()` runs it too: the first Floe construct cdk8s validates checks the
+ * whole tree and throws a {@link ValidationError} with every error of it (code, path, value, fix; other libraries'
+ * validation messages as `ConstructValidation`), where cdk8s alone would throw a plain `Error` of strings. Floe's
+ * renderer reads the structured issues through {@link collectIssues}.
  */
 export function addFloeValidation(scope: IConstruct, check: () => ValidationIssue[]): void {
   const list = FLOE_VALIDATIONS.get(scope) ?? [];
   list.push(check);
   FLOE_VALIDATIONS.set(scope, list);
-  const validation: IValidation = { validate: () => (collecting ? [] : check().filter(isError).map(formatIssue)) };
+  if (list.length > 1) return; // one validation per construct checks all of its checks (and the tree's)
+  const validation: IValidation = {
+    validate: () => {
+      if (collecting) return [];
+      const root = scope.node.root;
+      const covered = COVERED.get(root);
+      if (covered?.delete(scope)) return [];
+      const issues = collectIssues(root);
+      ValidationError.throwIfAny(issues.filter(isError));
+      COVERED.set(root, new Set(root.node.findAll().filter((c) => c !== scope && FLOE_VALIDATIONS.has(c))));
+      return [];
+    },
+  };
   scope.node.addValidation(validation);
 }
 

@@ -1,4 +1,4 @@
-import { Testing } from "cdk8s";
+import { Chart, Testing } from "cdk8s";
 import { Construct } from "constructs";
 import { addFloeValidation, collectIssues, describeValue, formatIssue, isValidationError, ValidationError, ValidationIssue } from "../../lib/internal";
 
@@ -45,6 +45,11 @@ describe("ValidationError", () => {
     expect(describeValue(undefined)).toBe("(not set)");
     expect(formatIssue({ ...issue, severity: "warning" })).toMatch(/^warning \[InvalidPartitions\]/);
   });
+
+  test("an issue without a value has no (got ...)", () => {
+    expect(formatIssue({ ...issue, value: undefined })).not.toContain("got");
+    expect(formatIssue({ ...issue, value: undefined })).toMatch(/: [^(]*\. Fix: /);
+  });
 });
 
 describe("addFloeValidation / collectIssues", () => {
@@ -56,6 +61,43 @@ describe("addFloeValidation / collectIssues", () => {
     const issues = collectIssues(app);
     expect(issues.map((i) => i.code)).toEqual(["InvalidPartitions", "JustAWarning", "ConstructValidation"]);
     expect(issues[2]).toMatchObject({ scope: "c", message: "a plain construct error" });
-    expect(c.node.validate()).toEqual([formatIssue(issue), "a plain construct error"]);
+  });
+
+  test("plain cdk8s app.synth() throws a ValidationError with every error of the tree, codes and all", () => {
+    const app = Testing.app();
+    const chart = new Chart(app, "chart");
+    const a = new Construct(chart, "a");
+    const b = new Construct(chart, "b");
+    addFloeValidation(a, () => [issue]);
+    addFloeValidation(b, () => [{ ...issue, code: "OtherRule" }, { ...issue, code: "JustAWarning", severity: "warning" }]);
+    b.node.addValidation({ validate: () => ["a plain construct error"] });
+    let thrown: unknown;
+    try {
+      app.synth();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    const error = thrown as ValidationError;
+    expect(error.code).toBe("InvalidPartitions");
+    expect(error.issues.map((i) => i.code)).toEqual(["InvalidPartitions", "OtherRule", "ConstructValidation"]);
+    expect(error.message).toContain(formatIssue(issue));
+  });
+
+  test("a valid tree synthesizes, each check running once per synth (not once per construct)", () => {
+    const app = Testing.app();
+    const chart = new Chart(app, "chart");
+    let runs = 0;
+    // cdk8s validates the tree more than once per synth (the app, then each chart's objects); a plain validation runs
+    // twice per pass: cdk8s calls it, and the whole-tree check collects it for a complete report.
+    let calls = 0;
+    chart.node.addValidation({ validate: () => (calls++, []) });
+    for (let i = 0; i < 20; i++) addFloeValidation(new Construct(chart, `c${i}`), () => (runs++, []));
+    app.synth();
+    const passes = calls / 2;
+    expect(passes).toBeGreaterThan(0);
+    expect(runs).toBe(20 * passes);
+    app.synth();
+    expect(runs).toBe(2 * 20 * passes);
   });
 });

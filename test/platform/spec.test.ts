@@ -74,9 +74,13 @@ describe("PlatformSpec parsing", () => {
   test("YAML: syntax errors carry line and column; duplicate keys are errors", () => {
     const e = catchValidation(() => parsePlatformSpecYaml("environment: dev\nregions: [\n", "bad.yaml"));
     expect(e.code).toBe("InvalidYaml");
-    expect(e.scope).toBe("bad.yaml");
-    expect(e.field).toMatch(/^line \d+, column \d+$/);
-    expect(catchValidation(() => parsePlatformSpecYaml("environment: a\nenvironment: b\n")).code).toBe("InvalidYaml");
+    expect(e.scope).toMatch(/^bad\.yaml:\d+:\d+$/);
+    expect(e.field).toBe("");
+    // The position once (in the path), no "(got ...)", no internal code, no content of the file.
+    expect(e.message.split("\n")[0]).toMatch(/^\[InvalidYaml\] bad\.yaml:\d+:\d+: [A-Z][^:]*\. Fix: fix the YAML syntax at that position$/);
+    expect(e.message).not.toMatch(/line \d|column \d|got|[A-Z]+_[A-Z]+|regions: \[/);
+    const dup = catchValidation(() => parsePlatformSpecYaml("environment: a\nenvironment: b\n", "dup.yaml"));
+    expect(dup.message).toBe("[InvalidYaml] dup.yaml:2:1: Map keys must be unique. Fix: fix the YAML syntax at that position");
   });
 
   test("fails SpecNotReadable for a missing file", () => {

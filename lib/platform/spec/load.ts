@@ -67,9 +67,9 @@ function yamlMapping(text: string, source: string): unknown {
   if (multiple) {
     throw new ValidationError({
       code: "MultipleYamlDocuments",
-      scope: source,
-      field: multiple.linePos ? `line ${multiple.linePos[0].line}` : "",
-      value: "---",
+      scope: multiple.linePos ? `${source}:${multiple.linePos[0].line}:${multiple.linePos[0].col}` : source,
+      field: "",
+      value: undefined,
       message: "holds more than one YAML document: a spec is one document",
       fix: "keep one platform spec per file (remove the '---' and what follows, or split the file)",
     });
@@ -78,10 +78,12 @@ function yamlMapping(text: string, source: string): unknown {
     throw new ValidationError(
       doc.errors.map((e) => ({
         code: "InvalidYaml",
-        scope: source,
-        field: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "",
+        // file:line:column, as compilers print it. No value: the line may hold a credential, and no error quotes
+        // a file's content.
+        scope: e.linePos ? `${source}:${e.linePos[0].line}:${e.linePos[0].col}` : source,
+        field: "",
         value: undefined,
-        // The parser's message repeats the position ("... at line 2, column 1:"): the field says it already.
+        // The parser's message repeats the position ("... at line 2, column 1:"): the scope says it already.
         message: e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, ""),
         fix: "fix the YAML syntax at that position",
       })),
