@@ -6,6 +6,8 @@ export type DiffFormat = "text" | "markdown" | "json";
 const show = (v: unknown): string => (v === undefined ? "(none)" : typeof v === "string" ? v : JSON.stringify(v));
 const id = (c: ObjectChange): string => `${c.kind}/${c.namespace ? `${c.namespace}/` : ""}${c.name}`;
 const fieldLine = (f: FieldChange): string => `${f.path}: ${show(f.old)} -> ${show(f.new)}`;
+/** The region directory of a change (`eu-west-1/tenant-payments.yaml` -> `eu-west-1`); "" for a file at the root. */
+const regionOf = (c: ObjectChange): string => (c.file.includes("/") ? c.file.slice(0, c.file.indexOf("/")) : "");
 const riskLabel = (c: ObjectChange): string => (c.acknowledged ? "destructive (acknowledged)" : c.risk);
 
 /** The stable JSON shape: `{ summary, changes: [{ action, apiVersion, kind, namespace, name, file, risk, reasons, fields }] }`. */
@@ -54,7 +56,9 @@ export function formatMarkdown(result: DiffResult): string {
   }
   out.push("", "<details><summary>Field changes</summary>", "");
   for (const c of result.changes.filter((x) => x.fields.length > 0)) {
-    out.push(`**${c.action} \`${cell(id(c))}\`**`, "", "```", ...c.fields.map(fieldLine), "```", "");
+    // The same object exists in every region: the heading names which one.
+    const where = regionOf(c) ? ` in ${cell(regionOf(c))}` : "";
+    out.push(`**${c.action} \`${cell(id(c))}\`${where}**`, "", "```", ...c.fields.map(fieldLine), "```", "");
   }
   out.push("</details>");
   return `${out.join("\n")}\n`;

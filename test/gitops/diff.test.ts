@@ -228,6 +228,11 @@ describe("formats", () => {
     const rows = md.split("\n").filter((l) => l.startsWith("| 🔴") || l.startsWith("| 🟠") || l.startsWith("| 🟢")).slice(3);
     expect(rows.map((l) => l.slice(0, 4))).toEqual(["| 🔴", "| 🟠", "| 🟢"]);
     expect(md).toContain("<details><summary>Field changes</summary>");
+    // Each field-change heading names the region of the object (the same object exists in every region).
+    const headings = md.split("\n").filter((l) => /^\*\*(update|replace) /.test(l));
+    expect(headings.length).toBeGreaterThan(0);
+    for (const h of headings) expect(h).toMatch(/` in [a-z0-9-]+\*\*$/);
+    expect(headings.join("\n")).toContain(` in ${r.changes.find((c) => c.fields.length > 0)!.file.split("/")[0]}**`);
   });
 
   test("text: colour only when asked (a TTY)", () => {
