@@ -91,6 +91,15 @@ describe("Strimzi generated names", () => {
     expect(i.fix).toBe("shorten the cluster name by at least 1 characters (or the pool/listener name)");
   });
 
+  test("the limits the spec reference documents: 46 with the default pools, 47 combined, 46 - listener name", () => {
+    const ok = (cluster: number, pools: string[], listeners: { name: string; type: string }[] = []) =>
+      checkStrimziGeneratedNames({ cluster: "a".repeat(cluster), namespace: "kafka", pools, externalListeners: listeners }, ctx).length === 0;
+    expect([ok(46, ["controllers", "brokers"]), ok(47, ["controllers", "brokers"])]).toEqual([true, false]);
+    expect([ok(47, ["dual"]), ok(48, ["dual"])]).toEqual([true, false]);
+    const replication = [{ name: "replication", type: "loadbalancer" }];
+    expect([ok(46 - 11, ["controllers", "brokers"], replication), ok(47 - 11, ["controllers", "brokers"], replication)]).toEqual([true, false]);
+  });
+
   test("pod names reserve 4 digits of node id; external and route listeners are checked", () => {
     const issues = checkStrimziGeneratedNames(
       {
