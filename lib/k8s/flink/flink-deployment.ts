@@ -107,12 +107,20 @@ export interface FlinkClusterOptions {
 
 /** What the pod template needs besides the restricted security settings. */
 export interface FlinkPodExtras {
+  /** Environment variables of the Flink containers (Kafka client settings, credentials by Secret reference). */
   readonly env: readonly ClientEnvVar[];
+  /** Secrets mounted into the Flink containers (Kafka credentials, CA certificates). */
   readonly secretVolumes: readonly ClientSecretVolume[];
+  /** ConfigMap keys mounted as files (a SQL script, client properties). */
   readonly configMapVolumes: readonly { name: string; configMap: string; key: string; mountPath: string }[];
+  /** Plugins of the Flink image's `opt/` enabled through `ENABLE_BUILT_IN_PLUGINS` (e.g. the S3 file system). */
   readonly builtInPlugins: readonly string[];
+  /** Labels of the pods (tenant, application, NetworkPolicy selectors). */
   readonly labels: Record<string, string>;
-  /** Port of the Prometheus reporter, exposed as container port `metrics`. */
+  /**
+   * Port of the Prometheus reporter, exposed as container port `metrics`.
+   * @default - no metrics port
+   */
   readonly metricsPort?: number;
 }
 

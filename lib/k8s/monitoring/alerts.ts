@@ -115,7 +115,7 @@ export interface TenantMirror {
   readonly primary: string;
 }
 
-/** What a tenant's alerts cover (see {@link tenantKafkaAlerts} and {@link tenantNamespaceAlerts}). */
+/** What a tenant's alerts cover (see `tenantKafkaAlerts` and `tenantNamespaceAlerts`). */
 export interface TenantAlertOptions {
   /** The tenant. */
   readonly tenant: string;
@@ -137,7 +137,10 @@ export interface TenantAlertOptions {
    * @default - as flinkJobs
    */
   readonly flinkRunning?: boolean;
-  /** The tenant's Kafka Connect cluster (its sources and sinks run there), when it has one. */
+  /**
+   * The tenant's Kafka Connect cluster (its sources and sinks run there), when it has one.
+   * @default - no connector alerts
+   */
   readonly connectCluster?: string;
   /**
    * The brokers export their metrics (the Strimzi Metrics Reporter): topic alerts read them.
@@ -166,7 +169,7 @@ export interface TenantAlertOptions {
   readonly replicationLagThresholdMs?: number;
 }
 
-/** A tenant's alerts, both parts: {@link tenantKafkaAlerts} then {@link tenantNamespaceAlerts}. */
+/** A tenant's alerts, both parts: `tenantKafkaAlerts` then `tenantNamespaceAlerts`. */
 export function tenantAlerts(o: TenantAlertOptions): AlertRule[] {
   return [...tenantKafkaAlerts(o), ...tenantNamespaceAlerts(o)];
 }

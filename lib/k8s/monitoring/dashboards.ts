@@ -159,8 +159,11 @@ function dashboard(uid: string, title: string, tags: readonly string[], rows: re
 
 /** What a region's dashboard covers. */
 export interface RegionDashboardOptions {
+  /** The environment (dashboard title, `environment` label). */
   readonly environment: string;
+  /** The region (dashboard title, `region` label). */
   readonly region: string;
+  /** The region's Kafka cluster (its namespace and name select the brokers' metrics). */
   readonly cluster: IKafkaCluster;
   /** Kafka Exporter runs (consumer lag). */
   readonly kafkaExporter: boolean;
@@ -224,14 +227,22 @@ export function regionDashboard(o: RegionDashboardOptions): GrafanaDashboardMode
 
 /** What a tenant's dashboard covers. */
 export interface TenantDashboardOptions {
+  /** The environment (dashboard title, `environment` label). */
   readonly environment: string;
+  /** The region (dashboard title, `region` label). */
   readonly region: string;
+  /** The tenant the dashboard shows (its namespace, topics and groups). */
   readonly tenant: string;
+  /** The region's Kafka cluster (its namespace and name select the brokers' metrics). */
   readonly cluster: IKafkaCluster;
   /** Topic and group prefix of the tenant (`<tenant>.`). */
   readonly prefix: string;
+  /** Kafka Exporter runs (consumer lag panels). */
   readonly kafkaExporter: boolean;
-  /** The tenant's Connect cluster, when it runs connectors here. */
+  /**
+   * The tenant's Connect cluster, when it runs connectors here.
+   * @default - no Connect panels
+   */
   readonly connectCluster?: string;
   /** The tenant's MirrorMaker 2 clusters in this region (it is a standby of another region). */
   readonly mirrorClusters: readonly string[];
