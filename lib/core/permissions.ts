@@ -14,7 +14,7 @@ export const KAFKA_ACL_TABLE = {
   describe: { topic: ["DescribeConfigs"] },
 } as const satisfies Record<string, Partial<Record<KafkaAclResourceType, readonly KafkaAclOperation[]>>>;
 
-/** The intent names of {@link KAFKA_ACL_TABLE}. */
+/** The intent names of `KAFKA_ACL_TABLE`. */
 export type KafkaAccessIntent = keyof typeof KAFKA_ACL_TABLE;
 
 /** Kafka ACL resource types as Strimzi spells them. */

@@ -100,7 +100,7 @@ export function outputIssues(outDir: string, environment: string, inputs: readon
 
 /**
  * Write the tree to `outDir/<environment>/`, replacing that directory as a whole and atomically (staged beside it,
- * then renamed), after {@link outputIssues} found nothing against it (`inputs`: the spec and the files it reads).
+ * then renamed), after `outputIssues` found nothing against it (`inputs`: the spec and the files it reads).
  */
 export function writeTree(tree: RenderedTree, outDir: string, inputs: readonly string[] = []): string {
   ValidationError.throwIfAny(outputIssues(outDir, tree.environment, inputs));

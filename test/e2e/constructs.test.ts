@@ -1,5 +1,5 @@
 /**
- * What the spec cannot declare but the constructs render (README "Using the constructs from another repo"):
+ * What the spec cannot declare but the constructs render (docs/constructs.md):
  * the TypeScript example and a Flink session cluster with a session job, applied to a real API server with
  * strict field validation and no warning, re-applied without change, and their pods admitted as "restricted".
  */

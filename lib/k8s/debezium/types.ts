@@ -127,7 +127,7 @@ const PG_ALIASES: Record<string, string> = {
   "bit varying": "varbit",
 };
 
-/** The PostgreSQL types Floe translates (canonical names), for error messages and the README's table. */
+/** The PostgreSQL types Floe translates (canonical names), for error messages and the table of docs/schemas.md. */
 export const POSTGRES_TYPES: readonly string[] = [
   "smallint", "integer", "bigint", "oid", "real", "double", "float(p)", "numeric(p,s)", "numeric", "money", "boolean", "bit(n)", "varbit(n)",
   "text", "varchar(n)", "char(n)", "name", "citext", "inet", "cidr", "macaddr", "macaddr8", "int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange",
@@ -298,7 +298,7 @@ export const SIGNAL_TABLE_COLUMNS: readonly ColumnDeclaration[] = [
   { name: "data", type: "varchar(2048)" },
 ];
 
-/** What {@link postgresChangeEventSchemas} needs to know of the connector and the table. */
+/** What `postgresChangeEventSchemas` needs to know of the connector and the table. */
 export interface ChangeEventSchemaOptions {
   /** The table's topic (`<topic.prefix>.<schema>.<table>`): Debezium names the schemas after it. */
   readonly topic: string;

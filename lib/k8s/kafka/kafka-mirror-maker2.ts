@@ -119,7 +119,7 @@ export function grantMirrorSource(user: KafkaUser, topics: readonly IKafkaTopicR
  * one, keeping topic names (identity policy: the target's topics are the same KafkaTopics the tenant declares),
  * with the checkpoint connector translating and syncing the consumer groups' offsets so consumers resume in the
  * target after a failover. Offset syncs live on the target, so the source user is read-only
- * ({@link grantMirrorSource}). Topic configurations and ACLs are not synced: Floe renders both in every region.
+ * (`grantMirrorSource`). Topic configurations and ACLs are not synced: Floe renders both in every region.
  * Its own target KafkaUser gets exactly the replicated topics, the tenant's groups (offset sync), its internal
  * topics and group. Pods meet Pod Security "restricted".
  * @see https://strimzi.io/docs/operators/latest/configuring.html#type-KafkaMirrorMaker2-reference

@@ -181,10 +181,10 @@ export interface ConfluentSchemaRegistryProps {
  *
  * Confluent's community registry authenticates at most (HTTP basic with roles for the whole API); who may write
  * which subject is its commercial security plugin. So clients reach it only through an enforcing proxy in the
- * same pod (nginx, {@link registryProxyConfig}): principals are KafkaUsers added with {@link addPrincipal} (their
+ * same pod (nginx, `registryProxyConfig`): principals are KafkaUsers added with {@link addPrincipal} (their
  * Kafka name and password, so Confluent clients can send them with `basic.auth.credentials.source=SASL_INHERIT`),
  * each may read its tenant's subjects and only a `registrar` may register schemas and set compatibility, on its
- * tenant's subjects only. The registry listens on {@link SCHEMA_REGISTRY_BACKEND_PORT}, reachable only from its
+ * tenant's subjects only. The registry listens on `SCHEMA_REGISTRY_BACKEND_PORT`, reachable only from its
  * own replicas (a follower forwards writes to the leader there). Pods meet Pod Security "restricted".
  * @see https://docs.confluent.io/platform/current/schema-registry/installation/config.html
  */

@@ -33,19 +33,19 @@ function zodIssueToValidationIssue(issue: z.core.$ZodIssue, input: unknown): Val
       field: issue.keys.join(", "),
       value: issue.keys.length === 1 ? valueAt(input, [...path, issue.keys[0]]) : issue.keys,
       message: `is not a field of ${parent || "the spec"}`,
-      fix: "remove it or correct its spelling (see the README's annotated spec)",
+      fix: "remove it or correct its spelling (see docs/spec.md, the annotated spec)",
     };
   }
   const field = path.length > 0 ? String(path[path.length - 1]) : "";
   const parentPath = path.slice(0, -1);
   const scope = formatSpecPath(parentPath);
   const value = valueAt(input, path);
-  let fix = "correct the value (see the README's annotated spec)";
+  let fix = "correct the value (see docs/spec.md, the annotated spec)";
   if (issue.code === "invalid_type" && value === undefined) fix = `add the required field ${field}`;
   else if (issue.code === "invalid_value" && "values" in issue) fix = `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   else if (issue.code === "too_small") fix = `use a value of at least ${String(issue.minimum)}`;
   else if (issue.code === "too_big") fix = `use a value of at most ${String(issue.maximum)}`;
-  else if (issue.code === "invalid_union") fix = "use one of the documented forms of this field (see the README)";
+  else if (issue.code === "invalid_union") fix = "use one of the documented forms of this field (see docs/spec.md)";
   return {
     code: "InvalidSpecValue",
     scope,
