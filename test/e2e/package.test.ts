@@ -129,6 +129,28 @@ test("a program against the public API compiles with tsc --strict and synthesize
   expect(Number(run.stderr)).toBeGreaterThan(0);
 });
 
+test("the README's downstream program, as a reader copies it, compiles against the tarball and synthesizes", async () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+  expect(blocks).toHaveLength(1);
+  expect(readme).toContain("npm install floe-platform cdk8s constructs");
+  writeFileSync(join(dir, "readme.ts"), blocks[0]);
+  const tsc = join(dir, "node_modules", "typescript", "bin", "tsc");
+  const compiled = await node([tsc, "--strict", "--target", "es2022", "--module", "node16", "--moduleResolution", "node16", "--types", "node", "readme.ts"]);
+  expect(compiled.stdout + compiled.stderr).toBe("");
+  const run = await node(["readme.js"]);
+  expect([run.code, run.stderr]).toEqual([0, ""]);
+  // cdk8s writes the chart to dist/ of the working directory.
+  const objects = parseAllDocuments(readFileSync(join(dir, "dist", "streaming.k8s.yaml"), "utf8")).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
+  expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+    "Kafka/events",
+    "KafkaNodePool/brokers",
+    "KafkaNodePool/controllers",
+    "KafkaTopic/shop.orders",
+    "KafkaUser/shop-checkout",
+  ]);
+});
+
 test("the installed CLI prints its version and synthesizes a spec", async () => {
   const floe = join(dir, "node_modules", "floe-platform", "bin", "floe");
   expect((await node([floe, "--version"])).stdout).toBe(`${pkg.version}\n`);
