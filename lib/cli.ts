@@ -79,6 +79,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     .description("Floe: a stream-processing platform (Strimzi Kafka, Flink, Debezium) as code")
     .version(packageVersion(), "-V, --version", "print floe-platform's version")
     .exitOverride()
+    // A usage error names the fix too (commander copies this setting to every subcommand).
+    .showHelpAfterError("(floe --help lists the commands; floe <command> --help shows a command's arguments and options)")
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
   program

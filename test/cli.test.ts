@@ -105,9 +105,12 @@ describe("floe synth", () => {
     expect(quietErr).toBe("");
   });
 
-  test("usage errors exit 1", async () => {
-    expect((await floe(["synth"])).code).toBe(1);
-    expect((await floe(["frobnicate"])).code).toBe(1);
+  test("usage errors exit 1 and say where the usage is", async () => {
+    for (const args of [["synth"], ["frobnicate"], ["synth", "x.yaml", "--bogus"], ["diff", "a"]]) {
+      const r = await floe(args);
+      expect([args, r.code, r.out]).toEqual([args, 1, ""]);
+      expect(r.err).toMatch(/^error: .*\n\(floe --help lists the commands; floe <command> --help shows a command's arguments and options\)\n$/);
+    }
   });
 });
 
