@@ -6,7 +6,7 @@ import { classifyPluginChange } from "../k8s/debezium/upgrades";
 import { sqlTableDefinitions } from "../k8s/flink/sql-connection";
 import { checkCompatibility } from "../k8s/schema/compatibility";
 import { SCHEMA_COMPATIBILITIES, SchemaCompatibility } from "../k8s/schema/topic-schema";
-import { ACKNOWLEDGEMENTS_FILE } from "./render";
+import { ACKNOWLEDGEMENTS_FILE } from "./tree-files";
 import { listYamlFiles, yamlDocuments, yamlErrorAt } from "./yaml-documents";
 
 /** What happens to an object. */

@@ -1,10 +1,10 @@
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "path";
 import { ValidationError, ValidationIssue } from "../core";
-import { RenderedTree } from "../platform/render";
+import type { RenderedTree } from "../platform/render";
+import { ACKNOWLEDGEMENTS_FILE } from "./tree-files";
 
-/** File name synth writes the spec's acknowledgements to (next to the region directories). */
-export const ACKNOWLEDGEMENTS_FILE = "floe-acknowledgements.json";
+export { ACKNOWLEDGEMENTS_FILE } from "./tree-files";
 
 // Rendering (spec -> in-memory tree) is the platform layer's, below both delivery modes; this module writes trees.
 export { chartManifests, compareManifests, renderPlatform, synthesize, toYaml } from "../platform/render";

@@ -8,12 +8,6 @@ import { listYamlFiles, yamlDocuments, yamlErrorAt } from "./yaml-documents";
 
 export { listYamlFiles };
 import { checkDnsLabel, checkDnsSubdomain, ValidationError } from "../core";
-import * as apps from "kubernetes-models/apps/v1";
-import * as batch from "kubernetes-models/batch/v1";
-import * as networking from "kubernetes-models/networking.k8s.io/v1";
-import * as policy from "kubernetes-models/policy/v1";
-import * as rbac from "kubernetes-models/rbac.authorization.k8s.io/v1";
-import * as core from "kubernetes-models/v1";
 
 /** One schema violation of one object. */
 export interface Violation {
@@ -42,27 +36,47 @@ interface CoreModel {
   new (data: any): { validate(): void };
 }
 
-/** Core kinds Floe renders or may render, validated with `kubernetes-models`. */
-const CORE_MODELS: Readonly<Record<string, CoreModel>> = {
-  "v1/Namespace": core.Namespace,
-  "v1/ConfigMap": core.ConfigMap,
-  "v1/Secret": core.Secret,
-  "v1/ServiceAccount": core.ServiceAccount,
-  "v1/Service": core.Service,
-  "v1/ResourceQuota": core.ResourceQuota,
-  "v1/LimitRange": core.LimitRange,
-  "v1/PersistentVolumeClaim": core.PersistentVolumeClaim,
-  "apps/v1/Deployment": apps.Deployment,
-  "apps/v1/StatefulSet": apps.StatefulSet,
-  "batch/v1/Job": batch.Job,
-  "batch/v1/CronJob": batch.CronJob,
-  "networking.k8s.io/v1/NetworkPolicy": networking.NetworkPolicy,
-  "policy/v1/PodDisruptionBudget": policy.PodDisruptionBudget,
-  "rbac.authorization.k8s.io/v1/Role": rbac.Role,
-  "rbac.authorization.k8s.io/v1/RoleBinding": rbac.RoleBinding,
-  "rbac.authorization.k8s.io/v1/ClusterRole": rbac.ClusterRole,
-  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": rbac.ClusterRoleBinding,
+/**
+ * Core kinds Floe renders or may render, validated with `kubernetes-models`: each model's module (`<group>/<version>/
+ * <Kind>`, the package's per-model export) is loaded when an object of its kind is first validated. The group indexes
+ * load every model of the group, about 0.5 s of start-up for apps/v1 and v1 alone.
+ */
+const CORE_MODELS: Readonly<Record<string, string>> = {
+  "v1/Namespace": "v1/Namespace",
+  "v1/ConfigMap": "v1/ConfigMap",
+  "v1/Secret": "v1/Secret",
+  "v1/ServiceAccount": "v1/ServiceAccount",
+  "v1/Service": "v1/Service",
+  "v1/ResourceQuota": "v1/ResourceQuota",
+  "v1/LimitRange": "v1/LimitRange",
+  "v1/PersistentVolumeClaim": "v1/PersistentVolumeClaim",
+  "apps/v1/Deployment": "apps/v1/Deployment",
+  "apps/v1/StatefulSet": "apps/v1/StatefulSet",
+  "batch/v1/Job": "batch/v1/Job",
+  "batch/v1/CronJob": "batch/v1/CronJob",
+  "networking.k8s.io/v1/NetworkPolicy": "networking.k8s.io/v1/NetworkPolicy",
+  "policy/v1/PodDisruptionBudget": "policy/v1/PodDisruptionBudget",
+  "rbac.authorization.k8s.io/v1/Role": "rbac.authorization.k8s.io/v1/Role",
+  "rbac.authorization.k8s.io/v1/RoleBinding": "rbac.authorization.k8s.io/v1/RoleBinding",
+  "rbac.authorization.k8s.io/v1/ClusterRole": "rbac.authorization.k8s.io/v1/ClusterRole",
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
 };
+
+const loadedModels = new Map<string, CoreModel>();
+
+/** The kubernetes-models class of a core kind (`apps/v1/Deployment`), loaded once. */
+function coreModel(key: string): CoreModel | undefined {
+  const module = CORE_MODELS[key];
+  if (module === undefined) return undefined;
+  let model = loadedModels.get(key);
+  if (!model) {
+    const kind = module.slice(module.lastIndexOf("/") + 1);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module per kind, loaded when first needed
+    model = (require(`kubernetes-models/${module}`) as Record<string, CoreModel>)[kind];
+    loadedModels.set(key, model);
+  }
+  return model;
+}
 
 /**
  * The schema's problems of a core object, and the fields it does not declare. The API server's strict field validation refuses
@@ -422,7 +436,7 @@ export class SchemaRegistry {
       return [{ path: "", message: "has no apiVersion/kind" }];
     }
     const key = `${o.apiVersion}/${o.kind}`;
-    const model = CORE_MODELS[key];
+    const model = coreModel(key);
     if (model) {
       return [...metadataProblems(o, CLUSTER_SCOPED.has(key)), ...coreModelProblems(model, o)];
     }
