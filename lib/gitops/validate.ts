@@ -37,42 +37,41 @@ interface CoreModel {
 }
 
 /**
- * Core kinds Floe renders or may render, validated with `kubernetes-models`: each model's module (`<group>/<version>/
- * <Kind>`, the package's per-model export) is loaded when an object of its kind is first validated. The group indexes
- * load every model of the group, about 0.5 s of start-up for apps/v1 and v1 alone.
+ * Core kinds Floe renders or may render (`apiVersion/Kind`), validated with `kubernetes-models`: each model's module
+ * (`kubernetes-models/<apiVersion>/<Kind>`, the package's per-model export) is loaded when an object of its kind is
+ * first validated. The group indexes load every model of the group, about 0.5 s of start-up for apps/v1 and v1 alone.
  */
-const CORE_MODELS: Readonly<Record<string, string>> = {
-  "v1/Namespace": "v1/Namespace",
-  "v1/ConfigMap": "v1/ConfigMap",
-  "v1/Secret": "v1/Secret",
-  "v1/ServiceAccount": "v1/ServiceAccount",
-  "v1/Service": "v1/Service",
-  "v1/ResourceQuota": "v1/ResourceQuota",
-  "v1/LimitRange": "v1/LimitRange",
-  "v1/PersistentVolumeClaim": "v1/PersistentVolumeClaim",
-  "apps/v1/Deployment": "apps/v1/Deployment",
-  "apps/v1/StatefulSet": "apps/v1/StatefulSet",
-  "batch/v1/Job": "batch/v1/Job",
-  "batch/v1/CronJob": "batch/v1/CronJob",
-  "networking.k8s.io/v1/NetworkPolicy": "networking.k8s.io/v1/NetworkPolicy",
-  "policy/v1/PodDisruptionBudget": "policy/v1/PodDisruptionBudget",
-  "rbac.authorization.k8s.io/v1/Role": "rbac.authorization.k8s.io/v1/Role",
-  "rbac.authorization.k8s.io/v1/RoleBinding": "rbac.authorization.k8s.io/v1/RoleBinding",
-  "rbac.authorization.k8s.io/v1/ClusterRole": "rbac.authorization.k8s.io/v1/ClusterRole",
-  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
-};
+const CORE_KINDS: ReadonlySet<string> = new Set([
+  "v1/Namespace",
+  "v1/ConfigMap",
+  "v1/Secret",
+  "v1/ServiceAccount",
+  "v1/Service",
+  "v1/ResourceQuota",
+  "v1/LimitRange",
+  "v1/PersistentVolumeClaim",
+  "apps/v1/Deployment",
+  "apps/v1/StatefulSet",
+  "batch/v1/Job",
+  "batch/v1/CronJob",
+  "networking.k8s.io/v1/NetworkPolicy",
+  "policy/v1/PodDisruptionBudget",
+  "rbac.authorization.k8s.io/v1/Role",
+  "rbac.authorization.k8s.io/v1/RoleBinding",
+  "rbac.authorization.k8s.io/v1/ClusterRole",
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
+]);
 
 const loadedModels = new Map<string, CoreModel>();
 
 /** The kubernetes-models class of a core kind (`apps/v1/Deployment`), loaded once. */
 function coreModel(key: string): CoreModel | undefined {
-  const module = CORE_MODELS[key];
-  if (module === undefined) return undefined;
+  if (!CORE_KINDS.has(key)) return undefined;
   let model = loadedModels.get(key);
   if (!model) {
-    const kind = module.slice(module.lastIndexOf("/") + 1);
+    const kind = key.slice(key.lastIndexOf("/") + 1);
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module per kind, loaded when first needed
-    model = (require(`kubernetes-models/${module}`) as Record<string, CoreModel>)[kind];
+    model = (require(`kubernetes-models/${key}`) as Record<string, CoreModel>)[kind];
     loadedModels.set(key, model);
   }
   return model;

@@ -144,6 +144,20 @@ describe("SchemaRegistry", () => {
     expect(registry().validate(ok)).toEqual([]);
   });
 
+  test("every core kind loads its model and checks it (each model's module is loaded when first needed)", () => {
+    const kinds = ["v1/Namespace", "v1/ConfigMap", "v1/Secret", "v1/ServiceAccount", "v1/Service", "v1/ResourceQuota", "v1/LimitRange", "v1/PersistentVolumeClaim", "apps/v1/Deployment", "apps/v1/StatefulSet", "batch/v1/Job", "batch/v1/CronJob", "networking.k8s.io/v1/NetworkPolicy", "policy/v1/PodDisruptionBudget", "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/RoleBinding", "rbac.authorization.k8s.io/v1/ClusterRole", "rbac.authorization.k8s.io/v1/ClusterRoleBinding"];
+    for (const key of kinds) {
+      const kind = key.slice(key.lastIndexOf("/") + 1);
+      const apiVersion = key.slice(0, key.lastIndexOf("/"));
+      const clusterScoped = ["Namespace", "ClusterRole", "ClusterRoleBinding"].includes(kind);
+      const metadata = clusterScoped ? { name: "x" } : { name: "x", namespace: "y" };
+      // A field no core schema declares: each model must be found and run to refuse it.
+      const problems = registry().validate({ apiVersion, kind, metadata, notAField: 1 });
+      expect([key, problems.some((p) => p.path === "notAField")]).toEqual([key, true]);
+      expect(problems.filter((p) => /no schema for/.test(p.message))).toEqual([]);
+    }
+  });
+
   test("core objects: a field their schema does not declare fails, as the API server's strict field validation refuses it", () => {
     const deployment = {
       apiVersion: "apps/v1",
