@@ -5,8 +5,7 @@ import { spawnSync } from "child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-
-const ROOT = join(__dirname, "..", "..");
+import { ROOT } from "../helpers";
 
 test("docs/api is what npm run docs:api generates, with no warning", () => {
   const out = mkdtempSync(join(tmpdir(), "floe-api-"));

@@ -15,8 +15,8 @@ import { join } from "path";
 import * as ts from "typescript";
 import { parse, stringify } from "yaml";
 import { composePlatform, parsePlatformSpec } from "../../lib/internal";
+import { ROOT } from "../helpers";
 
-const ROOT = join(__dirname, "..", "..");
 const PAGES = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
 
 interface Block {

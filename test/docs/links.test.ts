@@ -3,8 +3,7 @@
 // declarations typedoc-plugin-markdown 4.14.1 links a "-1" anchor of a heading it writes once.
 import { existsSync, readdirSync, readFileSync } from "fs";
 import { dirname, join, relative } from "path";
-
-const ROOT = join(__dirname, "..", "..");
+import { ROOT } from "../helpers";
 
 function pages(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

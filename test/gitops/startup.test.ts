@@ -2,8 +2,7 @@
 // second of a small validate). Runs on the build (npm test builds first).
 import { spawnSync } from "child_process";
 import { join } from "path";
-
-const ROOT = join(__dirname, "..", "..");
+import { ROOT } from "../helpers";
 
 function loadedBy(module: string): string[] {
   const script = `require(${JSON.stringify(join(ROOT, "dist-lib", "lib", module))}); process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
