@@ -60,6 +60,11 @@ function quickMapping(text: string): Record<string, unknown> | undefined {
 }
 
 
+/** Where a `yaml` error is: `file:line:column`, as compilers print it, or the file alone. */
+function position(source: string, e: { readonly linePos?: readonly [{ line: number; col: number }, ...unknown[]] }): string {
+  return e.linePos ? `${source}:${e.linePos[0].line}:${e.linePos[0].col}` : source;
+}
+
 /** The spec's mapping read by `yaml`, every problem reported with its position. */
 function yamlMapping(text: string, source: string): unknown {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
@@ -67,7 +72,7 @@ function yamlMapping(text: string, source: string): unknown {
   if (multiple) {
     throw new ValidationError({
       code: "MultipleYamlDocuments",
-      scope: multiple.linePos ? `${source}:${multiple.linePos[0].line}:${multiple.linePos[0].col}` : source,
+      scope: position(source, multiple),
       field: "",
       value: undefined,
       message: "holds more than one YAML document: a spec is one document",
@@ -80,7 +85,7 @@ function yamlMapping(text: string, source: string): unknown {
         code: "InvalidYaml",
         // file:line:column, as compilers print it. No value: the line may hold a credential, and no error quotes
         // a file's content.
-        scope: e.linePos ? `${source}:${e.linePos[0].line}:${e.linePos[0].col}` : source,
+        scope: position(source, e),
         field: "",
         value: undefined,
         // The parser's message repeats the position ("... at line 2, column 1:"): the scope says it already.
