@@ -77,6 +77,38 @@ function coreModel(key: string): CoreModel | undefined {
   return model;
 }
 
+/** The schema's problems of an object: what the model's compiled validator reports for it. */
+function modelErrors(e: unknown): SchemaProblem[] {
+  const errors = (e as { errors?: ErrorObject[] }).errors;
+  return errors ? ajvProblems(errors) : [{ path: "", message: String((e as Error).message) }];
+}
+
+/**
+ * The fields not declared of each shape of core object ({@link shapeKey}) whose validation found no error: which
+ * fields the validator reads depends on the shape only, so an object of a known shape is validated without the
+ * proxies of {@link coreModelProblems} (four times slower).
+ */
+const UNDECLARED = new Map<CoreModel, Map<string, readonly SchemaProblem[]>>();
+
+/** The schema's problems of a core object, and the fields it does not declare. */
+function coreProblems(model: CoreModel, obj: Record<string, unknown>): SchemaProblem[] {
+  let byShape = UNDECLARED.get(model);
+  if (!byShape) UNDECLARED.set(model, (byShape = new Map()));
+  const shape = shapeKey(undefined, obj);
+  const undeclared = byShape.get(shape);
+  if (undeclared) {
+    try {
+      (model.prototype as { validate(this: unknown): void }).validate.call(obj);
+      return [...undeclared];
+    } catch (e) {
+      return [...modelErrors(e), ...undeclared];
+    }
+  }
+  const found = coreModelProblems(model, obj);
+  if (found.schema.length === 0) byShape.set(shape, found.undeclared);
+  return [...found.schema, ...found.undeclared];
+}
+
 /**
  * The schema's problems of a core object, and the fields it does not declare. The API server's strict field validation refuses
  * them (`field not declared in schema`) while the `kubernetes-models` schemas let them through. The compiled
@@ -85,7 +117,7 @@ function coreModel(key: string): CoreModel | undefined {
  * object that it neither read nor enumerated is undeclared. (The kinds' OpenAPI schemas themselves are not
  * shipped by any package Floe can depend on.)
  */
-function coreModelProblems(model: CoreModel, obj: Record<string, unknown>): SchemaProblem[] {
+function coreModelProblems(model: CoreModel, obj: Record<string, unknown>): { schema: SchemaProblem[]; undeclared: SchemaProblem[] } {
   const read = new Map<object, Set<string>>();
   const enumerated = new Set<object>();
   const paths = new Map<object, string>();
@@ -115,22 +147,22 @@ function coreModelProblems(model: CoreModel, obj: Record<string, unknown>): Sche
     }
     return proxy;
   };
-  const problems: SchemaProblem[] = [];
+  const schema: SchemaProblem[] = [];
   try {
     // The model's validate() runs its compiled schema on `this` (setValidateFunc in @kubernetes-models/base): one
     // run gives both the schema's errors and the reads.
     (model.prototype as { validate(this: unknown): void }).validate.call(wrap(obj, ""));
   } catch (e) {
-    const errors = (e as { errors?: ErrorObject[] }).errors;
-    problems.push(...(errors ? ajvProblems(errors) : [{ path: "", message: String((e as Error).message) }]));
+    schema.push(...modelErrors(e));
   }
+  const undeclared: SchemaProblem[] = [];
   for (const [target, path] of paths) {
     if (Array.isArray(target) || enumerated.has(target)) continue;
     for (const key of Object.keys(target)) {
-      if (!read.get(target)?.has(key)) problems.push({ path: path ? `${path}.${key}` : key, message: "field not declared in schema" });
+      if (!read.get(target)?.has(key)) undeclared.push({ path: path ? `${path}.${key}` : key, message: "field not declared in schema" });
     }
   }
-  return problems;
+  return { schema, undeclared };
 }
 
 /**
@@ -415,10 +447,8 @@ export class SchemaRegistry {
   }
 
   private readonly crds = new Map<string, { schema: JsonSchema; clusterScoped: boolean; file: string }>();
-  private readonly compiled = new Map<string, { validate: ValidateFunction; rules: CelRule[] }>();
-  // No code optimisation pass: on the Strimzi and Flink CRDs it took most of the compile time (npm run bench: floe
-  // validate), and each kind is compiled once while its validator runs on every object of that kind.
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: re2, optimize: false } });
+  private readonly kinds = new Map<string, CompiledKind>();
+  private readonly ajv = newAjv();
 
   private constructor() {}
 
@@ -437,33 +467,159 @@ export class SchemaRegistry {
     const key = `${o.apiVersion}/${o.kind}`;
     const model = coreModel(key);
     if (model) {
-      return [...metadataProblems(o, CLUSTER_SCOPED.has(key)), ...coreModelProblems(model, o)];
+      return [...metadataProblems(o, CLUSTER_SCOPED.has(key)), ...coreProblems(model, o)];
     }
     const crd = this.crds.get(key);
     if (!crd) {
       return [{ path: "", message: `no schema for ${key}: neither a core kind Floe knows nor a CRD in the CRD directories (add the operator's CRDs: ${CRD_DIR_FIX})` }];
     }
-    let compiled = this.compiled.get(key);
-    if (!compiled) {
-      const schema = strictSchema(crd.schema);
-      // The API server always accepts apiVersion/kind/metadata at the root, declared or not (the Flink CRDs
-      // do not declare them); metadata is checked by metadataProblems.
-      schema.properties = {
-        apiVersion: { type: "string" },
-        kind: { type: "string" },
-        ...(schema.properties as Record<string, JsonSchema>),
-        metadata: { type: "object" },
-      };
-      compiled = { validate: this.ajv.compile(schema), rules: collectCelRules(crd.schema as JsonSchema) };
-      this.compiled.set(key, compiled);
+    let kind = this.kinds.get(key);
+    if (!kind) {
+      kind = new CompiledKind(this.ajv, crd.schema);
+      this.kinds.set(key, kind);
     }
+    const validate = kind.validatorFor(o);
     const problems = metadataProblems(o, crd.clusterScoped);
-    if (!compiled.validate(o)) problems.push(...ajvProblems(compiled.validate.errors));
-    else problems.push(...celProblems(compiled.rules, o));
+    if (!validate(o)) problems.push(...ajvProblems(validate.errors));
+    else problems.push(...celProblems(kind.rules, o));
     return problems;
   }
 }
 
+/**
+ * The Ajv that compiles CRD schemas: every error, Go RE2 patterns, formats not checked (the API server checks few),
+ * no code optimisation pass (it took most of the compile time of the Strimzi and Flink schemas, npm run bench: floe
+ * validate) and no check of the schemas against the meta-schema (the API server has accepted them).
+ */
+export function newAjv(): Ajv {
+  return new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: re2, optimize: false }, validateSchema: false });
+}
+
+/**
+ * A CRD's schema as Floe validates objects against it (before {@link strictSchema}): the API server always accepts
+ * apiVersion/kind/metadata at the root, declared or not (the Flink CRDs do not declare them); metadata is checked by
+ * metadataProblems.
+ */
+export function crdObjectSchema(crdSchema: JsonSchema): JsonSchema {
+  return {
+    ...crdSchema,
+    properties: { apiVersion: { type: "string" }, kind: { type: "string" }, ...(crdSchema.properties as Record<string, JsonSchema>), metadata: { type: "object" } },
+  };
+}
+
+/** Distinct shapes of one kind compiled each on its own; past this many, the kind's whole schema is compiled once. */
+const MAX_SHAPES = 32;
+/** A schema of at most this many object schemas compiles in a few milliseconds: it is compiled whole, at once. */
+const SMALL_SCHEMA = 250;
+
+/**
+ * One CRD kind's validators. A CRD schema can be large (the Flink and Strimzi ones carry whole pod templates: 2,000
+ * to 5,000 object schemas) while an object uses a small part of it: compiling the whole schema was most of `floe
+ * validate` (0.9 s of Ajv code generation on the kinds Floe renders). For a large schema a validator is compiled
+ * for each shape of object met (the fields present, {@link shapeKey}) from the schema cut down to those fields
+ * ({@link schemaForShape}), made strict afterwards. It validates that object exactly as the whole schema does: a
+ * keyword under a field the object does not have never runs.
+ */
+class CompiledKind {
+  public readonly rules: CelRule[];
+  private readonly schema: JsonSchema;
+  private readonly byShape = new Map<string, ValidateFunction>();
+  private whole?: ValidateFunction;
+
+  constructor(
+    private readonly ajv: Ajv,
+    crdSchema: JsonSchema,
+  ) {
+    this.schema = crdObjectSchema(crdSchema);
+    this.rules = collectCelRules(crdSchema);
+    if (schemaNodes(crdSchema) <= SMALL_SCHEMA) this.whole = this.ajv.compile(strictSchema(this.schema));
+  }
+
+  public validatorFor(obj: Record<string, unknown>): ValidateFunction {
+    if (this.whole) return this.whole;
+    const shape = shapeKey(this.schema, obj);
+    let validate = this.byShape.get(shape);
+    if (!validate) {
+      if (this.byShape.size >= MAX_SHAPES) {
+        this.whole = this.ajv.compile(strictSchema(this.schema));
+        return this.whole;
+      }
+      validate = this.ajv.compile(strictSchema(schemaForShape(this.schema, [obj])));
+      this.byShape.set(shape, validate);
+    }
+    return validate;
+  }
+}
+
+/** How many object schemas a schema holds (under properties, items, additionalProperties and the combinators). */
+function schemaNodes(schema: JsonSchema): number {
+  let n = 1;
+  for (const v of Object.values(subschema(schema.properties) ?? {})) if (isPlainObject(v)) n += schemaNodes(v);
+  for (const key of ["items", "additionalProperties", "not"]) if (subschema(schema[key])) n += schemaNodes(schema[key] as JsonSchema);
+  for (const c of ["oneOf", "anyOf", "allOf"]) if (Array.isArray(schema[c])) for (const v of schema[c] as unknown[]) if (isPlainObject(v)) n += schemaNodes(v);
+  return n;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const subschema = (v: unknown): JsonSchema | undefined => (isPlainObject(v) ? v : undefined);
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** A schema that names its values' fields (not a plain map, and no combinator that could name them). */
+function isMapSchema(schema: JsonSchema | undefined): schema is JsonSchema & { additionalProperties: JsonSchema } {
+  return !!schema && subschema(schema.additionalProperties) !== undefined && schema.properties === undefined && !schema.oneOf && !schema.anyOf && !schema.allOf && !schema.not;
+}
+
+/**
+ * The shape of `value` that {@link schemaForShape} depends on: the fields present at each level, the
+ * distinct shapes of an array's items and of a map's values (a map's keys do not change the cut schema). Two
+ * values with the same key have the same cut schema.
+ */
+export function shapeKey(schema: JsonSchema | undefined, value: unknown): string {
+  if (Array.isArray(value)) {
+    const items = subschema(schema?.items);
+    return `[${[...new Set(value.map((v) => shapeKey(items, v)))].sort().join("|")}]`;
+  }
+  if (!isPlainObject(value)) return "";
+  if (isMapSchema(schema)) {
+    return `{*${[...new Set(Object.values(value).map((v) => shapeKey(schema.additionalProperties, v)))].sort().join("|")}}`;
+  }
+  const props = subschema(schema?.properties);
+  const rest = subschema(schema?.additionalProperties);
+  let out = "{";
+  // A name is written with its length first: no name can run into the next.
+  for (const k of Object.keys(value)) out += `${k.length}:${k}${shapeKey(props && hasOwn(props, k) ? subschema(props[k]) : rest, value[k])},`;
+  return `${out}}`;
+}
+
+/**
+ * `schema` cut down to the fields some of `values` have: each `properties` keeps the fields present (and its
+ * `required`, so a missing field is still reported); `items`, `additionalProperties` and the combinators are cut to
+ * the values they apply to. Ajv runs a property's schema only when the field is present, so every value of this
+ * shape gets the same errors from the cut schema as from the whole one.
+ */
+export function schemaForShape(schema: JsonSchema, values: readonly unknown[]): JsonSchema {
+  const out: JsonSchema = { ...schema };
+  const objects = values.filter(isPlainObject);
+  const props = subschema(schema.properties);
+  if (props) {
+    const kept: JsonSchema = {};
+    for (const [k, sub] of Object.entries(props)) {
+      const present = objects.filter((o) => hasOwn(o, k)).map((o) => o[k]);
+      if (present.length > 0 && isPlainObject(sub)) kept[k] = schemaForShape(sub, present);
+    }
+    out.properties = kept;
+  }
+  const rest = subschema(schema.additionalProperties);
+  if (rest) out.additionalProperties = schemaForShape(rest, objects.flatMap((o) => Object.keys(o).filter((k) => !props || !hasOwn(props, k)).map((k) => o[k])));
+  const items = subschema(schema.items);
+  if (items) out.items = schemaForShape(items, values.filter(Array.isArray).flat());
+  for (const c of ["oneOf", "anyOf", "allOf"] as const) {
+    if (Array.isArray(schema[c])) out[c] = (schema[c] as unknown[]).map((s) => (isPlainObject(s) ? schemaForShape(s, values) : s));
+  }
+  const not = subschema(schema.not);
+  if (not) out.not = schemaForShape(not, values);
+  return out;
+}
 
 const CRD_DIR_FIX =
   "pass --crds DIR (once per folder), set FLOE_CRD_DIR (folders separated by ':'), or run `npm run crds:fetch` to download the pinned CRDs into .floe/crds";

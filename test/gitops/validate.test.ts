@@ -2,8 +2,9 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse, stringify } from "yaml";
-import { collectCelRules, parsePlatformSpec, SchemaRegistry, strictSchema, synthesize, validateDirectory, validateObjects, writeTree } from "../../lib/internal";
-import { catchValidation, crdDir, registry } from "../helpers";
+import { collectCelRules, crdObjectSchema, listYamlFiles, newAjv, parsePlatformSpec, schemaForShape, SchemaRegistry, shapeKey, strictSchema, synthesize, validateDirectory, validateObjects, writeTree } from "../../lib/internal";
+import { yamlDocuments } from "../../lib/gitops/yaml-documents";
+import { catchValidation, crdDir, crdDirs, registry } from "../helpers";
 import { exampleSpec } from "../helpers/specs";
 
 function exampleObjects(): any[] {
@@ -248,6 +249,120 @@ describe("SchemaRegistry", () => {
     expect(registry().validate(rule("sometimes"))).toEqual([{ path: "spec.groups[0].partial_response_strategy", message: 'must match pattern "^(?i)(abort|warn)?$"' }]);
     // Two other patterns of the same schema keep their own meaning (one compiled engine per pattern).
     expect(registry().validate({ ...rule("warn"), spec: { groups: [{ name: "g", interval: "soon", rules: [{ alert: "A", expr: "vector(1)" }] }] } })[0].path).toBe("spec.groups[0].interval");
+  });
+});
+
+/** Every served CRD schema of the pinned CRDs, by `apiVersion/Kind`. */
+function crdSchemas(): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const dir of crdDirs()) {
+    for (const file of listYamlFiles(dir)) {
+      for (const crd of yamlDocuments(readFileSync(file, "utf8")) as any[]) {
+        if (crd?.kind !== "CustomResourceDefinition") continue;
+        for (const v of crd.spec.versions) if (v.served) out.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, v.schema.openAPIV3Schema);
+      }
+    }
+  }
+  return out;
+}
+
+/** Variants of an object, each with one mistake: an undeclared field, a wrong type or a missing field, at every level. */
+function mistakes(obj: any): any[] {
+  const variants: any[] = [];
+  const visit = (node: any, path: Array<string | number>): void => {
+    if (Array.isArray(node)) node.forEach((v, i) => visit(v, [...path, i]));
+    else if (node && typeof node === "object") {
+      variants.push(change(path, (o) => (o.zzUndeclared = "x")));
+      for (const k of Object.keys(node)) {
+        variants.push(change(path, (o) => delete o[k]));
+        if (node[k] === null || typeof node[k] !== "object") variants.push(change(path, (o) => (o[k] = { wrong: true })));
+        else variants.push(change(path, (o) => (o[k] = 7)));
+        visit(node[k], [...path, k]);
+      }
+    }
+  };
+  const change = (path: Array<string | number>, edit: (o: any) => void): any => {
+    const copy = JSON.parse(JSON.stringify(obj));
+    edit(path.reduce((o, k) => o[k], copy));
+    return copy;
+  };
+  visit(obj, []);
+  return variants;
+}
+
+describe("validators compiled per shape of object", () => {
+  const errors = (validate: any, obj: unknown): string[] =>
+    (validate(obj) ? [] : validate.errors).map((e: any) => JSON.stringify([e.instancePath, e.keyword, e.params, e.message])).sort();
+
+  test("the schema cut to an object's shape gives every mistake of every rendered kind the errors of the whole schema", () => {
+    const schemas = crdSchemas();
+    const byKind = new Map<string, any[]>();
+    for (const o of exampleObjects()) {
+      const key = `${o.apiVersion}/${o.kind}`;
+      if (schemas.has(key) && !byKind.has(key)) byKind.set(key, [o]);
+    }
+    // The kinds Floe renders, the pod-template-sized ones among them.
+    expect([...byKind.keys()]).toEqual(expect.arrayContaining(["kafka.strimzi.io/v1/Kafka", "kafka.strimzi.io/v1/KafkaConnect", "flink.apache.org/v1beta1/FlinkDeployment", "external-secrets.io/v1/SecretStore"]));
+    let compared = 0;
+    let failing = 0;
+    for (const [key, [obj]] of byKind) {
+      const schema = crdObjectSchema(schemas.get(key)!);
+      const whole = newAjv().compile(strictSchema(schema));
+      const ajv = newAjv();
+      // As the registry does: one validator per shape, so a variant also checks that its shape names its cut schema.
+      const byShape = new Map<string, unknown>();
+      for (const variant of [obj, ...mistakes(obj)]) {
+        const expected = errors(whole, variant);
+        const shape = shapeKey(schema, variant);
+        if (!byShape.has(shape)) byShape.set(shape, ajv.compile(strictSchema(schemaForShape(schema, [variant]))));
+        expect({ key, variant, errors: errors(byShape.get(shape), variant) }).toEqual({ key, variant, errors: expected });
+        compared++;
+        if (expected.length > 0) failing++;
+      }
+    }
+    // Enough mistakes were made, and the whole schema caught most of them.
+    expect(compared).toBeGreaterThan(1000);
+    expect(failing / compared).toBeGreaterThan(0.4);
+  });
+
+  test("the shape is the fields present: values, item order and a map's keys do not change it; names cannot run together", () => {
+    const schema = { type: "object", properties: { spec: { type: "object", properties: { a: { type: "string" }, labels: { type: "object", additionalProperties: { type: "string" } } } } } };
+    expect(shapeKey(schema, { spec: { a: "x", labels: { team: "a" } } })).toBe(shapeKey(schema, { spec: { a: "y", labels: { owner: "b", tier: "c" } } }));
+    expect(shapeKey(schema, { spec: { a: "x" } })).not.toBe(shapeKey(schema, { spec: { a: "x", b: 1 } }));
+    expect(shapeKey(schema, { spec: { a: "x" } })).not.toBe(shapeKey(schema, { spec: { a: { b: 1 } } }));
+    expect(shapeKey(undefined, [{ a: 1 }, { b: 1 }, { a: 2 }])).toBe(shapeKey(undefined, [{ b: 2 }, { a: 3 }]));
+    expect(shapeKey(undefined, { ab: 1, c: 1 })).not.toBe(shapeKey(undefined, { a: 1, bc: 1 }));
+    expect(shapeKey(undefined, { "a,b": 1 })).not.toBe(shapeKey(undefined, { a: 1, b: 1 }));
+    expect(shapeKey(undefined, { "a:b": { c: 1 } })).not.toBe(shapeKey(undefined, { a: { "b:c": 1 } }));
+  });
+
+  test("a kind met in more shapes than are compiled one by one is validated by its whole schema, with the same errors", () => {
+    const reg = SchemaRegistry.fromDirectories(crdDirs());
+    const flink = find(exampleObjects(), "FlinkDeployment");
+    for (let i = 0; i < 40; i++) {
+      const o = JSON.parse(JSON.stringify(flink));
+      o.spec[`field${i}`] = i;
+      if (i % 2 === 0) o.spec.podTemplate = { spec: { containers: [{ name: "flink-main-container", image: 1 }] } };
+      expect(reg.validate(o)).toEqual([
+        { path: `spec.field${i}`, message: "unknown field (the API server would silently drop it)" },
+        ...(i % 2 === 0 ? [{ path: "spec.podTemplate.spec.containers[0].image", message: "must be string" }] : []),
+      ]);
+    }
+  });
+
+  test("core kinds: an object of a shape met before gets its own schema errors and the shape's undeclared fields", () => {
+    const reg = SchemaRegistry.fromDirectories(crdDirs());
+    const role = (rules: unknown, extra: object = {}) => ({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "r", namespace: "t" }, rules, ...extra });
+    // An invalid object first: its failed run is not kept for its shape, so the valid one after it is not refused.
+    expect(reg.validate(role([{ apiGroups: [""], resources: "pods", verbs: ["get"] }]))).toEqual([{ path: "rules[0].resources", message: "must be array" }]);
+    expect(reg.validate(role([{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }]))).toEqual([]);
+    expect(reg.validate(role([{ apiGroups: [""], resources: ["pods"], verbs: [1] }]))).toEqual([{ path: "rules[0].verbs[0]", message: "must be string" }]);
+    for (let i = 0; i < 2; i++) {
+      expect(reg.validate(role([{ apiGroups: [""], resources: ["pods"], verbs: ["get"], verb: "list" }], { spec: {} }))).toEqual([
+        { path: "spec", message: "field not declared in schema" },
+        { path: "rules[0].verb", message: "field not declared in schema" },
+      ]);
+    }
   });
 });
 
