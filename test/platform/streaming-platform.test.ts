@@ -314,6 +314,34 @@ describe("StreamingPlatform validation and GitOps delivery", () => {
     expect(mine.some((r) => r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes")).toBe(false);
   });
 
+  test("its resources are made with no stack trace captured (the SDK keeps one per promise), unless PULUMI_DEBUG_PROMISE_LEAKS asks for them; the limit is restored", async () => {
+    // The secret values are read while the resources are made: a getter sees the stack trace limit then.
+    const probe = (limits: number[], fail = false) =>
+      Object.defineProperties({}, Object.fromEntries(Object.keys(secretValues).map((k) => [k, { enumerable: true, get: () => {
+        limits.push(Error.stackTraceLimit);
+        if (fail && Error.stackTraceLimit === 0) throw new Error("failed while making the resources");
+        return secretValues[k as keyof typeof secretValues];
+      } }])));
+    const before = Error.stackTraceLimit;
+    const quiet: number[] = [];
+    new StreamingPlatform("stacks-off", { spec: parsePlatformSpec(pulumiSpec("gitops")), secretValues: probe(quiet) });
+    expect(quiet).toContain(0);
+    expect(Error.stackTraceLimit).toBe(before);
+    const debugging: number[] = [];
+    process.env.PULUMI_DEBUG_PROMISE_LEAKS = "1";
+    try {
+      new StreamingPlatform("stacks-on", { spec: parsePlatformSpec(pulumiSpec("gitops")), secretValues: probe(debugging) });
+    } finally {
+      delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
+    }
+    expect(debugging.length).toBeGreaterThan(0);
+    expect(debugging).not.toContain(0);
+    // A failure while the resources are made restores the limit too.
+    expect(() => new StreamingPlatform("stacks-fail", { spec: parsePlatformSpec(pulumiSpec("gitops")), secretValues: probe([], true) })).toThrow("failed while making the resources");
+    expect(Error.stackTraceLimit).toBe(before);
+    await settle();
+  });
+
   test("fails AwsAccountMissing, OidcProviderMissing, ClusterKubeconfigMissing, SecretValueMissing", () => {
     const noAccount = pulumiSpec("gitops");
     delete noAccount.aws;

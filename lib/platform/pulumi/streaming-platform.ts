@@ -29,6 +29,24 @@ function renderForStack(spec: PlatformSpec): { tree: RenderedTree; bootstraps: R
 }
 
 /**
+ * Run `build` with no stack trace captured by a new Error, unless PULUMI_DEBUG_PROMISE_LEAKS is set. The SDK keeps
+ * `new Error().stack` on each promise it makes for a resource (@pulumi/pulumi runtime/debuggable.ts,
+ * debuggablePromise) and reads it only to report leaked promises under that variable: at 100 tenants x 3 regions
+ * those strings were 65 MB of the 290 MB live after construction (npm run bench: the Pulumi program's memory).
+ * The SDK's own source positions of resources (resource.ts, Resource.callsites) raise the limit for themselves.
+ */
+function withoutPromiseStacks<T>(build: () => T): T {
+  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return build();
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return build();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
  * The whole platform as one Pulumi component: per region, an AWS provider for the region (pinned to the spec's
  * account, every resource tagged), the checkpoint storage, each tenant's workload role and the platform secrets;
  * with `delivery: pulumi` also a Kubernetes provider for the region's cluster and, in this order: the namespaces
@@ -55,11 +73,16 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     ValidationError.throwIfAny(argsIssues(args));
     const { tree, bootstraps } = renderForStack(spec);
     this.tree = tree;
+    this.regions = withoutPromiseStacks(() => this.build(name, args, bootstraps));
+    this.registerOutputs({ regions: this.regions });
+  }
+
+  /** Every region's resources; their outputs per region. */
+  private build(name: string, args: StreamingPlatformArgs, bootstraps: ReadonlyMap<string, string>): Record<string, RegionOutputs> {
+    const spec = args.spec;
     const replication = resolveReplication(spec);
     if (args.cloud === "none") {
-      this.regions = Object.fromEntries(spec.regions.map((region) => [region.name, this.deliverRegion(name, region, args, bootstraps)]));
-      this.registerOutputs({ regions: this.regions });
-      return;
+      return Object.fromEntries(spec.regions.map((region) => [region.name, this.deliverRegion(name, region, args, bootstraps)]));
     }
     const accountId = spec.aws!.accountId!;
     // Buckets first: replication in either direction needs the peer bucket and key.
@@ -101,8 +124,7 @@ export class StreamingPlatform extends pulumi.ComponentResource {
     for (const region of spec.regions) {
       regions[region.name] = this.buildRegion(name, region, args, accountId, bootstraps, storages, replication);
     }
-    this.regions = regions;
-    this.registerOutputs({ regions });
+    return regions;
   }
 
   /** `cloud: none`: the region's manifests only; the cloud names are the ones Floe derives from the spec. */
