@@ -510,7 +510,7 @@ export function crdObjectSchema(crdSchema: JsonSchema): JsonSchema {
 /** Distinct shapes of one kind compiled each on its own; past this many, the kind's whole schema is compiled once. */
 const MAX_SHAPES = 32;
 /** A schema of at most this many object schemas compiles in a few milliseconds: it is compiled whole, at once. */
-const SMALL_SCHEMA = 250;
+const SMALL_SCHEMA = 60;
 
 /**
  * One CRD kind's validators. A CRD schema can be large (the Flink and Strimzi ones carry whole pod templates: 2,000
@@ -575,20 +575,31 @@ function isMapSchema(schema: JsonSchema | undefined): schema is JsonSchema & { a
  * values with the same key have the same cut schema.
  */
 export function shapeKey(schema: JsonSchema | undefined, value: unknown): string {
-  if (Array.isArray(value)) {
-    const items = subschema(schema?.items);
-    return `[${[...new Set(value.map((v) => shapeKey(items, v)))].sort().join("|")}]`;
-  }
-  if (!isPlainObject(value)) return "";
-  if (isMapSchema(schema)) {
-    return `{*${[...new Set(Object.values(value).map((v) => shapeKey(schema.additionalProperties, v)))].sort().join("|")}}`;
-  }
-  const props = subschema(schema?.properties);
-  const rest = subschema(schema?.additionalProperties);
+  if (typeof value !== "object" || value === null) return "";
+  if (Array.isArray(value)) return `[${distinctShapes(schema === undefined ? undefined : subschema(schema.items), value)}]`;
+  if (schema !== undefined && isMapSchema(schema)) return `{*${distinctShapes(schema.additionalProperties, Object.values(value))}}`;
+  const props = schema === undefined ? undefined : subschema(schema.properties);
+  const rest = schema === undefined ? undefined : subschema(schema.additionalProperties);
   let out = "{";
   // A name is written with its length first: no name can run into the next.
-  for (const k of Object.keys(value)) out += `${k.length}:${k}${shapeKey(props && hasOwn(props, k) ? subschema(props[k]) : rest, value[k])},`;
+  for (const k in value) {
+    if (!hasOwn(value, k)) continue;
+    const sub = props !== undefined && hasOwn(props, k) ? subschema(props[k]) : rest;
+    out += `${k.length}:${k}${shapeKey(sub, (value as Record<string, unknown>)[k])},`;
+  }
   return `${out}}`;
+}
+
+/** The distinct shapes of `values`, sorted, joined with `|`. */
+function distinctShapes(schema: JsonSchema | undefined, values: readonly unknown[]): string {
+  if (values.length === 0) return "";
+  const first = shapeKey(schema, values[0]);
+  let seen: Set<string> | undefined;
+  for (let i = 1; i < values.length; i++) {
+    const shape = shapeKey(schema, values[i]);
+    if (shape !== first) (seen ??= new Set([first])).add(shape);
+  }
+  return seen === undefined ? first : [...seen].sort().join("|");
 }
 
 /**
