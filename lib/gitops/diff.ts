@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "fs";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from "fs";
 import { dirname, join, relative, resolve } from "path";
 import { CDC_SNAPSHOT_COMPONENT, FloeLabels, isSecretKey, SCHEMAS_COMPONENT, ValidationError, ValidationIssue } from "../core";
 import { ChangeRisk, classifyConnectorChange, ConnectorManifest } from "../k8s/debezium/offsets";
@@ -731,14 +731,40 @@ export function diffDirectories(baseDir: string, headDir: string): DiffResult {
   const [baseFiles, headFiles] = [new Set(treeFiles(baseRoot)), new Set(treeFiles(headRoot))];
   const builder = new DiffBuilder(loadAcknowledgements(headDir));
   const issues: ValidationIssue[] = [];
+  const [readBase, readHead] = [fileReader(), fileReader()];
   for (const file of [...new Set([...baseFiles, ...headFiles])].sort()) {
-    const base = baseFiles.has(file) ? readFileSync(join(baseRoot, file)) : undefined;
-    const head = headFiles.has(file) ? readFileSync(join(headRoot, file)) : undefined;
+    const base = baseFiles.has(file) ? readBase(join(baseRoot, file)) : undefined;
+    const head = headFiles.has(file) ? readHead(join(headRoot, file)) : undefined;
     if (base && head && base.equals(head)) continue;
     builder.add(parseFile(file, base?.toString("utf8"), baseDir, issues), parseFile(file, head?.toString("utf8"), headDir, issues));
   }
   ValidationError.throwIfAny(issues);
   return builder.finish();
+}
+
+/**
+ * A reader of whole files into one buffer it reuses (grown to the largest file): the bytes of the last file read,
+ * valid until the next read. A new Buffer per file lives outside the JavaScript heap until a collection, which
+ * files that compare equal do not bring: they piled up (40 MB of a 1% diff at 500 tenants; npm run bench).
+ */
+export function fileReader(): (path: string) => Buffer {
+  let buffer = Buffer.allocUnsafe(1 << 16);
+  return (path) => {
+    const fd = openSync(path, "r");
+    try {
+      const size = fstatSync(fd).size;
+      if (size > buffer.length) buffer = Buffer.allocUnsafe(Math.max(size, 2 * buffer.length));
+      let read = 0;
+      while (read < size) {
+        const n = readSync(fd, buffer, read, size - read, read);
+        if (n === 0) break;
+        read += n;
+      }
+      return buffer.subarray(0, read);
+    } finally {
+      closeSync(fd);
+    }
+  };
 }
 
 /** Read every object of a rendered tree. */

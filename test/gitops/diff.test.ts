@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { stringify } from "yaml";
-import { diffDirectories, diffTrees, exceeds, formatJson, formatMarkdown, formatText, loadTree, parsePlatformSpec, synthesize, treeObjects, writeTree } from "../../lib/internal";
+import { diffDirectories, diffTrees, exceeds, fileReader, formatJson, formatMarkdown, formatText, loadTree, parsePlatformSpec, synthesize, treeObjects, writeTree } from "../../lib/internal";
 import { run } from "../../lib/cli";
 import { devSpec, devSpecWithJob, devSpecWithSource, exampleSpec } from "../helpers/specs";
 
@@ -427,5 +427,21 @@ describe("floe diff: lists of ACLs, rules and alerts by identity; lost access is
     const result = edit(base, "PrometheusRule", rule.metadata.name, (o) => o.spec.groups[0].rules.unshift({ alert: "E2eNew", expr: "vector(1)", labels: { severity: "warning" } }));
     const [c] = find(result, "PrometheusRule", rule.metadata.name);
     expect(c.fields.map((f) => f.path)).toEqual([`spec.groups[name=${rule.spec.groups[0].name}].rules[alert=E2eNew]`]);
+  });
+});
+
+describe("fileReader (floe diff reads each file pair into two buffers it reuses)", () => {
+  test("gives each file's bytes, whatever the sizes before it; a file larger than the buffer grows it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "floe-reader-"));
+    const files = { small: "a: 1\n", large: "x".repeat(300_000), prefix: "a: 1\nb: 2\n", empty: "" };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const read = fileReader();
+    for (const name of ["small", "large", "small", "prefix", "empty", "large"] as const) {
+      expect(read(join(dir, name)).toString("utf8")).toBe(files[name]);
+    }
+    // Two readers, as diffDirectories uses them: a file equals another only with the same bytes and length.
+    const other = fileReader();
+    expect(read(join(dir, "small")).equals(other(join(dir, "prefix")))).toBe(false);
+    expect(read(join(dir, "prefix")).equals(other(join(dir, "prefix")))).toBe(true);
   });
 });
