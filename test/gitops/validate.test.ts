@@ -363,6 +363,9 @@ describe("validators compiled per shape of object", () => {
         { path: "rules[0].verb", message: "field not declared in schema" },
       ]);
     }
+    // More shapes than are kept: each still gets its own undeclared field.
+    for (let i = 0; i < 300; i++) expect(reg.validate(role([], { [`extra${i}`]: i }))).toEqual([{ path: `extra${i}`, message: "field not declared in schema" }]);
+    expect(reg.validate(role([], { extra1: 1 }))).toEqual([{ path: "extra1", message: "field not declared in schema" }]);
   });
 });
 

@@ -33,7 +33,8 @@ function renderForStack(spec: PlatformSpec): { tree: RenderedTree; bootstraps: R
  * `new Error().stack` on each promise it makes for a resource (@pulumi/pulumi runtime/debuggable.ts,
  * debuggablePromise) and reads it only to report leaked promises under that variable: at 100 tenants x 3 regions
  * those strings were 65 MB of the 290 MB live after construction (npm run bench: the Pulumi program's memory).
- * The SDK's own source positions of resources (resource.ts, Resource.callsites) raise the limit for themselves.
+ * The SDK's own source positions of resources (resource.ts, Resource.callsites) raise the limit for themselves. An
+ * error thrown while the resources are made carries its message but no stack trace unless that variable is set.
  */
 function withoutPromiseStacks<T>(build: () => T): T {
   if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return build();
