@@ -7,7 +7,7 @@ import { sqlTableDefinitions } from "../k8s/flink/sql-connection";
 import { checkCompatibility } from "../k8s/schema/compatibility";
 import { SCHEMA_COMPATIBILITIES, SchemaCompatibility } from "../k8s/schema/topic-schema";
 import { ACKNOWLEDGEMENTS_FILE } from "./tree-files";
-import { listYamlFiles, yamlDocuments, yamlErrorAt } from "./yaml-documents";
+import { isPlainObject, listYamlFiles, yamlDocuments, yamlErrorAt } from "./yaml-documents";
 
 /** What happens to an object. */
 export type ChangeAction = "create" | "update" | "delete" | "replace";
@@ -127,21 +127,17 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
 /**
  * What an entry of a list is, independent of its position: its `name`; a Prometheus rule's `alert` or `record`;
  * a Strimzi ACL's resource (type, pattern, name), host and allow/deny type; an RBAC rule's API groups, resources
  * and resource names. Undefined for entries that have none (matched by content instead).
  */
 function entryIdentity(x: unknown): string | undefined {
-  if (!isObject(x)) return undefined;
+  if (!isPlainObject(x)) return undefined;
   if (typeof x.name === "string") return `name=${x.name}`;
   if (typeof x.alert === "string") return `alert=${x.alert}`;
   if (typeof x.record === "string") return `record=${x.record}`;
-  if (isObject(x.resource) && typeof x.resource.type === "string") {
+  if (isPlainObject(x.resource) && typeof x.resource.type === "string") {
     const r = x.resource;
     return `acl=${String(x.type ?? "allow")} ${r.type}:${String(r.patternType ?? "literal")}:${String(r.name ?? "*")}${x.host !== undefined ? `@${String(x.host)}` : ""}`;
   }
@@ -176,7 +172,7 @@ function unmatchedEntries(from: readonly unknown[], other: readonly unknown[]): 
  */
 export function diffFields(a: unknown, b: unknown, path = "", kind = ""): FieldChange[] {
   if (deepEqual(a, b)) return [];
-  if (isObject(a) && isObject(b)) {
+  if (isPlainObject(a) && isPlainObject(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     return keys.flatMap((k) => diffFields(a[k], b[k], path ? `${path}.${k}` : k, kind));
   }
@@ -193,7 +189,7 @@ export function diffFields(a: unknown, b: unknown, path = "", kind = ""): FieldC
       const ids = [...new Set([...ia, ...ib])].sort();
       return ids.flatMap((id) => diffFields(ma.get(id), mb.get(id), `${path}[${id}]`, kind));
     }
-    if (a.every((x) => !isObject(x) && !Array.isArray(x)) && b.every((x) => !isObject(x) && !Array.isArray(x))) {
+    if (a.every((x) => !isPlainObject(x) && !Array.isArray(x)) && b.every((x) => !isPlainObject(x) && !Array.isArray(x))) {
       return [{ path, old: redact(path, a, kind), new: redact(path, b, kind) }];
     }
     if (a.length === b.length) return Array.from({ length: a.length }, (_, i) => diffFields(a[i], b[i], `${path}[${i}]`, kind)).flat();

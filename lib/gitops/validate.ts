@@ -4,7 +4,7 @@ import type { RegExpEngine } from "ajv/dist/types";
 import { existsSync, readFileSync, statSync } from "fs";
 import { delimiter, relative, resolve } from "path";
 import { RE2JS } from "re2js";
-import { listYamlFiles, yamlDocuments, yamlErrorAt } from "./yaml-documents";
+import { isPlainObject, listYamlFiles, yamlDocuments, yamlErrorAt } from "./yaml-documents";
 
 export { listYamlFiles };
 import { checkDnsLabel, checkDnsSubdomain, ValidationError } from "../core";
@@ -563,7 +563,6 @@ function schemaNodes(schema: JsonSchema): number {
   return n;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const subschema = (v: unknown): JsonSchema | undefined => (isPlainObject(v) ? v : undefined);
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 

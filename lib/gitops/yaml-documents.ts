@@ -22,6 +22,11 @@ export function yamlDocuments(text: string): unknown[] {
   return docs;
 }
 
+/** Whether a parsed value is a mapping (an object, not an array or null). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
 /** A YAML error's position (1-based) and reason. */
 export function yamlErrorAt(e: unknown): { readonly line?: number; readonly column?: number; readonly reason: string } {
   if (!(e instanceof YAMLException)) return { reason: e instanceof Error ? e.message : String(e) };
