@@ -1,13 +1,13 @@
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "path";
 import { ValidationError, ValidationIssue } from "../core";
-import type { RenderedTree } from "../platform/render";
+import { RenderedTree, yamlOnce } from "../platform/render";
 import { ACKNOWLEDGEMENTS_FILE } from "./tree-files";
 
 export { ACKNOWLEDGEMENTS_FILE } from "./tree-files";
 
 // Rendering (spec -> in-memory tree) is the platform layer's, below both delivery modes; this module writes trees.
-export { chartManifests, compareManifests, renderPlatform, synthesize, toYaml } from "../platform/render";
+export { chartManifests, compareManifests, renderCharts, renderPlatform, synthesize, toYaml, yamlOnce } from "../platform/render";
 export type { Manifest, RenderedFile, RenderedTree } from "../platform/render";
 
 /** The file every tree `floe synth` writes carries: its mark that the directory is Floe's to replace. */
@@ -104,18 +104,20 @@ export function outputIssues(outDir: string, environment: string, inputs: readon
  */
 export function writeTree(tree: RenderedTree, outDir: string, inputs: readonly string[] = []): string {
   ValidationError.throwIfAny(outputIssues(outDir, tree.environment, inputs));
-  const files = new Map<string, string>(tree.files.map((f) => [f.path, f.content]));
+  // Each file's YAML is written when its turn comes and not kept (yamlOnce): one file's text at a time.
+  const files = new Map<string, string | (() => string)>(tree.files.map((f) => [f.path, () => yamlOnce(f)]));
   files.set(TREE_MARKER, "Written by floe synth; floe synth replaces this directory as a whole.\n");
   if (tree.acknowledgements.length > 0) files.set(ACKNOWLEDGEMENTS_FILE, `${JSON.stringify(tree.acknowledgements, null, 2)}\n`);
   return replaceDirectory(join(resolve(outDir), tree.environment), files);
 }
 
 /**
- * Replace the directory `target` by one holding exactly `files` (relative path -> content), atomically: staged
+ * Replace the directory `target` by one holding exactly `files` (relative path -> content, or a function giving it when
+ * the file is written, so that no more than one is held), atomically: staged
  * beside it, the old one moved aside, the staged one renamed in (the old one restored if that fails), the old
  * one removed. The callers check first that `target` is theirs to replace.
  */
-export function replaceDirectory(target: string, files: ReadonlyMap<string, string>): string {
+export function replaceDirectory(target: string, files: ReadonlyMap<string, string | (() => string)>): string {
   const parent = dirname(target);
   const name = target.slice(parent.length).replace(/^[\\/]/, "");
   const staging = join(parent, `.${name}.staging-${process.pid}`);
@@ -126,7 +128,7 @@ export function replaceDirectory(target: string, files: ReadonlyMap<string, stri
     mkdirSync(staging, { recursive: true });
     for (const [path, content] of files) {
       mkdirSync(dirname(join(staging, path)), { recursive: true });
-      writeFileSync(join(staging, path), content);
+      writeFileSync(join(staging, path), typeof content === "function" ? content() : content);
     }
     if (existsSync(target)) renameSync(target, previous);
     try {

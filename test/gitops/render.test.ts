@@ -3,7 +3,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { ApiObject, App, Chart, JsonPatch, Lazy } from "cdk8s";
 import { parse as yamlParse } from "yaml";
-import { chartManifests, compareManifests, composePlatform, parsePlatformSpec, synthesize, toYaml, writeTree } from "../../lib/internal";
+import { chartManifests, compareManifests, composePlatform, parsePlatformSpec, renderCharts, renderPlatform, synthesize, toYaml, writeTree, yamlOnce } from "../../lib/internal";
 import { devSpec, exampleSpec } from "../helpers/specs";
 
 function contents(spec: unknown): Record<string, string> {
@@ -104,6 +104,70 @@ describe("writeTree", () => {
     expect(() => writeTree(bad, out)).toThrow();
     expect(readFileSync(join(out, "dev", "local", "platform.yaml"), "utf8")).toBe(before);
     expect(readdirSync(out)).toEqual(["dev"]);
+  });
+});
+
+describe("synth releases the constructs as their charts render (renderCharts)", () => {
+  // The bench's generated spec: sources, sinks, jobs and schemas for every tenant, in three regions.
+  const { generateSpec } = require("../../bench/spec") as { generateSpec: (n: number) => unknown };
+  const specs: Record<string, () => unknown> = { example: exampleSpec, dev: devSpec, "bench, 3 tenants": () => generateSpec(3) };
+
+  test.each(Object.keys(specs))("%s: the same files, byte for byte, as rendering with every construct kept", (name) => {
+    const spec = parsePlatformSpec(specs[name]());
+    const kept = renderPlatform(composePlatform(spec).platform);
+    const released = synthesize(spec);
+    expect(released.files.map((f) => f.path)).toEqual(kept.files.map((f) => f.path));
+    for (const [i, f] of released.files.entries()) expect(f.content).toBe(kept.files[i].content);
+  });
+
+  test("each chart is detached from its app and left out of the composed platform; renderPlatform keeps them", () => {
+    const spec = parsePlatformSpec(exampleSpec());
+    const charts = (p: ReturnType<typeof composePlatform>["platform"]) => p.regions.map((r) => [r.charts.length, r.app.node.findAll().filter((c) => c instanceof Chart).length]);
+    const kept = composePlatform(spec).platform;
+    const before = charts(kept);
+    expect(before.every(([listed, inApp]) => listed > 0 && inApp === listed)).toBe(true);
+    renderPlatform(kept);
+    expect(charts(kept)).toEqual(before);
+    const released = composePlatform(spec).platform;
+    const tree = renderCharts(released, [], () => undefined, true);
+    expect(tree.files).toHaveLength(before.reduce((n, [listed]) => n + listed, 0));
+    expect(charts(released)).toEqual(before.map(() => [0, 0]));
+  });
+});
+
+describe("a file's YAML written once (yamlOnce) for writeTree", () => {
+  // The module object render.ts calls dump on (a namespace import would not let jest replace it).
+  const jsYaml = require("js-yaml") as typeof import("js-yaml");
+  afterEach(() => jest.restoreAllMocks());
+
+  test("yamlOnce writes the text without keeping it; after a read of content, it gives the kept text", () => {
+    const file = synthesize(parsePlatformSpec(devSpec())).files.find((f) => f.path === "local/platform.yaml")!;
+    const dump = jest.spyOn(jsYaml, "dump");
+    const once = yamlOnce(file);
+    expect(dump).toHaveBeenCalledTimes(file.objects.length);
+    expect(yamlOnce(file)).toBe(once);
+    expect(dump).toHaveBeenCalledTimes(2 * file.objects.length);
+    expect(file.content).toBe(once);
+    expect(dump).toHaveBeenCalledTimes(3 * file.objects.length);
+    expect(yamlOnce(file)).toBe(once);
+    expect(file.content).toBe(once);
+    expect(dump).toHaveBeenCalledTimes(3 * file.objects.length);
+  });
+
+  test("a file made elsewhere (no yamlOnce of its own) gives its content", () => {
+    expect(yamlOnce({ path: "r/x.yaml", objects: [], content: "made: elsewhere\n" })).toBe("made: elsewhere\n");
+  });
+
+  test("writeTree writes every file's YAML and keeps none of it in the tree", () => {
+    const tree = synthesize(parsePlatformSpec(devSpec()));
+    const out = mkdtempSync(join(tmpdir(), "floe-render-"));
+    const dump = jest.spyOn(jsYaml, "dump");
+    writeTree(tree, out);
+    const objects = tree.files.reduce((n, f) => n + f.objects.length, 0);
+    expect(dump).toHaveBeenCalledTimes(objects);
+    // Nothing was kept: reading each file's content writes it again, the same as what is on disk.
+    for (const f of tree.files) expect(f.content).toBe(readFileSync(join(out, "dev", f.path), "utf8"));
+    expect(dump).toHaveBeenCalledTimes(2 * objects);
   });
 });
 

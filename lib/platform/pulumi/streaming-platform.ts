@@ -7,7 +7,7 @@ import { SavepointReplication } from "../../cloud/savepoint-replication";
 import { TenantWorkloadRole } from "../../cloud/workload-role";
 import { checkpointBucketName, glueDatabaseName, roleArn, savepointReplicationRoleName, tenantRoleName, ValidationError } from "../../core";
 import { composePlatform } from "../compose/platform";
-import { RenderedTree, renderPlatform } from "../render";
+import { renderCharts, RenderedTree } from "../render";
 import { replicatedSavepointPrefixes, ResolvedReplication, resolveReplication } from "../replication/plan";
 import { DEFAULT_KAFKA_NAMESPACE } from "../names";
 import { PlatformSpec, RegionSpec, TenantSpec } from "../spec/schema";
@@ -20,12 +20,12 @@ import { argsIssues, identityOf } from "./validate";
 /**
  * The spec composed and rendered, and each region's bootstrap address. The composed constructs stay in here: the
  * component keeps only the rendered tree, so they are garbage before its resources register (at 500 tenants x 3
- * regions they are about 250 MB; npm run bench).
+ * regions they are about 250 MB; npm run bench), and each chart is released as it renders (render.ts renderCharts).
  */
 function renderForStack(spec: PlatformSpec): { tree: RenderedTree; bootstraps: ReadonlyMap<string, string> } {
   const { platform, warnings } = composePlatform(spec);
   const bootstraps = new Map(platform.regions.map((r) => [r.region, r.kafka.bootstrapAddress()]));
-  return { tree: renderPlatform(platform, warnings), bootstraps };
+  return { tree: renderCharts(platform, warnings, () => undefined, true), bootstraps };
 }
 
 /**
