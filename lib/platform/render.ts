@@ -194,9 +194,9 @@ function plainValue(v: unknown, dropEmpty = false): unknown {
 const YAML_ONCE = Symbol("floe.yamlOnce");
 
 /**
- * A file whose YAML is written on first read of `content` and kept: `floe synth` reads it after the composed
- * constructs are garbage, so its peak holds the constructs or the text, not both, and the Pulumi program, which
- * applies the objects, never writes it (at 500 tenants x 3 regions that is about 100 MB and 4 s; npm run bench).
+ * A file whose YAML is written on first read of `content` and kept. `floe synth` writes it through {@link yamlOnce}
+ * after the composed constructs are garbage, holding one file's text at a time, and the Pulumi program, which
+ * applies the objects, never writes it (at 500 tenants x 3 regions the text is about 100 MB and 4 s; npm run bench).
  * `content` is an enumerable property, so a copy or a comparison of the file reads it.
  */
 function renderedFile(path: string, objects: readonly Manifest[]): RenderedFile {
@@ -229,7 +229,7 @@ export function renderPlatform(
  * {@link renderPlatform}, detaching each chart from its app once its objects are made when `release` is set (the
  * caller owns the composed platform and drops it after): the constructs of the charts rendered so far are then
  * garbage while the rest render, and synth's peak holds about the constructs rather than the constructs and every
- * object (at 500 tenants x 3 regions 300 against 425 MB live; npm run bench). Floe's checks that walk the tree ran
+ * object (at 500 tenants x 3 regions 215 against 425 MB live after rendering; npm run bench). Floe's checks that walk the tree ran
  * when the platform was composed; what renders a chart reads its own constructs (test/gitops/render.test.ts
  * compares both ways byte for byte).
  */
