@@ -93,17 +93,16 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
       // Progress on a terminal only (never in CI logs or pipes), on one line of stderr.
       const progress = io.errIsTTY && !options.quiet ? (step: string) => io.err(`\r\u001b[2Kfloe synth: ${step}...`) : undefined;
       try {
-        const [{ loadPlatformSpec, specInputFiles }, { synthesize }, { writeTree }] = await Promise.all([import("./platform/spec/load"), import("./platform/render"), import("./gitops/render")]);
+        const [{ loadPlatformSpec, specInputFiles }, { synthesizeToDirectory }] = await Promise.all([import("./platform/spec/load"), import("./gitops/render")]);
         const spec = loadPlatformSpec(specFile);
-        const tree = synthesize(spec, progress);
-        progress?.(`writing ${tree.files.length} files`);
-        const dir = writeTree(tree, options.out, specInputFiles(spec, specFile));
+        // Each file is written as it renders (the tree is never held whole); the spec and --out are checked first.
+        const written = synthesizeToDirectory(spec, options.out, specInputFiles(spec, specFile), progress);
         if (progress) io.err("\r\u001b[2K");
-        for (const w of tree.warnings) io.err(`${formatIssue(w)}\n`);
-        const objects = tree.files.reduce((n, f) => n + f.objects.length, 0);
+        for (const w of written.warnings) io.err(`${formatIssue(w)}\n`);
+        const objects = written.files.reduce((n, f) => n + f.objects, 0);
         if (!options.quiet) {
-          io.out(`floe synth: wrote ${objects} objects in ${tree.files.length} files to ${dir}\n`);
-          for (const f of tree.files) io.out(`  ${f.path} (${f.objects.length} objects)\n`);
+          io.out(`floe synth: wrote ${objects} objects in ${written.files.length} files to ${written.dir}\n`);
+          for (const f of written.files) io.out(`  ${f.path} (${f.objects} objects)\n`);
         }
       } catch (e) {
         if (progress) io.err("\r\u001b[2K");

@@ -3,7 +3,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { ApiObject, App, Chart, JsonPatch, Lazy } from "cdk8s";
 import { parse as yamlParse } from "yaml";
-import { chartManifests, compareManifests, composePlatform, parsePlatformSpec, renderCharts, renderPlatform, synthesize, toYaml, writeTree, yamlOnce } from "../../lib/internal";
+import { chartManifests, compareManifests, composePlatform, parsePlatformSpec, renderCharts, renderPlatform, synthesize, synthesizeToDirectory, toYaml, writeTree, yamlOnce } from "../../lib/internal";
 import { devSpec, exampleSpec } from "../helpers/specs";
 
 function contents(spec: unknown): Record<string, string> {
@@ -132,6 +132,84 @@ describe("synth releases the constructs as their charts render (renderCharts)", 
     const tree = renderCharts(released, [], () => undefined, true);
     expect(tree.files).toHaveLength(before.reduce((n, [listed]) => n + listed, 0));
     expect(charts(released)).toEqual(before.map(() => [0, 0]));
+  });
+});
+
+describe("floe synth writes each file as it renders (synthesizeToDirectory)", () => {
+  const { generateSpec } = require("../../bench/spec") as { generateSpec: (n: number) => unknown };
+  const jsYaml = require("js-yaml") as typeof import("js-yaml");
+  afterEach(() => jest.restoreAllMocks());
+  /** Every file under `dir`, path -> text. */
+  const files = (dir: string): Record<string, string> => {
+    const out: Record<string, string> = {};
+    const walk = (d: string, rel: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(d, e.name), `${rel}${e.name}/`);
+        else out[`${rel}${e.name}`] = readFileSync(join(d, e.name), "utf8");
+      }
+    };
+    walk(dir, "");
+    return out;
+  };
+  const withAck = () => ({ ...(exampleSpec() as object), allowDestructive: [{ kind: "KafkaTopic", name: "payments.old", namespace: "kafka", reason: "retired in review 42" }] });
+  const specs: Record<string, () => unknown> = { example: exampleSpec, dev: devSpec, "bench, 3 tenants": () => generateSpec(3), "with an acknowledged deletion": withAck };
+
+  test.each(Object.keys(specs))("%s: the same files, byte for byte, as writeTree(synthesize(spec)), and the same summary", (name) => {
+    const spec = parsePlatformSpec(specs[name]());
+    const a = mkdtempSync(join(tmpdir(), "floe-render-"));
+    const b = mkdtempSync(join(tmpdir(), "floe-render-"));
+    const tree = synthesize(spec);
+    writeTree(tree, a);
+    const written = synthesizeToDirectory(spec, b);
+    expect(written.dir).toBe(join(b, spec.environment));
+    expect(files(b)).toEqual(files(a));
+    expect(Object.keys(files(b)).length).toBe(tree.files.length + 1 + (tree.acknowledgements.length > 0 ? 1 : 0));
+    expect(written.files).toEqual(tree.files.map((f) => ({ path: f.path, objects: f.objects.length })));
+    expect(written.warnings).toEqual(tree.warnings);
+  });
+
+  test("a file's YAML is made after the previous file is written, never all first", () => {
+    const spec = parsePlatformSpec(generateSpec(3));
+    const out = mkdtempSync(join(tmpdir(), "floe-render-"));
+    const staging = join(out, `.${spec.environment}.staging-${process.pid}`);
+    // At each object's YAML, how many files are already in the staging directory.
+    const staged: number[] = [];
+    const dump = jsYaml.dump;
+    jest.spyOn(jsYaml, "dump").mockImplementation((...args) => {
+      staged.push(existsSync(staging) ? Object.keys(files(staging)).length : 0);
+      return dump(...args);
+    });
+    const written = synthesizeToDirectory(spec, out);
+    expect(staged).toHaveLength(written.files.reduce((n, f) => n + f.objects, 0));
+    // File k's objects are written while exactly k files are staged: 0 for the first, then one more each time.
+    expect([...new Set(staged)]).toEqual(written.files.map((_, k) => k));
+  });
+
+  test("a spec error, then an output issue, is thrown before anything is written", () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-render-"));
+    const file = join(out, "a-file");
+    writeFileSync(file, "x");
+    const bad = parsePlatformSpec({ ...(devSpec() as object), tenants: [{ name: "alpha", topics: [{ name: "t", partitions: 3, replicas: 9 }] }] });
+    expect(() => synthesizeToDirectory(bad, file)).toThrow(/replicas/);
+    expect(() => synthesizeToDirectory(parsePlatformSpec(devSpec()), file)).toThrow(/is a file, not a directory/);
+    expect(readdirSync(out)).toEqual(["a-file"]);
+    expect(readFileSync(file, "utf8")).toBe("x");
+  });
+
+  test("a failure while the files are written leaves the previous tree in place and no staging directory behind", () => {
+    const out = mkdtempSync(join(tmpdir(), "floe-render-"));
+    const spec = parsePlatformSpec(devSpec());
+    synthesizeToDirectory(spec, out);
+    const before = files(out);
+    let dumps = 0;
+    const dump = jsYaml.dump;
+    jest.spyOn(jsYaml, "dump").mockImplementation((...args) => {
+      if (++dumps > 20) throw new Error("disk on fire");
+      return dump(...args);
+    });
+    expect(() => synthesizeToDirectory(spec, out)).toThrow("disk on fire");
+    expect(files(out)).toEqual(before);
+    expect(readdirSync(out)).toEqual(["dev"]);
   });
 });
 
