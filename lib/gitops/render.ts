@@ -125,8 +125,8 @@ export interface WrittenTree {
 /**
  * `floe synth`: compose the spec, then write its tree to `outDir/<environment>/` as `writeTree` does, each file
  * written as its chart renders. The tree's files and objects are never all held: one file's objects and text at a
- * time, beside the composed constructs, which are released chart by chart (at 1000 tenants x 3 regions the peak was
- * 1.16 GB of RSS with the whole tree made first; npm run bench). The bytes written are those of
+ * time, beside the composed constructs, which are released chart by chart (the bench's 2000 tenants x 3 regions:
+ * 1.52 GB of peak RSS, 2.32 GB with the whole tree made first; docs/performance.md). The bytes written are those of
  * `writeTree(synthesize(spec))` (test/gitops/render.test.ts). A spec error or an output issue is thrown before
  * anything is written; the directory is replaced only when every file is written.
  */
