@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, r
 import { dirname, isAbsolute, join, relative, resolve, sep } from "path";
 import { ValidationError, ValidationIssue } from "../core";
 import { composePlatform } from "../platform/compose/platform";
-import { chartFiles, RenderedTree, toYaml, yamlOnce } from "../platform/render";
+import { chartFiles, cmp, RenderedTree, toYaml, yamlOnce } from "../platform/render";
 import { PlatformSpec } from "../platform/spec/schema";
 import { ACKNOWLEDGEMENTS_FILE } from "./tree-files";
 
@@ -142,7 +142,7 @@ export function synthesizeToDirectory(spec: PlatformSpec, outDir: string, inputs
     yield* treeExtras(spec.allowDestructive ?? []);
   }
   const dir = replaceDirectory(join(resolve(outDir), spec.environment), entries());
-  written.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  written.sort((a, b) => cmp(a.path, b.path));
   return { dir, files: written, warnings };
 }
 

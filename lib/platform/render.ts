@@ -82,7 +82,8 @@ export function compareManifests(a: Manifest, b: Manifest): number {
   );
 }
 
-function cmp(a: string, b: string): number {
+/** Code-unit order of two strings (paths, names): the order of every sorted list Floe renders. */
+export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
