@@ -8,31 +8,37 @@ import { RegionBuild } from "../compose/context";
 import { inSpec, SpecPathMap } from "../compose/path-map";
 import { stringValues } from "../kafka/compose";
 import { tenantPrefix } from "../names";
-import { schemaRegistryLeader } from "../schemas/registry";
-import { PlatformSpec } from "../spec/schema";
+import { REGION_REGISTRY_NAME, schemaRegistryLeader, schemaRegistryRegions } from "../schemas/registry";
+import { PlatformSpec, RegionSpec } from "../spec/schema";
 import { secretsAwsRegion, storeServiceAccount } from "../tenancy/compose";
 import { replicationBootstrap } from "./listener";
 import { ResolvedReplication, tenantUnmirroredTopics } from "./plan";
 
-/** One mirror: `sourceChart` in the primary holds the source user, `targetChart` in the standby the MirrorMaker 2. */
-interface Mirror {
-  readonly primary: RegionBuild;
-  readonly standby: RegionBuild;
+/**
+ * One end of a mirror, in the region being composed (`region`); the other end's region (`peer`) is composed on its
+ * own, before or after, and only its spec is read here. At the primary end `chart` holds the source user, at the
+ * standby end the MirrorMaker 2; `topics` are that end's topics.
+ */
+interface MirrorEnd {
+  readonly region: RegionBuild;
+  readonly peer: RegionSpec;
   readonly scope: string;
-  readonly sourceChart: Chart;
-  readonly targetChart: Chart;
+  readonly chart: Chart;
   /** KafkaMirrorMaker2 name; its source user is `<owner>-mirror-to-<standby>`, its credentials `<owner>-mirror-<primary>-source`. */
   readonly owner: string;
-  readonly sourceTopics: readonly IKafkaTopicResource[];
-  readonly targetTopics: readonly IKafkaTopicResource[];
-  readonly excludeTopics?: readonly string[];
+  readonly topics: readonly IKafkaTopicResource[];
   readonly groupPrefix: string;
+}
+
+/** The standby end of a mirror: what its MirrorMaker 2 runs with. */
+interface MirrorTarget extends MirrorEnd {
+  readonly excludeTopics?: readonly string[];
   readonly replicas?: number;
   readonly tasksMax?: number;
   readonly resources?: ResourceRequirements;
 }
 
-/** What every mirror of a platform shares: the spec, the path map, the issues, the objects made once per region pair. */
+/** What the mirrors of a region share: the spec, the path map, the issues, the objects made once per region pair. */
 interface MirrorContext {
   readonly spec: PlatformSpec;
   readonly map: SpecPathMap;
@@ -42,20 +48,24 @@ interface MirrorContext {
 }
 
 /**
- * Cross-region replication (`replication[]`), for each entry:
- * - primary region: a read-only KafkaUser `<tenant>-mirror-to-<standby>` on the replicated topics, and
- *   PushSecrets that copy its Strimzi-generated password and the cluster CA certificate to Secrets Manager in
+ * Cross-region replication (`replication[]`) in one region, `region`, composed on its own (compose/platform.ts
+ * composes and renders a region at a time): for each entry,
+ * - where `region` is the primary: a read-only KafkaUser `<tenant>-mirror-to-<standby>` on the replicated topics,
+ *   and PushedSecrets that copy its Strimzi-generated password and the cluster CA certificate to Secrets Manager in
  *   the standby's AWS region (under `<environment>/platform/kafka/<primary>/`), through a ClusterSecretStore
  *   usable only from the Kafka namespace;
- * - standby region: ExternalSecrets that bring both into its Kafka namespace, and a KafkaMirrorMaker2
- *   `<tenant>-mirror-<primary>` that keeps topic names, translates the tenant's consumer group offsets, and
- *   connects to the primary's external replication listener.
- * Jobs, sources and producers of the standby side were already rendered passive by buildTenant.
+ * - where `region` is the standby: ExternalSecrets that bring both into its Kafka namespace, and a
+ *   KafkaMirrorMaker2 `<tenant>-mirror-<primary>` that keeps topic names, translates the tenant's consumer group
+ *   offsets, and connects to the primary's external replication listener.
+ * Each end reads of the other region only its spec (names, AWS region, replication listener, networks): the user
+ * name, secret keys and names both ends use are derived from the spec alike. Jobs, sources and producers of the
+ * standby side were already rendered passive by buildTenant. The Schema Registry's mirrors (the leader's schemas
+ * topic to each follower) are made the same way.
  */
-export function buildReplication(
+export function buildRegionReplication(
   spec: PlatformSpec,
   plan: readonly ResolvedReplication[],
-  regions: ReadonlyMap<string, RegionBuild>,
+  region: RegionBuild,
   map: SpecPathMap,
   pending: ValidationIssue[],
 ): void {
@@ -65,154 +75,151 @@ export function buildReplication(
     return once.get(key) as T;
   };
   const ctx: MirrorContext = { spec, map, pending, memo };
+  const name = region.spec.name;
+  const regionSpec = (n: string) => spec.regions.find((r) => r.name === n);
   for (const entry of plan) {
-    const m = tenantMirror(entry, regions);
-    if (m) mirror(ctx, m);
+    const { primary, standby } = entry.spec;
+    if (primary === standby) continue; // reported by checkReplication
+    const own = region.tenants.get(entry.tenant.name);
+    const peer = regionSpec(primary === name ? standby : primary);
+    if (!own || !peer || (primary !== name && standby !== name)) continue; // a missing region or tenant is reported by checkReplication
+    const end = {
+      region,
+      peer,
+      scope: `replication[${entry.index}]`,
+      chart: own.chart,
+      owner: entry.tenant.name,
+      topics: entry.refs.map(own.resolve).filter((x): x is IKafkaTopicResource => x !== undefined),
+      groupPrefix: tenantPrefix(entry.tenant.name),
+    };
+    if (primary === name) mirrorSource(ctx, end);
+    else {
+      const resources = entry.spec.resources && {
+        requests: entry.spec.resources.requests && stringValues(entry.spec.resources.requests),
+        limits: entry.spec.resources.limits && stringValues(entry.spec.resources.limits),
+      };
+      mirrorTarget(ctx, { ...end, excludeTopics: tenantUnmirroredTopics(entry.tenant), replicas: entry.spec.replicas, tasksMax: entry.spec.tasksMax, resources });
+    }
   }
-  for (const m of registryMirrors(spec, regions)) mirror(ctx, m);
-}
-
-/** The mirror of one `replication[]` entry, when both regions and the tenant in each were built. */
-function tenantMirror(entry: ResolvedReplication, regions: ReadonlyMap<string, RegionBuild>): Mirror | undefined {
-  const primary = regions.get(entry.spec.primary);
-  const standby = regions.get(entry.spec.standby);
-  const tenant = entry.tenant.name;
-  const source = primary?.tenants.get(tenant);
-  const target = standby?.tenants.get(tenant);
-  if (!primary || !standby || !source || !target || primary === standby) return undefined; // reported by checkReplication
-  return {
-    primary,
-    standby,
-    scope: `replication[${entry.index}]`,
-    sourceChart: source.chart,
-    targetChart: target.chart,
-    owner: tenant,
-    sourceTopics: entry.refs.map(source.resolve).filter((x): x is IKafkaTopicResource => x !== undefined),
-    targetTopics: entry.refs.map(target.resolve).filter((x): x is IKafkaTopicResource => x !== undefined),
-    excludeTopics: tenantUnmirroredTopics(entry.tenant),
-    groupPrefix: tenantPrefix(tenant),
-    replicas: entry.spec.replicas,
-    tasksMax: entry.spec.tasksMax,
-    resources: entry.spec.resources && {
-      requests: entry.spec.resources.requests && stringValues(entry.spec.resources.requests),
-      limits: entry.spec.resources.limits && stringValues(entry.spec.resources.limits),
-    },
-  };
+  registryMirrors(ctx, region);
 }
 
 /**
  * The registries of the other regions follow the leader's: its schemas topic is copied to each of them (ids
- * assigned once, in the leader; the followers serve them read-only), by a MirrorMaker 2 of the platform.
+ * assigned once, in the leader; the followers serve them read-only), by a MirrorMaker 2 of the platform. The
+ * regions with a registry and the leader are the spec's (schemas/registry.ts), as buildRegionRegistry makes them.
  */
-function registryMirrors(spec: PlatformSpec, regions: ReadonlyMap<string, RegionBuild>): Mirror[] {
-  const leader = schemaRegistryLeader(spec);
-  const leading = leader !== undefined ? regions.get(leader) : undefined;
-  const leaderRegistry = leading?.registry;
-  if (!leading || !leaderRegistry) return [];
-  const out: Mirror[] = [];
-  for (const follower of regions.values()) {
-    const registry = follower.registry;
-    if (follower === leading || !registry || registry.leaderEligible) continue;
-    out.push({
-      primary: leading,
-      standby: follower,
-      scope: `regions[${follower.index}].schemaRegistry`,
-      sourceChart: leading.platformChart,
-      targetChart: follower.platformChart,
-      owner: registry.registryName,
-      sourceTopics: [leaderRegistry.topic],
-      targetTopics: [registry.topic],
-      groupPrefix: `${registry.registryName}.`,
-      replicas: 1,
-      tasksMax: 1,
+function registryMirrors(ctx: MirrorContext, region: RegionBuild): void {
+  const leader = schemaRegistryLeader(ctx.spec);
+  const registry = region.registry;
+  if (leader === undefined || !registry) return;
+  const leading = ctx.spec.regions.find((r) => r.name === leader);
+  const name = region.spec.name;
+  const at = { region, chart: region.platformChart, owner: REGION_REGISTRY_NAME, topics: [registry.topic], groupPrefix: `${REGION_REGISTRY_NAME}.` };
+  if (name === leader) {
+    const followers = schemaRegistryRegions(ctx.spec);
+    ctx.spec.regions.forEach((follower, index) => {
+      if (follower.name !== leader && followers.has(follower.name)) mirrorSource(ctx, { ...at, peer: follower, scope: `regions[${index}].schemaRegistry` });
     });
+  } else if (leading && !registry.leaderEligible) {
+    mirrorTarget(ctx, { ...at, peer: leading, scope: `regions[${region.index}].schemaRegistry`, replicas: 1, tasksMax: 1 });
   }
-  return out;
 }
 
-/** The stores and the cluster CA a region pair's mirrors share (each made once per pair). */
-function regionPairSecrets(ctx: MirrorContext, primary: RegionBuild, standby: RegionBuild) {
-  const p = primary.platform.region;
-  const t = standby.platform.region;
-  const pKafka = primary.platform.kafka;
-  const tKafka = standby.platform.kafka;
-  const remotePrefix = `${ctx.spec.environment}/platform/kafka/${p}/`;
-  const pushStore = ctx.memo(`push|${p}|${t}`, () =>
-    new SecretStore(primary.platformChart, `ReplicationPushStore-${t}`, {
-      name: `floe-${p}-to-${t}`,
-      awsRegion: secretsAwsRegion(standby.spec),
-      serviceAccount: storeServiceAccount(ctx.spec, primary.spec),
-      namespaces: [pKafka.namespace],
-    }),
-  );
-  const caRemoteKey = `${remotePrefix}cluster-ca-cert`;
-  ctx.memo(`ca-push|${p}|${t}`, () =>
-    new PushedSecret(primary.platformChart, `ClusterCaPush-${t}`, {
-      store: pushStore,
-      namespace: pKafka.namespace,
-      name: `${pKafka.clusterName}-cluster-ca-cert-to-${t}`,
-      secretName: `${pKafka.clusterName}-cluster-ca-cert`,
-      key: "ca.crt",
-      remoteKey: caRemoteKey,
-      allowedPrefix: remotePrefix,
-    }),
-  );
-  const platformStore = ctx.memo(`store|${t}`, () =>
-    new SecretStore(standby.platformChart, "ReplicationSecretStore", {
-      name: `floe-${t}-platform`,
-      awsRegion: secretsAwsRegion(standby.spec),
-      serviceAccount: storeServiceAccount(ctx.spec, standby.spec),
-      namespaces: [tKafka.namespace],
-    }),
-  );
-  const caSecret = ctx.memo(`ca|${p}|${t}`, () =>
-    new TenantSecret(standby.platformChart, `ClusterCa-${p}`, {
-      store: platformStore,
-      namespace: tKafka.namespace,
-      name: `floe-kafka-ca-${p}`,
-      remoteKey: caRemoteKey,
-      properties: ["ca.crt"],
-      allowedPrefix: remotePrefix,
-    }),
-  );
-  return { remotePrefix, pushStore, platformStore, caSecret };
+/** The Secrets Manager prefix under which a primary's mirror credentials and CA are pushed for its standbys. */
+function remotePrefixOf(spec: PlatformSpec, primary: string): string {
+  return `${spec.environment}/platform/kafka/${primary}/`;
 }
 
-/** One mirror's source user (pushed to the standby's Secrets Manager), its credentials there and its MirrorMaker 2. */
-function mirror(ctx: MirrorContext, m: Mirror): void {
-  const { primary, standby } = m;
-  const bootstrap = replicationBootstrap(primary.spec);
-  if (!bootstrap) return; // reported by checkReplication / registryLeaderIssues
-  const scope = m.scope;
-  const p = primary.platform.region;
-  const t = standby.platform.region;
+/** The primary end of a mirror: its source user, and its password and the cluster CA pushed to the standby's Secrets Manager. */
+function mirrorSource(ctx: MirrorContext, end: MirrorEnd): void {
+  const primary = end.region;
+  if (!replicationBootstrap(primary.spec)) return; // reported by checkReplication / registryLeaderIssues
+  const p = primary.spec.name;
+  const t = end.peer.name;
   const pKafka = primary.platform.kafka;
-  const tKafka = standby.platform.kafka;
-  const owner = m.owner;
+  const remotePrefix = remotePrefixOf(ctx.spec, p);
   inSpec(ctx.map, ctx.pending, () => {
-    const { remotePrefix, pushStore, platformStore, caSecret } = regionPairSecrets(ctx, primary, standby);
-    const sourceUser = new KafkaUser(m.sourceChart, `MirrorSource-${owner}-${t}`, { cluster: pKafka, userName: `${owner}-mirror-to-${t}` });
-    grantMirrorSource(sourceUser, m.sourceTopics, m.groupPrefix);
-    const passwordKey = `${remotePrefix}users/${sourceUser.userName}`;
-    new PushedSecret(m.sourceChart, `MirrorSourcePush-${owner}-${t}`, {
+    // The store and the CA push a standby's mirrors share.
+    const pushStore = ctx.memo(`push|${t}`, () =>
+      new SecretStore(primary.platformChart, `ReplicationPushStore-${t}`, {
+        name: `floe-${p}-to-${t}`,
+        awsRegion: secretsAwsRegion(end.peer),
+        serviceAccount: storeServiceAccount(ctx.spec, primary.spec),
+        namespaces: [pKafka.namespace],
+      }),
+    );
+    ctx.memo(`ca-push|${t}`, () =>
+      new PushedSecret(primary.platformChart, `ClusterCaPush-${t}`, {
+        store: pushStore,
+        namespace: pKafka.namespace,
+        name: `${pKafka.clusterName}-cluster-ca-cert-to-${t}`,
+        secretName: `${pKafka.clusterName}-cluster-ca-cert`,
+        key: "ca.crt",
+        remoteKey: `${remotePrefix}cluster-ca-cert`,
+        allowedPrefix: remotePrefix,
+      }),
+    );
+    const sourceUser = new KafkaUser(end.chart, `MirrorSource-${end.owner}-${t}`, { cluster: pKafka, userName: mirrorSourceUser(end.owner, t) });
+    grantMirrorSource(sourceUser, end.topics, end.groupPrefix);
+    new PushedSecret(end.chart, `MirrorSourcePush-${end.owner}-${t}`, {
       store: pushStore,
       namespace: pKafka.namespace,
       name: `${sourceUser.userName}-push`,
       secretName: sourceUser.secretName,
       key: "password",
-      remoteKey: passwordKey,
+      remoteKey: `${remotePrefix}users/${sourceUser.userName}`,
       allowedPrefix: remotePrefix,
     });
-    const credentials = new TenantSecret(m.targetChart, `MirrorCredentials-${owner}-${p}`, {
+  });
+}
+
+/** The name of the source user of `owner`'s mirror to `standby` (made by the primary end, used by the standby's). */
+function mirrorSourceUser(owner: string, standby: string): string {
+  return `${owner}-mirror-to-${standby}`;
+}
+
+/** The standby end of a mirror: the source user's password and the primary's CA from Secrets Manager, and the MirrorMaker 2. */
+function mirrorTarget(ctx: MirrorContext, end: MirrorTarget): void {
+  const standby = end.region;
+  const bootstrap = replicationBootstrap(end.peer);
+  if (!bootstrap) return; // reported by checkReplication / registryLeaderIssues
+  const p = end.peer.name;
+  const t = standby.spec.name;
+  const tKafka = standby.platform.kafka;
+  const remotePrefix = remotePrefixOf(ctx.spec, p);
+  const owner = end.owner;
+  const userName = mirrorSourceUser(owner, t);
+  inSpec(ctx.map, ctx.pending, () => {
+    // The store every primary's mirrors read through, and each primary's CA copy.
+    const platformStore = ctx.memo("store", () =>
+      new SecretStore(standby.platformChart, "ReplicationSecretStore", {
+        name: `floe-${t}-platform`,
+        awsRegion: secretsAwsRegion(standby.spec),
+        serviceAccount: storeServiceAccount(ctx.spec, standby.spec),
+        namespaces: [tKafka.namespace],
+      }),
+    );
+    const caSecret = ctx.memo(`ca|${p}`, () =>
+      new TenantSecret(standby.platformChart, `ClusterCa-${p}`, {
+        store: platformStore,
+        namespace: tKafka.namespace,
+        name: `floe-kafka-ca-${p}`,
+        remoteKey: `${remotePrefix}cluster-ca-cert`,
+        properties: ["ca.crt"],
+        allowedPrefix: remotePrefix,
+      }),
+    );
+    const credentials = new TenantSecret(end.chart, `MirrorCredentials-${owner}-${p}`, {
       store: platformStore,
       namespace: tKafka.namespace,
       name: `${owner}-mirror-${p}-source`,
-      remoteKey: passwordKey,
+      remoteKey: `${remotePrefix}users/${userName}`,
       properties: ["password"],
       allowedPrefix: remotePrefix,
     });
-    ctx.map.add(`${m.targetChart.node.path}/Mirror-${owner}-${p}`, scope, { name: "tenant" });
-    return new KafkaMirrorMaker2(m.targetChart, `Mirror-${owner}-${p}`, {
+    ctx.map.add(`${end.chart.node.path}/Mirror-${owner}-${p}`, end.scope, { name: "tenant" });
+    return new KafkaMirrorMaker2(end.chart, `Mirror-${owner}-${p}`, {
       target: tKafka,
       targetAlias: t,
       name: `${owner}-mirror-${p}`,
@@ -220,16 +227,16 @@ function mirror(ctx: MirrorContext, m: Mirror): void {
         alias: p,
         bootstrapServers: bootstrap,
         caSecret: { secretName: caSecret.secretName, certificate: "ca.crt" },
-        credentials: { username: sourceUser.userName, secretName: credentials.secretName, passwordKey: "password" },
+        credentials: { username: userName, secretName: credentials.secretName, passwordKey: "password" },
       },
-      topics: m.targetTopics,
-      excludeTopics: m.excludeTopics,
-      groupPrefix: m.groupPrefix,
-      replicas: m.replicas,
-      tasksMax: m.tasksMax,
-      resources: m.resources,
+      topics: end.topics,
+      excludeTopics: end.excludeTopics,
+      groupPrefix: end.groupPrefix,
+      replicas: end.replicas,
+      tasksMax: end.tasksMax,
+      resources: end.resources,
       // Only DNS, the local brokers, the other workers and the primary's load balancers.
-      egress: primary.spec.network?.peeringCidrs?.length ? { sourceCidrs: primary.spec.network.peeringCidrs } : undefined,
+      egress: end.peer.network?.peeringCidrs?.length ? { sourceCidrs: end.peer.network.peeringCidrs } : undefined,
     });
   });
 }

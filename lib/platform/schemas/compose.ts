@@ -10,7 +10,7 @@ import { inSpec, SpecPathMap } from "../compose/path-map";
 import { stringValues } from "../kafka/compose";
 import { tenantUserName } from "../names";
 import { PlatformSpec, RegionSpec, TenantSpec } from "../spec/schema";
-import { schemaRegistryLeader, tenantUsesSchemas } from "./registry";
+import { REGION_REGISTRY_NAME, schemaRegistryLeader, tenantUsesSchemas } from "./registry";
 import { tenantSubjects } from "./subjects";
 
 /** A Schema Registry where the spec asks for one or a tenant of the region declares schemas or Avro sources. */
@@ -30,6 +30,7 @@ export function buildRegionRegistry(
   return needsRegistry
     ? inSpec(map, pending, () =>
         new ConfluentSchemaRegistry(platformChart, "SchemaRegistry", {
+          name: REGION_REGISTRY_NAME,
           cluster: kafka,
           image: region.schemaRegistry?.image,
           replicas: region.schemaRegistry?.replicas,

@@ -11,6 +11,9 @@ export function tenantUsesSchemas(tenant: TenantSpec): boolean {
   );
 }
 
+/** The name of each region's Schema Registry (Deployment, Service, user; the owner of the leader's mirrors to it). */
+export const REGION_REGISTRY_NAME = "schema-registry";
+
 /** The regions that run a Schema Registry: those that ask for one, and those where a tenant uses schemas. */
 export function schemaRegistryRegions(spec: PlatformSpec): Set<string> {
   const all = spec.regions.map((r) => r.name);
