@@ -1,8 +1,7 @@
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "path";
 import { ValidationError, ValidationIssue } from "../core";
-import { composePlatform } from "../platform/compose/platform";
-import { chartFiles, cmp, RenderedTree, toYaml, yamlOnce } from "../platform/render";
+import { cmp, RenderedTree, specFiles, toYaml, yamlOnce } from "../platform/render";
 import { PlatformSpec } from "../platform/spec/schema";
 import { ACKNOWLEDGEMENTS_FILE } from "./tree-files";
 
@@ -123,21 +122,35 @@ export interface WrittenTree {
 }
 
 /**
- * `floe synth`: compose the spec, then write its tree to `outDir/<environment>/` as `writeTree` does, each file
- * written as its chart renders. The tree's files and objects are never all held: one file's objects and text at a
- * time, beside the composed constructs, which are released chart by chart (the bench's 2000 tenants x 3 regions:
- * 1.52 GB of peak RSS, 2.32 GB with the whole tree made first; docs/performance.md). The bytes written are those of
- * `writeTree(synthesize(spec))` (test/gitops/render.test.ts). A spec error or an output issue is thrown before
- * anything is written; the directory is replaced only when every file is written.
+ * `floe synth`: write the spec's tree to `outDir/<environment>/` as `writeTree(synthesize(spec))` does, each file
+ * written as its chart renders and each region composed when the one before is written (render.ts specFiles). The
+ * tree's files and objects are never all held, nor the constructs of every region: one region's constructs and
+ * one file's objects and text at a time (the bench's 2000 tenants x 3 regions: 2.32 GB of peak RSS with the whole
+ * tree made first, 1.52 GB with the constructs of every region; docs/performance.md). The bytes written are those of
+ * `writeTree(synthesize(spec))` (test/gitops/render.test.ts). An output issue is thrown before anything is written
+ * (after the spec's errors, if it has some). A spec error found in a region after the first is thrown once every
+ * region is composed, with the files of the regions before it staged: the staging directory is removed, and with
+ * it any directory made for it, and the previous tree stays; the directory is replaced only when every file is
+ * written.
  */
 export function synthesizeToDirectory(spec: PlatformSpec, outDir: string, inputs: readonly string[] = [], onProgress: (step: string) => void = () => undefined): WrittenTree {
-  const { platform, warnings } = composePlatform(spec, onProgress);
-  ValidationError.throwIfAny(outputIssues(outDir, spec.environment, inputs));
+  const files = specFiles(spec, onProgress);
+  const issues = outputIssues(outDir, spec.environment, inputs);
+  if (issues.length > 0) {
+    // Nothing is staged: the spec's errors (composing every region) come first, then the output's.
+    for (let step = files.next(); !step.done; step = files.next());
+    ValidationError.throwIfAny(issues);
+  }
   const written: { path: string; objects: number }[] = [];
+  let warnings: readonly ValidationIssue[] = [];
   function* entries(): Generator<readonly [string, string]> {
-    for (const file of chartFiles(platform, onProgress, true)) {
-      written.push({ path: file.path, objects: file.objects.length });
-      yield [file.path, toYaml(file.objects)];
+    for (let step = files.next(); ; step = files.next()) {
+      if (step.done) {
+        warnings = step.value;
+        break;
+      }
+      written.push({ path: step.value.path, objects: step.value.objects.length });
+      yield [step.value.path, toYaml(step.value.objects)];
     }
     yield* treeExtras(spec.allowDestructive ?? []);
   }
@@ -157,15 +170,18 @@ function treeExtras(acknowledgements: RenderedTree["acknowledgements"]): [string
  * Replace the directory `target` by one holding exactly `files` (relative path and content, or a function giving it
  * when the file is written; an iterable that makes each entry when asked holds no more than one), atomically: staged
  * beside it, the old one moved aside, the staged one renamed in (the old one restored if that fails), the old
- * one removed. The callers check first that `target` is theirs to replace.
+ * one removed. If no tree lands (an entry throws: a spec error found late, a failed write), the staging directory
+ * and the directories made for it are removed. The callers check first that `target` is theirs to replace.
  */
 export function replaceDirectory(target: string, files: Iterable<readonly [string, string | (() => string)]>): string {
   const parent = dirname(target);
   const name = target.slice(parent.length).replace(/^[\\/]/, "");
   const staging = join(parent, `.${name}.staging-${process.pid}`);
   const previous = join(parent, `.${name}.previous-${process.pid}`);
-  mkdirSync(parent, { recursive: true });
+  // The first directory made for the tree (undefined when `parent` was there): removed again if no tree lands.
+  const made = mkdirSync(parent, { recursive: true });
   rmSync(staging, { recursive: true, force: true });
+  let landed = false;
   try {
     mkdirSync(staging, { recursive: true });
     for (const [path, content] of files) {
@@ -179,9 +195,11 @@ export function replaceDirectory(target: string, files: Iterable<readonly [strin
       if (existsSync(previous)) renameSync(previous, target);
       throw e;
     }
+    landed = true;
     rmSync(previous, { recursive: true, force: true });
   } finally {
     rmSync(staging, { recursive: true, force: true });
+    if (!landed && made !== undefined) rmSync(made, { recursive: true, force: true });
   }
   return target;
 }

@@ -4,8 +4,8 @@
 import { ApiObject, App, Chart, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from "cdk8s";
 import { dump } from "js-yaml";
 import { ValidationIssue } from "../core";
-import { ComposedPlatform, RegionChart } from "./compose/context";
-import { composePlatform } from "./compose/platform";
+import { ComposedPlatform, RegionChart, RegionPlatform } from "./compose/context";
+import { composeRegions } from "./compose/platform";
 import { PlatformSpec } from "./spec/schema";
 
 /** A Kubernetes manifest as plain JSON. */
@@ -240,9 +240,14 @@ export function renderCharts(
   onProgress: (step: string) => void,
   release: boolean,
 ): RenderedTree {
-  const files = [...chartFiles(platform, onProgress, release)].map((f) => renderedFile(f.path, f.objects));
+  return treeOf(platform.spec, [...chartFiles(platform, onProgress, release)], warnings);
+}
+
+/** A tree of the spec's environment from its charts' files (sorted by path here). */
+function treeOf(spec: PlatformSpec, charts: readonly ChartFile[], warnings: readonly ValidationIssue[]): RenderedTree {
+  const files = charts.map((f) => renderedFile(f.path, f.objects));
   files.sort((a, b) => cmp(a.path, b.path));
-  return { environment: platform.spec.environment, files, warnings, acknowledgements: platform.spec.allowDestructive ?? [] };
+  return { environment: spec.environment, files, warnings, acknowledgements: spec.allowDestructive ?? [] };
 }
 
 /** One chart's file as it renders: its path in the tree and its objects in file order. */
@@ -258,26 +263,68 @@ export interface ChartFile {
  * (see {@link renderCharts}).
  */
 export function* chartFiles(platform: ComposedPlatform, onProgress: (step: string) => void, release: boolean): Generator<ChartFile> {
-  for (const region of platform.regions) {
-    onProgress(`rendering region ${region.region} (${region.charts.length} files)`);
-    const charts = release ? (region.charts as RegionChart[]).splice(0) : region.charts;
-    for (let i = 0; i < charts.length; i++) {
-      const { file, chart } = charts[i];
-      const objects = chartManifests(chart).sort(compareManifests);
-      if (release) {
-        chart.node.scope?.node.tryRemoveChild(chart.node.id);
-        (charts as (RegionChart | undefined)[])[i] = undefined;
-      }
-      yield { path: `${region.region}/${file}.yaml`, objects };
+  for (const region of platform.regions) yield* regionFiles(region, onProgress, release);
+}
+
+/** {@link chartFiles} of one region. */
+export function* regionFiles(region: RegionPlatform, onProgress: (step: string) => void, release: boolean): Generator<ChartFile> {
+  onProgress(`rendering region ${region.region} (${region.charts.length} files)`);
+  const charts = release ? (region.charts as RegionChart[]).splice(0) : region.charts;
+  for (let i = 0; i < charts.length; i++) {
+    const { file, chart } = charts[i];
+    const objects = chartManifests(chart).sort(compareManifests);
+    if (release) {
+      releaseChart(chart);
+      (charts as (RegionChart | undefined)[])[i] = undefined;
     }
+    yield { path: `${region.region}/${file}.yaml`, objects };
   }
 }
 
 /**
- * Compose and render a spec. Throws a ValidationError (with spec paths) before anything is written. The composed
- * constructs are released as their charts render, so that they are garbage while the rest render.
+ * Detach a rendered chart from its app and empty it: what still names the chart or a construct of another chart
+ * (the region's Kafka cluster, a registry's principals naming the tenants' users) then keeps no chart's constructs
+ * alive. Not in the generator: a construct it last named would stay in the generator's frame while it waits.
+ */
+function releaseChart(chart: Chart): void {
+  for (const child of chart.node.children) chart.node.tryRemoveChild(child.node.id);
+  chart.node.scope?.node.tryRemoveChild(chart.node.id);
+}
+
+/**
+ * Each chart's file of the spec as it renders, a region at a time: each region is composed and checked
+ * ({@link composeRegions}), then its charts render and are released before the next region is composed, so that
+ * one region's constructs are held at a time. `onRegion` sees each region before it renders. A spec error is thrown
+ * once every region is composed (after the files of the regions before it: a caller that writes them stages them).
+ * Returns the warnings.
+ */
+export function* specFiles(
+  spec: PlatformSpec,
+  onProgress: (step: string) => void,
+  onRegion: (region: RegionPlatform) => void = () => undefined,
+): Generator<ChartFile, readonly ValidationIssue[], void> {
+  const steps = composeRegions(spec, onProgress);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value.warnings;
+    onRegion(step.value);
+    yield* regionFiles(step.value, onProgress, true);
+  }
+}
+
+/**
+ * Compose and render a spec. Throws a ValidationError (with spec paths) before anything is written. The spec is
+ * composed and rendered a region at a time: the tree is held with the constructs of one region, not of all.
  */
 export function synthesize(spec: PlatformSpec, onProgress: (step: string) => void = () => undefined): RenderedTree {
-  const { platform, warnings } = composePlatform(spec, onProgress);
-  return renderCharts(platform, warnings, onProgress, true);
+  return renderSpec(spec, onProgress);
+}
+
+/** {@link synthesize}, `onRegion` seeing each region's constructs before they render (the Pulumi component's bootstraps). */
+export function renderSpec(spec: PlatformSpec, onProgress: (step: string) => void, onRegion?: (region: RegionPlatform) => void): RenderedTree {
+  const charts: ChartFile[] = [];
+  const files = specFiles(spec, onProgress, onRegion);
+  for (let step = files.next(); ; step = files.next()) {
+    if (step.done) return treeOf(spec, charts, step.value);
+    charts.push(step.value);
+  }
 }

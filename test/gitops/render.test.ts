@@ -4,6 +4,11 @@ import { join } from "path";
 import { ApiObject, App, Chart, JsonPatch, Lazy } from "cdk8s";
 import { parse as yamlParse } from "yaml";
 import { chartManifests, compareManifests, composePlatform, parsePlatformSpec, renderCharts, renderPlatform, synthesize, synthesizeToDirectory, toYaml, writeTree, yamlOnce } from "../../lib/internal";
+import { setFlagsFromString } from "v8";
+import { runInNewContext } from "vm";
+import { composeRegions } from "../../lib/platform/compose/platform";
+import { specFiles } from "../../lib/platform/render";
+import { catchValidation } from "../helpers";
 import { devSpec, exampleSpec } from "../helpers/specs";
 
 function contents(spec: unknown): Record<string, string> {
@@ -210,6 +215,102 @@ describe("floe synth writes each file as it renders (synthesizeToDirectory)", ()
     expect(() => synthesizeToDirectory(spec, out)).toThrow("disk on fire");
     expect(files(out)).toEqual(before);
     expect(readdirSync(out)).toEqual(["dev"]);
+  });
+});
+
+describe("a region at a time: composed, checked, rendered and released before the next (composeRegions, specFiles)", () => {
+  /** The example with a tenant in each region whose topic asks for more replicas than the region has brokers. */
+  const withBadTopics = (regions: string[]) => {
+    const s = exampleSpec() as { tenants: unknown[] };
+    const bad = regions.map((region, i) => ({ name: `bad${i}`, regions: [region], topics: [{ name: "t", partitions: 3, replicas: 9 }] }));
+    return parsePlatformSpec({ ...s, tenants: [...s.tenants, ...bad] });
+  };
+
+  test("each region is composed, checked and rendered before the next is composed", () => {
+    const steps: string[] = [];
+    synthesize(parsePlatformSpec(exampleSpec()), (s) => steps.push(s));
+    expect(steps).toEqual([
+      "composing region eu-west-1 (1/2)",
+      "validating region eu-west-1",
+      "rendering region eu-west-1 (4 files)",
+      "composing region us-east-1 (2/2)",
+      "validating region us-east-1",
+      "rendering region us-east-1 (3 files)",
+    ]);
+  });
+
+  test("once a region's files are made, none of its charts' constructs is held but its Kafka cluster", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const spec = parsePlatformSpec(exampleSpec());
+    const first = synthesize(spec).files.filter((f) => f.path.startsWith("eu-west-1/")).length;
+    // Every construct under the first region's charts (the example's registry names the tenants' users).
+    const made: { path: string; ref: WeakRef<object> }[] = [];
+    let kafka = "";
+    const files = specFiles(spec, () => undefined, (r) => {
+      if (r.region !== "eu-west-1") return;
+      kafka = r.kafka.node.path;
+      for (const { chart } of r.charts) for (const c of chart.node.findAll()) if (c !== chart) made.push({ path: c.node.path, ref: new WeakRef(c) });
+    });
+    for (let i = 0; i < first; i++) files.next();
+    // Its files are made; the next region is not composed yet. A WeakRef holds its target until the job that made it ends.
+    await new Promise((r) => setImmediate(r));
+    gc();
+    const held = made.filter((m) => m.ref.deref() !== undefined).map((m) => m.path);
+    expect(made.length).toBeGreaterThan(100);
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.every((p) => p === kafka || p.startsWith(`${kafka}/`))).toBe(true);
+    for (let step = files.next(); !step.done; step = files.next());
+  });
+
+  test("an error in one region: every region is still composed and checked, nothing is yielded after it, all errors together", () => {
+    const yielded: string[] = [];
+    const steps = composeRegions(withBadTopics(["us-east-1"]));
+    const e = catchValidation(() => {
+      for (let step = steps.next(); !step.done; step = steps.next()) yielded.push(step.value.region);
+    });
+    expect(yielded).toEqual(["eu-west-1"]);
+    expect(e.issues.map((i) => [i.code, i.scope, i.field])).toEqual([["TopicReplicasExceedBrokers", "tenants[3].topics[0]", "replicas"]]);
+    const both = catchValidation(() => {
+      const all = composeRegions(withBadTopics(["eu-west-1", "us-east-1"]));
+      for (let step = all.next(); !step.done; step = all.next()) throw new Error(`yielded ${step.value.region}`);
+    });
+    expect(both.issues.map((i) => [i.code, i.scope])).toEqual([
+      ["TopicReplicasExceedBrokers", "tenants[3].topics[0]"],
+      ["TopicReplicasExceedBrokers", "tenants[4].topics[0]"],
+    ]);
+  });
+
+  test("floe synth of a spec whose second region has an error: the first region's files were staged, nothing is left", () => {
+    const jsYaml = require("js-yaml") as typeof import("js-yaml");
+    const spec = withBadTopics(["us-east-1"]);
+    const root = mkdtempSync(join(tmpdir(), "floe-render-"));
+    let dumps = 0;
+    const dump = jsYaml.dump;
+    const spy = jest.spyOn(jsYaml, "dump").mockImplementation((...args) => (dumps++, dump(...args)));
+    try {
+      // Into directories that do not exist yet: none is left behind.
+      expect(() => synthesizeToDirectory(spec, join(root, "new", "out"))).toThrow(/tenants\[3\]\.topics\[0\]\.replicas/);
+      expect(dumps).toBeGreaterThan(0);
+      expect(readdirSync(root)).toEqual([]);
+      // Over a previous tree: it stays as it was, and no staging directory is left.
+      synthesizeToDirectory(parsePlatformSpec(exampleSpec()), root);
+      const before = readFileSync(join(root, "prod", "eu-west-1", "platform.yaml"), "utf8");
+      expect(() => synthesizeToDirectory(spec, root)).toThrow(/TopicReplicasExceedBrokers/);
+      expect(readdirSync(root)).toEqual(["prod"]);
+      expect(readFileSync(join(root, "prod", "eu-west-1", "platform.yaml"), "utf8")).toBe(before);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test("the example's mirrors, made an end per region, are those of the platform composed whole", () => {
+    const spec = parsePlatformSpec(exampleSpec());
+    const whole = renderPlatform(composePlatform(spec).platform);
+    const mirrors = (t: { files: readonly { objects: readonly { kind: string }[] }[] }) =>
+      t.files.flatMap((f) => f.objects).filter((o) => /KafkaMirrorMaker2|PushSecret|ExternalSecret|ClusterSecretStore|KafkaUser/.test(o.kind));
+    expect(mirrors(whole).filter((o) => o.kind === "KafkaMirrorMaker2").length).toBeGreaterThan(1);
+    expect(mirrors(synthesize(spec))).toEqual(mirrors(whole));
   });
 });
 

@@ -6,8 +6,7 @@ import { PlatformSecrets } from "../../cloud/platform-secrets";
 import { SavepointReplication } from "../../cloud/savepoint-replication";
 import { TenantWorkloadRole } from "../../cloud/workload-role";
 import { checkpointBucketName, glueDatabaseName, roleArn, savepointReplicationRoleName, tenantRoleName, ValidationError } from "../../core";
-import { composePlatform } from "../compose/platform";
-import { renderCharts, RenderedTree } from "../render";
+import { RenderedTree, renderSpec } from "../render";
 import { replicatedSavepointPrefixes, ResolvedReplication, resolveReplication } from "../replication/plan";
 import { DEFAULT_KAFKA_NAMESPACE } from "../names";
 import { PlatformSpec, RegionSpec, TenantSpec } from "../spec/schema";
@@ -19,13 +18,13 @@ import { argsIssues, identityOf } from "./validate";
 
 /**
  * The spec composed and rendered, and each region's bootstrap address. The composed constructs stay in here: the
- * component keeps only the rendered tree, so they are garbage before its resources register (at 500 tenants x 3
- * regions they are about 250 MB; npm run bench), and each chart is released as it renders (render.ts renderCharts).
+ * spec is composed and rendered a region at a time and the component keeps only the rendered tree, so they are
+ * garbage before its resources register (render.ts renderSpec).
  */
 function renderForStack(spec: PlatformSpec): { tree: RenderedTree; bootstraps: ReadonlyMap<string, string> } {
-  const { platform, warnings } = composePlatform(spec);
-  const bootstraps = new Map(platform.regions.map((r) => [r.region, r.kafka.bootstrapAddress()]));
-  return { tree: renderCharts(platform, warnings, () => undefined, true), bootstraps };
+  const bootstraps = new Map<string, string>();
+  const tree = renderSpec(spec, () => undefined, (r) => bootstraps.set(r.region, r.kafka.bootstrapAddress()));
+  return { tree, bootstraps };
 }
 
 /**
