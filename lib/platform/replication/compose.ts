@@ -80,9 +80,11 @@ export function buildRegionReplication(
   for (const entry of plan) {
     const { primary, standby } = entry.spec;
     if (primary === standby) continue; // reported by checkReplication
+    if (primary !== name && standby !== name) continue;
     const own = region.tenants.get(entry.tenant.name);
     const peer = regionSpec(primary === name ? standby : primary);
-    if (!own || !peer || (primary !== name && standby !== name)) continue; // a missing region or tenant is reported by checkReplication
+    // A missing region, or the tenant missing in one, is reported by checkReplication: no end is made.
+    if (!own || !peer || !(entry.tenant.regions ?? spec.regions.map((r) => r.name)).includes(peer.name)) continue;
     const end = {
       region,
       peer,
