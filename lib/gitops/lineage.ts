@@ -211,9 +211,8 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
       .filter((id) => ["flink-job", "source", "sink"].includes(nodes.get(id)?.kind ?? "")),
   );
   const live = edges.filter((e) => !stopped.has(e.from) && (!standbyCopies.has(e.to) || nodes.get(e.from)?.kind === "mirror"));
-  edges.length = 0;
-  edges.push(...live);
-  const sortedEdges = [...new Map(edges.map((e) => [`${e.from}->${e.to}`, e])).values()].sort((a, b) =>
+  // Not `edges.push(...live)`: a call's spread arguments go on the stack, which 2000 tenants x 3 regions overflow.
+  const sortedEdges = [...new Map(live.map((e) => [`${e.from}->${e.to}`, e])).values()].sort((a, b) =>
     `${a.from}->${a.to}` < `${b.from}->${b.to}` ? -1 : 1,
   );
   return { environment: spec.environment, nodes: [...nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), edges: sortedEdges };

@@ -95,6 +95,15 @@ describe("floe lineage", () => {
     expect(await run(["lineage", join(ROOT, "examples", "platform.yaml"), "--format", "svg"], io)).toBe(1);
     expect(err).toContain("[InvalidOption] lineage.--format");
   });
+
+  test("a graph of 2000 tenants x 3 regions (150,000 edges) builds and renders: no step passes its edges as call arguments", () => {
+    // `edges.push(...live)` overflowed the stack here (npm run bench at 2000 tenants: "Maximum call stack size exceeded").
+    const { generateSpec } = require("../../bench/spec") as { generateSpec: (n: number) => unknown };
+    const graph = buildLineage(parsePlatformSpec(generateSpec(2000)));
+    expect(graph.edges.length).toBeGreaterThan(140_000);
+    expect(lineageMermaid(graph).split("\n").filter((l) => l.includes("-->"))).toHaveLength(graph.edges.length);
+    expect(lineageJson(graph).length).toBeGreaterThan(graph.edges.length);
+  });
 });
 
 describe("lineage namespaces, standby writers and internal topics", () => {
