@@ -5,7 +5,7 @@ import { deadLetterTopicName, DEFAULT_KAFKA_NAMESPACE, tenantTopicName, tenantUs
 import { resolveReplication } from "../platform/replication/plan";
 import { schemaRegistryRegions } from "../platform/schemas/registry";
 import { tenantSubjects } from "../platform/schemas/subjects";
-import { PlatformSpec } from "../platform/spec/schema";
+import { PlatformSpec, tenantRunsIn } from "../platform/spec/schema";
 import { icebergControlTopicName, icebergSinkNamespace, sinkDeadLetterTopicName, sinkErrorPolicy } from "../platform/sinks/rules";
 import { icebergNamespace } from "../k8s/debezium/iceberg-sink";
 import { checkpointBucketName, tenantStoragePrefix } from "../core";
@@ -69,7 +69,7 @@ export function buildLineage(spec: PlatformSpec): LineageGraph {
     const bootstrap = `${region.kafka.name}-kafka-bootstrap.${region.kafka.namespace ?? DEFAULT_KAFKA_NAMESPACE}.svc.${region.name}:${listener}`;
     const jobNamespace = `floe://${spec.environment}/${region.name}`;
     for (const [tenantIndex, tenant] of (spec.tenants ?? []).entries()) {
-      if (!(tenant.regions ?? spec.regions.map((r) => r.name)).includes(region.name)) continue;
+      if (!tenantRunsIn(spec, tenant, region.name)) continue;
       const base = { tenant: tenant.name, region: region.name };
       const topicId = (local: string) => `${region.name}/topic/${tenantTopicName(tenant.name, local)}`;
       const topic = (local: string) => {

@@ -10,7 +10,7 @@ import { buildRegionMonitoring } from "../monitoring/compose";
 import { ResolvedReplication } from "../replication/plan";
 import { buildRegionRegistry } from "../schemas/compose";
 import { tenantChartName } from "../names";
-import { PlatformSpec, RegionSpec } from "../spec/schema";
+import { PlatformSpec, RegionSpec, tenantRunsIn } from "../spec/schema";
 import { boundAutoscalers, capacityIssues } from "../tenancy/capacity";
 import { regionSecretStore } from "../tenancy/compose";
 import { RegionBuild, RegionChart, TenantBuild, TenantRegionContext } from "./context";
@@ -36,7 +36,7 @@ export function buildRegion(
 
   const tenants = (spec.tenants ?? [])
     .map((tenant, index) => ({ tenant, index }))
-    .filter(({ tenant }) => (tenant.regions ?? spec.regions.map((r) => r.name)).includes(region.name))
+    .filter(({ tenant }) => tenantRunsIn(spec, tenant, region.name))
     .sort((a, b) => (a.tenant.name < b.tenant.name ? -1 : a.tenant.name > b.tenant.name ? 1 : 0));
   const needsStorage = region.flink?.checkpointBucket !== undefined || tenants.some(({ tenant }) => (tenant.jobs ?? []).length > 0 || (tenant.sinks ?? []).some((k) => k.type === "iceberg"));
   const storage = needsStorage ? regionStorage(spec, region, regionIndex, pending) : undefined;

@@ -9,7 +9,7 @@ import { KAFKA_CLIENT_LABEL } from "../../k8s/tenancy";
 import { inSpec, SpecPathMap } from "../compose/path-map";
 import { DEFAULT_KAFKA_NAMESPACE, tenantRunsConnectors } from "../names";
 import { replicationClientCidrs, replicationListener } from "../replication/listener";
-import { PlatformSpec, RegionSpec } from "../spec/schema";
+import { PlatformSpec, RegionSpec, tenantRunsIn } from "../spec/schema";
 
 export function nodePoolOptions(pool: RegionSpec["kafka"]["brokers"]): KafkaNodePoolOptions | undefined {
   if (!pool) return undefined;
@@ -107,7 +107,7 @@ export function buildKafka(
   // Connect image, the Kafka namespace enforces "baseline" and still warns and audits against "restricted".
   const buildsConnectImage =
     region.connect?.build !== undefined &&
-    (spec.tenants ?? []).some((t) => tenantRunsConnectors(t) && (t.regions ?? spec.regions.map((r) => r.name)).includes(region.name));
+    (spec.tenants ?? []).some((t) => tenantRunsConnectors(t) && tenantRunsIn(spec, t, region.name));
   new ApiObject(platformChart, "KafkaNamespace", {
     apiVersion: "v1",
     kind: "Namespace",

@@ -2,11 +2,11 @@
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformSpec, RegionSpec, TenantSpec } from "../spec/schema";
+import { PlatformSpec, RegionSpec, TenantSpec, tenantRunsIn } from "../spec/schema";
 
 /** The tenants a region runs (a tenant without `regions` runs in every region). */
 export function tenantsIn(spec: PlatformSpec, region: RegionSpec): TenantSpec[] {
-  return (spec.tenants ?? []).filter((t) => (t.regions ?? spec.regions.map((r) => r.name)).includes(region.name));
+  return (spec.tenants ?? []).filter((t) => tenantRunsIn(spec, t, region.name));
 }
 
 /**

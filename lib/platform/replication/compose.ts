@@ -9,7 +9,7 @@ import { inSpec, SpecPathMap } from "../compose/path-map";
 import { stringValues } from "../kafka/compose";
 import { tenantPrefix } from "../names";
 import { REGION_REGISTRY_NAME, schemaRegistryLeader, schemaRegistryRegions } from "../schemas/registry";
-import { PlatformSpec, RegionSpec } from "../spec/schema";
+import { PlatformSpec, RegionSpec, tenantRunsIn } from "../spec/schema";
 import { secretsAwsRegion, storeServiceAccount } from "../tenancy/compose";
 import { replicationBootstrap } from "./listener";
 import { ResolvedReplication, tenantUnmirroredTopics } from "./plan";
@@ -84,7 +84,7 @@ export function buildRegionReplication(
     const own = region.tenants.get(entry.tenant.name);
     const peer = regionSpec(primary === name ? standby : primary);
     // A missing region, or the tenant missing in one, is reported by checkReplication: no end is made.
-    if (!own || !peer || !(entry.tenant.regions ?? spec.regions.map((r) => r.name)).includes(peer.name)) continue;
+    if (!own || !peer || !tenantRunsIn(spec, entry.tenant, peer.name)) continue;
     const end = {
       region,
       peer,

@@ -112,6 +112,11 @@ export type RegionSpec = PlatformSpec["regions"][number];
 /** One tenant of a {@link PlatformSpec}. */
 export type TenantSpec = NonNullable<PlatformSpec["tenants"]>[number];
 
+/** Whether `tenant` runs in the region named `region`: it is in the tenant's `regions`, or the tenant names none. */
+export function tenantRunsIn(spec: PlatformSpec, tenant: TenantSpec, region: string): boolean {
+  return (tenant.regions ?? spec.regions.map((r) => r.name)).includes(region);
+}
+
 /** One topic of a tenant. */
 export type TopicSpec = NonNullable<TenantSpec["topics"]>[number];
 
