@@ -8,7 +8,7 @@ import { ACKNOWLEDGEMENTS_FILE } from "./tree-files";
 export { ACKNOWLEDGEMENTS_FILE } from "./tree-files";
 
 // Rendering (spec -> in-memory tree) is the platform layer's, below both delivery modes; this module writes trees.
-export { chartManifests, compareManifests, renderCharts, renderPlatform, synthesize, toYaml, yamlOnce } from "../platform/render";
+export { chartManifests, compareManifests, renderPlatform, synthesize, toYaml, yamlOnce } from "../platform/render";
 export type { Manifest, RenderedFile, RenderedTree } from "../platform/render";
 
 /** The file every tree `floe synth` writes carries: its mark that the directory is Floe's to replace. */

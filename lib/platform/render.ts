@@ -217,30 +217,13 @@ export function yamlOnce(file: RenderedFile): string {
   return once ? once() : file.content;
 }
 
-/** Render a composed platform to an in-memory tree. */
+/** Render a composed platform to an in-memory tree; its constructs are kept (the caller may render it again). */
 export function renderPlatform(
   platform: ComposedPlatform,
   warnings: readonly ValidationIssue[] = [],
   onProgress: (step: string) => void = () => undefined,
 ): RenderedTree {
-  return renderCharts(platform, warnings, onProgress, false);
-}
-
-/**
- * {@link renderPlatform}, detaching each chart from its app once its objects are made when `release` is set (the
- * caller owns the composed platform and drops it after): the constructs of the charts rendered so far are then
- * garbage while the rest render, and synth's peak holds about the constructs rather than the constructs and every
- * object (at 500 tenants x 3 regions 215 against 425 MB live after rendering; npm run bench). Floe's checks that walk
- * the tree ran when the platform was composed; what renders a chart reads its own constructs
- * (test/gitops/render.test.ts compares both ways byte for byte).
- */
-export function renderCharts(
-  platform: ComposedPlatform,
-  warnings: readonly ValidationIssue[],
-  onProgress: (step: string) => void,
-  release: boolean,
-): RenderedTree {
-  return treeOf(platform.spec, [...chartFiles(platform, onProgress, release)], warnings);
+  return treeOf(platform.spec, platform.regions.flatMap((region) => [...regionFiles(region, onProgress, false)]), warnings);
 }
 
 /** A tree of the spec's environment from its charts' files (sorted by path here). */
@@ -257,16 +240,14 @@ export interface ChartFile {
 }
 
 /**
- * Each chart's file in turn (regions in spec order, then charts in file order; a tree sorts them by path), made when
- * the caller asks for it: a writer that writes each file before the next (gitops/render.ts synthesizeToDirectory)
- * holds one file's objects at a time. With `release`, each chart is detached from its app once its objects are made
- * (see {@link renderCharts}).
+ * Each chart's file of one region in turn (in file order; a tree sorts them by path), made when the caller asks for
+ * it: a writer that writes each file before the next (gitops/render.ts synthesizeToDirectory) holds one file's
+ * objects at a time. With `release` (the caller owns the region and drops it after), each chart is detached from
+ * its app and emptied once its objects are made, and left out of `region.charts`: the constructs of the charts
+ * rendered so far are then garbage while the rest render. Floe's checks that walk the tree ran when the region was
+ * composed; what renders a chart reads its own constructs (test/gitops/render.test.ts compares both ways byte for
+ * byte).
  */
-export function* chartFiles(platform: ComposedPlatform, onProgress: (step: string) => void, release: boolean): Generator<ChartFile> {
-  for (const region of platform.regions) yield* regionFiles(region, onProgress, release);
-}
-
-/** {@link chartFiles} of one region. */
 export function* regionFiles(region: RegionPlatform, onProgress: (step: string) => void, release: boolean): Generator<ChartFile> {
   onProgress(`rendering region ${region.region} (${region.charts.length} files)`);
   const charts = release ? (region.charts as RegionChart[]).splice(0) : region.charts;

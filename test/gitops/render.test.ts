@@ -3,11 +3,11 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { ApiObject, App, Chart, JsonPatch, Lazy } from "cdk8s";
 import { parse as yamlParse } from "yaml";
-import { chartManifests, compareManifests, composePlatform, parsePlatformSpec, renderCharts, renderPlatform, synthesize, synthesizeToDirectory, toYaml, writeTree, yamlOnce } from "../../lib/internal";
+import { chartManifests, compareManifests, composePlatform, parsePlatformSpec, renderPlatform, synthesize, synthesizeToDirectory, toYaml, writeTree, yamlOnce } from "../../lib/internal";
 import { setFlagsFromString } from "v8";
 import { runInNewContext } from "vm";
 import { composeRegions } from "../../lib/platform/compose/platform";
-import { specFiles } from "../../lib/platform/render";
+import { regionFiles, specFiles } from "../../lib/platform/render";
 import { catchValidation } from "../helpers";
 import { devSpec, exampleSpec } from "../helpers/specs";
 
@@ -112,7 +112,7 @@ describe("writeTree", () => {
   });
 });
 
-describe("synth releases the constructs as their charts render (renderCharts)", () => {
+describe("synth releases the constructs as their charts render (regionFiles)", () => {
   // The bench's generated spec: sources, sinks, jobs and schemas for every tenant, in three regions.
   const { generateSpec } = require("../../bench/spec") as { generateSpec: (n: number) => unknown };
   const specs: Record<string, () => unknown> = { example: exampleSpec, dev: devSpec, "bench, 3 tenants": () => generateSpec(3) };
@@ -134,8 +134,8 @@ describe("synth releases the constructs as their charts render (renderCharts)", 
     renderPlatform(kept);
     expect(charts(kept)).toEqual(before);
     const released = composePlatform(spec).platform;
-    const tree = renderCharts(released, [], () => undefined, true);
-    expect(tree.files).toHaveLength(before.reduce((n, [listed]) => n + listed, 0));
+    const files = released.regions.flatMap((region) => [...regionFiles(region, () => undefined, true)]);
+    expect(files).toHaveLength(before.reduce((n, [listed]) => n + listed, 0));
     expect(charts(released)).toEqual(before.map(() => [0, 0]));
   });
 });
