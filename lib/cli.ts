@@ -154,13 +154,26 @@ export async function run(argv: readonly string[], io: CliIo = processIo): Promi
     .option("--fail-on <level>", "exit 2 when a change at this level is present: destructive | disruptive")
     .action(async (base: string, head: string, options: { format: string; failOn?: string }) => {
       try {
-        const [{ diffDirectories, exceeds }, { formatDiff }] = await Promise.all([import("./gitops/diff"), import("./gitops/diff-format")]);
+        const [{ openDiff, exceeds }, { diffChunks }] = await Promise.all([import("./gitops/diff"), import("./gitops/diff-format")]);
         const format = options.format;
         checkOption("diff", "--format", format, ["text", "markdown", "json"]);
         if (options.failOn !== undefined) checkOption("diff", "--fail-on", options.failOn, ["destructive", "disruptive"]);
-        const result = diffDirectories(base, head);
-        io.out(formatDiff(result, format as DiffFormat, io.isTTY === true && format === "text"));
-        if (options.failOn && exceeds(result, options.failOn as "destructive" | "disruptive")) code = EXIT_RISK;
+        // Printed a change at a time, in writes of 64 KiB: a diff of every file is never held whole.
+        const diff = openDiff(base, head);
+        try {
+          let [pending, length] = [[] as string[], 0];
+          for (const chunk of diffChunks(diff, format as DiffFormat, io.isTTY === true && format === "text")) {
+            pending.push(chunk);
+            length += chunk.length;
+            if (length < 1 << 16) continue;
+            io.out(pending.join(""));
+            [pending, length] = [[], 0];
+          }
+          if (pending.length > 0) io.out(pending.join(""));
+        } finally {
+          diff.close();
+        }
+        if (options.failOn && exceeds(diff, options.failOn as "destructive" | "disruptive")) code = EXIT_RISK;
       } catch (e) {
         code = reportError(io, "diff", e);
       }

@@ -1,4 +1,4 @@
-import { DiffResult, FieldChange, ObjectChange } from "./diff";
+import { DiffResult, DiffStream, FieldChange, ObjectChange } from "./diff";
 
 /** Output formats of `floe diff`. */
 export type DiffFormat = "text" | "markdown" | "json";
@@ -10,35 +10,66 @@ const fieldLine = (f: FieldChange): string => `${f.path}: ${show(f.old)} -> ${sh
 const regionOf = (c: ObjectChange): string => (c.file.includes("/") ? c.file.slice(0, c.file.indexOf("/")) : "");
 const riskLabel = (c: ObjectChange): string => (c.acknowledged ? "destructive (acknowledged)" : c.risk);
 
+/** A diff to print: a {@link DiffResult}'s, or a {@link DiffStream}'s read back one change at a time. */
+interface DiffView {
+  readonly summary: DiffResult["summary"];
+  readonly count: number;
+  /** Each call reads the changes anew (markdown reads them twice). */
+  changes(): Iterable<ObjectChange>;
+}
+
+const viewOf = (result: DiffResult): DiffView => ({ summary: result.summary, count: result.changes.length, changes: () => result.changes });
+
+/** JSON.stringify(value, null, 2) as it appears `depth` levels down in an indented document. */
+const indented = (value: unknown, depth: number): string => JSON.stringify(value, null, 2).replace(/\n/g, `\n${"  ".repeat(depth)}`);
+
 /** The stable JSON shape: `{ summary, changes: [{ action, apiVersion, kind, namespace, name, file, risk, reasons, fields }] }`. */
 export function formatJson(result: DiffResult): string {
-  return `${JSON.stringify(result, null, 2)}\n`;
+  return [...jsonChunks(viewOf(result))].join("");
+}
+
+/** `JSON.stringify({ summary, changes }, null, 2)` and a newline, a change at a time. */
+function* jsonChunks(view: DiffView): Generator<string> {
+  yield `{\n  "summary": ${indented(view.summary, 1)},\n  "changes": [`;
+  let first = true;
+  for (const c of view.changes()) {
+    yield `${first ? "" : ","}\n    ${indented(c, 2)}`;
+    first = false;
+  }
+  yield first ? "]\n}\n" : "\n  ]\n}\n";
 }
 
 /** Plain text for terminals; ANSI colours when `color`. */
 export function formatText(result: DiffResult, color = false): string {
+  return [...textChunks(viewOf(result), color)].join("");
+}
+
+function* textChunks(view: DiffView, color: boolean): Generator<string> {
   const paint = (code: number, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const riskColor: Record<string, number> = { destructive: 31, disruptive: 33, safe: 32 };
-  const s = result.summary;
-  const lines = [
-    `floe diff: ${result.changes.length} change(s): ${s.create} create, ${s.update} update, ${s.replace} replace, ${s.delete} delete; ` +
-      `${paint(31, `${s.destructive} destructive`)}${s.acknowledged ? ` (+${s.acknowledged} acknowledged)` : ""}, ${paint(33, `${s.disruptive} disruptive`)}, ${s.safe} safe`,
-  ];
-  for (const c of result.changes) {
-    lines.push("", `${paint(riskColor[c.risk], riskLabel(c).toUpperCase())} ${c.action} ${id(c)}  (${c.file})`);
+  const s = view.summary;
+  yield `floe diff: ${view.count} change(s): ${s.create} create, ${s.update} update, ${s.replace} replace, ${s.delete} delete; ` +
+    `${paint(31, `${s.destructive} destructive`)}${s.acknowledged ? ` (+${s.acknowledged} acknowledged)` : ""}, ${paint(33, `${s.disruptive} disruptive`)}, ${s.safe} safe\n`;
+  for (const c of view.changes()) {
+    const lines = ["", `${paint(riskColor[c.risk], riskLabel(c).toUpperCase())} ${c.action} ${id(c)}  (${c.file})`];
     for (const r of c.reasons) lines.push(`  - ${r}`);
     for (const f of c.fields) lines.push(`    ${fieldLine(f)}`);
+    yield `${lines.join("\n")}\n`;
   }
-  return `${lines.join("\n")}\n`;
 }
 
 const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** Markdown for pull-request comments: summary table first, destructive changes on top, details collapsed. */
 export function formatMarkdown(result: DiffResult): string {
-  const s = result.summary;
+  return [...markdownChunks(viewOf(result))].join("");
+}
+
+function* markdownChunks(view: DiffView): Generator<string> {
+  const s = view.summary;
   const icon: Record<string, string> = { destructive: "🔴", disruptive: "🟠", safe: "🟢" };
-  const out: string[] = [
+  const lines = (out: readonly string[]) => `${out.join("\n")}\n`;
+  yield lines([
     "## Floe platform diff",
     "",
     "| risk | changes |",
@@ -48,23 +79,31 @@ export function formatMarkdown(result: DiffResult): string {
     `| ${icon.safe} safe | ${s.safe} |`,
     "",
     `${s.create} create, ${s.update} update, ${s.replace} replace, ${s.delete} delete.`,
-  ];
-  if (result.changes.length === 0) return `${out.join("\n")}\n\nNo changes.\n`;
-  out.push("", "| risk | action | object | file | why |", "|---|---|---|---|---|");
-  for (const c of result.changes) {
-    out.push(`| ${icon[c.risk]} ${riskLabel(c)} | ${c.action} | \`${cell(id(c))}\` | ${cell(c.file)} | ${cell(c.reasons.join("; ") || "-")} |`);
+  ]);
+  if (view.count === 0) {
+    yield "\nNo changes.\n";
+    return;
   }
-  out.push("", "<details><summary>Field changes</summary>", "");
-  for (const c of result.changes.filter((x) => x.fields.length > 0)) {
+  yield lines(["", "| risk | action | object | file | why |", "|---|---|---|---|---|"]);
+  for (const c of view.changes()) {
+    yield lines([`| ${icon[c.risk]} ${riskLabel(c)} | ${c.action} | \`${cell(id(c))}\` | ${cell(c.file)} | ${cell(c.reasons.join("; ") || "-")} |`]);
+  }
+  yield lines(["", "<details><summary>Field changes</summary>", ""]);
+  for (const c of view.changes()) {
+    if (c.fields.length === 0) continue;
     // The same object exists in every region: the heading names which one.
     const where = regionOf(c) ? ` in ${cell(regionOf(c))}` : "";
-    out.push(`**${c.action} \`${cell(id(c))}\`${where}**`, "", "```", ...c.fields.map(fieldLine), "```", "");
+    yield lines([`**${c.action} \`${cell(id(c))}\`${where}**`, "", "```", ...c.fields.map(fieldLine), "```", ""]);
   }
-  out.push("</details>");
-  return `${out.join("\n")}\n`;
+  yield lines(["</details>"]);
 }
 
 /** Render a diff in a format. */
 export function formatDiff(result: DiffResult, format: DiffFormat, color = false): string {
-  return format === "json" ? formatJson(result) : format === "markdown" ? formatMarkdown(result) : formatText(result, color);
+  return [...diffChunks(viewOf(result), format, color)].join("");
+}
+
+/** A diff in a format, in pieces (a change at a time) to write as they come. */
+export function diffChunks(view: DiffView | DiffStream, format: DiffFormat, color = false): Iterable<string> {
+  return format === "json" ? jsonChunks(view) : format === "markdown" ? markdownChunks(view) : textChunks(view, color);
 }

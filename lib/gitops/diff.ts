@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from "fs";
+import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from "fs";
+import { tmpdir } from "os";
 import { dirname, join, relative, resolve } from "path";
 import { CDC_SNAPSHOT_COMPONENT, FloeLabels, isSecretKey, SCHEMAS_COMPONENT, ValidationError, ValidationIssue } from "../core";
 import { ChangeRisk, classifyConnectorChange, ConnectorManifest } from "../k8s/debezium/offsets";
@@ -569,63 +570,10 @@ function sqlTopics(script: string): { tables: Map<string, SqlTable>; sinks: Set<
   return { tables: out, sinks };
 }
 
-/** The SQL script of a Flink SQL job's ConfigMap in the head tree, with the base's when it changed. */
-interface SqlScripts {
-  readonly name: string;
-  readonly head: string;
-  readonly base?: string;
-}
-
 /** The SQL script a ConfigMap holds, if it is a SQL job's. */
 function sqlScript(obj: Record<string, any> | undefined): string | undefined {
   const script = obj?.kind === "ConfigMap" ? obj.data?.["statements.sql"] : undefined;
   return typeof script === "string" ? script : undefined;
-}
-
-/**
- * Types propagate. A SQL job whose source table lost a column or changed a column's type (its table generated
- * from a topic schema that changed) may no longer plan or restore: that change of its SQL is destructive, naming
- * the table, the columns and the topics the job writes. A job reading a topic whose subject changed
- * incompatibly is destructive too. The subject's change names the jobs downstream of it. `scripts` are the SQL
- * jobs of the objects compared (by tree key); `changes` are keyed alike.
- */
-function propagateSchemaBreaks(changes: Map<string, ObjectChange>, scripts: ReadonlyMap<string, SqlScripts>): void {
-  const broken = new Map<string, string>(); // topic -> the subject's incompatibility reason
-  for (const c of changes.values()) {
-    if (c.kind !== "ConfigMap" || c.risk !== "destructive") continue;
-    for (const reason of c.reasons) {
-      const m = /^schema subject (\S+?)-(?:value|key)[ :]/.exec(reason);
-      if (m) broken.set(m[1], reason);
-    }
-  }
-  const downstream = new Map<string, string[]>(); // topic -> "job (writes a, b)"
-  for (const [key, { name, head, base }] of [...scripts].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const job = name.replace(/-sql$/, "");
-    const now = sqlTopics(head);
-    const was = base !== undefined ? sqlTopics(base).tables : new Map<string, SqlTable>();
-    const writes = [...now.sinks].map((t) => now.tables.get(t)?.topic).filter((t): t is string => t !== undefined);
-    const reasons: string[] = [];
-    for (const [table, t] of now.tables) {
-      if (now.sinks.has(table)) continue;
-      const old = was.get(table);
-      const lost = old && old.topic === t.topic ? [...old.columns].filter(([c, type]) => t.columns.get(c) !== type) : [];
-      const detail = lost.map(([c, type]) => (t.columns.has(c) ? `column ${c} ${type} -> ${t.columns.get(c)}` : `column ${c} removed`));
-      if (detail.length === 0 && !broken.has(t.topic)) continue;
-      const why = detail.length > 0 ? detail.join(", ") : "its schema changed incompatibly";
-      reasons.push(`reads ${t.topic} as table ${table}: ${why}; the query and its state may no longer fit${writes.length > 0 ? `, and what it writes to ${writes.join(", ")} changes` : ""}`);
-      downstream.set(t.topic, [...(downstream.get(t.topic) ?? []), `${job}${writes.length > 0 ? ` (writes ${writes.join(", ")})` : ""}`]);
-    }
-    const c = changes.get(key);
-    if (c && reasons.length > 0) changes.set(key, { ...c, risk: "destructive", reasons: [...c.reasons, ...reasons] });
-  }
-  if (downstream.size === 0) return;
-  for (const [key, c] of changes) {
-    if (c.kind !== "ConfigMap") continue;
-    // The registration whose subject of the topic changed (compatible or not).
-    const changed = (t: string) => c.fields.some((f) => f.path.includes(`${t}-value.json`) || f.path.includes(`${t}-key.json`));
-    const lines = [...downstream.keys()].filter(changed).sort().map((t) => `downstream of ${t}: SQL jobs ${[...new Set(downstream.get(t))].sort().join("; ")}`);
-    if (lines.length > 0) changes.set(key, { ...c, risk: RISK_RANK[c.risk] < RISK_RANK.disruptive ? c.risk : "disruptive", reasons: [...c.reasons, ...lines] });
-  }
 }
 
 function acknowledged(change: Pick<ObjectChange, "kind" | "name" | "namespace">, acks: readonly Acknowledgement[]): boolean {
@@ -641,101 +589,397 @@ function ownerAcknowledged(obj: Record<string, any>, acks: readonly Acknowledgem
 }
 
 const RISK_RANK: Record<ChangeRisk, number> = { destructive: 0, disruptive: 1, safe: 2 };
+const RISKS: readonly ChangeRisk[] = ["destructive", "disruptive", "safe"];
+const ACTIONS: readonly ChangeAction[] = ["create", "update", "delete", "replace"];
 
 /** Compare two rendered trees (objects matched by apiVersion/kind/namespace/name). */
 export function diffTrees(base: Map<string, TreeObject>, head: Map<string, TreeObject>, acks: readonly Acknowledgement[] = []): DiffResult {
-  const builder = new DiffBuilder(acks);
+  const builder = new DiffBuilder(acks, <T,>() => new MemoryLog<T>());
   builder.add(base, head);
-  return builder.finish();
+  return collect(builder.finish());
+}
+
+/**
+ * A diff whose changes are read back one at a time: {@link openDiff} keeps them in a file while it compares and
+ * holds only a few numbers per change, so that printing a diff of every file holds one change at a time.
+ */
+export interface DiffStream {
+  readonly summary: DiffResult["summary"];
+  /** How many changes. */
+  readonly count: number;
+  /** The changes, riskiest first, then by region directory, file and object; each call reads them anew. */
+  changes(): Iterable<ObjectChange>;
+  /** Remove what the diff kept on disk. */
+  close(): void;
+}
+
+function collect(stream: DiffStream): DiffResult {
+  try {
+    return { summary: stream.summary, changes: [...stream.changes()] };
+  } finally {
+    stream.close();
+  }
+}
+
+/** Where a diff keeps its changes and SQL jobs: in memory, or a file of JSON lines ({@link FileLog}). */
+interface Log<T> {
+  append(item: T): void;
+  /** The items in the order appended; those `wanted` rejects (by position) are skipped without being parsed. */
+  read(wanted: (i: number) => boolean): Iterable<T>;
+  close(): void;
+}
+
+class MemoryLog<T> implements Log<T> {
+  private readonly items: T[] = [];
+  public append(item: T): void {
+    this.items.push(item);
+  }
+  public *read(wanted: (i: number) => boolean): Iterable<T> {
+    for (let i = 0; i < this.items.length; i++) if (wanted(i)) yield this.items[i];
+  }
+  public close(): void {
+    this.items.length = 0;
+  }
+}
+
+/** Items as JSON lines in a file, written through a small buffer and read back a line at a time. */
+class FileLog<T> implements Log<T> {
+  private readonly fd: number;
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private closed = false;
+
+  public constructor(private readonly path: string) {
+    this.fd = openSync(path, "wx+", 0o600);
+  }
+
+  public append(item: T): void {
+    // JSON.stringify writes no raw newline: one item per line.
+    const line = `${JSON.stringify(item)}\n`;
+    this.pending.push(line);
+    this.pendingLength += line.length;
+    if (this.pendingLength > 1 << 20) this.flush();
+  }
+
+  public *read(wanted: (i: number) => boolean): Iterable<T> {
+    this.flush();
+    let buffer = Buffer.allocUnsafe(1 << 20);
+    let [start, end, position, i] = [0, 0, 0, 0];
+    for (;;) {
+      const newline = start < end ? buffer.subarray(start, end).indexOf(10) : -1;
+      if (newline >= 0) {
+        if (wanted(i)) yield JSON.parse(buffer.toString("utf8", start, start + newline)) as T;
+        i++;
+        start += newline + 1;
+        continue;
+      }
+      // The rest is part of a line: move it to the front, and grow the buffer when one line fills it.
+      if (start > 0) {
+        buffer.copy(buffer, 0, start, end);
+        [end, start] = [end - start, 0];
+      }
+      if (end === buffer.length) {
+        const larger = Buffer.allocUnsafe(2 * buffer.length);
+        buffer.copy(larger, 0, 0, end);
+        buffer = larger;
+      }
+      const n = readSync(this.fd, buffer, end, buffer.length - end, position);
+      if (n === 0) return;
+      [position, end] = [position + n, end + n];
+    }
+  }
+
+  public close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+    rmSync(this.path, { force: true });
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    writeSync(this.fd, this.pending.join(""));
+    [this.pending, this.pendingLength] = [[], 0];
+  }
+}
+
+/** Order within a risk: region directory, file, then object (what a reviewer reads together). */
+function changeOrder(a: ObjectChange, b: ObjectChange): number {
+  const [da, db] = [dirname(a.file), dirname(b.file)];
+  if (da !== db) return da < db ? -1 : 1;
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  const [ka, kb] = [objectKeyOf(a), objectKeyOf(b)];
+  return ka === kb ? 0 : ka < kb ? -1 : 1;
+}
+
+const objectKeyOf = (c: ObjectChange): string => `${c.apiVersion}|${c.kind}|${c.namespace ?? ""}|${c.name}`;
+
+/** Files in the order their changes are reported ({@link changeOrder}). */
+function fileOrder(a: string, b: string): number {
+  const [da, db] = [dirname(a), dirname(b)];
+  if (da !== db) return da < db ? -1 : 1;
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
+/** A Flink SQL job's tables as the schema-break propagation needs them, reduced when its ConfigMap is compared. */
+interface SqlJob {
+  /** The number of its ConfigMap's change, if it changed. */
+  change?: number;
+  readonly job: string;
+  readonly writes: readonly string[];
+  /** Its source tables: the topic, and the columns it lost or whose type changed. */
+  readonly reads: readonly { readonly table: string; readonly topic: string; readonly lost: readonly string[] }[];
+}
+
+function sqlJob(name: string, head: string, base: string | undefined): SqlJob {
+  const now = sqlTopics(head);
+  const was = base !== undefined ? sqlTopics(base).tables : new Map<string, SqlTable>();
+  const writes = [...now.sinks].map((t) => now.tables.get(t)?.topic).filter((t): t is string => t !== undefined);
+  const reads = [...now.tables].filter(([table]) => !now.sinks.has(table)).map(([table, t]) => {
+    const old = was.get(table);
+    const lost = old && old.topic === t.topic ? [...old.columns].filter(([c, type]) => t.columns.get(c) !== type) : [];
+    return { table, topic: t.topic, lost: lost.map(([c, type]) => (t.columns.has(c) ? `column ${c} ${type} -> ${t.columns.get(c)}` : `column ${c} removed`)) };
+  });
+  return { job: name.replace(/-sql$/, ""), writes, reads };
+}
+
+/**
+ * Types propagate. A SQL job whose source table lost a column or changed a column's type (its table generated
+ * from a topic schema that changed) may no longer plan or restore: that change of its SQL is destructive, naming
+ * the table, the columns and the topics the job writes. A job reading a topic whose subject changed
+ * incompatibly (`broken`: topic -> reason) is destructive too. The subject's change names the jobs downstream of
+ * it (`schemaPaths`: change number -> the field paths of a ConfigMap change that name schema files). The result:
+ * change number -> its risk and the reasons added.
+ */
+function propagateSchemaBreaks(
+  jobs: Iterable<SqlJob>,
+  broken: ReadonlyMap<string, string>,
+  schemaPaths: ReadonlyMap<number, readonly string[]>,
+  riskOf: (n: number) => ChangeRisk,
+): Map<number, { risk: ChangeRisk; reasons: string[] }> {
+  const upgrades = new Map<number, { risk: ChangeRisk; reasons: string[] }>();
+  const downstream = new Map<string, string[]>(); // topic -> "job (writes a, b)"
+  for (const { change, job, writes, reads } of jobs) {
+    const reasons: string[] = [];
+    for (const { table, topic, lost } of reads) {
+      if (lost.length === 0 && !broken.has(topic)) continue;
+      const why = lost.length > 0 ? lost.join(", ") : "its schema changed incompatibly";
+      reasons.push(`reads ${topic} as table ${table}: ${why}; the query and its state may no longer fit${writes.length > 0 ? `, and what it writes to ${writes.join(", ")} changes` : ""}`);
+      downstream.set(topic, [...(downstream.get(topic) ?? []), `${job}${writes.length > 0 ? ` (writes ${writes.join(", ")})` : ""}`]);
+    }
+    if (change !== undefined && reasons.length > 0) upgrades.set(change, { risk: "destructive", reasons });
+  }
+  if (downstream.size === 0) return upgrades;
+  for (const [n, paths] of schemaPaths) {
+    // The registration whose subject of the topic changed (compatible or not).
+    const changed = (t: string) => paths.some((p) => p.includes(`${t}-value.json`) || p.includes(`${t}-key.json`));
+    const lines = [...downstream.keys()].filter(changed).sort().map((t) => `downstream of ${t}: SQL jobs ${[...new Set(downstream.get(t))].sort().join("; ")}`);
+    if (lines.length === 0) continue;
+    const before = upgrades.get(n);
+    const risk = before?.risk ?? riskOf(n);
+    upgrades.set(n, { risk: RISK_RANK[risk] < RISK_RANK.disruptive ? risk : "disruptive", reasons: [...(before?.reasons ?? []), ...lines] });
+  }
+  return upgrades;
 }
 
 /**
  * A diff built one file pair at a time: the objects of a pair found on both sides are compared at once and let go;
  * those on one side only wait (an object can move to another file of its region) and are matched when every pair
- * has been added. What stays in memory is the changes, the unmatched objects and the SQL jobs' scripts.
+ * has been added. Each change goes to a log (in memory, or a file for {@link openDiff}) as it is found, in report
+ * order within a risk, and so does each SQL job's summary; what stays in memory is a number per change (its
+ * action, risk and acknowledgement), the unmatched objects, and the topics whose subject broke and the schema
+ * files a changed ConfigMap names (the schema-break propagation reads them with the jobs at the end).
  */
 class DiffBuilder {
-  private readonly changes = new Map<string, ObjectChange>();
   private readonly onlyBase = new Map<string, TreeObject>();
   private readonly onlyHead = new Map<string, TreeObject>();
-  private readonly scripts = new Map<string, SqlScripts>();
+  /** Changes of the file pairs, then ({@link finish}) those of objects on one side of a pair only. */
+  private readonly paired: Log<ObjectChange>;
+  private readonly unpaired: Log<ObjectChange>;
+  /** The SQL jobs of the objects compared, changed or not (a job downstream of a schema break need not change). */
+  private readonly jobs: Log<SqlJob>;
+  private pairedCount = 0;
+  /** Per change: its action (bits 0-1), risk (2-3) and acknowledgement (4). */
+  private readonly codes: number[] = [];
+  private readonly broken = new Map<string, string>();
+  private readonly schemaPaths = new Map<number, string[]>();
 
-  public constructor(private readonly acks: readonly Acknowledgement[]) {}
+  public constructor(private readonly acks: readonly Acknowledgement[], log: <T>() => Log<T>) {
+    this.paired = log();
+    this.unpaired = log();
+    this.jobs = log();
+  }
 
   /** The objects of one file pair (or of whole trees), keyed by tree key. */
   public add(base: ReadonlyMap<string, TreeObject>, head: ReadonlyMap<string, TreeObject>): void {
+    const found: [ObjectChange | undefined, SqlJob | undefined][] = [];
     for (const [key, b] of base) {
       const h = head.get(key);
-      if (h) this.compare(key, b, h);
+      if (h) found.push(this.compare(b, h));
       else this.onlyBase.set(key, b);
     }
     for (const [key, h] of head) if (!base.has(key)) this.onlyHead.set(key, h);
+    this.record(found, this.paired);
+    this.pairedCount = this.codes.length;
   }
 
-  public finish(): DiffResult {
-    for (const [key, b] of this.onlyBase) this.compare(key, b, this.onlyHead.get(key));
-    for (const [key, h] of this.onlyHead) if (!this.onlyBase.has(key)) this.compare(key, undefined, h);
-    propagateSchemaBreaks(this.changes, this.scripts);
-    const changes = [...this.changes].sort(([ka, a], [kc, c]) => RISK_RANK[a.risk] - RISK_RANK[c.risk] || (ka < kc ? -1 : 1)).map(([, c]) => c);
-    const count = (p: (c: ObjectChange) => boolean) => changes.filter(p).length;
+  public finish(): DiffStream {
+    const found: [ObjectChange | undefined, SqlJob | undefined][] = [];
+    for (const [key, b] of this.onlyBase) found.push(this.compare(b, this.onlyHead.get(key)));
+    for (const [key, h] of this.onlyHead) if (!this.onlyBase.has(key)) found.push(this.compare(undefined, h));
+    this.onlyBase.clear();
+    this.onlyHead.clear();
+    this.record(found, this.unpaired);
+    const riskOf = (n: number): ChangeRisk => RISKS[(this.codes[n] >> 2) & 3];
+    const upgrades = propagateSchemaBreaks(this.jobs.read(() => true), this.broken, this.schemaPaths, riskOf);
+    this.jobs.close();
+    const finalRisk = (n: number): ChangeRisk => upgrades.get(n)?.risk ?? riskOf(n);
+    const summary = { create: 0, update: 0, delete: 0, replace: 0, safe: 0, disruptive: 0, destructive: 0, acknowledged: 0 };
+    this.codes.forEach((code, n) => {
+      const [risk, ack] = [finalRisk(n), (code & 16) !== 0];
+      summary[ACTIONS[code & 3]]++;
+      if (risk !== "destructive") summary[risk]++;
+      else if (ack) summary.acknowledged++;
+      else summary.destructive++;
+    });
+    const { paired, unpaired, pairedCount } = this;
+    const upgraded = (c: ObjectChange, n: number): ObjectChange => {
+      const u = upgrades.get(n);
+      return u ? { ...c, risk: u.risk, reasons: [...c.reasons, ...u.reasons] } : c;
+    };
     return {
-      summary: {
-        create: count((c) => c.action === "create"),
-        update: count((c) => c.action === "update"),
-        delete: count((c) => c.action === "delete"),
-        replace: count((c) => c.action === "replace"),
-        safe: count((c) => c.risk === "safe"),
-        disruptive: count((c) => c.risk === "disruptive"),
-        destructive: count((c) => c.risk === "destructive" && !c.acknowledged),
-        acknowledged: count((c) => c.acknowledged === true),
+      summary,
+      count: this.codes.length,
+      *changes() {
+        for (const risk of RISKS) {
+          // Each log is in report order: merge them. The position of a change read is its number.
+          const [fromPairs, fromRest] = [[] as number[], [] as number[]];
+          const pairs = paired.read((i) => finalRisk(i) === risk && fromPairs.push(i) > 0)[Symbol.iterator]();
+          const rest = unpaired.read((i) => finalRisk(pairedCount + i) === risk && fromRest.push(pairedCount + i) > 0)[Symbol.iterator]();
+          let [a, b] = [pairs.next(), rest.next()];
+          while (!a.done || !b.done) {
+            if (!a.done && (b.done || changeOrder(a.value, b.value) <= 0)) {
+              yield upgraded(a.value, fromPairs.shift()!);
+              a = pairs.next();
+            } else if (!b.done) {
+              yield upgraded(b.value, fromRest.shift()!);
+              b = rest.next();
+            }
+          }
+        }
       },
-      changes,
+      close() {
+        paired.close();
+        unpaired.close();
+      },
     };
   }
 
-  private compare(key: string, b: TreeObject | undefined, h: TreeObject | undefined): void {
+  /** Let go of the logs without reading them (a diff that failed). */
+  public close(): void {
+    this.paired.close();
+    this.unpaired.close();
+    this.jobs.close();
+  }
+
+  /** Number the changes found (in report order) and log them. */
+  private record(found: [ObjectChange | undefined, SqlJob | undefined][], log: Log<ObjectChange>): void {
+    const changed = found.filter((f): f is [ObjectChange, SqlJob | undefined] => f[0] !== undefined);
+    changed.sort(([a], [b]) => changeOrder(a, b));
+    for (const [c, job] of changed) {
+      const n = this.codes.length;
+      if (job) job.change = n;
+      this.codes.push(ACTIONS.indexOf(c.action) | (RISK_RANK[c.risk] << 2) | (c.acknowledged ? 16 : 0));
+      if (c.kind === "ConfigMap") {
+        if (c.risk === "destructive") {
+          for (const reason of c.reasons) {
+            const m = /^schema subject (\S+?)-(?:value|key)[ :]/.exec(reason);
+            if (m) this.broken.set(m[1], reason);
+          }
+        }
+        const paths = c.fields.map((f) => f.path).filter((p) => p.includes("-value.json") || p.includes("-key.json"));
+        if (paths.length > 0) this.schemaPaths.set(n, paths);
+      }
+      log.append(c);
+    }
+    for (const [, job] of found) if (job) this.jobs.append(job);
+  }
+
+  /** The change of an object (none when it did not change), and its SQL job if it is one. */
+  private compare(b: TreeObject | undefined, h: TreeObject | undefined): [ObjectChange | undefined, SqlJob | undefined] {
     const obj = (h ?? b)!.obj;
     const script = sqlScript(h?.obj);
-    if (script !== undefined) this.scripts.set(key, { name: String(obj.metadata.name), head: script, base: sqlScript(b?.obj) });
+    const job = script !== undefined ? sqlJob(String(obj.metadata.name), script, sqlScript(b?.obj)) : undefined;
     const fields = b && h ? diffFields(b.obj, h.obj, "", obj.kind) : [];
-    if (b && h && fields.length === 0) return;
+    const file = (h ?? b)!.file;
+    if (b && h && fields.length === 0) return [undefined, job];
     const action: ChangeAction = !b ? "create" : !h ? "delete" : fields.some((f) => isImmutableChange(obj.kind, f)) ? "replace" : "update";
     const { risk, reasons } = classify(action, obj.kind, b?.obj, h?.obj, fields);
     const identity = { kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };
-    this.changes.set(key, {
-      action,
-      apiVersion: obj.apiVersion,
-      kind: obj.kind,
-      ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
-      name: obj.metadata.name,
-      file: (h ?? b)!.file,
-      risk,
-      reasons,
-      fields,
-      ...(risk === "destructive" && (acknowledged(identity, this.acks) || ownerAcknowledged(obj, this.acks)) ? { acknowledged: true } : {}),
-    });
+    return [
+      {
+        action,
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
+        name: obj.metadata.name,
+        file,
+        risk,
+        reasons,
+        fields,
+        ...(risk === "destructive" && (acknowledged(identity, this.acks) || ownerAcknowledged(obj, this.acks)) ? { acknowledged: true } : {}),
+      },
+      job,
+    ];
   }
 }
 
 /**
  * Diff two directories of rendered manifests (acknowledgements are read from the head tree), one file pair at a
  * time: only the pair's text and objects are held while it is compared. Rendering is deterministic, so a file with
- * the same bytes on both sides holds the same objects and is not parsed, which keeps small changes fast.
+ * the same bytes on both sides holds the same objects and is not parsed, which keeps small changes fast. The
+ * result holds every change; `floe diff` prints them from a temporary file instead, one at a time.
  */
 export function diffDirectories(baseDir: string, headDir: string): DiffResult {
+  return collect(openDiff(baseDir, headDir));
+}
+
+/**
+ * {@link diffDirectories} whose changes wait in a file of a temporary directory in `tmp` (removed by `close`, and
+ * when the diff fails) until they are read: its memory is one file pair and a few numbers per change, whatever the size
+ * of the trees and of the diff.
+ */
+export function openDiff(baseDir: string, headDir: string, tmp: string = tmpdir()): DiffStream {
   const [baseRoot, headRoot] = [treeRoot(baseDir), treeRoot(headDir)];
   const [baseFiles, headFiles] = [new Set(treeFiles(baseRoot)), new Set(treeFiles(headRoot))];
-  const builder = new DiffBuilder(loadAcknowledgements(headDir));
-  const issues: ValidationIssue[] = [];
-  const [readBase, readHead] = [fileReader(), fileReader()];
-  for (const file of [...new Set([...baseFiles, ...headFiles])].sort()) {
-    const base = baseFiles.has(file) ? readBase(join(baseRoot, file)) : undefined;
-    const head = headFiles.has(file) ? readHead(join(headRoot, file)) : undefined;
-    if (base && head && base.equals(head)) continue;
-    builder.add(parseFile(file, base?.toString("utf8"), baseDir, issues), parseFile(file, head?.toString("utf8"), headDir, issues));
+  const spill = mkdtempSync(join(tmp, "floe-diff-spill-"));
+  let logs = 0;
+  const builder = new DiffBuilder(loadAcknowledgements(headDir), <T,>() => new FileLog<T>(join(spill, `log-${logs++}.jsonl`)));
+  try {
+    const issues: ValidationIssue[] = [];
+    const [readBase, readHead] = [fileReader(), fileReader()];
+    for (const file of [...new Set([...baseFiles, ...headFiles])].sort(fileOrder)) {
+      const base = baseFiles.has(file) ? readBase(join(baseRoot, file)) : undefined;
+      const head = headFiles.has(file) ? readHead(join(headRoot, file)) : undefined;
+      if (base && head && base.equals(head)) continue;
+      builder.add(parseFile(file, base?.toString("utf8"), baseDir, issues), parseFile(file, head?.toString("utf8"), headDir, issues));
+    }
+    ValidationError.throwIfAny(issues);
+    const stream = builder.finish();
+    return {
+      summary: stream.summary,
+      count: stream.count,
+      changes: () => stream.changes(),
+      close() {
+        stream.close();
+        rmSync(spill, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    builder.close();
+    rmSync(spill, { recursive: true, force: true });
+    throw e;
   }
-  ValidationError.throwIfAny(issues);
-  return builder.finish();
 }
 
 /**
@@ -843,6 +1087,7 @@ function isKubernetesObject(o: unknown): o is Record<string, any> {
 }
 
 /** Whether the diff has changes at or above `level` that are not acknowledged. */
-export function exceeds(result: DiffResult, level: "destructive" | "disruptive"): boolean {
-  return result.changes.some((c) => !c.acknowledged && (c.risk === "destructive" || (level === "disruptive" && c.risk === "disruptive")));
+export function exceeds(result: Pick<DiffResult, "summary">, level: "destructive" | "disruptive"): boolean {
+  // The summary's destructive count leaves out the acknowledged; only a destructive change can be acknowledged.
+  return result.summary.destructive > 0 || (level === "disruptive" && result.summary.disruptive > 0);
 }

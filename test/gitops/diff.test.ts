@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { stringify } from "yaml";
-import { diffDirectories, diffTrees, exceeds, fileReader, formatJson, formatMarkdown, formatText, loadTree, parsePlatformSpec, synthesize, treeObjects, writeTree } from "../../lib/internal";
+import { diffChunks, diffDirectories, diffTrees, exceeds, fileReader, formatDiff, formatJson, formatMarkdown, formatText, loadTree, openDiff, parsePlatformSpec, synthesize, treeObjects, writeTree } from "../../lib/internal";
 import { run } from "../../lib/cli";
 import { devSpec, devSpecWithJob, devSpecWithSource, exampleSpec } from "../helpers/specs";
 
@@ -443,5 +443,95 @@ describe("fileReader (floe diff reads each file pair into two buffers it reuses)
     const other = fileReader();
     expect(read(join(dir, "small")).equals(other(join(dir, "prefix")))).toBe(false);
     expect(read(join(dir, "prefix")).equals(other(join(dir, "prefix")))).toBe(true);
+  });
+});
+
+describe("floe diff prints a change at a time: openDiff keeps the changes in a file until they are read", () => {
+  const synthTo = (spec: unknown) => writeTree(synthesize(parsePlatformSpec(spec)), mkdtempSync(join(tmpdir(), "floe-tree-")));
+  /** Run `f` with a fresh directory for the diff's temporary files; the names left in it after. */
+  const leftIn = (f: (tmp: string) => void): string[] => {
+    const tmp = mkdtempSync(join(tmpdir(), "floe-tmpdir-"));
+    f(tmp);
+    const left = readdirSync(tmp);
+    rmSync(tmp, { recursive: true, force: true });
+    return left;
+  };
+  const cm = (name: string, data: Record<string, string>) => stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "alpha" }, data });
+
+  test("the changes read back are those of the in-memory diff, as often as asked; close removes the file", () => {
+    const head: any = exampleSpec();
+    head.tenants[0].topics[0].partitions = 24;
+    head.tenants[2].apps.pop();
+    const [b, h] = [synthTo(exampleSpec()), synthTo(head)];
+    // A topic deleted: destructive, and matched only after every file pair.
+    writeFileSync(join(b, "gone.yaml"), stringify({ apiVersion: "kafka.strimzi.io/v1", kind: "KafkaTopic", metadata: { name: "gone", namespace: "kafka" }, spec: { partitions: 1 } }));
+    const expected = diffTrees(loadTree(b), loadTree(h));
+    expect(expected.changes.map((c) => c.risk)).toEqual(expect.arrayContaining(["destructive", "disruptive"]));
+    const left = leftIn((tmp) => {
+      const stream = openDiff(b, h, tmp);
+      expect(readdirSync(tmp)).toEqual([expect.stringMatching(/^floe-diff-spill-/)]);
+      expect(stream.summary).toEqual(expected.summary);
+      expect(stream.count).toBe(expected.changes.length);
+      expect([...stream.changes()]).toEqual(expected.changes);
+      expect([...stream.changes()]).toEqual(expected.changes);
+      for (const format of ["json", "text", "markdown"] as const) expect([...diffChunks(stream, format)].join("")).toBe(formatDiff(expected, format));
+      stream.close();
+    });
+    expect(left).toEqual([]);
+  });
+
+  test("a diff that fails (a file that is not YAML) leaves nothing in the temporary directory", () => {
+    const [b, h] = [synthTo(devSpec()), synthTo(devSpec())];
+    writeFileSync(join(b, "local", "a.yaml"), cm("a", { x: "1" }));
+    writeFileSync(join(h, "local", "a.yaml"), cm("a", { x: "2" }));
+    writeFileSync(join(h, "local", "z.yaml"), "a: [\n");
+    const left = leftIn((tmp) => expect(() => openDiff(b, h, tmp)).toThrow(/InvalidManifestYaml/));
+    expect(left).toEqual([]);
+  });
+
+  test("a change larger than the read buffer (1 MiB) reads back whole; the order is risk, region, file, object", () => {
+    const [b, h] = [synthTo(devSpec()), synthTo(devSpec())];
+    const large = "v".repeat(3 << 20);
+    writeFileSync(join(b, "local", "c-large.yaml"), cm("large", { x: large }));
+    writeFileSync(join(h, "local", "c-large.yaml"), cm("large", { x: `${large}w` }));
+    writeFileSync(join(b, "local", "a.yaml"), cm("z-a", { x: "1" }) + "---\n" + cm("a-a", { x: "1" }));
+    writeFileSync(join(h, "local", "a.yaml"), cm("z-a", { x: "2" }) + "---\n" + cm("a-a", { x: "2" }));
+    // Only in the head: its change is matched after every file pair, and merged back in file order.
+    writeFileSync(join(h, "local", "b-new.yaml"), cm("b-new", { x: "1" }));
+    writeFileSync(join(h, "top.yaml"), cm("top", { x: "1" }));
+    const result = diffDirectories(b, h);
+    expect(result.changes.map((c) => `${c.file} ${c.name}`)).toEqual([
+      "top.yaml top",
+      `${join("local", "a.yaml")} a-a`,
+      `${join("local", "a.yaml")} z-a`,
+      `${join("local", "b-new.yaml")} b-new`,
+      `${join("local", "c-large.yaml")} large`,
+    ]);
+    expect(result.changes[4].fields).toEqual([{ path: "data.x", old: large, new: `${large}w` }]);
+    expect(result).toEqual(diffTrees(loadTree(b), loadTree(h)));
+  });
+
+  test("json in pieces is JSON.stringify of the whole result, with and without changes", () => {
+    const head = devSpec();
+    head.tenants[0].topics.pop();
+    head.tenants[0].topics.push({ name: "new" });
+    for (const r of [diff(devSpec(), head), diff(devSpec(), devSpec())]) expect(formatJson(r)).toBe(`${JSON.stringify(r, null, 2)}\n`);
+  });
+
+  test("the CLI writes the same bytes as the in-memory formats, for a diff longer than one write (64 KiB)", async () => {
+    const head: any = exampleSpec();
+    head.tenants[0].topics[0].partitions = 24;
+    head.tenants[2].apps.pop();
+    const [b, h] = [synthTo(exampleSpec()), synthTo(head)];
+    writeFileSync(join(b, "local-large.yaml"), cm("large", { x: "v".repeat(100_000) }));
+    writeFileSync(join(h, "local-large.yaml"), cm("large", { x: "w".repeat(100_000) }));
+    const expected = diffDirectories(b, h);
+    for (const format of ["json", "text", "markdown"] as const) {
+      const writes: string[] = [];
+      const code = await run(["diff", b, h, "--format", format], { out: (t) => writes.push(t), err: () => undefined });
+      expect(code).toBe(0);
+      expect(writes.join("")).toBe(formatDiff(expected, format));
+      if (format === "json") expect(writes.length).toBeGreaterThan(1);
+    }
   });
 });
