@@ -95,7 +95,32 @@ export function treeObjects(files: readonly { readonly path: string; readonly ob
 /** Read the acknowledgements synth wrote for a tree, if any. */
 export function loadAcknowledgements(dir: string): Acknowledgement[] {
   const found = [resolve(dir, ACKNOWLEDGEMENTS_FILE), resolve(dir, "..", ACKNOWLEDGEMENTS_FILE)].find((p) => existsSync(p));
-  return found ? (JSON.parse(readFileSync(found, "utf8")) as Acknowledgement[]) : [];
+  if (!found) return [];
+  const refuse = (field: string, value: unknown, message: string): never => {
+    throw new ValidationError({
+      code: "InvalidAcknowledgements",
+      scope: found,
+      field,
+      value,
+      message,
+      fix: "diff trees that floe synth wrote: it writes this file from the head spec's allowDestructive (re-run it, or remove the file)",
+    });
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(found, "utf8"));
+  } catch (e) {
+    return refuse("", undefined, `is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!Array.isArray(parsed)) return refuse("", undefined, "is not a list of acknowledgements");
+  parsed.forEach((a: unknown, i) => {
+    const entry = isPlainObject(a) ? a : {};
+    for (const key of ["kind", "name", "reason"]) {
+      if (typeof entry[key] !== "string") refuse(`[${i}].${key}`, entry[key], "must be a string (an acknowledgement names a kind, a name and the reason)");
+    }
+    if (entry.namespace !== undefined && typeof entry.namespace !== "string") refuse(`[${i}].namespace`, entry.namespace, "must be a string when given");
+  });
+  return parsed as Acknowledgement[];
 }
 
 const REDACTED = "<redacted>";
@@ -875,13 +900,6 @@ class DiffBuilder {
     };
   }
 
-  /** Let go of the logs without reading them (a diff that failed). */
-  public close(): void {
-    this.paired.close();
-    this.unpaired.close();
-    this.jobs.close();
-  }
-
   /** Number the changes found (in report order) and log them. */
   private record(found: [ObjectChange | undefined, SqlJob | undefined][], log: Log<ObjectChange>): void {
     const changed = found.filter((f): f is [ObjectChange, SqlJob | undefined] => f[0] !== undefined);
@@ -953,9 +971,14 @@ export function openDiff(baseDir: string, headDir: string, tmp: string = tmpdir(
   const [baseRoot, headRoot] = [treeRoot(baseDir), treeRoot(headDir)];
   const [baseFiles, headFiles] = [new Set(treeFiles(baseRoot)), new Set(treeFiles(headRoot))];
   const spill = mkdtempSync(join(tmp, "floe-diff-spill-"));
-  let logs = 0;
-  const builder = new DiffBuilder(loadAcknowledgements(headDir), <T,>() => new FileLog<T>(join(spill, `log-${logs++}.jsonl`)));
+  const opened: FileLog<unknown>[] = [];
+  const log = <T,>(): FileLog<T> => {
+    const l = new FileLog<T>(join(spill, `log-${opened.length}.jsonl`));
+    opened.push(l);
+    return l;
+  };
   try {
+    const builder = new DiffBuilder(loadAcknowledgements(headDir), log);
     const issues: ValidationIssue[] = [];
     const [readBase, readHead] = [fileReader(), fileReader()];
     for (const file of [...new Set([...baseFiles, ...headFiles])].sort(fileOrder)) {
@@ -976,7 +999,7 @@ export function openDiff(baseDir: string, headDir: string, tmp: string = tmpdir(
       },
     };
   } catch (e) {
-    builder.close();
+    for (const l of opened) l.close();
     rmSync(spill, { recursive: true, force: true });
     throw e;
   }

@@ -489,6 +489,24 @@ describe("floe diff prints a change at a time: openDiff keeps the changes in a f
     expect(left).toEqual([]);
   });
 
+  test("acknowledgements that are not what synth writes are refused, naming the file and the entry; nothing is left behind", async () => {
+    const [b, h] = [synthTo(devSpec()), synthTo(devSpec())];
+    const file = join(h, "floe-acknowledgements.json");
+    writeFileSync(file, "[{ not json");
+    expect(leftIn((tmp) => expect(() => openDiff(b, h, tmp)).toThrow(/\[InvalidAcknowledgements\] .*floe-acknowledgements\.json: is not valid JSON/))).toEqual([]);
+    let err = "";
+    const r = await run(["diff", b, h], { out: () => undefined, err: (t) => void (err += t) });
+    expect(r).toBe(1);
+    expect(err).toContain("[InvalidAcknowledgements]");
+    expect(err).toContain("re-run it, or remove the file");
+    writeFileSync(file, JSON.stringify({ kind: "KafkaTopic" }));
+    expect(() => openDiff(b, h)).toThrow(/floe-acknowledgements\.json: is not a list of acknowledgements/);
+    writeFileSync(file, JSON.stringify([{ kind: "KafkaTopic", name: "t", reason: "ok" }, { kind: "KafkaTopic", name: "u" }]));
+    expect(() => openDiff(b, h)).toThrow(/floe-acknowledgements\.json\[1\]\.reason: must be a string/);
+    writeFileSync(file, JSON.stringify([{ kind: "KafkaTopic", name: "t", reason: "ok", namespace: 3 }]));
+    expect(() => openDiff(b, h)).toThrow(/\[0\]\.namespace: must be a string when given/);
+  });
+
   test("a change larger than the read buffer (1 MiB) reads back whole; the order is risk, region, file, object", () => {
     const [b, h] = [synthTo(devSpec()), synthTo(devSpec())];
     const large = "v".repeat(3 << 20);
