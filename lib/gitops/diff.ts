@@ -902,9 +902,12 @@ class DiffBuilder {
 
   /** Number the changes found (in report order) and log them. */
   private record(found: [ObjectChange | undefined, SqlJob | undefined][], log: Log<ObjectChange>): void {
-    const changed = found.filter((f): f is [ObjectChange, SqlJob | undefined] => f[0] !== undefined);
-    changed.sort(([a], [b]) => changeOrder(a, b));
-    for (const [c, job] of changed) {
+    // Sorted by a key per change, in the order of changeOrder (no part holds a NUL).
+    const changed = found
+      .filter((f): f is [ObjectChange, SqlJob | undefined] => f[0] !== undefined)
+      .map(([c, job]) => ({ c, job, order: `${dirname(c.file)}\0${c.file}\0${objectKeyOf(c)}` }))
+      .sort((a, b) => (a.order === b.order ? 0 : a.order < b.order ? -1 : 1));
+    for (const { c, job } of changed) {
       const n = this.codes.length;
       if (job) job.change = n;
       this.codes.push(ACTIONS.indexOf(c.action) | (RISK_RANK[c.risk] << 2) | (c.acknowledged ? 16 : 0));
