@@ -649,8 +649,8 @@ function collect(stream: DiffStream): DiffResult {
 /** Where a diff keeps its changes and SQL jobs: in memory, or a file of JSON lines ({@link FileLog}). */
 interface Log<T> {
   append(item: T): void;
-  /** The items in the order appended; those `wanted` rejects (by position) are skipped without being parsed. */
-  read(wanted: (i: number) => boolean): Iterable<T>;
+  /** The items with their positions, in the order appended; those `wanted` rejects are skipped without being parsed. */
+  read(wanted: (i: number) => boolean): Iterable<[number, T]>;
   close(): void;
 }
 
@@ -659,8 +659,8 @@ class MemoryLog<T> implements Log<T> {
   public append(item: T): void {
     this.items.push(item);
   }
-  public *read(wanted: (i: number) => boolean): Iterable<T> {
-    for (let i = 0; i < this.items.length; i++) if (wanted(i)) yield this.items[i];
+  public *read(wanted: (i: number) => boolean): Iterable<[number, T]> {
+    for (let i = 0; i < this.items.length; i++) if (wanted(i)) yield [i, this.items[i]];
   }
   public close(): void {
     this.items.length = 0;
@@ -686,14 +686,14 @@ class FileLog<T> implements Log<T> {
     if (this.pendingLength > 1 << 20) this.flush();
   }
 
-  public *read(wanted: (i: number) => boolean): Iterable<T> {
+  public *read(wanted: (i: number) => boolean): Iterable<[number, T]> {
     this.flush();
     let buffer = Buffer.allocUnsafe(1 << 20);
     let [start, end, position, i] = [0, 0, 0, 0];
     for (;;) {
       const newline = start < end ? buffer.subarray(start, end).indexOf(10) : -1;
       if (newline >= 0) {
-        if (wanted(i)) yield JSON.parse(buffer.toString("utf8", start, start + newline)) as T;
+        if (wanted(i)) yield [i, JSON.parse(buffer.toString("utf8", start, start + newline)) as T];
         i++;
         start += newline + 1;
         continue;
@@ -728,23 +728,13 @@ class FileLog<T> implements Log<T> {
   }
 }
 
-/** Order within a risk: region directory, file, then object (what a reviewer reads together). */
-function changeOrder(a: ObjectChange, b: ObjectChange): number {
-  const [da, db] = [dirname(a.file), dirname(b.file)];
-  if (da !== db) return da < db ? -1 : 1;
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  const [ka, kb] = [objectKeyOf(a), objectKeyOf(b)];
-  return ka === kb ? 0 : ka < kb ? -1 : 1;
-}
-
-const objectKeyOf = (c: ObjectChange): string => `${c.apiVersion}|${c.kind}|${c.namespace ?? ""}|${c.name}`;
-
-/** Files in the order their changes are reported ({@link changeOrder}). */
-function fileOrder(a: string, b: string): number {
-  const [da, db] = [dirname(a), dirname(b)];
-  if (da !== db) return da < db ? -1 : 1;
-  return a === b ? 0 : a < b ? -1 : 1;
-}
+/**
+ * The order of changes within a risk: region directory, file, then object (what a reviewer reads together), as
+ * one string compared by code units (no part holds a NUL). Files are compared in the order of {@link fileKey}.
+ */
+const fileKey = (file: string): string => `${dirname(file)}\0${file}`;
+const changeKey = (c: ObjectChange): string => `${fileKey(c.file)}\0${c.apiVersion}|${c.kind}|${c.namespace ?? ""}|${c.name}`;
+const byCodeUnits = (a: string, b: string): number => (a === b ? 0 : a < b ? -1 : 1);
 
 /** A Flink SQL job's tables as the schema-break propagation needs them, reduced when its ConfigMap is compared. */
 interface SqlJob {
@@ -777,14 +767,14 @@ function sqlJob(name: string, head: string, base: string | undefined): SqlJob {
  * change number -> its risk and the reasons added.
  */
 function propagateSchemaBreaks(
-  jobs: Iterable<SqlJob>,
+  jobs: Iterable<[number, SqlJob]>,
   broken: ReadonlyMap<string, string>,
   schemaPaths: ReadonlyMap<number, readonly string[]>,
   riskOf: (n: number) => ChangeRisk,
 ): Map<number, { risk: ChangeRisk; reasons: string[] }> {
   const upgrades = new Map<number, { risk: ChangeRisk; reasons: string[] }>();
   const downstream = new Map<string, string[]>(); // topic -> "job (writes a, b)"
-  for (const { change, job, writes, reads } of jobs) {
+  for (const [, { change, job, writes, reads }] of jobs) {
     const reasons: string[] = [];
     for (const { table, topic, lost } of reads) {
       if (lost.length === 0 && !broken.has(topic)) continue;
@@ -877,17 +867,16 @@ class DiffBuilder {
       count: this.codes.length,
       *changes() {
         for (const risk of RISKS) {
-          // Each log is in report order: merge them. The position of a change read is its number.
-          const [fromPairs, fromRest] = [[] as number[], [] as number[]];
-          const pairs = paired.read((i) => finalRisk(i) === risk && fromPairs.push(i) > 0)[Symbol.iterator]();
-          const rest = unpaired.read((i) => finalRisk(pairedCount + i) === risk && fromRest.push(pairedCount + i) > 0)[Symbol.iterator]();
+          // Each log is in report order: merge them. A change's number is its position, after the pairs' for the rest.
+          const pairs = paired.read((i) => finalRisk(i) === risk)[Symbol.iterator]();
+          const rest = unpaired.read((i) => finalRisk(pairedCount + i) === risk)[Symbol.iterator]();
           let [a, b] = [pairs.next(), rest.next()];
           while (!a.done || !b.done) {
-            if (!a.done && (b.done || changeOrder(a.value, b.value) <= 0)) {
-              yield upgraded(a.value, fromPairs.shift()!);
+            if (!a.done && (b.done || byCodeUnits(changeKey(a.value[1]), changeKey(b.value[1])) <= 0)) {
+              yield upgraded(a.value[1], a.value[0]);
               a = pairs.next();
             } else if (!b.done) {
-              yield upgraded(b.value, fromRest.shift()!);
+              yield upgraded(b.value[1], pairedCount + b.value[0]);
               b = rest.next();
             }
           }
@@ -902,11 +891,10 @@ class DiffBuilder {
 
   /** Number the changes found (in report order) and log them. */
   private record(found: [ObjectChange | undefined, SqlJob | undefined][], log: Log<ObjectChange>): void {
-    // Sorted by a key per change, in the order of changeOrder (no part holds a NUL).
     const changed = found
       .filter((f): f is [ObjectChange, SqlJob | undefined] => f[0] !== undefined)
-      .map(([c, job]) => ({ c, job, order: `${dirname(c.file)}\0${c.file}\0${objectKeyOf(c)}` }))
-      .sort((a, b) => (a.order === b.order ? 0 : a.order < b.order ? -1 : 1));
+      .map(([c, job]) => ({ c, job, order: changeKey(c) }))
+      .sort((a, b) => byCodeUnits(a.order, b.order));
     for (const { c, job } of changed) {
       const n = this.codes.length;
       if (job) job.change = n;
@@ -984,7 +972,8 @@ export function openDiff(baseDir: string, headDir: string, tmp: string = tmpdir(
     const builder = new DiffBuilder(loadAcknowledgements(headDir), log);
     const issues: ValidationIssue[] = [];
     const [readBase, readHead] = [fileReader(), fileReader()];
-    for (const file of [...new Set([...baseFiles, ...headFiles])].sort(fileOrder)) {
+    const files = [...new Set([...baseFiles, ...headFiles])].map((file) => ({ file, order: fileKey(file) }));
+    for (const { file } of files.sort((a, b) => byCodeUnits(a.order, b.order))) {
       const base = baseFiles.has(file) ? readBase(join(baseRoot, file)) : undefined;
       const head = headFiles.has(file) ? readHead(join(headRoot, file)) : undefined;
       if (base && head && base.equals(head)) continue;
