@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from "fs";
+import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from "fs";
 import { tmpdir } from "os";
 import { dirname, join, relative, resolve } from "path";
 import { CDC_SNAPSHOT_COMPONENT, FloeLabels, isSecretKey, SCHEMAS_COMPONENT, ValidationError, ValidationIssue } from "../core";
@@ -667,15 +667,24 @@ class MemoryLog<T> implements Log<T> {
   }
 }
 
-/** Items as JSON lines in a file, written through a small buffer and read back a line at a time. */
+/**
+ * Items as JSON lines in a file, written through a small buffer and read back a line at a time. Outside Windows the
+ * file's name is removed as soon as it is open: the log lives on through its descriptor, and the kernel frees it when
+ * the process ends, however it ends (Ctrl-C, a CI timeout's SIGKILL), so an interrupted diff leaves nothing in the
+ * temporary directory. Windows cannot remove an open file: there it is removed by `close`.
+ */
 class FileLog<T> implements Log<T> {
   private readonly fd: number;
   private pending: string[] = [];
   private pendingLength = 0;
   private closed = false;
+  /** Whether the name is already removed (not on Windows). */
+  public readonly unlinked: boolean;
 
   public constructor(private readonly path: string) {
     this.fd = openSync(path, "wx+", 0o600);
+    this.unlinked = process.platform !== "win32";
+    if (this.unlinked) unlinkSync(path);
   }
 
   public append(item: T): void {
@@ -718,7 +727,7 @@ class FileLog<T> implements Log<T> {
     if (this.closed) return;
     this.closed = true;
     closeSync(this.fd);
-    rmSync(this.path, { force: true });
+    if (!this.unlinked) rmSync(this.path, { force: true });
   }
 
   private flush(): void {
@@ -954,9 +963,10 @@ export function diffDirectories(baseDir: string, headDir: string): DiffResult {
 }
 
 /**
- * {@link diffDirectories} whose changes wait in a file of a temporary directory in `tmp` (removed by `close`, and
- * when the diff fails) until they are read: its memory is one file pair and a few numbers per change, whatever the size
- * of the trees and of the diff.
+ * {@link diffDirectories} whose changes wait in files opened in `tmp` until they are read: its memory is one file pair
+ * and a few numbers per change, whatever the size of the trees and of the diff. The files have no name left once
+ * opened (see FileLog), so nothing stays in `tmp` even when the process is killed; on Windows they are removed by
+ * `close`, and when the diff fails.
  */
 export function openDiff(baseDir: string, headDir: string, tmp: string = tmpdir()): DiffStream {
   const [baseRoot, headRoot] = [treeRoot(baseDir), treeRoot(headDir)];
@@ -970,6 +980,8 @@ export function openDiff(baseDir: string, headDir: string, tmp: string = tmpdir(
   };
   try {
     const builder = new DiffBuilder(loadAcknowledgements(headDir), log);
+    // The builder has opened its logs; with their names removed, so is the directory, before anything is written.
+    if (opened.every((l) => l.unlinked)) rmdirSync(spill);
     const issues: ValidationIssue[] = [];
     const [readBase, readHead] = [fileReader(), fileReader()];
     const files = [...new Set([...baseFiles, ...headFiles])].map((file) => ({ file, order: fileKey(file) }));

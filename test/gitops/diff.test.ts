@@ -1,3 +1,4 @@
+import { spawnSync } from "child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
@@ -469,7 +470,8 @@ describe("floe diff prints a change at a time: openDiff keeps the changes in a f
     expect(expected.changes.map((c) => c.risk)).toEqual(expect.arrayContaining(["destructive", "disruptive"]));
     const left = leftIn((tmp) => {
       const stream = openDiff(b, h, tmp);
-      expect(readdirSync(tmp)).toEqual([expect.stringMatching(/^floe-diff-spill-/)]);
+      // The files are open with their names already removed (not on Windows, which keeps them until close).
+      expect(readdirSync(tmp)).toEqual(process.platform === "win32" ? [expect.stringMatching(/^floe-diff-spill-/)] : []);
       expect(stream.summary).toEqual(expected.summary);
       expect(stream.count).toBe(expected.changes.length);
       expect([...stream.changes()]).toEqual(expected.changes);
@@ -477,6 +479,28 @@ describe("floe diff prints a change at a time: openDiff keeps the changes in a f
       for (const format of ["json", "text", "markdown"] as const) expect([...diffChunks(stream, format)].join("")).toBe(formatDiff(expected, format));
       stream.close();
     });
+    expect(left).toEqual([]);
+  });
+
+  test("a diff killed while its changes are held (SIGKILL, before close) leaves nothing in the temporary directory", () => {
+    const head: any = exampleSpec();
+    head.tenants[0].topics[0].partitions = 24;
+    const [b, h] = [synthTo(exampleSpec()), synthTo(head)];
+    // The compiled library (npm test builds it first), in a process of its own that dies the way a CI timeout kills.
+    const script = `
+      const { openDiff } = require(${JSON.stringify(join(__dirname, "..", "..", "dist-lib", "lib", "internal.js"))});
+      const [b, h, tmp] = process.argv.slice(1);
+      const stream = openDiff(b, h, tmp);
+      const first = stream.changes()[Symbol.iterator]().next();
+      process.stdout.write(JSON.stringify({ count: stream.count, first: first.value.name }));
+      process.kill(process.pid, "SIGKILL");`;
+    let out: ReturnType<typeof spawnSync> | undefined;
+    const left = leftIn((tmp) => {
+      out = spawnSync(process.execPath, ["-e", script, b, h, tmp], { encoding: "utf8" });
+    });
+    expect(out?.signal).toBe("SIGKILL");
+    expect(JSON.parse(String(out?.stdout))).toEqual({ count: expect.any(Number), first: expect.any(String) });
+    expect(JSON.parse(String(out?.stdout)).count).toBeGreaterThan(0);
     expect(left).toEqual([]);
   });
 
