@@ -7,6 +7,9 @@ module.exports = {
   ...base,
   roots: ["<rootDir>/test/e2e"],
   testPathIgnorePatterns: [],
+  // The components it starts keep their own directories; the unit tier's temporary directory is not used here.
+  globalSetup: undefined,
+  globalTeardown: undefined,
   testTimeout: 600_000,
   maxWorkers: 1,
 };
