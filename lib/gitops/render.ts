@@ -167,6 +167,32 @@ function treeExtras(acknowledgements: RenderedTree["acknowledgements"]): [string
 }
 
 /**
+ * Remove what an earlier Floe process left beside `name` when it was killed mid-write (Ctrl-C, a CI timeout): its
+ * `.NAME.staging-PID` directory, and its `.NAME.previous-PID` once a tree is in place again (without one, that is
+ * the last tree, kept). Only for a PID that no longer runs: a live one may be another Floe writing there.
+ */
+function removeStale(parent: string, name: string, targetExists: boolean): void {
+  const prefix = `.${name}.`;
+  for (const entry of readdirSync(parent)) {
+    if (!entry.startsWith(prefix)) continue;
+    const m = /^(staging|previous)-([0-9]+)$/.exec(entry.slice(prefix.length));
+    if (!m || Number(m[2]) === process.pid || running(Number(m[2]))) continue;
+    if (m[1] === "previous" && !targetExists) continue;
+    rmSync(join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+/** Whether a process with this PID runs (signal 0 checks without sending; EPERM: it runs as another user). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
  * Replace the directory `target` by one holding exactly `files` (relative path and content, or a function giving it
  * when the file is written; an iterable that makes each entry when asked holds no more than one), atomically: staged
  * beside it, the old one moved aside, the staged one renamed in (the old one restored if that fails), the old
@@ -181,6 +207,7 @@ export function replaceDirectory(target: string, files: Iterable<readonly [strin
   // The first directory made for the tree (undefined when `parent` was there): removed again if no tree lands.
   const made = mkdirSync(parent, { recursive: true });
   rmSync(staging, { recursive: true, force: true });
+  removeStale(parent, name, existsSync(target));
   let landed = false;
   try {
     mkdirSync(staging, { recursive: true });

@@ -1,3 +1,4 @@
+import { spawnSync } from "child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
@@ -99,6 +100,28 @@ describe("writeTree", () => {
     expect(existsSync(join(out, "dev", "old-region"))).toBe(false);
     expect(readFileSync(join(out, "prod", "keep.yaml"), "utf8")).toBe("keep");
     expect(readdirSync(out).sort()).toEqual(["dev", "prod"]);
+  });
+
+  test("what a killed earlier run left beside the output (staging, previous) is removed; a running process's is kept", () => {
+    const spec = parsePlatformSpec(devSpec());
+    const out = mkdtempSync(join(tmpdir(), "floe-render-"));
+    // A PID that no longer runs: a process that has ended.
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid as number;
+    const left = (kind: string, pid: number) => {
+      mkdirSync(join(out, `.${spec.environment}.${kind}-${pid}`, "sub"), { recursive: true });
+      writeFileSync(join(out, `.${spec.environment}.${kind}-${pid}`, "sub", "a.yaml"), "a: 1\n");
+    };
+    left("staging", dead);
+    left("previous", dead);
+    // No tree yet: a previous tree of a dead run is the last one there is, and is kept.
+    synthesizeToDirectory(spec, out);
+    expect(readdirSync(out).sort()).toEqual([`.${spec.environment}.previous-${dead}`, spec.environment]);
+    left("staging", dead);
+    left("staging", process.ppid);
+    left("previous", process.ppid);
+    writeFileSync(join(out, `.other.staging-${dead}`), "");
+    synthesizeToDirectory(spec, out);
+    expect(readdirSync(out).sort()).toEqual([`.${spec.environment}.previous-${process.ppid}`, `.${spec.environment}.staging-${process.ppid}`, `.other.staging-${dead}`, spec.environment].sort());
   });
 
   test("a failed write leaves the previous tree in place and no staging directory behind", () => {
