@@ -77,10 +77,16 @@ export async function startSqlJob(deployment: Obj, script: string, standIns: Sql
     ["appender.out.type = Console", "appender.out.name = out", "appender.out.layout.type = PatternLayout", "appender.out.layout.pattern = [%d] %p %m (%c)%n", "rootLogger.level = WARN", "rootLogger.appenderRef.out.ref = out", ""].join("\n"),
   );
   const log = join(dir, "flink.log");
+  // The MiniCluster's working directories (minicluster_*, blob stores) and the RPC system's jar it extracts
+  // (flink-rpc-akka_*.jar) go to io.tmp.dirs, which defaults to java.io.tmpdir (flink-core CoreOptions.TMP_DIRS,
+  // ConfigurationUtils.parseTempDirectories; flink-rpc-akka-loader 1.20 PekkoRpcSystemLoader): here, in the run's own
+  // directory, not /tmp, where each run left them.
+  const tmp = join(dir, "tmp");
+  mkdirSync(tmp);
   const service = startService(
     `flink-${deployment.metadata.name}`,
     "java",
-    ["-Xmx1g", ...JAVA_17_OPENS, `-Dlog4j2.configurationFile=${join(dir, "log4j2.properties")}`, "-cp", `${lib}/*`, "floe.e2e.flink.SqlJobRunner", file],
+    ["-Xmx1g", ...JAVA_17_OPENS, `-Djava.io.tmpdir=${tmp}`, `-Dlog4j2.configurationFile=${join(dir, "log4j2.properties")}`, "-cp", `${lib}/*`, "floe.e2e.flink.SqlJobRunner", file],
     log,
   );
   const exited = new Promise<number | null>((done) => service.child.once("exit", (code) => done(code)));

@@ -5,7 +5,7 @@
  * First as a cdk8s-only consumer (no Pulumi packages in its tree), then with the optional Pulumi peers added.
  */
 import { execFile } from "child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { promisify } from "util";
@@ -14,6 +14,8 @@ import { ROOT } from "../helpers";
 
 const exec = promisify(execFile);
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; devDependencies: Record<string, string>; peerDependencies: Record<string, string> };
+/** The scratch folder (the packed tarball and the consumer project), removed after the tests. */
+let scratch: string;
 let dir: string;
 let tarball: string;
 
@@ -81,7 +83,8 @@ process.stdout.write([typeof CheckpointStorage, typeof StreamingPlatform, String
 
 beforeAll(async () => {
   // Outside the repository: Node resolves modules upward, and the repository's own node_modules has every peer.
-  dir = mkdtempSync(join(tmpdir(), "floe-package-"));
+  scratch = mkdtempSync(join(tmpdir(), "floe-package-"));
+  dir = scratch;
   const packDir = join(dir, "pack");
   mkdirSync(packDir);
   const packed = JSON.parse(await npm(["pack", "--json", "--pack-destination", packDir], ROOT)) as { filename: string; files: { path: string }[] }[];
@@ -91,6 +94,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
   await npm(["install", tarball, `typescript@${pkg.devDependencies.typescript}`, "@types/node@20"], dir);
 }, 600_000);
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
 
 test("the tarball holds the build, the CLI, LICENSE and README, and no sources, tests or internals' entry", async () => {
   const listing = JSON.parse(await npm(["pack", "--dry-run", "--json", "--ignore-scripts"], ROOT)) as { files: { path: string }[] }[];
