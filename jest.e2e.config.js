@@ -7,9 +7,8 @@ module.exports = {
   ...base,
   roots: ["<rootDir>/test/e2e"],
   testPathIgnorePatterns: [],
-  // The components it starts keep their own directories; the unit tier's temporary directory is not used here.
-  globalSetup: undefined,
-  globalTeardown: undefined,
+  // Its own temporary directory, removed at the end (test/e2e-global-tmpdir.js, test/global-tmpdir-teardown.js).
+  globalSetup: "<rootDir>/test/e2e-global-tmpdir.js",
   testTimeout: 600_000,
   maxWorkers: 1,
 };
