@@ -46,7 +46,12 @@ export async function startMariaDb(): Promise<MariaDbServer> {
   }
   const data = join(dir, "data");
   const user = root ? ["--user=mysql"] : [];
-  execFileSync("mariadb-install-db", ["--no-defaults", `--datadir=${data}`, ...user, "--auth-root-authentication-method=normal", "--skip-test-db"], { stdio: ["ignore", "pipe", "pipe"] });
+  // Its temporary files in its own folder (owned by the server's user): mariadbd otherwise writes them to TMPDIR,
+  // which the e2e tier points at its run's folder (test/e2e-global-tmpdir.js), where the server's user may not write.
+  execFileSync("mariadb-install-db", ["--no-defaults", `--datadir=${data}`, ...user, "--auth-root-authentication-method=normal", "--skip-test-db"], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, TMPDIR: dir },
+  });
   const port = await freePort();
   const socket = join(dir, "mariadb.sock");
   const service = startService(
@@ -60,6 +65,7 @@ export async function startMariaDb(): Promise<MariaDbServer> {
       "--bind-address=127.0.0.1",
       `--socket=${socket}`,
       `--pid-file=${join(dir, "mariadb.pid")}`,
+      `--tmpdir=${dir}`,
       `--log-bin=${join(dir, "binlog")}`,
       "--binlog-format=ROW",
       "--binlog-row-image=FULL",
