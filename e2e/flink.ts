@@ -78,7 +78,7 @@ export async function startSqlJob(deployment: Obj, script: string, standIns: Sql
   );
   const log = join(dir, "flink.log");
   // The MiniCluster's working directories (minicluster_*, blob stores) and the RPC system's jar it extracts
-  // (flink-rpc-akka_*.jar) go to io.tmp.dirs, which defaults to java.io.tmpdir (flink-core CoreOptions.TMP_DIRS,
+  // (flink-rpc-akka<uuid>.jar) go to io.tmp.dirs, which defaults to java.io.tmpdir (flink-core CoreOptions.TMP_DIRS,
   // ConfigurationUtils.parseTempDirectories; flink-rpc-akka-loader 1.20 PekkoRpcSystemLoader): here, in the run's own
   // directory, not /tmp, where each run left them.
   const tmp = join(dir, "tmp");

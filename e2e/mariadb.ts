@@ -46,8 +46,8 @@ export async function startMariaDb(): Promise<MariaDbServer> {
   }
   const data = join(dir, "data");
   const user = root ? ["--user=mysql"] : [];
-  // Its temporary files in its own folder (owned by the server's user): mariadbd otherwise writes them to TMPDIR,
-  // which the e2e tier points at its run's folder (test/e2e-global-tmpdir.js), where the server's user may not write.
+  // Its temporary files in its own folder (owned by the server's user), removed with it when the server stops:
+  // mariadbd and mariadb-install-db otherwise write them to TMPDIR (the e2e tier's run folder, test/e2e-global-tmpdir.js).
   execFileSync("mariadb-install-db", ["--no-defaults", `--datadir=${data}`, ...user, "--auth-root-authentication-method=normal", "--skip-test-db"], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, TMPDIR: dir },

@@ -84,12 +84,11 @@ process.stdout.write([typeof CheckpointStorage, typeof StreamingPlatform, String
 beforeAll(async () => {
   // Outside the repository: Node resolves modules upward, and the repository's own node_modules has every peer.
   scratch = mkdtempSync(join(tmpdir(), "floe-package-"));
-  dir = scratch;
-  const packDir = join(dir, "pack");
+  const packDir = join(scratch, "pack");
   mkdirSync(packDir);
   const packed = JSON.parse(await npm(["pack", "--json", "--pack-destination", packDir], ROOT)) as { filename: string; files: { path: string }[] }[];
   tarball = join(packDir, packed[0].filename);
-  dir = join(dir, "consumer");
+  dir = join(scratch, "consumer");
   mkdirSync(dir);
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
   await npm(["install", tarball, `typescript@${pkg.devDependencies.typescript}`, "@types/node@20"], dir);
