@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
-import { join } from "path";
+import { dirname, join } from "path";
 import { stringify } from "yaml";
-import { parsePlatformSpec, synthesize } from "../../lib/internal";
+import { diffDirectories, parsePlatformSpec, synthesize } from "../../lib/internal";
 import { run } from "../../lib/cli";
 import { buildLineage } from "../../lib/gitops/lineage";
 import { writeTree } from "../../lib/gitops/render";
@@ -178,6 +178,32 @@ describe("report with a base rendering", () => {
       expect(page.indexOf("payments.legacy-events")).toBeGreaterThan(0);
       expect(page).toContain('<tr class="risk-destructive">');
     }
+  });
+
+  it("compares file pair by file pair as floe diff does: the same changes as diffing the two directories", () => {
+    // The head rendered to disk too, with the base's extra files: an object moved to another file of its region
+    // (one update), a file only in the base (its objects deleted) and one only in the head tree (created).
+    const moved = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "moved", namespace: "payments" }, data: { a: "b" } };
+    const head = { ...exampleTree, files: [...exampleTree.files, { path: "eu-west-1/z-last.yaml", objects: [{ ...moved, data: { a: "c" } }] }, { path: "us-east-1/only-head.yaml", objects: [{ ...moved, metadata: { name: "new", namespace: "payments" } }] }] };
+    const baseDir = join(work, "base-moved");
+    writeTree(synthesize(parsePlatformSpec((() => { const s = exampleSpec(); s.tenants![0].topics = [...(s.tenants![0].topics ?? []), { name: "legacy-events" }]; return s; })())), baseDir);
+    writeFileSync(join(baseDir, "prod", "eu-west-1", "a-first.yaml"), stringify(moved));
+    writeFileSync(join(baseDir, "prod", "us-east-1", "only-base.yaml"), stringify({ ...moved, metadata: { name: "gone", namespace: "payments" } }));
+    const headDir = join(work, "head-moved");
+    mkdirSync(headDir);
+    for (const f of head.files) {
+      mkdirSync(join(headDir, dirname(f.path)), { recursive: true });
+      writeFileSync(join(headDir, f.path), f.objects.map((o) => stringify(o)).join("---\n"));
+    }
+    const fromReport = reportModel(example, head, baseDir).diff!;
+    expect(fromReport).toEqual(diffDirectories(join(baseDir, "prod"), headDir));
+    expect(fromReport.changes.filter((c) => c.kind === "ConfigMap" && ["moved", "gone", "new"].includes(c.name)).map((c) => [c.name, c.action, c.file])).toEqual([
+      ["gone", "delete", join("us-east-1", "only-base.yaml")],
+      ["moved", "update", join("eu-west-1", "z-last.yaml")],
+      ["new", "create", join("us-east-1", "only-head.yaml")],
+    ]);
+    // The base's extra topic in both regions, as from the whole trees.
+    expect(fromReport.summary.destructive).toBe(2);
   });
 
   it("refuses a base that is missing, a file or holds no rendering", () => {

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "path";
 import { ValidationError, ValidationIssue } from "../../core";
 import { RenderedTree } from "../../platform/render";
 import { PlatformSpec } from "../../platform/spec/schema";
-import { diffTrees, loadTree, treeObjects } from "../diff";
+import { diffTreeAgainst } from "../diff";
 import { buildLineage } from "../lineage";
 import { inside, replaceDirectory, TREE_MARKER } from "../render";
 import { libraryAssets, REPORT_CSS, REPORT_JS } from "./assets";
@@ -86,7 +86,7 @@ export function reportModel(spec: PlatformSpec, tree: RenderedTree, baseDir?: st
   if (baseDir !== undefined) {
     ValidationError.throwIfAny(baseIssues(baseDir, spec.environment));
     const base = baseTreeDir(baseDir, spec.environment);
-    diff = diffTrees(loadTree(base), treeObjects(tree.files), tree.acknowledgements);
+    diff = diffTreeAgainst(base, tree);
   }
   return buildReportModel(spec, tree, buildLineage(spec), diff);
 }
