@@ -1005,7 +1005,7 @@ export function openDiff(baseDir: string, headDir: string, tmp: string = tmpdir(
  * at a time, and one head file's copied, never a whole tree's (at 500 tenants x 3 regions, loading the whole base
  * beside the rendered head was 434 MB of the report's 828 MB). The acknowledgements are the head tree's.
  */
-export function diffTreeAgainst(baseDir: string, head: Pick<RenderedTreeLike, "files" | "acknowledgements">): DiffResult {
+export function diffTreeAgainst(baseDir: string, head: RenderedTreeLike): DiffResult {
   const byPath = new Map(head.files.map((f) => [f.path, f]));
   const headSide: TreeSide = { files: new Set(byPath.keys()), read: (file) => ({ objects: () => treeObjects([byPath.get(file)!]) }) };
   const issues: ValidationIssue[] = [];

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "os";
 import { dirname, join } from "path";
 import { stringify } from "yaml";
-import { diffDirectories, parsePlatformSpec, synthesize } from "../../lib/internal";
+import { diffDirectories, Manifest, parsePlatformSpec, synthesize } from "../../lib/internal";
 import { run } from "../../lib/cli";
 import { buildLineage } from "../../lib/gitops/lineage";
 import { writeTree } from "../../lib/gitops/render";
@@ -184,7 +184,9 @@ describe("report with a base rendering", () => {
     // The head rendered to disk too, with the base's extra files: an object moved to another file of its region
     // (one update), a file only in the base (its objects deleted) and one only in the head tree (created).
     const moved = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "moved", namespace: "payments" }, data: { a: "b" } };
-    const head = { ...exampleTree, files: [...exampleTree.files, { path: "eu-west-1/z-last.yaml", objects: [{ ...moved, data: { a: "c" } }] }, { path: "us-east-1/only-head.yaml", objects: [{ ...moved, metadata: { name: "new", namespace: "payments" } }] }] };
+    const file = (path: string, obj: object) => ({ path, objects: [obj] as Manifest[], content: stringify(obj) });
+    const extra = [file("eu-west-1/z-last.yaml", { ...moved, data: { a: "c" } }), file("us-east-1/only-head.yaml", { ...moved, metadata: { name: "new", namespace: "payments" } })];
+    const head = { ...exampleTree, files: [...exampleTree.files, ...extra] };
     const baseDir = join(work, "base-moved");
     writeTree(synthesize(parsePlatformSpec((() => { const s = exampleSpec(); s.tenants![0].topics = [...(s.tenants![0].topics ?? []), { name: "legacy-events" }]; return s; })())), baseDir);
     writeFileSync(join(baseDir, "prod", "eu-west-1", "a-first.yaml"), stringify(moved));
@@ -193,7 +195,7 @@ describe("report with a base rendering", () => {
     mkdirSync(headDir);
     for (const f of head.files) {
       mkdirSync(join(headDir, dirname(f.path)), { recursive: true });
-      writeFileSync(join(headDir, f.path), f.objects.map((o) => stringify(o)).join("---\n"));
+      writeFileSync(join(headDir, f.path), f.content);
     }
     const fromReport = reportModel(example, head, baseDir).diff!;
     expect(fromReport).toEqual(diffDirectories(join(baseDir, "prod"), headDir));
