@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
-import { dirname, join } from "path";
+import { join } from "path";
 import { stringify } from "yaml";
 import { diffDirectories, Manifest, parsePlatformSpec, synthesize } from "../../lib/internal";
 import { run } from "../../lib/cli";
@@ -181,24 +181,20 @@ describe("report with a base rendering", () => {
   });
 
   it("compares file pair by file pair as floe diff does: the same changes as diffing the two directories", () => {
-    // The head rendered to disk too, with the base's extra files: an object moved to another file of its region
-    // (one update), a file only in the base (its objects deleted) and one only in the head tree (created).
+    // The head written as synth writes it too; beside the base's own changes, an object moved to another file of its
+    // region (one update), a file only in the base (its objects deleted) and one only in the head tree (created).
     const moved = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "moved", namespace: "payments" }, data: { a: "b" } };
     const file = (path: string, obj: object) => ({ path, objects: [obj] as Manifest[], content: stringify(obj) });
     const extra = [file("eu-west-1/z-last.yaml", { ...moved, data: { a: "c" } }), file("us-east-1/only-head.yaml", { ...moved, metadata: { name: "new", namespace: "payments" } })];
     const head = { ...exampleTree, files: [...exampleTree.files, ...extra] };
     const baseDir = join(work, "base-moved");
-    writeTree(synthesize(parsePlatformSpec((() => { const s = exampleSpec(); s.tenants![0].topics = [...(s.tenants![0].topics ?? []), { name: "legacy-events" }]; return s; })())), baseDir);
+    cpSync(base, baseDir, { recursive: true });
     writeFileSync(join(baseDir, "prod", "eu-west-1", "a-first.yaml"), stringify(moved));
     writeFileSync(join(baseDir, "prod", "us-east-1", "only-base.yaml"), stringify({ ...moved, metadata: { name: "gone", namespace: "payments" } }));
     const headDir = join(work, "head-moved");
-    mkdirSync(headDir);
-    for (const f of head.files) {
-      mkdirSync(join(headDir, dirname(f.path)), { recursive: true });
-      writeFileSync(join(headDir, f.path), f.content);
-    }
+    writeTree(head, headDir);
     const fromReport = reportModel(example, head, baseDir).diff!;
-    expect(fromReport).toEqual(diffDirectories(join(baseDir, "prod"), headDir));
+    expect(fromReport).toEqual(diffDirectories(join(baseDir, "prod"), join(headDir, "prod")));
     expect(fromReport.changes.filter((c) => c.kind === "ConfigMap" && ["moved", "gone", "new"].includes(c.name)).map((c) => [c.name, c.action, c.file])).toEqual([
       ["gone", "delete", join("us-east-1", "only-base.yaml")],
       ["moved", "update", join("eu-west-1", "z-last.yaml")],
